@@ -1,0 +1,38 @@
+# eslabon: the two commands of the README are `make demo` and `make test`.
+# Both install what is missing (Debian packages), configure and build in Release.
+
+BUILD   ?= build
+PY      := /usr/bin/python3
+JOBS    ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all setup build demo test test-cpp test-python bench clean
+
+all: build
+
+setup:
+	@.ci/bootstrap
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(PY) $(CMAKE_FLAGS)
+
+build: setup $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	@mkdir -p results
+	$(BUILD)/eslabon run configs/chain.yaml -o results/chain.h5
+
+test-cpp: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+test-python: build
+	ESLABON_BIN=$(abspath $(BUILD))/eslabon $(PY) -m pytest -q tests/python
+
+test: test-cpp test-python
+
+bench: build
+	$(BUILD)/bench/eslabon_bench --benchmark_counters_tabular=true
+
+clean:
+	rm -rf $(BUILD) results

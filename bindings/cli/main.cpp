@@ -1,0 +1,249 @@
+// The eslabon command: a thin door onto models/ (CLI11 for arguments, fmt for tables).
+//
+// Exit codes: 0 success; 2 bad input (config, arguments, output path), nothing written;
+// 1 failure at run time; 130 interrupted (Ctrl-C), nothing written.
+
+#include <eslabon/core/version.hpp>
+#include <eslabon/models/analytic.hpp>
+#include <eslabon/models/config.hpp>
+#include <eslabon/models/results.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <unistd.h>
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_sigint(int) { g_stop.store(true); }
+
+constexpr int kBadInput = 2;
+constexpr int kFailure = 1;
+constexpr int kInterrupted = 130;
+
+std::string fmt_num(double x) {
+  if (std::isnan(x)) return "-";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  double a = std::fabs(x);
+  if (a != 0 && (a >= 1e6 || a < 1e-3)) return fmt::format("{:.4g}", x);
+  if (a >= 1000) return fmt::format("{:.1f}", x);
+  return fmt::format("{:.4f}", x);
+}
+
+std::string fmt_ci(const eslabon::Interval& iv) {
+  if (std::isnan(iv.low)) return "-";
+  return "[" + fmt_num(iv.low) + ", " + fmt_num(iv.high) + "]";
+}
+
+void print_tables(const eslabon::RunResult& r, const eslabon::Model& m) {
+  using namespace eslabon;
+  fmt::print("{}: {} replications, seed {}, horizon {} {}s (warm-up {}), {} events\n\n", r.name, r.replications.size(),
+             r.seed, fmt_num(m.run.horizon), m.time_unit, fmt_num(m.run.warmup), r.events());
+  fmt::print("{:<20} {:>12} {:>28} {:>12}\n", "KPI", "mean", "95% CI", "std");
+  for (int k = 0; k < kKpiCount; ++k) {
+    Interval iv = r.kpi(static_cast<Kpi>(k));
+    fmt::print("{:<20} {:>12} {:>28} {:>12}\n", kpi_names()[k], fmt_num(iv.mean), fmt_ci(iv), fmt_num(iv.std));
+  }
+  fmt::print("\n{:<16}", "unit");
+  const UnitStat shown[] = {UnitStat::Utilisation, UnitStat::MeanQueue, UnitStat::MeanWait, UnitStat::Throughput};
+  for (UnitStat s : shown) fmt::print(" {:>22}", unit_stat_names()[static_cast<int>(s)]);
+  fmt::print("\n");
+  for (std::size_t u = 0; u < r.unit_names.size(); ++u) {
+    fmt::print("{:<16}", r.unit_names[u]);
+    for (UnitStat s : shown) {
+      Interval iv = r.unit_stat(u, s);
+      std::string cell = fmt_num(iv.mean);
+      if (!std::isnan(iv.low)) cell += " ± " + fmt_num(iv.half_width());
+      fmt::print(" {:>22}", cell);
+    }
+    fmt::print("\n");
+  }
+}
+
+// Fails with a bad-input message when `path` cannot be written (before any work starts).
+void check_output_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path p(path);
+  fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw eslabon::ConfigError("-o " + path + ": expected a file in an existing directory, found no directory " + dir.string());
+  if (fs::is_directory(p, ec)) throw eslabon::ConfigError("-o " + path + ": expected a file name, found a directory");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw eslabon::ConfigError("-o " + path + ": expected a writable directory, " + dir.string() + " is not writable");
+}
+
+struct RunArgs {
+  std::string config;
+  std::string output;
+  int replications = 0;
+  std::int64_t seed = -1;
+  unsigned threads = 0;
+  std::string horizon, warmup;
+  std::vector<std::string> sets;
+  bool json = false;
+  bool orders = false;
+};
+
+std::vector<eslabon::Override> overrides_of(const RunArgs& a) {
+  std::vector<eslabon::Override> ov;
+  for (const auto& s : a.sets) ov.push_back(eslabon::parse_override(s));
+  if (!a.horizon.empty()) ov.push_back({"run.horizon", a.horizon});
+  if (!a.warmup.empty()) ov.push_back({"run.warmup", a.warmup});
+  if (a.replications > 0) ov.push_back({"run.replications", std::to_string(a.replications)});
+  if (a.seed >= 0) ov.push_back({"run.seed", std::to_string(a.seed)});
+  return ov;
+}
+
+int cmd_run(const RunArgs& a) {
+  using namespace eslabon;
+  Model model;
+  try {
+    model = load_model_file(a.config, overrides_of(a));
+    if (!a.output.empty()) check_output_path(a.output);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  }
+  RunOptions opt;
+  opt.threads = a.threads;
+  opt.record_orders = a.orders;
+  opt.control.stop = &g_stop;
+  const bool tty = ::isatty(STDERR_FILENO);
+  const auto t0 = std::chrono::steady_clock::now();
+  bool shown = false;
+  if (tty) {
+    opt.control.on_done = [&](std::size_t done, std::size_t total) {
+      double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (el < 2.0 && !shown) return;
+      shown = true;
+      double eta = el / static_cast<double>(done) * static_cast<double>(total - done);
+      std::fprintf(stderr, "\r  %zu/%zu replications  %.1fs elapsed  eta %.1fs   ", done, total, el, eta);
+      std::fflush(stderr);
+    };
+  }
+  std::signal(SIGINT, on_sigint);
+  std::signal(SIGTERM, on_sigint);
+  RunResult result;
+  try {
+    result = run_model(model, opt);
+  } catch (const Interrupted&) {
+    if (shown) std::fprintf(stderr, "\n");
+    std::cerr << "eslabon: interrupted; nothing written\n";
+    return kInterrupted;
+  } catch (const std::exception& e) {
+    std::cerr << "eslabon: run failed: " << e.what() << "\n";
+    return kFailure;
+  }
+  if (shown) std::fprintf(stderr, "\r%*s\r", 70, "");
+  if (!a.output.empty()) {
+    try {
+      write_hdf5(a.output, model, result);
+    } catch (const std::exception& e) {
+      std::cerr << "eslabon: writing " << a.output << " failed: " << e.what() << "\n";
+      return kFailure;
+    }
+  }
+  if (a.json)
+    std::cout << to_json(result) << "\n";
+  else
+    print_tables(result, model);
+  if (!a.output.empty() && !a.json) fmt::print("\nresults written to {}\n", a.output);
+  return 0;
+}
+
+int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
+  using namespace eslabon;
+  Model m;
+  try {
+    std::vector<Override> ov;
+    for (const auto& s : sets) ov.push_back(parse_override(s));
+    m = load_model_file(config, ov);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  }
+  auto load = offered_load(m);
+  fmt::print("{}: {} units, {} flows; time unit {}\n\n", m.name, m.units.size(), m.flows.size(), m.time_unit);
+  fmt::print("{:<16} {:>8} {:>10} {:>14} {:>12}\n", "unit", "servers", "discipline", "arrival rate", "utilisation");
+  bool unstable = false;
+  for (std::size_t u = 0; u < m.units.size(); ++u) {
+    fmt::print("{:<16} {:>8} {:>10} {:>14} {:>12}{}\n", m.units[u].name, m.units[u].servers, to_string(m.units[u].discipline),
+               fmt_num(load[u].arrival_rate), fmt_num(load[u].utilisation),
+               load[u].utilisation >= 1 && m.units[u].capacity < 0 ? "  UNSTABLE" : "");
+    unstable = unstable || (load[u].utilisation >= 1 && m.units[u].capacity < 0);
+  }
+  for (const auto& f : m.flows) {
+    fmt::print("\nflow {}: interarrival {}, due {}\n", f.name, f.interarrival.describe(), fmt_num(f.due));
+    for (const auto& t : f.tasks) {
+      std::string after;
+      for (int a : t.after) after += (after.empty() ? "" : ", ") + f.tasks[a].name;
+      fmt::print("  {:<16} at {:<14} {}{}\n", t.name, m.units[t.unit].name, t.service.describe(),
+                 after.empty() ? "" : "  after " + after);
+    }
+  }
+  if (unstable) fmt::print("\nwarning: a unit has utilisation >= 1; its queue grows without bound\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"eslabon: discrete-event simulation of organisational value chains"};
+  app.set_version_flag("--version", std::string("eslabon ") + eslabon::version);
+  app.require_subcommand(1);
+
+  RunArgs ra;
+  auto* run = app.add_subcommand("run", "Run a model and print its KPIs with 95% confidence intervals");
+  run->add_option("config", ra.config, "Model config (YAML)")->required();
+  run->add_option("-o,--output", ra.output, "Write results to this HDF5 file");
+  run->add_option("--replications", ra.replications, "Number of replications (overrides run.replications)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--seed", ra.seed, "Master seed (overrides run.seed)")->check(CLI::NonNegativeNumber);
+  run->add_option("--threads", ra.threads, "Worker threads (default: one per core)")->check(CLI::NonNegativeNumber);
+  run->add_option("--horizon", ra.horizon, "Simulated time span, e.g. 20000 or 2w (overrides run.horizon)");
+  run->add_option("--warmup", ra.warmup, "Warm-up period (overrides run.warmup)");
+  run->add_option("--set", ra.sets, "Override a config value by path: --set units.production.servers=5")
+      ->type_name("PATH=VALUE");
+  run->add_flag("--json", ra.json, "Print one JSON object instead of tables");
+  run->add_flag("--orders", ra.orders, "Record one row per order (in the HDF5 file's /orders)");
+
+  std::string check_config;
+  std::vector<std::string> check_sets;
+  auto* check = app.add_subcommand("check", "Validate a model and show its offered load per unit");
+  check->add_option("config", check_config, "Model config (YAML)")->required();
+  check->add_option("--set", check_sets, "Override a config value by path")->type_name("PATH=VALUE");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "eslabon: " << e.what() << "\n(run 'eslabon --help' for usage)\n";
+    return kBadInput;
+  }
+  try {
+    if (*run) return cmd_run(ra);
+    if (*check) return cmd_check(check_config, check_sets);
+  } catch (const eslabon::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "eslabon: " << e.what() << "\n";
+    return kFailure;
+  }
+  return 0;
+}

@@ -1,0 +1,37 @@
+#pragma once
+// Writing result tables to HDF5 (C API), readable by h5py and pandas without help:
+// each Table becomes a one-dimensional compound dataset (chunked, shuffled, deflated),
+// string columns are variable-length UTF-8, string attributes likewise.
+//
+// Atomicity: the file is written under a temporary name beside the target and renamed
+// onto it by commit(). A writer destroyed without commit() (an exception, a kill) removes
+// its temporary file, so the target is either the old file or the complete new one.
+
+#include <eslabon/core/table.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace eslabon {
+
+class Hdf5Writer {
+ public:
+  explicit Hdf5Writer(std::string path);
+  ~Hdf5Writer();
+  Hdf5Writer(const Hdf5Writer&) = delete;
+  Hdf5Writer& operator=(const Hdf5Writer&) = delete;
+
+  void attribute(const std::string& name, const std::string& value);
+  void attribute(const std::string& name, std::int64_t value);
+  // Writes `table` as dataset `path` (e.g. "/summary" or "/scenarios/base/summary").
+  void write(const std::string& path, const Table& table);
+  void commit();
+
+ private:
+  std::string path_;
+  std::string tmp_;
+  std::int64_t file_ = -1;
+  bool committed_ = false;
+};
+
+}  // namespace eslabon

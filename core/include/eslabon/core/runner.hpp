@@ -1,0 +1,79 @@
+#pragma once
+// Runs independent replications on threads.
+//
+// Workers take replication indices from one atomic counter (dynamic, so a slow
+// replication does not idle the others) and store each result at its own index: the
+// output is identical whatever the number of threads, because each replication draws
+// only from its own (seed, replication)-keyed random numbers and shares nothing mutable.
+
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace eslabon {
+
+struct RunControl {
+  // Set to true (from any thread or a signal handler) to stop: running replications
+  // return at their next check and run_replications throws Interrupted.
+  std::atomic<bool>* stop = nullptr;
+  // Called (under a lock, from a worker thread) after each replication completes.
+  std::function<void(std::size_t done, std::size_t total)> on_done;
+};
+
+struct Interrupted : std::exception {
+  const char* what() const noexcept override { return "interrupted"; }
+};
+
+inline unsigned default_threads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n;
+}
+
+template <class Result, class Fn>
+std::vector<Result> run_replications(std::size_t count, unsigned threads, Fn&& fn, const RunControl& control = {}) {
+  std::vector<Result> results(count);
+  if (threads == 0) threads = default_threads();
+  if (threads > count) threads = static_cast<unsigned>(count == 0 ? 1 : count);
+  std::atomic<std::size_t> next{0};
+  std::size_t done = 0;
+  std::mutex mu;
+  std::exception_ptr error;
+  auto work = [&] {
+    for (;;) {
+      if (control.stop && control.stop->load(std::memory_order_relaxed)) return;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (error) return;
+      }
+      std::size_t i = next.fetch_add(1);
+      if (i >= count) return;
+      try {
+        results[i] = fn(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!error) error = std::current_exception();
+        return;
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      ++done;
+      if (control.on_done) control.on_done(done, count);
+    }
+  };
+  if (threads <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    pool.reserve(threads);
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+    for (auto& t : pool) t.join();
+  }
+  if (error) std::rethrow_exception(error);
+  if (control.stop && control.stop->load()) throw Interrupted();
+  return results;
+}
+
+}  // namespace eslabon

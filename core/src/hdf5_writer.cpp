@@ -1,0 +1,150 @@
+#include <eslabon/core/hdf5_writer.hpp>
+
+#include <hdf5.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace eslabon {
+namespace {
+
+struct Handle {
+  hid_t id;
+  herr_t (*close)(hid_t);
+  ~Handle() {
+    if (id >= 0) close(id);
+  }
+};
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw std::runtime_error("HDF5: " + what + " failed");
+}
+
+hid_t check_id(hid_t id, const std::string& what) {
+  if (id < 0) throw std::runtime_error("HDF5: " + what + " failed");
+  return id;
+}
+
+hid_t vlen_utf8() {
+  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  return t;
+}
+
+}  // namespace
+
+Hdf5Writer::Hdf5Writer(std::string path) : path_(std::move(path)) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr noise
+  std::filesystem::path p(path_);
+  tmp_ = (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  file_ = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file_ < 0) throw std::runtime_error("cannot create " + path_ + " (temporary " + tmp_ + ")");
+}
+
+Hdf5Writer::~Hdf5Writer() {
+  if (file_ >= 0) H5Fclose(static_cast<hid_t>(file_));
+  if (!committed_) std::remove(tmp_.c_str());
+}
+
+void Hdf5Writer::attribute(const std::string& name, const std::string& value) {
+  Handle type{vlen_utf8(), H5Tclose};
+  Handle space{H5Screate(H5S_SCALAR), H5Sclose};
+  Handle attr{check_id(H5Acreate2(file_, name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT),
+                       "attribute " + name),
+              H5Aclose};
+  const char* s = value.c_str();
+  check(H5Awrite(attr.id, type.id, &s), "writing attribute " + name);
+}
+
+void Hdf5Writer::attribute(const std::string& name, std::int64_t value) {
+  Handle space{H5Screate(H5S_SCALAR), H5Sclose};
+  Handle attr{check_id(H5Acreate2(file_, name.c_str(), H5T_STD_I64LE, space.id, H5P_DEFAULT, H5P_DEFAULT),
+                       "attribute " + name),
+              H5Aclose};
+  check(H5Awrite(attr.id, H5T_NATIVE_INT64, &value), "writing attribute " + name);
+}
+
+void Hdf5Writer::write(const std::string& path, const Table& table) {
+  table.check();
+  const std::size_t rows = table.rows();
+  const auto& cols = table.columns();
+  // Row-major packed buffer: one record per row.
+  std::vector<std::size_t> offset(cols.size());
+  std::size_t rec = 0;
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    offset[c] = rec;
+    rec += std::holds_alternative<std::vector<std::string>>(cols[c].data) ? sizeof(char*) : 8;
+  }
+  if (rec == 0) rec = 1;
+  Handle str{vlen_utf8(), H5Tclose};
+  Handle mem{check_id(H5Tcreate(H5T_COMPOUND, rec), "compound type"), H5Tclose};
+  std::size_t file_rec = 0;
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    file_rec += std::holds_alternative<std::vector<std::string>>(cols[c].data) ? H5Tget_size(str.id) : 8;
+  Handle disk{check_id(H5Tcreate(H5T_COMPOUND, file_rec ? file_rec : 1), "compound type"), H5Tclose};
+  std::size_t doff = 0;
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    const auto& col = cols[c];
+    hid_t mt, ft;
+    if (std::holds_alternative<std::vector<double>>(col.data)) {
+      mt = H5T_NATIVE_DOUBLE;
+      ft = H5T_IEEE_F64LE;
+    } else if (std::holds_alternative<std::vector<std::int64_t>>(col.data)) {
+      mt = H5T_NATIVE_INT64;
+      ft = H5T_STD_I64LE;
+    } else {
+      mt = str.id;
+      ft = str.id;
+    }
+    check(H5Tinsert(mem.id, col.name.c_str(), offset[c], mt), "column " + col.name);
+    check(H5Tinsert(disk.id, col.name.c_str(), doff, ft), "column " + col.name);
+    doff += H5Tget_size(ft);
+  }
+  std::vector<unsigned char> buf(rec * rows);
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    std::visit(
+        [&](const auto& v) {
+          using T = typename std::decay_t<decltype(v)>::value_type;
+          for (std::size_t r = 0; r < rows; ++r) {
+            unsigned char* dst = buf.data() + r * rec + offset[c];
+            if constexpr (std::is_same_v<T, std::string>) {
+              const char* s = v[r].c_str();
+              std::memcpy(dst, &s, sizeof s);
+            } else {
+              std::memcpy(dst, &v[r], sizeof(T));
+            }
+          }
+        },
+        cols[c].data);
+  }
+  // Groups along the path.
+  Handle lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
+  H5Pset_create_intermediate_group(lcpl.id, 1);
+  hsize_t dims[1] = {rows};
+  hsize_t maxdims[1] = {H5S_UNLIMITED};
+  Handle space{H5Screate_simple(1, dims, maxdims), H5Sclose};
+  Handle dcpl{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
+  hsize_t chunk[1] = {rows == 0 ? 1 : (rows < 4096 ? rows : 4096)};
+  check(H5Pset_chunk(dcpl.id, 1, chunk), "chunking");
+  H5Pset_shuffle(dcpl.id);
+  H5Pset_deflate(dcpl.id, 4);
+  Handle ds{check_id(H5Dcreate2(file_, path.c_str(), disk.id, space.id, lcpl.id, dcpl.id, H5P_DEFAULT),
+                     "dataset " + path),
+            H5Dclose};
+  if (rows > 0) check(H5Dwrite(ds.id, mem.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "writing " + path);
+}
+
+void Hdf5Writer::commit() {
+  check(H5Fclose(static_cast<hid_t>(file_)), "closing " + tmp_);
+  file_ = -1;
+  std::error_code ec;
+  std::filesystem::rename(tmp_, path_, ec);
+  if (ec) throw std::runtime_error("cannot rename " + tmp_ + " to " + path_ + ": " + ec.message());
+  committed_ = true;
+}
+
+}  // namespace eslabon

@@ -1,0 +1,89 @@
+#include <eslabon/core/statistics.hpp>
+
+#include <cmath>
+
+namespace eslabon {
+
+void Welford::merge(const Welford& o) {
+  if (o.n_ == 0) return;
+  if (n_ == 0) {
+    *this = o;
+    return;
+  }
+  double n = static_cast<double>(n_ + o.n_);
+  double d = o.mean_ - mean_;
+  mean_ += d * static_cast<double>(o.n_) / n;
+  m2_ += o.m2_ + d * d * static_cast<double>(n_) * static_cast<double>(o.n_) / n;
+  n_ += o.n_;
+}
+
+double TimeWeighted::mean(double now) const {
+  double b = now < end_ ? now : end_;
+  if (!(b > begin_)) return std::numeric_limits<double>::quiet_NaN();
+  double a = last_ > begin_ ? last_ : begin_;
+  double area = area_;
+  if (b > a) area += value_ * (b - a);
+  return area / (b - begin_);
+}
+
+QuantileSketch::QuantileSketch() : counts_(static_cast<std::size_t>((kMaxExp - kMinExp) * kSub + 1), 0) {}
+
+std::size_t QuantileSketch::index(double x) const {
+  if (!(x >= std::ldexp(1.0, kMinExp))) return 0;
+  int e = 0;
+  double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1)
+  if (e > kMaxExp) return counts_.size() - 1;
+  auto sub = static_cast<int>((m - 0.5) * 2.0 * kSub);
+  if (sub >= kSub) sub = kSub - 1;
+  return static_cast<std::size_t>((e - 1 - kMinExp) * kSub + sub + 1);
+}
+
+double QuantileSketch::lower_edge(std::size_t i) const {
+  if (i == 0) return 0.0;
+  auto k = static_cast<long>(i - 1);
+  int e = static_cast<int>(k / kSub) + kMinExp;  // bucket covers [2^e, 2^(e+1))
+  int sub = static_cast<int>(k % kSub);
+  return std::ldexp(1.0 + static_cast<double>(sub) / kSub, e);
+}
+
+double QuantileSketch::upper_edge(std::size_t i) const {
+  if (i == 0) return std::ldexp(1.0, kMinExp);
+  auto k = static_cast<long>(i - 1);
+  int e = static_cast<int>(k / kSub) + kMinExp;
+  int sub = static_cast<int>(k % kSub);
+  return std::ldexp(1.0 + static_cast<double>(sub + 1) / kSub, e);
+}
+
+void QuantileSketch::add(double x) {
+  if (std::isnan(x)) return;
+  ++counts_[index(x)];
+  ++n_;
+  if (x < min_) min_ = x;
+  if (x > max_) max_ = x;
+}
+
+double QuantileSketch::quantile(double q) const {
+  if (n_ == 0) return std::numeric_limits<double>::quiet_NaN();
+  if (q <= 0) return min_;
+  if (q >= 1) return max_;
+  // Rank of the order statistic (same convention as numpy's default, linear, at the bucket level).
+  double rank = q * static_cast<double>(n_ - 1);
+  std::uint64_t cum = 0;
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    std::uint64_t c = counts_[i];
+    if (c == 0) continue;
+    if (static_cast<double>(cum + c) > rank) {
+      // Interpolate inside the bucket, treating its c values as evenly spread.
+      double frac = (rank - static_cast<double>(cum) + 0.5) / static_cast<double>(c);
+      double lo = lower_edge(i), hi = upper_edge(i);
+      double v = lo + (hi - lo) * frac;
+      if (v < min_) v = min_;
+      if (v > max_) v = max_;
+      return v;
+    }
+    cum += c;
+  }
+  return max_;
+}
+
+}  // namespace eslabon

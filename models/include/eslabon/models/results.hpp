@@ -1,0 +1,50 @@
+#pragma once
+// Running a model over replications and shaping the results as tables.
+//
+// The same tables feed the CLI's text and JSON output, the HDF5 file and (later) Python,
+// so what a user reads is the same whichever door they came through.
+
+#include <eslabon/core/confidence.hpp>
+#include <eslabon/core/runner.hpp>
+#include <eslabon/core/table.hpp>
+#include <eslabon/models/model.hpp>
+#include <eslabon/models/simulator.hpp>
+
+#include <string>
+#include <vector>
+
+namespace eslabon {
+
+struct RunOptions {
+  int replications = 0;        // 0: the model's run.replications
+  std::int64_t seed = -1;      // -1: the model's run.seed
+  unsigned threads = 0;        // 0: one per core
+  bool record_orders = false;
+  RunControl control;
+};
+
+struct RunResult {
+  std::string name;
+  std::uint64_t seed = 0;
+  std::vector<std::string> unit_names;
+  std::vector<ReplicationResult> replications;
+
+  Table replications_table() const;  // replication, then every KPI
+  Table summary_table() const;       // kpi, mean, ci_low, ci_high, std, n
+  Table units_table() const;         // replication, unit, then every unit statistic
+  Table unit_summary_table() const;  // unit, stat, mean, ci_low, ci_high, std, n
+  Table orders_table() const;        // one row per tagged order (empty unless recorded)
+  Interval kpi(Kpi k) const;
+  Interval unit_stat(std::size_t unit, UnitStat s) const;
+  std::uint64_t events() const;
+};
+
+RunResult run_model(const Model& model, const RunOptions& options = {});
+
+// Writes the HDF5 result file (temporary name, then rename).
+void write_hdf5(const std::string& path, const Model& model, const RunResult& result);
+
+// The CLI's --json document.
+std::string to_json(const RunResult& result, int indent = 2);
+
+}  // namespace eslabon

@@ -1,0 +1,574 @@
+// The YAML config loader: strict, positioned errors, overrides by path.
+#include <eslabon/models/config.hpp>
+#include <eslabon/models/task_graph.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace eslabon {
+
+// ---------------------------------------------------------------------------------------
+// Small helpers that do not need a node.
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  const std::string w = lower(word);
+  std::string best;
+  std::size_t best_d = std::numeric_limits<std::size_t>::max();
+  for (const auto& cand : candidates) {
+    const std::string c = lower(cand);
+    std::vector<std::size_t> prev(c.size() + 1), cur(c.size() + 1);
+    for (std::size_t j = 0; j <= c.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= w.size(); ++i) {
+      cur[0] = i;
+      for (std::size_t j = 1; j <= c.size(); ++j)
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (w[i - 1] == c[j - 1] ? 0 : 1)});
+      std::swap(prev, cur);
+    }
+    std::size_t d = prev[c.size()];
+    if (d < best_d) {
+      best_d = d;
+      best = cand;
+    }
+  }
+  // Close enough: at most a third of the longer word, and at least one character.
+  std::size_t limit = std::max<std::size_t>(1, std::max(word.size(), best.size()) / 3);
+  if (best_d <= limit || (!best.empty() && (best.find(word) == 0 || word.find(best) == 0) && word.size() >= 3))
+    return best;
+  return "";
+}
+
+double unit_in_hours(const std::string& u) {
+  static const std::map<std::string, double> units = {
+      {"s", 1.0 / 3600}, {"sec", 1.0 / 3600}, {"second", 1.0 / 3600}, {"seconds", 1.0 / 3600},
+      {"min", 1.0 / 60}, {"minute", 1.0 / 60}, {"minutes", 1.0 / 60},
+      {"h", 1.0},        {"hr", 1.0},          {"hour", 1.0},          {"hours", 1.0},
+      {"d", 24.0},       {"day", 24.0},        {"days", 24.0},
+      {"w", 168.0},      {"week", 168.0},      {"weeks", 168.0}};
+  auto it = units.find(u);
+  return it == units.end() ? 0.0 : it->second;
+}
+
+double parse_duration(const std::string& text, const std::string& time_unit) {
+  static const std::regex re(R"(^\s*([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\s*([A-Za-z]*)\s*$)");
+  std::string t = text;
+  if (t == "inf" || t == ".inf" || t == "infinity") return std::numeric_limits<double>::infinity();
+  std::smatch m;
+  if (!std::regex_match(t, m, re))
+    throw std::invalid_argument("expected a duration such as 30min, 8h, 2d or a number of " + time_unit + "s");
+  double value = std::stod(m[1].str());
+  std::string unit = m[2].str();
+  if (unit.empty()) return value;
+  double h = unit_in_hours(unit);
+  if (h == 0.0)
+    throw std::invalid_argument("unknown time unit '" + unit + "' (expected s, min, h, d or w)");
+  return value * h / unit_in_hours(time_unit);
+}
+
+Override parse_override(const std::string& text) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError("--set " + text + ": expected PATH=VALUE (e.g. units.production.servers=5), found no '='");
+  return Override{text.substr(0, eq), text.substr(eq + 1)};
+}
+
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::string cur;
+  for (char c : path) {
+    if (c == '.') {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  parts.push_back(cur);
+  return parts;
+}
+
+bool is_number(const std::string& s) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  return end && *end == '\0';
+}
+
+// Describes what was found, for "expected X, got Y".
+std::string found(const YAML::Node& n) {
+  if (!n || n.IsNull()) return "nothing";
+  if (n.IsMap()) return "a mapping";
+  if (n.IsSequence()) return "a list";
+  const std::string& s = n.Scalar();
+  if (is_number(s)) return s;
+  return "'" + s + "'";
+}
+
+class Loader {
+ public:
+  Loader(std::string source, std::vector<Override> overrides)
+      : source_(std::move(source)), overrides_(std::move(overrides)) {}
+
+  Model load(const std::string& text) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      throw ConfigError(at(e.mark) + ": " + e.msg);
+    }
+    if (!root || root.IsNull()) throw ConfigError(source_ + ":1:1: expected a mapping with units and flows, got an empty document");
+    if (!root.IsMap()) throw ConfigError(at(root.Mark()) + ": expected a mapping with units and flows, got " + found(root));
+    for (const auto& ov : overrides_) apply(root, ov);
+
+    Model m;
+    m.source = source_;
+    if (overrides_.empty()) {
+      m.config_text = text;
+    } else {
+      YAML::Emitter out;
+      out << root;
+      m.config_text = std::string(out.c_str()) + "\n";
+    }
+    keys(root, "", {"name", "time_unit", "run", "units", "flows"});
+    m.name = root["name"] ? str(root["name"], "name") : "model";
+    if (root["time_unit"]) {
+      m.time_unit = str(root["time_unit"], "time_unit");
+      if (unit_in_hours(m.time_unit) == 0.0)
+        fail(root["time_unit"], "time_unit", "expected one of second, minute, hour, day, week, got " + found(root["time_unit"]));
+    }
+    time_unit_ = m.time_unit;
+    load_run(root, m);
+    load_units(root, m);
+    load_flows(root, m);
+    return m;
+  }
+
+ private:
+  // --- error positions ----------------------------------------------------------------
+  std::string at(const YAML::Mark& mark) const {
+    if (mark.is_null()) return source_;
+    return source_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+  }
+
+  const Override* overridden(const std::string& path) const {
+    for (const auto& ov : overrides_)
+      if (path == ov.path || path.rfind(ov.path + ".", 0) == 0) return &ov;
+    return nullptr;
+  }
+
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& path, const std::string& what) const {
+    std::string where;
+    if (const Override* ov = overridden(path))
+      where = "--set " + ov->path + "=" + ov->value;
+    else
+      where = at(n ? n.Mark() : YAML::Mark::null_mark());
+    throw ConfigError(where + ": " + path + ": " + what);
+  }
+
+  static std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
+
+  // --- overrides ----------------------------------------------------------------------
+  void apply(YAML::Node& root, const Override& ov) {
+    auto parts = split_path(ov.path);
+    const std::string where = "--set " + ov.path + "=" + ov.value;
+    YAML::Node value;
+    try {
+      value = YAML::Load(ov.value);
+    } catch (const YAML::Exception& e) {
+      throw ConfigError(where + ": " + ov.path + ": " + e.msg);
+    }
+    YAML::Node cur = root;
+    std::string path;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const std::string& key = parts[i];
+      if (key.empty()) throw ConfigError(where + ": " + ov.path + ": expected a path like units.production.servers, found an empty key");
+      const bool last = i + 1 == parts.size();
+      if (cur.IsSequence()) {
+        std::size_t idx = 0;
+        try {
+          idx = std::stoul(key);
+        } catch (...) {
+          throw ConfigError(where + ": " + join(path, key) + ": " + path + " is a list, expected an index, got '" + key + "'");
+        }
+        if (idx >= cur.size())
+          throw ConfigError(where + ": " + join(path, key) + ": index out of range (the list has " + std::to_string(cur.size()) + " items)");
+        path = join(path, key);
+        if (last) {
+          cur[idx] = value;
+          return;
+        }
+        cur.reset(cur[idx]);
+        continue;
+      }
+      if (!cur.IsMap())
+        throw ConfigError(where + ": " + join(path, key) + ": " + (path.empty() ? "the document" : path) +
+                          " is not a mapping (it is " + found(cur) + ")");
+      if (last) {
+        cur[key] = value;
+        return;
+      }
+      if (!cur[key]) {
+        std::vector<std::string> names;
+        for (auto it = cur.begin(); it != cur.end(); ++it) names.push_back(it->first.Scalar());
+        std::string hint = did_you_mean(key, names);
+        throw ConfigError(where + ": " + join(path, key) + ": no such key in the config" +
+                          (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      }
+      path = join(path, key);
+      YAML::Node next = cur[key];
+      cur.reset(next);
+    }
+  }
+
+  // --- typed access -------------------------------------------------------------------
+  void map(const YAML::Node& n, const std::string& path, const std::string& what = "a mapping") const {
+    if (!n.IsMap()) fail(n, path, "expected " + what + ", got " + found(n));
+  }
+
+  // Checks that every key of map n is allowed, unique and a plain string.
+  void keys(const YAML::Node& n, const std::string& path, const std::vector<std::string>& allowed) const {
+    map(n, path);
+    std::set<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string k = it->first.Scalar();
+      const std::string kp = join(path, k);
+      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        std::string hint = did_you_mean(k, allowed);
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        fail(it->first, kp, "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; expected one of " + list);
+      }
+      if (!seen.insert(k).second) fail(it->first, kp, "duplicate key");
+    }
+  }
+
+  void unique_keys(const YAML::Node& n, const std::string& path) const {
+    std::set<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string k = it->first.Scalar();
+      if (!it->first.IsScalar() || k.empty()) fail(it->first, path, "expected a name, got " + found(it->first));
+      if (!seen.insert(k).second) fail(it->first, join(path, k), "duplicate key");
+    }
+  }
+
+  std::string str(const YAML::Node& n, const std::string& path) const {
+    if (!n.IsScalar()) fail(n, path, "expected a string, got " + found(n));
+    return n.Scalar();
+  }
+
+  double number(const YAML::Node& n, const std::string& path) const {
+    if (!n.IsScalar() || !is_number(n.Scalar())) fail(n, path, "expected a number, got " + found(n));
+    return std::strtod(n.Scalar().c_str(), nullptr);
+  }
+
+  std::int64_t integer(const YAML::Node& n, const std::string& path, std::int64_t min) const {
+    std::string req = "expected an integer >= " + std::to_string(min);
+    if (!n.IsScalar()) fail(n, path, req + ", got " + found(n));
+    const std::string& s = n.Scalar();
+    char* end = nullptr;
+    errno = 0;
+    long long v = std::strtoll(s.c_str(), &end, 10);
+    if (s.empty() || *end != '\0' || errno == ERANGE) fail(n, path, req + ", got " + found(n));
+    if (v < min) fail(n, path, req + ", got " + s);
+    return v;
+  }
+
+  double duration(const YAML::Node& n, const std::string& path, bool allow_inf = false) const {
+    if (!n.IsScalar()) fail(n, path, "expected a duration such as 30min, 8h, 2d or a number of " + time_unit_ + "s, got " + found(n));
+    double v;
+    try {
+      v = parse_duration(n.Scalar(), time_unit_);
+    } catch (const std::invalid_argument& e) {
+      fail(n, path, std::string(e.what()) + ", got " + found(n));
+    }
+    if (std::isinf(v) && !allow_inf) fail(n, path, "expected a finite duration, got " + found(n));
+    if (!(v >= 0)) fail(n, path, "expected a duration >= 0, got " + found(n));
+    return v;
+  }
+
+  // --- sections -----------------------------------------------------------------------
+  void load_run(const YAML::Node& root, Model& m) const {
+    const YAML::Node run = root["run"];
+    if (!run) fail(root, "run", "missing; expected run: {horizon: ..., warmup: ..., replications: ..., seed: ...}");
+    keys(run, "run", {"horizon", "warmup", "replications", "seed"});
+    if (!run["horizon"]) fail(run, "run.horizon", "missing; expected the simulated time span, e.g. horizon: 20000");
+    m.run.horizon = duration(run["horizon"], "run.horizon");
+    if (!(m.run.horizon > 0)) fail(run["horizon"], "run.horizon", "expected a duration > 0, got " + found(run["horizon"]));
+    if (run["warmup"]) {
+      m.run.warmup = duration(run["warmup"], "run.warmup");
+      if (!(m.run.warmup < m.run.horizon))
+        fail(run["warmup"], "run.warmup", "expected a duration shorter than run.horizon (" + run["horizon"].Scalar() + "), got " + found(run["warmup"]));
+    }
+    if (run["replications"]) m.run.replications = static_cast<int>(integer(run["replications"], "run.replications", 1));
+    if (run["seed"]) m.run.seed = static_cast<std::uint64_t>(integer(run["seed"], "run.seed", 0));
+  }
+
+  void load_units(const YAML::Node& root, Model& m) const {
+    const YAML::Node units = root["units"];
+    if (!units) fail(root, "units", "missing; expected a mapping of unit names to {servers: N}");
+    map(units, "units", "a mapping of unit names to {servers: N}");
+    if (units.size() == 0) fail(units, "units", "expected at least one unit, got an empty mapping");
+    unique_keys(units, "units");
+    for (auto it = units.begin(); it != units.end(); ++it) {
+      Unit u;
+      u.name = it->first.Scalar();
+      const std::string p = "units." + u.name;
+      const YAML::Node n = it->second;
+      if (n && !n.IsNull()) {
+        keys(n, p, {"servers", "discipline", "capacity"});
+        if (n["servers"]) u.servers = static_cast<int>(integer(n["servers"], p + ".servers", 1));
+        if (n["discipline"]) {
+          std::string d = str(n["discipline"], p + ".discipline");
+          if (d == "fifo") u.discipline = Discipline::Fifo;
+          else if (d == "priority") u.discipline = Discipline::Priority;
+          else if (d == "edf") u.discipline = Discipline::Edf;
+          else {
+            std::string hint = did_you_mean(d, {"fifo", "priority", "edf"});
+            fail(n["discipline"], p + ".discipline",
+                 "expected fifo, priority or edf, got " + found(n["discipline"]) + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+          }
+        }
+        if (n["capacity"]) {
+          const YAML::Node c = n["capacity"];
+          if (c.IsScalar() && (c.Scalar() == "inf" || c.Scalar() == ".inf")) u.capacity = -1;
+          else {
+            if (!c.IsScalar() || !is_number(c.Scalar()))
+              fail(c, p + ".capacity", "expected an integer >= 1 or inf, got " + found(c));
+            u.capacity = integer(c, p + ".capacity", 1);
+          }
+          if (u.capacity >= 0 && u.capacity < u.servers)
+            fail(c, p + ".capacity", "expected at least as many places as servers (" + std::to_string(u.servers) + "), got " + c.Scalar());
+        }
+      }
+      m.units.push_back(std::move(u));
+    }
+  }
+
+  Distribution distribution(const YAML::Node& n, const std::string& path) const {
+    static const std::vector<std::string> kinds = {"deterministic", "exponential", "uniform", "triangular", "lognormal",
+                                                   "gamma",         "erlang",      "weibull", "empirical"};
+    if (n.IsScalar()) {  // a plain duration: deterministic
+      return make(n, path, [&] { return Distribution::deterministic(duration(n, path)); });
+    }
+    if (!n.IsMap() || n.size() != 1)
+      fail(n, path, "expected one distribution such as {exponential: {mean: 1.5}}, got " + found(n) +
+                        (n.IsMap() ? " with " + std::to_string(n.size()) + " keys" : ""));
+    auto it = n.begin();
+    const std::string kind = it->first.Scalar();
+    const std::string kp = path + "." + kind;
+    const YAML::Node a = it->second;
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+      std::string hint = did_you_mean(kind, kinds);
+      fail(it->first, kp, "unknown distribution" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                              "; expected one of deterministic, exponential, uniform, triangular, lognormal, gamma, erlang, weibull, empirical");
+    }
+    auto need = [&](const char* key) -> YAML::Node {
+      if (!a[key]) fail(a, kp + "." + key, std::string("missing; ") + kind + " needs " + key);
+      return a[key];
+    };
+    if (kind == "deterministic") {
+      if (a.IsScalar()) return make(a, kp, [&] { return Distribution::deterministic(duration(a, kp)); });
+      keys(a, kp, {"value"});
+      return make(a, kp, [&] { return Distribution::deterministic(duration(need("value"), kp + ".value")); });
+    }
+    if (kind == "empirical") {
+      if (!a.IsSequence() || a.size() == 0) fail(a, kp, "expected a non-empty list of durations, got " + found(a));
+      std::vector<double> v;
+      for (std::size_t i = 0; i < a.size(); ++i) v.push_back(duration(a[i], kp + "." + std::to_string(i)));
+      return make(a, kp, [&] { return Distribution::empirical(v); });
+    }
+    if (kind == "exponential") {
+      keys(a, kp, {"mean"});
+      return make(a, kp, [&] { return Distribution::exponential(duration(need("mean"), kp + ".mean")); }, "mean");
+    }
+    if (kind == "uniform") {
+      keys(a, kp, {"min", "max"});
+      return make(a, kp, [&] { return Distribution::uniform(duration(need("min"), kp + ".min"), duration(need("max"), kp + ".max")); });
+    }
+    if (kind == "triangular") {
+      keys(a, kp, {"min", "mode", "max"});
+      return make(a, kp, [&] {
+        return Distribution::triangular(duration(need("min"), kp + ".min"), duration(need("mode"), kp + ".mode"),
+                                        duration(need("max"), kp + ".max"));
+      });
+    }
+    if (kind == "lognormal" || kind == "gamma") {
+      keys(a, kp, {"mean", "cv"});
+      return make(a, kp, [&] {
+        double mean = duration(need("mean"), kp + ".mean");
+        double cv = number(need("cv"), kp + ".cv");
+        return kind == "gamma" ? Distribution::gamma(mean, cv) : Distribution::lognormal(mean, cv);
+      });
+    }
+    if (kind == "erlang") {
+      keys(a, kp, {"k", "mean"});
+      return make(a, kp, [&] {
+        return Distribution::erlang(static_cast<int>(integer(need("k"), kp + ".k", 1)), duration(need("mean"), kp + ".mean"));
+      });
+    }
+    // weibull
+    keys(a, kp, {"shape", "scale"});
+    return make(a, kp, [&] { return Distribution::weibull(number(need("shape"), kp + ".shape"), duration(need("scale"), kp + ".scale")); });
+  }
+
+  // Runs a distribution factory, turning its std::invalid_argument ("mean: expected ...")
+  // into a positioned ConfigError on the named parameter when it can be found.
+  template <class F>
+  Distribution make(const YAML::Node& n, const std::string& path, F&& f, const char* = nullptr) const {
+    try {
+      return f();
+    } catch (const std::invalid_argument& e) {
+      std::string msg = e.what();
+      auto colon = msg.find(": ");
+      if (colon != std::string::npos && n.IsMap()) {
+        std::string key = msg.substr(0, colon);
+        if (n[key]) fail(n[key], path + "." + key, msg.substr(colon + 2));
+      }
+      fail(n, path, msg);
+    }
+  }
+
+  void load_flows(const YAML::Node& root, Model& m) const {
+    const YAML::Node flows = root["flows"];
+    if (!flows) fail(root, "flows", "missing; expected a mapping of flow names to {arrivals, tasks}");
+    map(flows, "flows", "a mapping of flow names to {arrivals, tasks}");
+    if (flows.size() == 0) fail(flows, "flows", "expected at least one flow, got an empty mapping");
+    unique_keys(flows, "flows");
+    std::vector<std::string> unit_names;
+    for (const auto& u : m.units) unit_names.push_back(u.name);
+    for (auto it = flows.begin(); it != flows.end(); ++it) {
+      Flow f;
+      f.name = it->first.Scalar();
+      const std::string p = "flows." + f.name;
+      const YAML::Node n = it->second;
+      keys(n, p, {"arrivals", "due", "priority", "tasks"});
+      // arrivals
+      const YAML::Node a = n["arrivals"];
+      if (!a) fail(n, p + ".arrivals", "missing; expected {poisson: RATE} or {interarrival: DISTRIBUTION}");
+      keys(a, p + ".arrivals", {"poisson", "interarrival"});
+      if (a.size() != 1) fail(a, p + ".arrivals", "expected exactly one of poisson or interarrival, got " + std::to_string(a.size()) + " keys");
+      if (a["poisson"]) {
+        double rate = number(a["poisson"], p + ".arrivals.poisson");
+        if (!(rate > 0) || !std::isfinite(rate))
+          fail(a["poisson"], p + ".arrivals.poisson", "expected a rate > 0 (arrivals per " + time_unit_ + "), got " + found(a["poisson"]));
+        f.interarrival = Distribution::exponential(1.0 / rate);
+      } else {
+        f.interarrival = distribution(a["interarrival"], p + ".arrivals.interarrival");
+        if (!(f.interarrival.mean() > 0))
+          fail(a["interarrival"], p + ".arrivals.interarrival", "expected a distribution with a mean > 0, got " + f.interarrival.describe());
+      }
+      if (n["due"]) {
+        f.due = duration(n["due"], p + ".due", true);
+        if (!(f.due > 0)) fail(n["due"], p + ".due", "expected a duration > 0, got " + found(n["due"]));
+      }
+      if (n["priority"]) {
+        const YAML::Node pr = n["priority"];
+        f.priority = static_cast<int>(integer(pr, p + ".priority", std::numeric_limits<int>::min()));
+      }
+      load_tasks(n, p, f, m, unit_names);
+      m.flows.push_back(std::move(f));
+    }
+  }
+
+  void load_tasks(const YAML::Node& n, const std::string& p, Flow& f, const Model& m,
+                  const std::vector<std::string>& unit_names) const {
+    const YAML::Node tasks = n["tasks"];
+    if (!tasks) fail(n, p + ".tasks", "missing; expected a mapping of task names to {unit, service, after}");
+    map(tasks, p + ".tasks", "a mapping of task names to {unit, service, after}");
+    if (tasks.size() == 0) fail(tasks, p + ".tasks", "expected at least one task, got an empty mapping");
+    unique_keys(tasks, p + ".tasks");
+    if (tasks.size() > 65535) fail(tasks, p + ".tasks", "expected at most 65535 tasks, got " + std::to_string(tasks.size()));
+    std::vector<std::string> names;
+    for (auto it = tasks.begin(); it != tasks.end(); ++it) names.push_back(it->first.Scalar());
+    std::vector<std::vector<YAML::Node>> after_nodes;
+    for (auto it = tasks.begin(); it != tasks.end(); ++it) {
+      Task t;
+      t.name = it->first.Scalar();
+      const std::string tp = p + ".tasks." + t.name;
+      const YAML::Node tn = it->second;
+      keys(tn, tp, {"unit", "service", "after"});
+      if (!tn["unit"]) fail(tn, tp + ".unit", "missing; expected the name of a unit");
+      std::string un = str(tn["unit"], tp + ".unit");
+      t.unit = m.unit_index(un);
+      if (t.unit < 0) {
+        std::string hint = did_you_mean(un, unit_names);
+        fail(tn["unit"], tp + ".unit", "unknown unit '" + un + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      }
+      if (!tn["service"]) fail(tn, tp + ".service", "missing; expected a distribution such as {exponential: {mean: 1.5}}");
+      t.service = distribution(tn["service"], tp + ".service");
+      std::vector<YAML::Node> an;
+      if (const YAML::Node af = tn["after"]) {
+        if (af.IsScalar()) an.push_back(af);
+        else if (af.IsSequence()) for (std::size_t i = 0; i < af.size(); ++i) an.push_back(af[i]);
+        else fail(af, tp + ".after", "expected a task name or a list of task names, got " + found(af));
+        std::set<int> seen;
+        for (const auto& x : an) {
+          std::string name = str(x, tp + ".after");
+          auto pos = std::find(names.begin(), names.end(), name);
+          if (pos == names.end()) {
+            std::string hint = did_you_mean(name, names);
+            fail(x, tp + ".after", "unknown task '" + name + "' in flow " + f.name + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+          }
+          int idx = static_cast<int>(pos - names.begin());
+          if (name == t.name) fail(x, tp + ".after", "a task cannot come after itself");
+          if (!seen.insert(idx).second) fail(x, tp + ".after", "task '" + name + "' is listed twice");
+          t.after.push_back(idx);
+        }
+      }
+      after_nodes.push_back(an);
+      f.tasks.push_back(std::move(t));
+    }
+    // The task graph must be a DAG.
+    std::vector<std::pair<int, int>> edges;
+    for (std::size_t k = 0; k < f.tasks.size(); ++k)
+      for (int a : f.tasks[k].after) edges.emplace_back(a, static_cast<int>(k));
+    std::vector<int> cycle = find_cycle(static_cast<int>(f.tasks.size()), edges);
+    if (!cycle.empty()) {
+      std::string chain;
+      for (int c : cycle) chain += (chain.empty() ? "" : " -> ") + f.tasks[c].name;
+      chain += " -> " + f.tasks[cycle.front()].name;
+      const YAML::Node first = tasks[f.tasks[cycle.front()].name];
+      fail(first["after"] ? first["after"] : first, p + ".tasks", "expected the tasks to form an acyclic graph, found the cycle " + chain);
+    }
+    for (std::size_t k = 0; k < f.tasks.size(); ++k) {
+      if (f.tasks[k].after.empty()) f.sources.push_back(static_cast<int>(k));
+      for (int a : f.tasks[k].after) f.tasks[a].next.push_back(static_cast<int>(k));
+    }
+    for (const auto& t : f.tasks)
+      if (t.next.empty()) ++f.sinks;
+  }
+
+  std::string source_;
+  std::vector<Override> overrides_;
+  std::string time_unit_ = "hour";
+};
+
+}  // namespace
+
+Model load_model_text(const std::string& text, const std::string& source, const std::vector<Override>& overrides) {
+  Loader loader(source, overrides);
+  return loader.load(text);
+}
+
+Model load_model_file(const std::string& path, const std::vector<Override>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot read the file (does it exist?)");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return load_model_text(ss.str(), path, overrides);
+}
+
+}  // namespace eslabon

@@ -1,0 +1,162 @@
+#include <eslabon/models/results.hpp>
+
+#include <eslabon/core/hdf5_writer.hpp>
+#include <eslabon/core/version.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+
+namespace eslabon {
+
+RunResult run_model(const Model& model, const RunOptions& options) {
+  RunResult r;
+  r.name = model.name;
+  r.seed = options.seed >= 0 ? static_cast<std::uint64_t>(options.seed) : model.run.seed;
+  const int reps = options.replications > 0 ? options.replications : model.run.replications;
+  for (const auto& u : model.units) r.unit_names.push_back(u.name);
+  SimOptions sim;
+  sim.record_orders = options.record_orders;
+  sim.stop = options.control.stop;
+  const std::uint64_t seed = r.seed;
+  r.replications = run_replications<ReplicationResult>(
+      static_cast<std::size_t>(reps), options.threads,
+      [&](std::size_t i) { return simulate(model, seed, i, sim); }, options.control);
+  return r;
+}
+
+Table RunResult::replications_table() const {
+  Table t("replications");
+  auto& rep = t.i64("replication");
+  for (const auto& r : replications) rep.push_back(static_cast<std::int64_t>(r.replication));
+  for (int k = 0; k < kKpiCount; ++k) {
+    auto& col = t.f64(kpi_names()[k]);
+    for (const auto& r : replications) col.push_back(r.kpi[k]);
+  }
+  return t;
+}
+
+Interval RunResult::kpi(Kpi k) const {
+  std::vector<double> xs;
+  for (const auto& r : replications) xs.push_back(r.kpi[static_cast<int>(k)]);
+  return confidence_interval(xs);
+}
+
+Interval RunResult::unit_stat(std::size_t unit, UnitStat s) const {
+  std::vector<double> xs;
+  for (const auto& r : replications) xs.push_back(r.units[unit][static_cast<int>(s)]);
+  return confidence_interval(xs);
+}
+
+std::uint64_t RunResult::events() const {
+  std::uint64_t n = 0;
+  for (const auto& r : replications) n += r.events;
+  return n;
+}
+
+namespace {
+void add_interval(Table& t, const Interval& iv) {
+  t.f64("mean").push_back(iv.mean);
+  t.f64("ci_low").push_back(iv.low);
+  t.f64("ci_high").push_back(iv.high);
+  t.f64("std").push_back(iv.std);
+  t.i64("n").push_back(iv.n);
+}
+}  // namespace
+
+Table RunResult::summary_table() const {
+  Table t("summary");
+  for (int k = 0; k < kKpiCount; ++k) {
+    t.str("kpi").push_back(kpi_names()[k]);
+    add_interval(t, kpi(static_cast<Kpi>(k)));
+  }
+  return t;
+}
+
+Table RunResult::units_table() const {
+  Table t("units");
+  t.i64("replication");
+  t.str("unit");
+  for (int s = 0; s < kUnitStatCount; ++s) t.f64(unit_stat_names()[s]);
+  for (const auto& r : replications)
+    for (std::size_t u = 0; u < unit_names.size(); ++u) {
+      t.i64("replication").push_back(static_cast<std::int64_t>(r.replication));
+      t.str("unit").push_back(unit_names[u]);
+      for (int s = 0; s < kUnitStatCount; ++s) t.f64(unit_stat_names()[s]).push_back(r.units[u][s]);
+    }
+  return t;
+}
+
+Table RunResult::unit_summary_table() const {
+  Table t("unit_summary");
+  for (std::size_t u = 0; u < unit_names.size(); ++u)
+    for (int s = 0; s < kUnitStatCount; ++s) {
+      t.str("unit").push_back(unit_names[u]);
+      t.str("stat").push_back(unit_stat_names()[s]);
+      add_interval(t, unit_stat(u, static_cast<UnitStat>(s)));
+    }
+  return t;
+}
+
+Table RunResult::orders_table() const {
+  Table t("orders");
+  for (const auto& r : replications) t.append(r.orders);
+  return t;
+}
+
+void write_hdf5(const std::string& path, const Model& model, const RunResult& result) {
+  Hdf5Writer w(path);
+  w.attribute("eslabon_version", std::string(version));
+  w.attribute("config", model.config_text);
+  w.attribute("seed", static_cast<std::int64_t>(result.seed));
+  w.attribute("name", result.name);
+  w.attribute("time_unit", model.time_unit);
+  {
+    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    char buf[32];
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    w.attribute("created", std::string(buf));
+  }
+  w.write("/replications", result.replications_table());
+  w.write("/summary", result.summary_table());
+  w.write("/units", result.units_table());
+  w.write("/unit_summary", result.unit_summary_table());
+  bool any_orders = false;
+  for (const auto& r : result.replications) any_orders = any_orders || !r.orders.columns().empty();
+  if (any_orders) w.write("/orders", result.orders_table());
+  w.commit();
+}
+
+namespace {
+nlohmann::ordered_json interval_json(const Interval& iv) {
+  auto num = [](double x) -> nlohmann::ordered_json {
+    if (std::isfinite(x)) return x;
+    return nullptr;  // JSON has no NaN
+  };
+  return {{"mean", num(iv.mean)}, {"ci_low", num(iv.low)}, {"ci_high", num(iv.high)}, {"std", num(iv.std)}, {"n", iv.n}};
+}
+}  // namespace
+
+std::string to_json(const RunResult& r, int indent) {
+  nlohmann::ordered_json j;
+  j["name"] = r.name;
+  j["replications"] = r.replications.size();
+  j["seed"] = r.seed;
+  nlohmann::ordered_json kpis = nlohmann::ordered_json::object();
+  for (int k = 0; k < kKpiCount; ++k) kpis[kpi_names()[k]] = interval_json(r.kpi(static_cast<Kpi>(k)));
+  j["kpis"] = kpis;
+  nlohmann::ordered_json units = nlohmann::ordered_json::object();
+  for (std::size_t u = 0; u < r.unit_names.size(); ++u) {
+    nlohmann::ordered_json s = nlohmann::ordered_json::object();
+    for (int k = 0; k < kUnitStatCount; ++k) s[unit_stat_names()[k]] = interval_json(r.unit_stat(u, static_cast<UnitStat>(k)));
+    units[r.unit_names[u]] = s;
+  }
+  j["units"] = units;
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace eslabon
