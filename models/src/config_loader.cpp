@@ -286,6 +286,20 @@ class Loader {
     return v;
   }
 
+  // A distribution parameter: any finite number (the distribution checks its own range,
+  // so the message can say "mean: expected a number > 0").
+  double param(const YAML::Node& n, const std::string& path) const {
+    if (!n.IsScalar()) fail(n, path, "expected a duration such as 30min, 8h, 2d or a number of " + time_unit_ + "s, got " + found(n));
+    double v;
+    try {
+      v = parse_duration(n.Scalar(), time_unit_);
+    } catch (const std::invalid_argument& e) {
+      fail(n, path, std::string(e.what()) + ", got " + found(n));
+    }
+    if (!std::isfinite(v)) fail(n, path, "expected a finite duration, got " + found(n));
+    return v;
+  }
+
   double duration(const YAML::Node& n, const std::string& path, bool allow_inf = false) const {
     if (!n.IsScalar()) fail(n, path, "expected a duration such as 30min, 8h, 2d or a number of " + time_unit_ + "s, got " + found(n));
     double v;
@@ -361,7 +375,7 @@ class Loader {
     static const std::vector<std::string> kinds = {"deterministic", "exponential", "uniform", "triangular", "lognormal",
                                                    "gamma",         "erlang",      "weibull", "empirical"};
     if (n.IsScalar()) {  // a plain duration: deterministic
-      return make(n, path, [&] { return Distribution::deterministic(duration(n, path)); });
+      return make(n, path, [&] { return Distribution::deterministic(param(n, path)); });
     }
     if (!n.IsMap() || n.size() != 1)
       fail(n, path, "expected one distribution such as {exponential: {mean: 1.5}}, got " + found(n) +
@@ -380,35 +394,35 @@ class Loader {
       return a[key];
     };
     if (kind == "deterministic") {
-      if (a.IsScalar()) return make(a, kp, [&] { return Distribution::deterministic(duration(a, kp)); });
+      if (a.IsScalar()) return make(a, kp, [&] { return Distribution::deterministic(param(a, kp)); });
       keys(a, kp, {"value"});
-      return make(a, kp, [&] { return Distribution::deterministic(duration(need("value"), kp + ".value")); });
+      return make(a, kp, [&] { return Distribution::deterministic(param(need("value"), kp + ".value")); });
     }
     if (kind == "empirical") {
       if (!a.IsSequence() || a.size() == 0) fail(a, kp, "expected a non-empty list of durations, got " + found(a));
       std::vector<double> v;
-      for (std::size_t i = 0; i < a.size(); ++i) v.push_back(duration(a[i], kp + "." + std::to_string(i)));
+      for (std::size_t i = 0; i < a.size(); ++i) v.push_back(param(a[i], kp + "." + std::to_string(i)));
       return make(a, kp, [&] { return Distribution::empirical(v); });
     }
     if (kind == "exponential") {
       keys(a, kp, {"mean"});
-      return make(a, kp, [&] { return Distribution::exponential(duration(need("mean"), kp + ".mean")); }, "mean");
+      return make(a, kp, [&] { return Distribution::exponential(param(need("mean"), kp + ".mean")); }, "mean");
     }
     if (kind == "uniform") {
       keys(a, kp, {"min", "max"});
-      return make(a, kp, [&] { return Distribution::uniform(duration(need("min"), kp + ".min"), duration(need("max"), kp + ".max")); });
+      return make(a, kp, [&] { return Distribution::uniform(param(need("min"), kp + ".min"), param(need("max"), kp + ".max")); });
     }
     if (kind == "triangular") {
       keys(a, kp, {"min", "mode", "max"});
       return make(a, kp, [&] {
-        return Distribution::triangular(duration(need("min"), kp + ".min"), duration(need("mode"), kp + ".mode"),
-                                        duration(need("max"), kp + ".max"));
+        return Distribution::triangular(param(need("min"), kp + ".min"), param(need("mode"), kp + ".mode"),
+                                        param(need("max"), kp + ".max"));
       });
     }
     if (kind == "lognormal" || kind == "gamma") {
       keys(a, kp, {"mean", "cv"});
       return make(a, kp, [&] {
-        double mean = duration(need("mean"), kp + ".mean");
+        double mean = param(need("mean"), kp + ".mean");
         double cv = number(need("cv"), kp + ".cv");
         return kind == "gamma" ? Distribution::gamma(mean, cv) : Distribution::lognormal(mean, cv);
       });
@@ -416,12 +430,12 @@ class Loader {
     if (kind == "erlang") {
       keys(a, kp, {"k", "mean"});
       return make(a, kp, [&] {
-        return Distribution::erlang(static_cast<int>(integer(need("k"), kp + ".k", 1)), duration(need("mean"), kp + ".mean"));
+        return Distribution::erlang(static_cast<int>(integer(need("k"), kp + ".k", 1)), param(need("mean"), kp + ".mean"));
       });
     }
     // weibull
     keys(a, kp, {"shape", "scale"});
-    return make(a, kp, [&] { return Distribution::weibull(number(need("shape"), kp + ".shape"), duration(need("scale"), kp + ".scale")); });
+    return make(a, kp, [&] { return Distribution::weibull(number(need("shape"), kp + ".shape"), param(need("scale"), kp + ".scale")); });
   }
 
   // Runs a distribution factory, turning its std::invalid_argument ("mean: expected ...")
