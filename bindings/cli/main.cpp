@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -223,6 +224,17 @@ int main(int argc, char** argv) {
   check->add_option("config", check_config, "Model config (YAML)")->required();
   check->add_option("--set", check_sets, "Override a config value by path")->type_name("PATH=VALUE");
 
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string cmd = argv[1];
+    std::vector<std::string> known;
+    for (const auto* sub : app.get_subcommands({})) known.push_back(sub->get_name());
+    if (std::find(known.begin(), known.end(), cmd) == known.end()) {
+      std::string hint = eslabon::did_you_mean(cmd, known);
+      std::cerr << "eslabon: unknown command '" << cmd << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
+                << "; expected one of run, check\n(run 'eslabon --help' for usage)\n";
+      return kBadInput;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

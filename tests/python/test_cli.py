@@ -1,0 +1,190 @@
+"""The eslabon command as a user meets it: exit codes, messages, JSON, HDF5 read by h5py and pandas."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("ESLABON_BIN", str(ROOT / "build" / "eslabon"))
+CONFIGS = ROOT / "configs"
+
+KPIS = ["lead_time_mean", "lead_time_p50", "lead_time_p95", "on_time_rate", "throughput", "wip_mean",
+        "orders_delivered"]
+UNIT_STATS = ["utilisation", "mean_queue", "mean_wait", "throughput"]
+
+
+def run(*args, check=False, **kw):
+    p = subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, timeout=300, **kw)
+    if check and p.returncode != 0:
+        raise AssertionError(f"exit {p.returncode}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}")
+    return p
+
+
+SHORT = ["--horizon", "2000", "--warmup", "200", "--replications", "4"]
+
+
+@pytest.mark.parametrize("config", ["chain.yaml", "fork_join.yaml", "two_flows.yaml"])
+def test_example_configs_run(config, tmp_path):
+    out = tmp_path / "r.h5"
+    p = run("run", CONFIGS / config, "-o", out, *SHORT, check=True)
+    for k in KPIS:
+        assert k in p.stdout
+    with h5py.File(out) as f:
+        assert set(["replications", "summary", "units"]) <= set(f)
+        assert f.attrs["seed"] >= 0
+
+
+def test_json_shape():
+    p = run("run", CONFIGS / "chain.yaml", "--json", *SHORT, "--seed", "3", check=True)
+    doc = json.loads(p.stdout)
+    assert doc["name"] == "order-to-delivery chain"
+    assert doc["replications"] == 4
+    assert doc["seed"] == 3
+    for k in KPIS:
+        entry = doc["kpis"][k]
+        assert set(entry) == {"mean", "ci_low", "ci_high", "std", "n"}
+        assert entry["n"] == 4
+        assert entry["ci_low"] <= entry["mean"] <= entry["ci_high"]
+    assert set(doc["units"]) == {"sales", "purchasing", "production", "logistics"}
+    for u in doc["units"].values():
+        for s in UNIT_STATS:
+            assert set(u[s]) == {"mean", "ci_low", "ci_high", "std", "n"}
+
+
+def test_hdf5_readable_and_agrees_with_json(tmp_path):
+    out = tmp_path / "chain.h5"
+    p = run("run", CONFIGS / "chain.yaml", "-o", out, "--json", "--orders", *SHORT, check=True)
+    doc = json.loads(p.stdout)
+    with h5py.File(out) as f:
+        for attr in ["eslabon_version", "config", "seed", "created"]:
+            assert attr in f.attrs
+        assert "sales:" in f.attrs["config"]
+        assert "horizon: 2000" in f.attrs["config"]  # the config after overrides
+        for name in ["replications", "summary", "units", "orders"]:
+            ds = f[name]
+            assert ds.dtype.names, name           # compound
+            assert ds.chunks is not None, name    # chunked
+            assert ds.compression == "gzip", name
+        reps = pd.DataFrame(f["replications"][:])
+        summary = pd.DataFrame(f["summary"][:])
+        units = pd.DataFrame(f["units"][:])
+        orders = pd.DataFrame(f["orders"][:])
+    assert list(reps["replication"]) == [0, 1, 2, 3]
+    summary["kpi"] = summary["kpi"].str.decode("utf-8")
+    summary = summary.set_index("kpi")
+    for k in KPIS:
+        # Memory (JSON) and file agree exactly, and the summary is the mean of the rows.
+        assert summary.loc[k, "mean"] == pytest.approx(doc["kpis"][k]["mean"], rel=1e-15)
+        assert summary.loc[k, "ci_low"] == pytest.approx(doc["kpis"][k]["ci_low"], rel=1e-15)
+        assert summary.loc[k, "mean"] == pytest.approx(reps[k].mean(), rel=1e-12)
+        assert summary.loc[k, "std"] == pytest.approx(reps[k].std(ddof=1), rel=1e-9)
+        assert summary.loc[k, "n"] == 4
+    assert len(units) == 4 * 4
+    units["unit"] = units["unit"].str.decode("utf-8")
+    prod = units[units.unit == "production"]["utilisation"]
+    assert prod.mean() == pytest.approx(doc["units"]["production"]["utilisation"]["mean"], rel=1e-12)
+    # One row per tagged order; their lead times give the lead-time KPI of each replication.
+    for r, g in orders.groupby("replication"):
+        delivered = g[g.lost == 0]
+        assert delivered.lead_time.mean() == pytest.approx(reps.loc[r, "lead_time_mean"], rel=1e-9)
+        assert (delivered.on_time == (delivered.delivered <= delivered.due)).all()
+        assert np.allclose(delivered.lead_time, delivered.delivered - delivered.arrival)
+
+
+def test_overrides_change_the_run():
+    base = json.loads(run("run", CONFIGS / "chain.yaml", "--json", *SHORT, check=True).stdout)
+    more = json.loads(run("run", CONFIGS / "chain.yaml", "--json", *SHORT, "--set", "units.purchasing.servers=4",
+                          check=True).stdout)
+    # Common random numbers: the same customers arrive in both runs...
+    assert more["kpis"]["orders_arrived"] == base["kpis"]["orders_arrived"]
+    # ...and bring the same work, spread over twice the staff (up to work straddling the window's edges).
+    assert more["units"]["purchasing"]["utilisation"]["mean"] == pytest.approx(
+        base["units"]["purchasing"]["utilisation"]["mean"] / 2, rel=0.01)
+    assert more["kpis"]["lead_time_mean"]["mean"] < base["kpis"]["lead_time_mean"]["mean"]
+
+
+def test_threads_do_not_change_results():
+    a = run("run", CONFIGS / "fork_join.yaml", "--json", *SHORT, "--threads", "1", check=True).stdout
+    b = run("run", CONFIGS / "fork_join.yaml", "--json", *SHORT, "--threads", "2", check=True).stdout
+    assert a == b
+
+
+BAD = [
+    (["run", CONFIGS / "chain.yaml", "--set", "units.production.servers=0"],
+     "--set units.production.servers=0: units.production.servers: expected an integer >= 1, got 0"),
+    (["run", CONFIGS / "chain.yaml", "--set", "units.prodution.servers=5"], "did you mean 'production'?"),
+    (["run", CONFIGS / "chain.yaml", "--set", "novalue"], "expected PATH=VALUE"),
+    (["run", CONFIGS / "chain.yaml", "--horizon", "soon"], "run.horizon: expected a duration"),
+    (["run", CONFIGS / "chain.yaml", "--warmup", "30000"], "run.warmup: expected a duration shorter than run.horizon"),
+    (["run", "/no/such/config.yaml"], "/no/such/config.yaml: cannot read the file"),
+    (["run", CONFIGS / "chain.yaml", "--replications", "0"], "--replications"),
+    (["run", CONFIGS / "chain.yaml", "--bogus"], "--bogus"),
+    (["run"], "config"),
+    (["frobnicate"], "frobnicate"),
+    (["run", CONFIGS / "chain.yaml", "-o", "/no/such/dir/out.h5"], "-o /no/such/dir/out.h5: expected a file in an existing directory"),
+]
+
+
+@pytest.mark.parametrize("args,message", BAD, ids=[str(i) for i in range(len(BAD))])
+def test_bad_input_exits_2_with_message(args, message):
+    p = run(*args)
+    assert p.returncode == 2, p.stderr
+    assert message in p.stderr
+    assert p.stdout == ""
+
+
+def test_bad_config_file_reports_file_line_column(tmp_path):
+    cfg = tmp_path / "bad.yaml"
+    text = (CONFIGS / "chain.yaml").read_text().replace("{servers: 4, capacity: inf}", "{servers: 4, capacty: inf}")
+    cfg.write_text(text)
+    out = tmp_path / "out.h5"
+    p = run("run", cfg, "-o", out)
+    assert p.returncode == 2
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "capacty" in l)
+    col = text.splitlines()[line - 1].index("capacty") + 1
+    assert p.stderr.startswith(f"{cfg}:{line}:{col}: units.production.capacty: unknown key (did you mean 'capacity'?)")
+    assert not out.exists()
+
+
+def test_bad_input_does_not_touch_existing_output(tmp_path):
+    out = tmp_path / "out.h5"
+    out.write_bytes(b"previous results")
+    before = out.stat().st_mtime_ns
+    p = run("run", CONFIGS / "chain.yaml", "-o", out, "--set", "run.seed=-1")
+    assert p.returncode == 2
+    assert out.read_bytes() == b"previous results"
+    assert out.stat().st_mtime_ns == before
+    assert [x.name for x in tmp_path.iterdir()] == ["out.h5"]
+
+
+def test_interrupted_run_leaves_no_file(tmp_path):
+    out = tmp_path / "long.h5"
+    proc = subprocess.Popen([BIN, "run", CONFIGS / "chain.yaml", "-o", out, "--horizon", "5e7", "--replications", "2",
+                             "--threads", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_reports_offered_load():
+    p = run("check", CONFIGS / "chain.yaml", check=True)
+    line = next(l for l in p.stdout.splitlines() if l.startswith("purchasing"))
+    assert "0.8000" in line  # 1 order/h x 1.6 h / 2 servers
+    p = run("check", CONFIGS / "chain.yaml", "--set", "units.purchasing.servers=1")
+    assert "UNSTABLE" in p.stdout
+
+
+def test_version_and_help():
+    assert run("--version", check=True).stdout.startswith("eslabon ")
+    assert "--set" in run("run", "--help", check=True).stdout
