@@ -68,6 +68,22 @@ void print_tables(const eslabon::RunResult& r, const eslabon::Model& m) {
     }
     fmt::print("\n");
   }
+  if (r.flow_names.size() > 1) {
+    const FlowStat fshown[] = {FlowStat::LeadTimeMean, FlowStat::LeadTimeP95, FlowStat::OnTimeRate, FlowStat::Throughput};
+    fmt::print("\n{:<16}", "flow");
+    for (FlowStat s : fshown) fmt::print(" {:>22}", flow_stat_names()[static_cast<int>(s)]);
+    fmt::print("\n");
+    for (std::size_t f = 0; f < r.flow_names.size(); ++f) {
+      fmt::print("{:<16}", r.flow_names[f]);
+      for (FlowStat s : fshown) {
+        Interval iv = r.flow_stat(f, s);
+        std::string cell = fmt_num(iv.mean);
+        if (!std::isnan(iv.low)) cell += " ± " + fmt_num(iv.half_width());
+        fmt::print(" {:>22}", cell);
+      }
+      fmt::print("\n");
+    }
+  }
 }
 
 // Fails with a bad-input message when `path` cannot be written (before any work starts).

@@ -17,6 +17,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
   r.seed = options.seed >= 0 ? static_cast<std::uint64_t>(options.seed) : model.run.seed;
   const int reps = options.replications > 0 ? options.replications : model.run.replications;
   for (const auto& u : model.units) r.unit_names.push_back(u.name);
+  for (const auto& f : model.flows) r.flow_names.push_back(f.name);
   SimOptions sim;
   sim.record_orders = options.record_orders;
   sim.stop = options.control.stop;
@@ -47,6 +48,12 @@ Interval RunResult::kpi(Kpi k) const {
 Interval RunResult::unit_stat(std::size_t unit, UnitStat s) const {
   std::vector<double> xs;
   for (const auto& r : replications) xs.push_back(r.units[unit][static_cast<int>(s)]);
+  return confidence_interval(xs);
+}
+
+Interval RunResult::flow_stat(std::size_t flow, FlowStat s) const {
+  std::vector<double> xs;
+  for (const auto& r : replications) xs.push_back(r.flows[flow][static_cast<int>(s)]);
   return confidence_interval(xs);
 }
 
@@ -100,6 +107,31 @@ Table RunResult::unit_summary_table() const {
   return t;
 }
 
+Table RunResult::flows_table() const {
+  Table t("flows");
+  t.i64("replication");
+  t.str("flow");
+  for (int s = 0; s < kFlowStatCount; ++s) t.f64(flow_stat_names()[s]);
+  for (const auto& r : replications)
+    for (std::size_t f = 0; f < flow_names.size(); ++f) {
+      t.i64("replication").push_back(static_cast<std::int64_t>(r.replication));
+      t.str("flow").push_back(flow_names[f]);
+      for (int s = 0; s < kFlowStatCount; ++s) t.f64(flow_stat_names()[s]).push_back(r.flows[f][s]);
+    }
+  return t;
+}
+
+Table RunResult::flow_summary_table() const {
+  Table t("flow_summary");
+  for (std::size_t f = 0; f < flow_names.size(); ++f)
+    for (int s = 0; s < kFlowStatCount; ++s) {
+      t.str("flow").push_back(flow_names[f]);
+      t.str("stat").push_back(flow_stat_names()[s]);
+      add_interval(t, flow_stat(f, static_cast<FlowStat>(s)));
+    }
+  return t;
+}
+
 Table RunResult::orders_table() const {
   Table t("orders");
   for (const auto& r : replications) t.append(r.orders);
@@ -125,6 +157,8 @@ void write_hdf5(const std::string& path, const Model& model, const RunResult& re
   w.write("/summary", result.summary_table());
   w.write("/units", result.units_table());
   w.write("/unit_summary", result.unit_summary_table());
+  w.write("/flows", result.flows_table());
+  w.write("/flow_summary", result.flow_summary_table());
   bool any_orders = false;
   for (const auto& r : result.replications) any_orders = any_orders || !r.orders.columns().empty();
   if (any_orders) w.write("/orders", result.orders_table());
@@ -156,6 +190,13 @@ std::string to_json(const RunResult& r, int indent) {
     units[r.unit_names[u]] = s;
   }
   j["units"] = units;
+  nlohmann::ordered_json flows = nlohmann::ordered_json::object();
+  for (std::size_t f = 0; f < r.flow_names.size(); ++f) {
+    nlohmann::ordered_json s = nlohmann::ordered_json::object();
+    for (int k = 0; k < kFlowStatCount; ++k) s[flow_stat_names()[k]] = interval_json(r.flow_stat(f, static_cast<FlowStat>(k)));
+    flows[r.flow_names[f]] = s;
+  }
+  j["flows"] = flows;
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -23,9 +23,13 @@ const std::array<const char*, kUnitStatCount>& unit_stat_names() {
   return names;
 }
 
-namespace {
+const std::array<const char*, kFlowStatCount>& flow_stat_names() {
+  static const std::array<const char*, kFlowStatCount> names = {
+      "lead_time_mean", "lead_time_p50", "lead_time_p95", "on_time_rate", "throughput", "orders_delivered", "orders_arrived", "loss_rate"};
+  return names;
+}
 
-constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+namespace {
 
 enum EventKind : std::uint32_t { ServiceEnd = 0, Arrival = 1 };
 constexpr std::uint8_t kClassServiceEnd = 0;
@@ -89,6 +93,12 @@ class WaitingLine {
   std::uint64_t seq_ = 0;
 };
 
+struct FlowState {
+  Welford lead;
+  QuantileSketch lead_q;
+  std::uint64_t on_time = 0, delivered_in_window = 0, arrived = 0, lost = 0;
+};
+
 struct UnitState {
   int servers;
   std::int64_t capacity;
@@ -135,8 +145,10 @@ class Replication {
     }
     wip_.window(warmup_, horizon_);
     next_arrival_.assign(m.flows.size(), 0);
+    flows_.resize(m.flows.size());
     result_.replication = rep;
     result_.units.resize(m.units.size());
+    result_.flows.resize(m.flows.size());
     if (opt_.record_orders) {
       // Create the columns in a fixed order.
       auto& t = result_.orders;
@@ -204,18 +216,28 @@ class Replication {
   void end_order(std::uint32_t o, bool lost) {
     const bool tagged = o_flags_[o] & kTagged;
     const double lead = now_ - o_arrival_[o];
+    FlowState& fs = flows_[o_flow_[o]];
     wip_.add(now_, -1.0);
     if (tagged) {
       --tagged_open_;
       if (lost) {
         ++tagged_lost_;
+        ++fs.lost;
       } else {
         lead_.add(lead);
         lead_q_.add(lead);
-        if (now_ <= o_due_[o]) ++on_time_;
+        fs.lead.add(lead);
+        fs.lead_q.add(lead);
+        if (now_ <= o_due_[o]) {
+          ++on_time_;
+          ++fs.on_time;
+        }
       }
     }
-    if (!lost && now_ >= warmup_ && now_ <= horizon_) ++delivered_in_window_;
+    if (!lost && now_ >= warmup_ && now_ <= horizon_) {
+      ++delivered_in_window_;
+      ++fs.delivered_in_window;
+    }
     if (opt_.record_orders && tagged) {
       auto& t = result_.orders;
       t.i64("replication").push_back(static_cast<std::int64_t>(result_.replication));
@@ -252,6 +274,7 @@ class Replication {
     if (o_flags_[o] & kTagged) {
       ++tagged_open_;
       ++tagged_arrived_;
+      ++flows_[f].arrived;
     }
     for (int k : fl.sources) {
       if (o_flags_[o] & kLost) break;
@@ -348,7 +371,6 @@ class Replication {
   }
 
   void finish(std::uint64_t n) {
-    const double end = std::min(now_, horizon_);
     const double window = horizon_ - warmup_;
     auto& k = result_.kpi;
     auto at = [&](Kpi x) -> double& { return k[static_cast<int>(x)]; };
@@ -375,7 +397,20 @@ class Replication {
       s[static_cast<int>(UnitStat::MeanBusy)] = busy;
       s[static_cast<int>(UnitStat::Rejected)] = static_cast<double>(us.rejected);
     }
-    (void)end;
+    for (std::size_t f = 0; f < flows_.size(); ++f) {
+      const FlowState& fs = flows_[f];
+      auto& s = result_.flows[f];
+      auto put = [&](FlowStat x, double v) { s[static_cast<int>(x)] = v; };
+      const std::uint64_t done = fs.lead.count();
+      put(FlowStat::LeadTimeMean, done ? fs.lead.mean() : nan);
+      put(FlowStat::LeadTimeP50, fs.lead_q.quantile(0.5));
+      put(FlowStat::LeadTimeP95, fs.lead_q.quantile(0.95));
+      put(FlowStat::OnTimeRate, done ? static_cast<double>(fs.on_time) / static_cast<double>(done) : nan);
+      put(FlowStat::Throughput, static_cast<double>(fs.delivered_in_window) / window);
+      put(FlowStat::OrdersDelivered, static_cast<double>(fs.delivered_in_window));
+      put(FlowStat::OrdersArrived, static_cast<double>(fs.arrived));
+      put(FlowStat::LossRate, fs.arrived ? static_cast<double>(fs.lost) / static_cast<double>(fs.arrived) : nan);
+    }
     result_.events = n;
     result_.peak_orders = orders_.size();
     result_.peak_events = std::max<std::uint64_t>(peak_events_, events_.size());
@@ -405,6 +440,7 @@ class Replication {
   std::vector<std::uint32_t> j_order_, j_task_, j_attempt_;
   std::vector<double> j_enqueued_;
 
+  std::vector<FlowState> flows_;
   TimeWeighted wip_;
   Welford lead_;
   QuantileSketch lead_q_;

@@ -54,6 +54,10 @@ def test_json_shape():
         assert entry["n"] == 4
         assert entry["ci_low"] <= entry["mean"] <= entry["ci_high"]
     assert set(doc["units"]) == {"sales", "purchasing", "production", "logistics"}
+    assert set(doc["flows"]) == {"standard"}
+    # One flow: its statistics are the system's.
+    for k in ["lead_time_mean", "lead_time_p95", "on_time_rate", "throughput"]:
+        assert doc["flows"]["standard"][k]["mean"] == doc["kpis"][k]["mean"]
     for u in doc["units"].values():
         for s in UNIT_STATS:
             assert set(u[s]) == {"mean", "ci_low", "ci_high", "std", "n"}
@@ -68,7 +72,7 @@ def test_hdf5_readable_and_agrees_with_json(tmp_path):
             assert attr in f.attrs
         assert "sales:" in f.attrs["config"]
         assert "horizon: 2000" in f.attrs["config"]  # the config after overrides
-        for name in ["replications", "summary", "units", "orders"]:
+        for name in ["replications", "summary", "units", "unit_summary", "flows", "flow_summary", "orders"]:
             ds = f[name]
             assert ds.dtype.names, name           # compound
             assert ds.chunks is not None, name    # chunked
@@ -109,6 +113,15 @@ def test_overrides_change_the_run():
     assert more["units"]["purchasing"]["utilisation"]["mean"] == pytest.approx(
         base["units"]["purchasing"]["utilisation"]["mean"] / 2, rel=0.01)
     assert more["kpis"]["lead_time_mean"]["mean"] < base["kpis"]["lead_time_mean"]["mean"]
+
+
+def test_two_flows_sum_to_the_system(tmp_path):
+    doc = json.loads(run("run", CONFIGS / "two_flows.yaml", "--json", *SHORT, check=True).stdout)
+    flows = doc["flows"]
+    assert set(flows) == {"standard", "express"}
+    assert sum(f["throughput"]["mean"] for f in flows.values()) == pytest.approx(doc["kpis"]["throughput"]["mean"], rel=1e-12)
+    # Express orders have priority at production and an earlier due date at logistics.
+    assert flows["express"]["lead_time_mean"]["mean"] < flows["standard"]["lead_time_mean"]["mean"]
 
 
 def test_threads_do_not_change_results():

@@ -27,15 +27,19 @@ struct RunResult {
   std::string name;
   std::uint64_t seed = 0;
   std::vector<std::string> unit_names;
+  std::vector<std::string> flow_names;
   std::vector<ReplicationResult> replications;
 
   Table replications_table() const;  // replication, then every KPI
   Table summary_table() const;       // kpi, mean, ci_low, ci_high, std, n
   Table units_table() const;         // replication, unit, then every unit statistic
   Table unit_summary_table() const;  // unit, stat, mean, ci_low, ci_high, std, n
+  Table flows_table() const;         // replication, flow, then every flow statistic
+  Table flow_summary_table() const;  // flow, stat, mean, ci_low, ci_high, std, n
   Table orders_table() const;        // one row per tagged order (empty unless recorded)
   Interval kpi(Kpi k) const;
   Interval unit_stat(std::size_t unit, UnitStat s) const;
+  Interval flow_stat(std::size_t flow, FlowStat s) const;
   std::uint64_t events() const;
 };
 

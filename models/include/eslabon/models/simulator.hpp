@@ -50,6 +50,11 @@ enum class UnitStat : int { Utilisation, MeanQueue, MeanWait, Throughput, MeanBu
 inline constexpr int kUnitStatCount = static_cast<int>(UnitStat::Count);
 const std::array<const char*, kUnitStatCount>& unit_stat_names();
 
+// Per-flow statistics (same definitions as the system KPIs, restricted to one flow).
+enum class FlowStat : int { LeadTimeMean, LeadTimeP50, LeadTimeP95, OnTimeRate, Throughput, OrdersDelivered, OrdersArrived, LossRate, Count };
+inline constexpr int kFlowStatCount = static_cast<int>(FlowStat::Count);
+const std::array<const char*, kFlowStatCount>& flow_stat_names();
+
 struct SimOptions {
   bool record_orders = false;
   std::atomic<bool>* stop = nullptr;  // checked every 2^14 events
@@ -59,6 +64,7 @@ struct ReplicationResult {
   std::uint64_t replication = 0;
   std::array<double, kKpiCount> kpi{};
   std::vector<std::array<double, kUnitStatCount>> units;  // one per model unit
+  std::vector<std::array<double, kFlowStatCount>> flows;  // one per model flow
   Table orders{"orders"};                                  // filled when record_orders
   std::uint64_t events = 0;
   std::uint64_t peak_orders = 0;   // most orders alive at once (pool high-water mark)
