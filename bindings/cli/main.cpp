@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <thread>
 #include <unistd.h>
 
 namespace {
@@ -135,33 +136,49 @@ int cmd_run(const RunArgs& a) {
   opt.threads = a.threads;
   opt.record_orders = a.orders;
   opt.control.stop = &g_stop;
-  const bool tty = ::isatty(STDERR_FILENO);
-  const auto t0 = std::chrono::steady_clock::now();
+  // Progress on stderr when it is a terminal and the run takes more than ~2 s.
+  ProgressBoard board;
+  opt.progress = &board;
+  std::atomic<bool> finished{false};
   bool shown = false;
-  if (tty) {
-    opt.control.on_done = [&](std::size_t done, std::size_t total) {
-      double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (el < 2.0 && !shown) return;
-      shown = true;
-      double eta = el / static_cast<double>(done) * static_cast<double>(total - done);
-      std::fprintf(stderr, "\r  %zu/%zu replications  %.1fs elapsed  eta %.1fs   ", done, total, el, eta);
-      std::fflush(stderr);
-    };
+  std::thread progress_thread;
+  if (::isatty(STDERR_FILENO)) {
+    progress_thread = std::thread([&] {
+      const auto t0 = std::chrono::steady_clock::now();
+      while (!finished.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        if (finished.load()) break;
+        double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (el < 2.0) continue;
+        double f = board.fraction();
+        double eta = f > 0 ? el * (1 - f) / f : 0;
+        std::fprintf(stderr, "\r  %5.1f%% of %d replications  %.0fs elapsed  eta %.0fs   ", 100 * f,
+                     model.run.replications, el, eta);
+        std::fflush(stderr);
+        shown = true;
+      }
+    });
   }
+  auto stop_progress = [&] {
+    finished.store(true);
+    if (progress_thread.joinable()) progress_thread.join();
+    if (shown) std::fprintf(stderr, "\r%*s\r", 70, "");
+  };
   std::signal(SIGINT, on_sigint);
   std::signal(SIGTERM, on_sigint);
   RunResult result;
   try {
     result = run_model(model, opt);
   } catch (const Interrupted&) {
-    if (shown) std::fprintf(stderr, "\n");
+    stop_progress();
     std::cerr << "eslabon: interrupted; nothing written\n";
     return kInterrupted;
   } catch (const std::exception& e) {
+    stop_progress();
     std::cerr << "eslabon: run failed: " << e.what() << "\n";
     return kFailure;
   }
-  if (shown) std::fprintf(stderr, "\r%*s\r", 70, "");
+  stop_progress();
   if (!a.output.empty()) {
     try {
       write_hdf5(a.output, model, result);

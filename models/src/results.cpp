@@ -11,6 +11,19 @@
 
 namespace eslabon {
 
+void ProgressBoard::reset(std::size_t replications) {
+  slots_ = std::make_unique<std::atomic<double>[]>(replications);
+  n_ = replications;
+  for (std::size_t i = 0; i < n_; ++i) slots_[i].store(0.0);
+}
+
+double ProgressBoard::fraction() const {
+  if (n_ == 0) return 0.0;
+  double s = 0;
+  for (std::size_t i = 0; i < n_; ++i) s += slots_[i].load(std::memory_order_relaxed);
+  return s / static_cast<double>(n_);
+}
+
 RunResult run_model(const Model& model, const RunOptions& options) {
   RunResult r;
   r.name = model.name;
@@ -22,9 +35,15 @@ RunResult run_model(const Model& model, const RunOptions& options) {
   sim.record_orders = options.record_orders;
   sim.stop = options.control.stop;
   const std::uint64_t seed = r.seed;
+  if (options.progress) options.progress->reset(static_cast<std::size_t>(reps));
   r.replications = run_replications<ReplicationResult>(
       static_cast<std::size_t>(reps), options.threads,
-      [&](std::size_t i) { return simulate(model, seed, i, sim); }, options.control);
+      [&](std::size_t i) {
+        SimOptions mine = sim;
+        if (options.progress) mine.progress = options.progress->slot(i);
+        return simulate(model, seed, i, mine);
+      },
+      options.control);
   return r;
 }
 

@@ -180,9 +180,11 @@ class Replication {
       if ((++n & 0x3FFF) == 0) {
         if (events_.size() > peak_events_) peak_events_ = events_.size();
         if (opt_.stop && opt_.stop->load(std::memory_order_relaxed)) throw Interrupted();
+        if (opt_.progress) opt_.progress->store(std::min(1.0, now_ / horizon_), std::memory_order_relaxed);
       }
     }
     finish(n);
+    if (opt_.progress) opt_.progress->store(1.0, std::memory_order_relaxed);
     return std::move(result_);
   }
 

@@ -10,10 +10,25 @@
 #include <eslabon/models/model.hpp>
 #include <eslabon/models/simulator.hpp>
 
+#include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace eslabon {
+
+// Where a run stands, readable from any thread while it goes on (for progress bars):
+// one slot per replication holding the fraction of its horizon simulated so far.
+class ProgressBoard {
+ public:
+  void reset(std::size_t replications);
+  double fraction() const;  // 0..1 over the whole run
+  std::atomic<double>* slot(std::size_t i) { return i < n_ ? &slots_[i] : nullptr; }
+
+ private:
+  std::unique_ptr<std::atomic<double>[]> slots_;
+  std::size_t n_ = 0;
+};
 
 struct RunOptions {
   int replications = 0;        // 0: the model's run.replications
@@ -21,6 +36,7 @@ struct RunOptions {
   unsigned threads = 0;        // 0: one per core
   bool record_orders = false;
   RunControl control;
+  ProgressBoard* progress = nullptr;  // sized and filled by run_model when given
 };
 
 struct RunResult {

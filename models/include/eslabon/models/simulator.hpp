@@ -57,7 +57,8 @@ const std::array<const char*, kFlowStatCount>& flow_stat_names();
 
 struct SimOptions {
   bool record_orders = false;
-  std::atomic<bool>* stop = nullptr;  // checked every 2^14 events
+  std::atomic<bool>* stop = nullptr;       // checked every 2^14 events
+  std::atomic<double>* progress = nullptr; // set every 2^14 events to the fraction of the horizon done (1 at the end)
 };
 
 struct ReplicationResult {
