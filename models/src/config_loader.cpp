@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -274,15 +275,22 @@ class Loader {
     return std::strtod(n.Scalar().c_str(), nullptr);
   }
 
-  std::int64_t integer(const YAML::Node& n, const std::string& path, std::int64_t min) const {
-    std::string req = "expected an integer >= " + std::to_string(min);
+  std::int64_t integer(const YAML::Node& n, const std::string& path, std::int64_t min,
+                       std::int64_t max = std::numeric_limits<std::int64_t>::max()) const {
+    std::string req = max == std::numeric_limits<std::int64_t>::max()
+                          ? "expected an integer >= " + std::to_string(min)
+                          : (min == std::numeric_limits<std::int64_t>::min() || min == std::numeric_limits<int>::min()
+                                 ? "expected an integer <= " + std::to_string(max)
+                                 : "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    if (min == std::numeric_limits<int>::min() && max == std::numeric_limits<int>::max())
+      req = "expected an integer (32-bit)";
     if (!n.IsScalar()) fail(n, path, req + ", got " + found(n));
     const std::string& s = n.Scalar();
     char* end = nullptr;
     errno = 0;
     long long v = std::strtoll(s.c_str(), &end, 10);
     if (s.empty() || *end != '\0' || errno == ERANGE) fail(n, path, req + ", got " + found(n));
-    if (v < min) fail(n, path, req + ", got " + s);
+    if (v < min || v > max) fail(n, path, req + ", got " + s);
     return v;
   }
 
@@ -326,7 +334,7 @@ class Loader {
       if (!(m.run.warmup < m.run.horizon))
         fail(run["warmup"], "run.warmup", "expected a duration shorter than run.horizon (" + run["horizon"].Scalar() + "), got " + found(run["warmup"]));
     }
-    if (run["replications"]) m.run.replications = static_cast<int>(integer(run["replications"], "run.replications", 1));
+    if (run["replications"]) m.run.replications = static_cast<int>(integer(run["replications"], "run.replications", 1, 1000000));
     if (run["seed"]) m.run.seed = static_cast<std::uint64_t>(integer(run["seed"], "run.seed", 0));
   }
 
@@ -343,7 +351,7 @@ class Loader {
       const YAML::Node n = it->second;
       if (n && !n.IsNull()) {
         keys(n, p, {"servers", "discipline", "capacity"});
-        if (n["servers"]) u.servers = static_cast<int>(integer(n["servers"], p + ".servers", 1));
+        if (n["servers"]) u.servers = static_cast<int>(integer(n["servers"], p + ".servers", 1, 1000000));
         if (n["discipline"]) {
           std::string d = str(n["discipline"], p + ".discipline");
           if (d == "fifo") u.discipline = Discipline::Fifo;
@@ -430,7 +438,7 @@ class Loader {
     if (kind == "erlang") {
       keys(a, kp, {"k", "mean"});
       return make(a, kp, [&] {
-        return Distribution::erlang(static_cast<int>(integer(need("k"), kp + ".k", 1)), param(need("mean"), kp + ".mean"));
+        return Distribution::erlang(static_cast<int>(integer(need("k"), kp + ".k", 1, 10000)), param(need("mean"), kp + ".mean"));
       });
     }
     // weibull
@@ -490,7 +498,7 @@ class Loader {
       }
       if (n["priority"]) {
         const YAML::Node pr = n["priority"];
-        f.priority = static_cast<int>(integer(pr, p + ".priority", std::numeric_limits<int>::min()));
+        f.priority = static_cast<int>(integer(pr, p + ".priority", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
       }
       load_tasks(n, p, f, m, unit_names);
       m.flows.push_back(std::move(f));

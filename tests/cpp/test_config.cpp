@@ -142,9 +142,15 @@ struct BadCase {
 TEST(Config, BadInputMessages) {
   std::vector<BadCase> cases = {
       {"zero servers", good_with("sales: {servers: 2}", "sales: {servers: 0}"),
-       "m.yaml:5:20: units.sales.servers: expected an integer >= 1, got 0"},
+       "m.yaml:5:20: units.sales.servers: expected an integer from 1 to 1000000, got 0"},
       {"text servers", good_with("sales: {servers: 2}", "sales: {servers: two}"),
-       "m.yaml:5:20: units.sales.servers: expected an integer >= 1, got 'two'"},
+       "m.yaml:5:20: units.sales.servers: expected an integer from 1 to 1000000, got 'two'"},
+      {"huge servers", good_with("sales: {servers: 2}", "sales: {servers: 99999999999}"),
+       "m.yaml:5:20: units.sales.servers: expected an integer from 1 to 1000000, got 99999999999"},
+      {"overflowing seed", good_with("seed: 5", "seed: 99999999999999999999999"),
+       "m.yaml:3:56: run.seed: expected an integer >= 0, got 99999999999999999999999"},
+      {"fractional priority", good_with("priority: 2", "priority: 2.5"),
+       "m.yaml:11:15: flows.standard.priority: expected an integer (32-bit), got 2.5"},
       {"unknown key with hint", good_with("sales: {servers: 2}", "sales: {severs: 2}"),
        "m.yaml:5:11: units.sales.severs: unknown key (did you mean 'servers'?); expected one of servers, discipline, capacity"},
       {"unknown top key", good_with("time_unit: hour", "time_unt: hour"),
@@ -208,7 +214,7 @@ TEST(Config, SyntaxErrorIsPositioned) {
 
 TEST(Config, OverrideErrorsNameTheOverride) {
   EXPECT_EQ(error_of(kGood, {{"units.production.servers", "0"}}),
-            "--set units.production.servers=0: units.production.servers: expected an integer >= 1, got 0");
+            "--set units.production.servers=0: units.production.servers: expected an integer from 1 to 1000000, got 0");
   EXPECT_EQ(error_of(kGood, {{"units.prodution.servers", "3"}}),
             "--set units.prodution.servers=3: units.prodution: no such key in the config (did you mean 'production'?)");
   EXPECT_EQ(error_of(kGood, {{"run.horizn", "3"}}),

@@ -132,7 +132,7 @@ def test_threads_do_not_change_results():
 
 BAD = [
     (["run", CONFIGS / "chain.yaml", "--set", "units.production.servers=0"],
-     "--set units.production.servers=0: units.production.servers: expected an integer >= 1, got 0"),
+     "--set units.production.servers=0: units.production.servers: expected an integer from 1 to 1000000, got 0"),
     (["run", CONFIGS / "chain.yaml", "--set", "units.prodution.servers=5"], "did you mean 'production'?"),
     (["run", CONFIGS / "chain.yaml", "--set", "novalue"], "expected PATH=VALUE"),
     (["run", CONFIGS / "chain.yaml", "--horizon", "soon"], "run.horizon: expected a duration"),
