@@ -150,6 +150,10 @@ class Loader {
       if (unit_in_hours(m.time_unit) == 0.0)
         fail(root["time_unit"], "time_unit", "expected one of second, minute, hour, day, week, got " + found(root["time_unit"]));
     }
+    {  // canonical name, so messages and outputs say "hour" whether the config said h or hours
+      const double h = unit_in_hours(m.time_unit);
+      m.time_unit = h == 1.0 / 3600 ? "second" : h == 1.0 / 60 ? "minute" : h == 1.0 ? "hour" : h == 24.0 ? "day" : "week";
+    }
     time_unit_ = m.time_unit;
     load_run(root, m);
     load_units(root, m);

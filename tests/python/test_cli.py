@@ -201,3 +201,22 @@ def test_check_reports_offered_load():
 def test_version_and_help():
     assert run("--version", check=True).stdout.startswith("eslabon ")
     assert "--set" in run("run", "--help", check=True).stdout
+
+
+def test_example_configs_match_the_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    yaml = pytest.importorskip("yaml")
+    schema = json.loads((CONFIGS / "eslabon.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for cfg in sorted(CONFIGS.glob("*.yaml")):
+        doc = yaml.safe_load(cfg.read_text())
+        errors = [e.message for e in validator.iter_errors(doc)]
+        assert errors == [], f"{cfg.name}: {errors}"
+    # And the schema rejects what the engine rejects, for the simple cases.
+    bad = yaml.safe_load((CONFIGS / "chain.yaml").read_text())
+    bad["units"]["sales"]["severs"] = 2
+    assert list(validator.iter_errors(bad))
+    bad = yaml.safe_load((CONFIGS / "chain.yaml").read_text())
+    bad["flows"]["standard"]["tasks"]["produce"]["service"] = {"exponentail": {"mean": 1}}
+    assert list(validator.iter_errors(bad))
