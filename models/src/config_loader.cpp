@@ -144,7 +144,15 @@ class Loader {
       m.config_text = std::string(out.c_str()) + "\n";
     }
     keys(root, "", {"name", "time_unit", "run", "units", "flows"});
-    m.name = root["name"] ? str(root["name"], "name") : "model";
+    if (root["name"]) {
+      m.name = str(root["name"], "name");
+    } else {  // the file's stem, or "model"
+      auto slash = source_.find_last_of('/');
+      std::string stem = slash == std::string::npos ? source_ : source_.substr(slash + 1);
+      auto dot = stem.find_last_of('.');
+      if (dot != std::string::npos && dot > 0) stem = stem.substr(0, dot);
+      m.name = stem.empty() || stem.front() == '<' ? "model" : stem;
+    }
     if (root["time_unit"]) {
       m.time_unit = str(root["time_unit"], "time_unit");
       if (unit_in_hours(m.time_unit) == 0.0)
