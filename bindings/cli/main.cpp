@@ -192,6 +192,12 @@ int cmd_run(const RunArgs& a) {
   else
     print_tables(result, model);
   if (!a.output.empty() && !a.json) fmt::print("\nresults written to {}\n", a.output);
+  const Interval unfinished = result.kpi(Kpi::OrdersUnfinished);
+  if (unfinished.mean > 0)
+    std::cerr << fmt::format(
+        "warning: on average {} orders that arrived in the window were still open when the run stopped at "
+        "horizon + (horizon - warmup); lead times leave them out. The model is probably unstable: see 'eslabon check {}'\n",
+        fmt_num(unfinished.mean), a.config);
   return 0;
 }
 

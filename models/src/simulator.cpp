@@ -13,7 +13,7 @@ namespace eslabon {
 const std::array<const char*, kKpiCount>& kpi_names() {
   static const std::array<const char*, kKpiCount> names = {
       "lead_time_mean", "lead_time_p50",   "lead_time_p95", "on_time_rate", "throughput",
-      "wip_mean",       "orders_delivered", "orders_arrived", "loss_rate"};
+      "wip_mean",       "orders_delivered", "orders_arrived", "loss_rate", "orders_unfinished"};
   return names;
 }
 
@@ -189,6 +189,10 @@ class Replication {
   }
 
  private:
+  // The measurement window is half-open, [warmup, horizon): an event exactly at the
+  // horizon belongs to the next window, as an order arriving then is not tagged.
+  bool in_window() const { return now_ >= warmup_ && now_ < horizon_; }
+
   // --- orders ---------------------------------------------------------------------------
   std::uint32_t new_order(std::uint32_t flow, std::uint64_t number) {
     std::uint32_t o = orders_.take();
@@ -209,7 +213,7 @@ class Replication {
     o_due_[o] = now_ + fl.due;
     o_sinks_[o] = static_cast<std::uint32_t>(fl.sinks);
     o_inflight_[o] = 0;
-    o_flags_[o] = now_ >= warmup_ && now_ < horizon_ ? kTagged : 0;
+    o_flags_[o] = in_window() ? kTagged : 0;
     std::uint16_t* p = &pending_[static_cast<std::size_t>(o) * max_tasks_];
     for (std::size_t k = 0; k < fl.tasks.size(); ++k) p[k] = static_cast<std::uint16_t>(fl.tasks[k].after.size());
     return o;
@@ -236,7 +240,7 @@ class Replication {
         }
       }
     }
-    if (!lost && now_ >= warmup_ && now_ <= horizon_) {
+    if (!lost && in_window()) {
       ++delivered_in_window_;
       ++fs.delivered_in_window;
     }
@@ -290,7 +294,7 @@ class Replication {
     const int u = fl.tasks[task].unit;
     UnitState& us = units_[u];
     if (us.capacity >= 0 && static_cast<std::int64_t>(us.line.size()) + us.busy >= us.capacity) {
-      if (now_ >= warmup_ && now_ <= horizon_) ++us.rejected;
+      if (in_window()) ++us.rejected;
       end_order(o, true);
       return;
     }
@@ -321,7 +325,7 @@ class Replication {
     UnitState& us = units_[u];
     ++us.busy;
     us.busy_tw.set(now_, us.busy);
-    if (now_ >= warmup_ && now_ <= horizon_) us.wait.add(now_ - j_enqueued_[j]);
+    if (in_window()) us.wait.add(now_ - j_enqueued_[j]);
     const std::uint32_t o = j_order_[j];
     const std::uint32_t f = o_flow_[o];
     const Task& t = m_.flows[f].tasks[j_task_[j]];
@@ -339,7 +343,7 @@ class Replication {
     // Release before seize: the freed server takes the next waiting job first, so work
     // routed on from this task queues behind it.
     --us.busy;
-    if (now_ >= warmup_ && now_ <= horizon_) ++us.completions;
+    if (in_window()) ++us.completions;
     if (!us.line.empty()) {
       std::uint32_t next = us.line.pop();
       us.queue_tw.set(now_, static_cast<double>(us.line.size()));
@@ -386,6 +390,7 @@ class Replication {
     at(Kpi::WipMean) = wip_.mean(horizon_);
     at(Kpi::OrdersDelivered) = static_cast<double>(delivered_in_window_);
     at(Kpi::OrdersArrived) = static_cast<double>(tagged_arrived_);
+    at(Kpi::OrdersUnfinished) = static_cast<double>(tagged_open_);
     at(Kpi::LossRate) =
         tagged_arrived_ ? static_cast<double>(tagged_lost_) / static_cast<double>(tagged_arrived_) : nan;
     for (std::size_t u = 0; u < units_.size(); ++u) {

@@ -52,6 +52,23 @@ RunResult run_yaml(const std::string& yaml, unsigned threads = 1, std::int64_t s
 
 double K(const ReplicationResult& r, Kpi k) { return r.kpi[static_cast<int>(k)]; }
 double U(const ReplicationResult& r, std::size_t u, UnitStat s) { return r.units[u][static_cast<int>(s)]; }
+double F(const ReplicationResult& r, std::size_t f, eslabon::FlowStat s) { return r.flows.at(f)[static_cast<int>(s)]; }
+
+// Per-flow statistics of a flow whose orders all have lead time `lead`, `n` of them in the window.
+void expect_flow(const RunResult& r, std::size_t f, double lead, double n, double window) {
+  using eslabon::FlowStat;
+  for (const auto& rep : r.replications) {
+    SCOPED_TRACE("flow " + r.flow_names.at(f) + ", replication " + std::to_string(rep.replication));
+    EXPECT_DOUBLE_EQ(F(rep, f, FlowStat::LeadTimeMean), lead);
+    EXPECT_DOUBLE_EQ(F(rep, f, FlowStat::LeadTimeP50), lead);
+    EXPECT_DOUBLE_EQ(F(rep, f, FlowStat::LeadTimeP95), lead);
+    EXPECT_DOUBLE_EQ(F(rep, f, FlowStat::OnTimeRate), 1.0);
+    EXPECT_DOUBLE_EQ(F(rep, f, FlowStat::Throughput), n / window);
+    EXPECT_DOUBLE_EQ(F(rep, f, FlowStat::OrdersDelivered), n);
+    EXPECT_DOUBLE_EQ(F(rep, f, FlowStat::OrdersArrived), n);
+    EXPECT_DOUBLE_EQ(F(rep, f, FlowStat::LossRate), 0.0);
+  }
+}
 
 struct UnitExpect {
   double utilisation, mean_queue, mean_wait, throughput, mean_busy, rejected;
@@ -262,6 +279,10 @@ TEST(DeterministicServers, SimultaneousArrivalsQueueBehindTwoServers) {
     EXPECT_DOUBLE_EQ(K(rep, Kpi::WipMean), 2.0);
   }
   expect_unit(r, 0, {0.75, 0.5, 1.0 / 3.0, 1.5, 1.5, 0.0});
+  // Per flow: f0 and f1 (first in the event list at each batch) start at once, f2 waits.
+  expect_flow(r, 0, 1.0, 50, 100);
+  expect_flow(r, 1, 1.0, 50, 100);
+  expect_flow(r, 2, 2.0, 50, 100);
 }
 
 // --- finite capacity -----------------------------------------------------------------------------
@@ -354,6 +375,8 @@ TEST(DeterministicEventOrder, FreedServerServesTheLineBeforeRoutingOn) {
   }
   // Busy all the time; one job waits during [2,3.5] of each period of 2: mean queue 0.75.
   expect_unit(r, 0, {1.0, 0.75, 0.375, 2.0, 1.0, 0.0});
+  expect_flow(r, 0, 1.5, 50, 100);
+  expect_flow(r, 1, 2.0, 50, 100);
 }
 
 // --- reproducibility ------------------------------------------------------------------------------
@@ -444,4 +467,90 @@ TEST(DeterministicReproducibility, SameSeedSameResultsOtherSeedDiffers) {
     EXPECT_NE(K(a.replications[i], Kpi::LeadTimeMean), K(c.replications[i], Kpi::LeadTimeMean));
   // Replications of one run are independent streams: they differ from each other.
   EXPECT_NE(K(a.replications[0], Kpi::LeadTimeMean), K(a.replications[1], Kpi::LeadTimeMean));
+}
+
+// --- exact equivalences between disciplines ----------------------------------------------------
+
+// With one flow and one constant `due`, earliest-due-date is first-come-first-served (due =
+// arrival + constant) as long as jobs reach each unit in the order their orders arrived (a
+// single-server first step keeps that order; a multi-server step would let orders overtake,
+// and EDF then rightly differs from FIFO downstream). `priority` with a single class serves
+// ties in arrival order. The three disciplines must give bit-identical results.
+TEST(DeterministicEquivalence, SingleFlowEdfAndPriorityEqualFifo) {
+  auto yaml = [](const std::string& discipline) {
+    return "name: eq\n"
+           "run: {horizon: 5000, warmup: 500, replications: 4, seed: 9}\n"
+           "units:\n  desk: {servers: 1, discipline: " + discipline + "}\n"
+           "  next: {servers: 2, discipline: " + discipline + "}\n"
+           "flows:\n  orders:\n    arrivals: {poisson: 1.2}\n    due: 6\n    tasks:\n"
+           "      a: {unit: desk, service: {exponential: {mean: 0.7}}}\n"
+           "      b: {unit: next, service: {gamma: {mean: 1.5, cv: 0.7}}, after: a}\n";
+  };
+  const RunResult fifo = run_yaml(yaml("fifo"));
+  // There is queueing at both units, so a wrong order would show.
+  EXPECT_GT(fifo.unit_stat(0, UnitStat::MeanQueue).mean, 0.1);
+  EXPECT_GT(fifo.unit_stat(1, UnitStat::MeanQueue).mean, 0.1);
+  EXPECT_TRUE(Identical(fifo, run_yaml(yaml("edf"))));
+  EXPECT_TRUE(Identical(fifo, run_yaml(yaml("priority"))));
+}
+
+// Common random numbers: draws are addressed by purpose, so the customers (arrival times) of
+// a flow do not depend on the rest of the model. Changing servers, capacity or discipline
+// leaves the number of tagged arrivals of every replication unchanged.
+TEST(DeterministicCommonRandomNumbers, ArrivalsDoNotDependOnTheUnits) {
+  auto yaml = [](const std::string& unit) {
+    return "name: crn\n"
+           "run: {horizon: 2000, warmup: 200, replications: 4, seed: 5}\n"
+           "units:\n  desk: " + unit + "\n"
+           "flows:\n  orders:\n    arrivals: {poisson: 0.9}\n    tasks:\n"
+           "      a: {unit: desk, service: {exponential: {mean: 1}}}\n";
+  };
+  const RunResult base = run_yaml(yaml("{servers: 1}"));
+  for (const std::string unit : {"{servers: 3}", "{servers: 1, capacity: 2}", "{servers: 1, discipline: edf}"}) {
+    SCOPED_TRACE(unit);
+    const RunResult other = run_yaml(yaml(unit));
+    ASSERT_EQ(other.replications.size(), base.replications.size());
+    for (std::size_t i = 0; i < base.replications.size(); ++i)
+      EXPECT_EQ(K(base.replications[i], Kpi::OrdersArrived), K(other.replications[i], Kpi::OrdersArrived));
+  }
+}
+
+// --- window edges ----------------------------------------------------------------------------------
+//
+// Regression tests for a bug these tests found: orders were tagged on the half-open window
+// [warmup, horizon) but deliveries, unit completions and rejections were counted on the
+// closed window [warmup, horizon]. When event times fall on both edges, which happens
+// whenever deterministic or empirical times are aligned with the window (the natural way to
+// set up a shift-based model), one event too many was counted:
+//   * D/D/1 with A = S = 1 over [10, 110]: deliveries at 10, 11, ..., 110 are all counted,
+//     throughput = 1.01 instead of 1/A = 1, and Little's law breaks (wip 1 = lead 1 but
+//     throughput x lead = 1.01);
+//   * D/D/1/1 with A = 1, S = 1.5 over [10, 110]: the arrival at t = 110 (not tagged) is
+//     rejected and counted, so `rejected` is 51 while 50 tagged orders were lost.
+// Counting on [warmup, horizon), like the tagging, gives exactly one event per period.
+TEST(DeterministicWindowEdges, ThroughputIsOneOverAWhenDeliveriesFallOnTheEdges) {
+  const std::string units = "  desk: {servers: 1}\n";
+  const std::string tasks = "      serve: {unit: desk, service: {deterministic: 1}}\n";
+  const RunResult r = run_yaml(model(1.0, 10, 110, units, tasks));
+  for (const auto& rep : r.replications) {
+    EXPECT_DOUBLE_EQ(K(rep, Kpi::LeadTimeMean), 1.0);
+    EXPECT_DOUBLE_EQ(K(rep, Kpi::WipMean), 1.0);
+    EXPECT_DOUBLE_EQ(K(rep, Kpi::OrdersArrived), 100.0);
+    EXPECT_DOUBLE_EQ(K(rep, Kpi::Throughput), 1.0) << "throughput must be 1/A (closed-window double count)";
+    EXPECT_DOUBLE_EQ(K(rep, Kpi::OrdersDelivered), 100.0);
+    EXPECT_DOUBLE_EQ(U(rep, 0, UnitStat::Throughput), 1.0);
+    EXPECT_DOUBLE_EQ(K(rep, Kpi::WipMean), K(rep, Kpi::Throughput) * K(rep, Kpi::LeadTimeMean)) << "Little's law";
+  }
+}
+
+TEST(DeterministicWindowEdges, RejectionsAtTheHorizonAreNotCounted) {
+  const std::string units = "  desk: {servers: 1, capacity: 1}\n";
+  const std::string tasks = "      serve: {unit: desk, service: {deterministic: 1.5}}\n";
+  const RunResult r = run_yaml(model(1.0, 10, 110, units, tasks));
+  for (const auto& rep : r.replications) {
+    // Tagged arrivals 10..109: the odd ones are accepted, the even ones lost.
+    EXPECT_DOUBLE_EQ(K(rep, Kpi::OrdersArrived), 100.0);
+    EXPECT_DOUBLE_EQ(K(rep, Kpi::LossRate), 0.5);
+    EXPECT_DOUBLE_EQ(U(rep, 0, UnitStat::Rejected), 50.0) << "the arrival at t = horizon is outside the window";
+  }
 }

@@ -14,8 +14,9 @@
 // Measurement: orders that arrive in [warmup, horizon) are "tagged"; lead times, on-time
 // rate and loss rate are over tagged orders, which are followed to their delivery (the
 // simulation goes on past the horizon, arrivals included, until every tagged order is
-// done, at most until horizon + (horizon - warmup)). Time averages (WIP, utilisation,
-// queue length) and throughputs are over the window [warmup, horizon].
+// done, at most until horizon + (horizon - warmup); orders still open then are counted in
+// orders_unfinished). Time averages (WIP, utilisation, queue length) are over [warmup,
+// horizon]; counts (deliveries, completions, waits, rejections) over [warmup, horizon).
 
 #include <eslabon/core/random.hpp>
 #include <eslabon/core/table.hpp>
@@ -41,6 +42,7 @@ enum class Kpi : int {
   OrdersDelivered,
   OrdersArrived,
   LossRate,
+  OrdersUnfinished,  // tagged orders still in the system when the run was cut off (an unstable model)
   Count
 };
 inline constexpr int kKpiCount = static_cast<int>(Kpi::Count);
