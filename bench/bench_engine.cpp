@@ -113,6 +113,8 @@ std::string check_chain(const eslabon::Model& m, const eslabon::ReplicationResul
   if (!within(epo, tasks + 1 - 0.05, tasks + 1 + 0.05))  // one arrival + one service end per task
     return strf("%.3f events per order, expected ~%.0f", epo, tasks + 1);
   if (!within(kpi(r, Kpi::LossRate), 0, 0)) return strf("loss rate %.4f, expected 0", kpi(r, Kpi::LossRate));
+  if (!within(kpi(r, Kpi::OrdersUnfinished), 0, 0))
+    return strf("%.0f orders unfinished, expected 0", kpi(r, Kpi::OrdersUnfinished));
   const auto load = eslabon::offered_load(m);
   for (std::size_t u = 0; u < load.size(); ++u) {
     const double util = ustat(r, u, UnitStat::Utilisation);
@@ -193,6 +195,8 @@ void BM_Engine_MM1(benchmark::State& state) {
       why = strf("%.4f events per customer, expected 2", static_cast<double>(r.events) / arrived);
     else if (!within(rho, 0.88, 0.92))
       why = strf("utilisation %.4f, expected 0.9", rho);
+    else if (!within(kpi(r, Kpi::OrdersUnfinished), 0, 0))
+      why = strf("%.0f customers unfinished, expected 0", kpi(r, Kpi::OrdersUnfinished));
     else if (!within(wq, kMm1WqLo, kMm1WqHi))
       why = strf("mean wait in queue %.3f, theory %.3f", wq, kMm1Wq);
     else if (!within(w - wq, 0.97 / kMm1Mu, 1.03 / kMm1Mu))  // W - W_q = mean service time
@@ -382,6 +386,8 @@ std::string check_network(const eslabon::Model& m, const eslabon::ReplicationRes
   if (!within(epo, kNetTasks + 1 - 0.1, kNetTasks + 1 + 0.1))
     return strf("%.3f events per order, expected ~%.0f", epo, kNetTasks + 1);
   if (!within(kpi(r, Kpi::LossRate), 0, 0)) return strf("loss rate %.4f, expected 0", kpi(r, Kpi::LossRate));
+  if (!within(kpi(r, Kpi::OrdersUnfinished), 0, 0))
+    return strf("%.0f orders unfinished, expected 0", kpi(r, Kpi::OrdersUnfinished));
   const auto load = eslabon::offered_load(m);
   for (std::size_t u = 0; u < load.size(); ++u) {
     const double util = ustat(r, u, UnitStat::Utilisation);
