@@ -1,5 +1,6 @@
 #include <eslabon/core/statistics.hpp>
 
+#include <bit>
 #include <cmath>
 
 namespace eslabon {
@@ -29,13 +30,15 @@ double TimeWeighted::mean(double now) const {
 QuantileSketch::QuantileSketch() : counts_(static_cast<std::size_t>((kMaxExp - kMinExp) * kSub + 1), 0) {}
 
 std::size_t QuantileSketch::index(double x) const {
-  if (!(x >= std::ldexp(1.0, kMinExp))) return 0;
-  int e = 0;
-  double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1)
-  if (e > kMaxExp) return counts_.size() - 1;
-  auto sub = static_cast<int>((m - 0.5) * 2.0 * kSub);
-  if (sub >= kSub) sub = kSub - 1;
-  return static_cast<std::size_t>((e - 1 - kMinExp) * kSub + sub + 1);
+  // From the bits of the double: the exponent picks the power of two, the top 8 bits of
+  // the mantissa the sub-bucket (kSub = 256). Exact, and no call to frexp or log.
+  static_assert(kSub == 256);
+  if (!(x >= 0x1p-40)) return 0;  // 2^kMinExp; also NaN
+  const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+  const int e = static_cast<int>(bits >> 52) - 1023;  // x in [2^e, 2^(e+1))
+  if (e >= kMaxExp) return counts_.size() - 1;
+  const int sub = static_cast<int>((bits >> 44) & 0xFF);
+  return static_cast<std::size_t>((e - kMinExp) * kSub + sub + 1);
 }
 
 double QuantileSketch::lower_edge(std::size_t i) const {

@@ -172,11 +172,12 @@ class Replication {
       now_ = e.time;
       if (now_ >= horizon_ && tagged_open_ == 0) break;
       if (now_ > cap_) break;
-      events_.pop();
+      events_.hold();  // the handler's first push replaces this event (hold fast path)
       if (e.kind == ServiceEnd)
         service_end(e.id);
       else
         arrival(e.id);
+      events_.release();
       if ((++n & 0x3FFF) == 0) {
         if (events_.size() > peak_events_) peak_events_ = events_.size();
         if (opt_.stop && opt_.stop->load(std::memory_order_relaxed)) throw Interrupted();

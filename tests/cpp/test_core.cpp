@@ -88,6 +88,35 @@ TEST(EventList, ReplaceTopIsPopThenPush) {
   while (!a.empty()) ASSERT_EQ(a.pop().id, b.pop().id);
 }
 
+TEST(EventList, HoldAndReleaseMatchPopThenPush) {
+  // The run loop's fast path: hold() the top, push follow-ups, release().
+  EventList a, b;
+  RandomSource rs(3, 0);
+  RandomStream s = rs.stream(2, 0);
+  for (int i = 0; i < 200; ++i) {
+    double t = std::floor(s.uniform() * 50);
+    a.push(t, static_cast<std::uint8_t>(i % 2), 0, static_cast<std::uint32_t>(i));
+    b.push(t, static_cast<std::uint8_t>(i % 2), 0, static_cast<std::uint32_t>(i));
+  }
+  std::uint32_t id = 1000;
+  while (!a.empty()) {
+    ASSERT_FALSE(b.empty());
+    Event ea = a.top();
+    Event eb = b.pop();
+    ASSERT_EQ(ea.id, eb.id);
+    a.hold();
+    int pushes = id < 3000 ? static_cast<int>(s.uniform() * 3) : 0;  // 0, 1 or 2 follow-ups
+    for (int k = 0; k < pushes; ++k) {
+      double t = ea.time + std::floor(s.uniform() * 4);
+      a.push(t, 0, 0, id);
+      b.push(t, 0, 0, id);
+      ++id;
+    }
+    a.release();
+    ASSERT_EQ(a.size(), b.size());
+  }
+}
+
 // --- random numbers -------------------------------------------------------------------
 
 TEST(Random, PhiloxKnownAnswer) {

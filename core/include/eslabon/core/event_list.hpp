@@ -15,12 +15,21 @@
 //
 // Why a 4-ary implicit heap: the pending set of a value-chain model is small (a few
 // events per busy server plus one per arrival stream, typically < 10^3), where an array
-// heap with the four children of a node on one cache line is the fastest structure
-// measured on this machine (shared/reference/des-performance.md, section 3) and never
-// allocates once it has grown to its steady-state size. The entry packs (class, sequence)
-// into one 64-bit word so that the comparison is two compares and no branch on the class.
-// `replace_top` is the "hold" fast path: one sift-down instead of pop + push.
+// heap is among the fastest structures measured on this machine (shared/reference/
+// des-performance.md, section 3) and never allocates once it has grown to its
+// steady-state size. Times are never negative, so the bit pattern of the double orders
+// like its value: (time bits, class << 56 | sequence) is one 128-bit unsigned key, and
+// the min-of-four-children selection compiles to compares and conditional moves instead
+// of unpredictable branches (entries are 24 bytes, so a node's children span two cache
+// lines).
+//
+// The "hold" fast path: most events schedule exactly one follow-up (an arrival the next
+// arrival, a service end the next service). The run loop calls hold() instead of pop()
+// after reading top(); the next push() then replaces the top in one sift-down, and
+// release() pops it only if nothing was pushed. The pop order is the same as with
+// pop() + push(), because the order is total.
 
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -36,15 +45,21 @@ struct Event {
   std::uint64_t sequence() const { return order & ((std::uint64_t{1} << 56) - 1); }
 };
 
-inline bool before(const Event& a, const Event& b) {
-  return a.time < b.time || (a.time == b.time && a.order < b.order);
+using EventKey = unsigned __int128;
+
+// Times are >= 0 (and +0.0, never -0.0), so their bits order like their values.
+inline EventKey key_of(const Event& e) {
+  return (static_cast<EventKey>(std::bit_cast<std::uint64_t>(e.time)) << 64) | e.order;
 }
+
+inline bool before(const Event& a, const Event& b) { return key_of(a) < key_of(b); }
 
 class EventList {
  public:
   void clear() {
     heap_.clear();
     seq_ = 0;
+    held_ = false;
   }
   void reserve(std::size_t n) { heap_.reserve(n); }
   bool empty() const { return heap_.empty(); }
@@ -57,8 +72,24 @@ class EventList {
   }
 
   void push(double time, std::uint8_t cls, std::uint32_t kind, std::uint32_t id) {
+    time += 0.0;  // -0.0 becomes +0.0, whose bits order correctly
+    if (held_) {
+      held_ = false;
+      sift_down(0, make(time, cls, kind, id));
+      return;
+    }
     heap_.push_back(make(time, cls, kind, id));
     sift_up(heap_.size() - 1);
+  }
+
+  // The top has been handled: the next push() may take its place (see the header).
+  void hold() { held_ = true; }
+  // Ends a hold(): pops the top if no push() replaced it.
+  void release() {
+    if (held_) {
+      held_ = false;
+      pop();
+    }
   }
 
   Event pop() {
@@ -71,7 +102,7 @@ class EventList {
 
   // Replace the top with a new event (the top must exist): pop + push in one sift-down.
   void replace_top(double time, std::uint8_t cls, std::uint32_t kind, std::uint32_t id) {
-    sift_down(0, make(time, cls, kind, id));
+    sift_down(0, make(time + 0.0, cls, kind, id));
   }
 
  private:
@@ -79,9 +110,10 @@ class EventList {
 
   void sift_up(std::size_t i) {
     Event e = heap_[i];
+    const EventKey ke = key_of(e);
     while (i > 0) {
       std::size_t p = (i - 1) / D;
-      if (!before(e, heap_[p])) break;
+      if (!(ke < key_of(heap_[p]))) break;
       heap_[i] = heap_[p];
       i = p;
     }
@@ -90,14 +122,30 @@ class EventList {
 
   void sift_down(std::size_t i, const Event& e) {
     const std::size_t n = heap_.size();
+    const EventKey ke = key_of(e);
     for (;;) {
       std::size_t c = D * i + 1;
       if (c >= n) break;
       std::size_t best = c;
-      std::size_t end = c + D < n ? c + D : n;
-      for (std::size_t k = c + 1; k < end; ++k)
-        if (before(heap_[k], heap_[best])) best = k;
-      if (!before(heap_[best], e)) break;
+      EventKey kb = key_of(heap_[c]);
+      if (c + D <= n) {  // all four children exist: branch-free selection
+        EventKey k1 = key_of(heap_[c + 1]), k2 = key_of(heap_[c + 2]), k3 = key_of(heap_[c + 3]);
+        std::size_t b01 = k1 < kb ? c + 1 : c;
+        EventKey m01 = k1 < kb ? k1 : kb;
+        std::size_t b23 = k3 < k2 ? c + 3 : c + 2;
+        EventKey m23 = k3 < k2 ? k3 : k2;
+        best = m23 < m01 ? b23 : b01;
+        kb = m23 < m01 ? m23 : m01;
+      } else {
+        for (std::size_t k = c + 1; k < n; ++k) {
+          EventKey kk = key_of(heap_[k]);
+          if (kk < kb) {
+            kb = kk;
+            best = k;
+          }
+        }
+      }
+      if (!(kb < ke)) break;
       heap_[i] = heap_[best];
       i = best;
     }
@@ -106,6 +154,7 @@ class EventList {
 
   std::vector<Event> heap_;
   std::uint64_t seq_ = 0;
+  bool held_ = false;
 };
 
 }  // namespace eslabon
