@@ -79,7 +79,7 @@ ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t
 
 // Random-number purposes (the tag in the top 16 bits of the purpose word).
 namespace purpose {
-inline constexpr std::uint16_t arrival = 1;  // index = flow; a = arrival number
+inline constexpr std::uint16_t arrival = 1;  // index = flow; one stream per flow, read in order
 inline constexpr std::uint16_t service = 2;  // index = flow; a = arrival number; b = task << 32 | attempt
 }  // namespace purpose
 
