@@ -143,7 +143,7 @@ class Loader {
       out << root;
       m.config_text = std::string(out.c_str()) + "\n";
     }
-    keys(root, "", {"name", "time_unit", "run", "units", "flows"});
+    keys(root, "", {"name", "time_unit", "run", "units", "flows", "links", "complaints", "costs"});
     if (root["name"]) {
       m.name = str(root["name"], "name");
     } else {  // the file's stem, or "model"
@@ -166,6 +166,23 @@ class Loader {
     load_run(root, m);
     load_units(root, m);
     load_flows(root, m);
+    load_links(root, m);
+    // Skipped steps are origins of defects too, after the links.
+    for (std::size_t f = 0; f < m.flows.size(); ++f)
+      for (std::size_t k = 0; k < m.flows[f].tasks.size(); ++k) {
+        Task& t = m.flows[f].tasks[k];
+        if (t.skip <= 0) continue;
+        int same = 0;
+        for (const auto& g : m.flows)
+          for (const auto& u : g.tasks) same += u.name == t.name;
+        t.skip_origin = static_cast<int>(m.origins.size());
+        m.origins.push_back(Origin{"skip:" + (same > 1 ? m.flows[f].name + "." : std::string()) + t.name, -1,
+                                   static_cast<int>(f), static_cast<int>(k)});
+      }
+    if (m.origins.size() > 250)
+      fail(root, "links", "expected at most 250 links and skipped steps in all, got " + std::to_string(m.origins.size()));
+    load_complaints(root, m);
+    load_costs(root, m);
     return m;
   }
 
@@ -210,11 +227,26 @@ class Loader {
       if (key.empty()) throw ConfigError(where + ": " + ov.path + ": expected a path like units.production.servers, found an empty key");
       const bool last = i + 1 == parts.size();
       if (cur.IsSequence()) {
-        std::size_t idx = 0;
-        try {
-          idx = std::stoul(key);
-        } catch (...) {
-          throw ConfigError(where + ": " + join(path, key) + ": " + path + " is a list, expected an index, got '" + key + "'");
+        std::size_t idx = cur.size();
+        // Items of a list of links are addressed by FROM->TO (or by index).
+        std::vector<std::string> item_keys;
+        for (std::size_t k = 0; k < cur.size(); ++k) {
+          const YAML::Node item = cur[k];
+          if (item.IsMap() && item["from"] && item["to"] && item["from"].IsScalar() && item["to"].IsScalar()) {
+            item_keys.push_back(item["from"].Scalar() + "->" + item["to"].Scalar());
+            if (item_keys.back() == key) idx = k;
+          }
+        }
+        if (idx == cur.size()) {
+          try {
+            std::size_t used = 0;
+            idx = std::stoul(key, &used);
+            if (used != key.size()) throw std::invalid_argument(key);
+          } catch (...) {
+            std::string hint = did_you_mean(key, item_keys);
+            throw ConfigError(where + ": " + join(path, key) + ": no such item in " + path + " (expected FROM->TO or an index" +
+                              (hint.empty() ? "" : "; did you mean '" + hint + "'?") + ")");
+          }
         }
         if (idx >= cur.size())
           throw ConfigError(where + ": " + join(path, key) + ": index out of range (the list has " + std::to_string(cur.size()) + " items)");
@@ -333,6 +365,28 @@ class Loader {
     return v;
   }
 
+  double probability(const YAML::Node& n, const std::string& path) const {
+    if (!n.IsScalar() || !is_number(n.Scalar())) fail(n, path, "expected a probability between 0 and 1, got " + found(n));
+    double v = std::strtod(n.Scalar().c_str(), nullptr);
+    if (!(v >= 0 && v <= 1)) fail(n, path, "expected a probability between 0 and 1, got " + found(n));
+    return v;
+  }
+
+  bool boolean(const YAML::Node& n, const std::string& path) const {
+    if (n.IsScalar()) {
+      const std::string& s = n.Scalar();
+      if (s == "true" || s == "yes" || s == "on" || s == "True") return true;
+      if (s == "false" || s == "no" || s == "off" || s == "False") return false;
+    }
+    fail(n, path, "expected true or false, got " + found(n));
+  }
+
+  double cost(const YAML::Node& n, const std::string& path) const {
+    double c = number(n, path);
+    if (!(c >= 0) || !std::isfinite(c)) fail(n, path, "expected a cost >= 0, got " + found(n));
+    return c;
+  }
+
   // --- sections -----------------------------------------------------------------------
   void load_run(const YAML::Node& root, Model& m) const {
     const YAML::Node run = root["run"];
@@ -362,7 +416,21 @@ class Loader {
       const std::string p = "units." + u.name;
       const YAML::Node n = it->second;
       if (n && !n.IsNull()) {
-        keys(n, p, {"servers", "discipline", "capacity"});
+        keys(n, p, {"servers", "discipline", "capacity", "cost_per_hour", "outages"});
+        if (n["cost_per_hour"]) {
+          double c = number(n["cost_per_hour"], p + ".cost_per_hour");
+          if (!(c >= 0) || !std::isfinite(c)) fail(n["cost_per_hour"], p + ".cost_per_hour", "expected a cost >= 0, got " + found(n["cost_per_hour"]));
+          u.cost_per_time = c * unit_in_hours(time_unit_);
+        }
+        if (const YAML::Node o = n["outages"]) {
+          keys(o, p + ".outages", {"mtbf", "mttr"});
+          if (!o["mtbf"]) fail(o, p + ".outages.mtbf", "missing; expected the mean time between failures, e.g. mtbf: 200h");
+          if (!o["mttr"]) fail(o, p + ".outages.mttr", "missing; expected the repair time distribution, e.g. mttr: {exponential: {mean: 6h}}");
+          u.outages = true;
+          u.mtbf = duration(o["mtbf"], p + ".outages.mtbf");
+          if (!(u.mtbf > 0)) fail(o["mtbf"], p + ".outages.mtbf", "expected a duration > 0, got " + found(o["mtbf"]));
+          u.mttr = distribution(o["mttr"], p + ".outages.mttr");
+        }
         if (n["servers"]) u.servers = static_cast<int>(integer(n["servers"], p + ".servers", 1, 1000000));
         if (n["discipline"]) {
           std::string d = str(n["discipline"], p + ".discipline");
@@ -488,13 +556,27 @@ class Loader {
       f.name = it->first.Scalar();
       const std::string p = "flows." + f.name;
       const YAML::Node n = it->second;
-      keys(n, p, {"arrivals", "due", "priority", "tasks"});
+      keys(n, p, {"arrivals", "due", "priority", "value", "tasks"});
+      if (n["value"]) {
+        f.value = number(n["value"], p + ".value");
+        if (!(f.value >= 0) || !std::isfinite(f.value)) fail(n["value"], p + ".value", "expected a value >= 0, got " + found(n["value"]));
+      }
       // arrivals
       const YAML::Node a = n["arrivals"];
       if (!a) fail(n, p + ".arrivals", "missing; expected {poisson: RATE} or {interarrival: DISTRIBUTION}");
-      keys(a, p + ".arrivals", {"poisson", "interarrival"});
-      if (a.size() != 1) fail(a, p + ".arrivals", "expected exactly one of poisson or interarrival, got " + std::to_string(a.size()) + " keys");
-      if (a["poisson"]) {
+      keys(a, p + ".arrivals", {"poisson", "interarrival", "customers", "rate_per_customer"});
+      if (a["customers"] || a["rate_per_customer"]) {
+        if (a["poisson"] || a["interarrival"] || a.size() != 2)
+          fail(a, p + ".arrivals", "expected {customers: N, rate_per_customer: R} alone, or {poisson: RATE}, or {interarrival: DISTRIBUTION}");
+        f.customers = integer(a["customers"], p + ".arrivals.customers", 1, 1000000000);
+        f.rate_per_customer = number(a["rate_per_customer"], p + ".arrivals.rate_per_customer");
+        if (!(f.rate_per_customer > 0) || !std::isfinite(f.rate_per_customer))
+          fail(a["rate_per_customer"], p + ".arrivals.rate_per_customer",
+               "expected a rate > 0 (orders per customer per " + time_unit_ + "), got " + found(a["rate_per_customer"]));
+        f.interarrival = Distribution::exponential(1.0 / (static_cast<double>(f.customers) * f.rate_per_customer));
+      } else if (a.size() != 1) {
+        fail(a, p + ".arrivals", "expected exactly one of poisson or interarrival, got " + std::to_string(a.size()) + " keys");
+      } else if (a["poisson"]) {
         double rate = number(a["poisson"], p + ".arrivals.poisson");
         if (!(rate > 0) || !std::isfinite(rate))
           fail(a["poisson"], p + ".arrivals.poisson", "expected a rate > 0 (arrivals per " + time_unit_ + "), got " + found(a["poisson"]));
@@ -533,7 +615,9 @@ class Loader {
       t.name = it->first.Scalar();
       const std::string tp = p + ".tasks." + t.name;
       const YAML::Node tn = it->second;
-      keys(tn, tp, {"unit", "service", "after"});
+      keys(tn, tp, {"unit", "service", "after", "skip", "skip_defect"});
+      if (tn["skip"]) t.skip = probability(tn["skip"], tp + ".skip");
+      if (tn["skip_defect"]) t.skip_defect = probability(tn["skip_defect"], tp + ".skip_defect");
       if (!tn["unit"]) fail(tn, tp + ".unit", "missing; expected the name of a unit");
       std::string un = str(tn["unit"], tp + ".unit");
       t.unit = m.unit_index(un);
@@ -583,6 +667,147 @@ class Loader {
     }
     for (const auto& t : f.tasks)
       if (t.next.empty()) ++f.sinks;
+    for (std::size_t k = 0; k < f.tasks.size(); ++k)
+      for (int nx : f.tasks[k].next) {
+        f.tasks[k].out.push_back(static_cast<int>(f.edges.size()));
+        f.edges.push_back(Edge{static_cast<int>(k), nx, -1});
+      }
+  }
+
+  void load_links(const YAML::Node& root, Model& m) const {
+    const YAML::Node links = root["links"];
+    if (!links || links.IsNull()) return;
+    if (!links.IsSequence()) fail(links, "links", "expected a list of {from, to, defect, detect, ...}, got " + found(links));
+    std::vector<std::string> task_names, unit_names, both;
+    for (const auto& f : m.flows)
+      for (const auto& t : f.tasks)
+        if (std::find(task_names.begin(), task_names.end(), t.name) == task_names.end()) task_names.push_back(t.name);
+    for (const auto& u : m.units) unit_names.push_back(u.name);
+    both = task_names;
+    both.insert(both.end(), unit_names.begin(), unit_names.end());
+    // Which edge each link covers: edge_link[flow][edge] = link index.
+    for (std::size_t i = 0; i < links.size(); ++i) {
+      const YAML::Node n = links[i];
+      std::string p = "links." + std::to_string(i);
+      if (n.IsMap() && n["from"] && n["to"] && n["from"].IsScalar() && n["to"].IsScalar())
+        p = "links." + n["from"].Scalar() + "->" + n["to"].Scalar();
+      keys(n, p, {"from", "to", "defect", "detect", "on_detect", "rework_service", "fix_service", "delay", "sla", "active"});
+      Link L;
+      if (!n["from"]) fail(n, p + ".from", "missing; expected the supplier task or unit");
+      if (!n["to"]) fail(n, p + ".to", "missing; expected the receiving task or unit");
+      L.from = str(n["from"], p + ".from");
+      L.to = str(n["to"], p + ".to");
+      L.key = L.from + "->" + L.to;
+      for (std::size_t j = 0; j < m.links.size(); ++j)
+        if (m.links[j].key == L.key) fail(n, p, "duplicate link " + L.key + " (also links item " + std::to_string(j) + ")");
+      auto side = [&](const std::string& name, const YAML::Node& node, const std::string& what) {
+        bool is_task = std::find(task_names.begin(), task_names.end(), name) != task_names.end();
+        bool is_unit = std::find(unit_names.begin(), unit_names.end(), name) != unit_names.end();
+        if (!is_task && !is_unit) {
+          std::string hint = did_you_mean(name, both);
+          fail(node, p + "." + what, "unknown task or unit '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        }
+        return is_task;  // a task name wins over a unit of the same name
+      };
+      const bool from_task = side(L.from, n["from"], "from");
+      const bool to_task = side(L.to, n["to"], "to");
+      if (n["defect"]) L.defect = probability(n["defect"], p + ".defect");
+      if (n["detect"]) L.detect = probability(n["detect"], p + ".detect");
+      if (n["on_detect"]) {
+        std::string d = str(n["on_detect"], p + ".on_detect");
+        if (d == "rework") L.on_detect = OnDetect::Rework;
+        else if (d == "fix") L.on_detect = OnDetect::Fix;
+        else if (d == "scrap") L.on_detect = OnDetect::Scrap;
+        else {
+          std::string hint = did_you_mean(d, {"rework", "fix", "scrap"});
+          fail(n["on_detect"], p + ".on_detect", "expected rework, fix or scrap, got " + found(n["on_detect"]) + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        }
+      }
+      if (n["rework_service"]) {
+        L.has_rework_service = true;
+        L.rework_service = distribution(n["rework_service"], p + ".rework_service");
+      }
+      if (n["fix_service"]) {
+        L.has_fix_service = true;
+        L.fix_service = distribution(n["fix_service"], p + ".fix_service");
+      }
+      if (L.on_detect == OnDetect::Fix && !L.has_fix_service)
+        fail(n, p + ".fix_service", "missing; on_detect: fix needs fix_service (the extra work at the receiver)");
+      if (n["delay"]) {
+        L.has_delay = true;
+        L.delay = distribution(n["delay"], p + ".delay");
+      }
+      if (n["sla"]) {
+        L.sla = duration(n["sla"], p + ".sla", true);
+        if (!(L.sla > 0)) fail(n["sla"], p + ".sla", "expected a duration > 0, got " + found(n["sla"]));
+      }
+      if (const YAML::Node w = n["active"]) {
+        if (!w.IsSequence() || w.size() != 2) fail(w, p + ".active", "expected [start, end], got " + found(w));
+        L.active_begin = duration(w[0], p + ".active.0");
+        L.active_end = duration(w[1], p + ".active.1", true);
+        if (!(L.active_end > L.active_begin))
+          fail(w[1], p + ".active", "expected a window whose end comes after its start (" + w[0].Scalar() + "), got " + found(w[1]));
+      }
+      // Cover the handoffs.
+      const int li = static_cast<int>(m.links.size());
+      int covered = 0;
+      for (auto& f : m.flows)
+        for (auto& e : f.edges) {
+          const Task& a = f.tasks[e.from];
+          const Task& b = f.tasks[e.to];
+          bool fm = from_task ? a.name == L.from : m.units[a.unit].name == L.from;
+          bool tm = to_task ? b.name == L.to : m.units[b.unit].name == L.to;
+          if (!fm || !tm) continue;
+          if (e.link >= 0)
+            fail(n, p, "the handoff " + a.name + " -> " + b.name + " in flow " + f.name + " is already covered by link " + m.links[e.link].key);
+          e.link = li;
+          ++covered;
+        }
+      if (covered == 0)
+        fail(n, p, "expected a link between a task and one that comes after it, found no handoff from " + L.from + " to " + L.to +
+                       " in any flow (is `to` after `from`?)");
+      L.origin = static_cast<int>(m.origins.size());
+      m.origins.push_back(Origin{L.key, li, -1, -1});
+      m.links.push_back(std::move(L));
+    }
+  }
+
+  void load_complaints(const YAML::Node& root, Model& m) const {
+    const YAML::Node c = root["complaints"];
+    if (!c || c.IsNull()) return;
+    const std::string p = "complaints";
+    keys(c, p, {"unit", "service", "visible", "late_dissatisfies", "complain", "resolve", "churn_if_resolved",
+                "churn_if_unresolved", "churn_if_silent"});
+    Complaints& k = m.complaints;
+    k.enabled = true;
+    if (!c["unit"]) fail(c, p + ".unit", "missing; expected the unit that handles complaints");
+    std::string un = str(c["unit"], p + ".unit");
+    k.unit = m.unit_index(un);
+    if (k.unit < 0) {
+      std::vector<std::string> names;
+      for (const auto& u : m.units) names.push_back(u.name);
+      std::string hint = did_you_mean(un, names);
+      fail(c["unit"], p + ".unit", "unknown unit '" + un + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+    if (!c["service"]) fail(c, p + ".service", "missing; expected the handling time distribution, e.g. {exponential: {mean: 2h}}");
+    k.service = distribution(c["service"], p + ".service");
+    if (c["visible"]) k.visible = probability(c["visible"], p + ".visible");
+    if (c["late_dissatisfies"]) k.late_dissatisfies = boolean(c["late_dissatisfies"], p + ".late_dissatisfies");
+    if (c["complain"]) k.complain = probability(c["complain"], p + ".complain");
+    if (c["resolve"]) k.resolve = probability(c["resolve"], p + ".resolve");
+    if (c["churn_if_resolved"]) k.churn_if_resolved = probability(c["churn_if_resolved"], p + ".churn_if_resolved");
+    if (c["churn_if_unresolved"]) k.churn_if_unresolved = probability(c["churn_if_unresolved"], p + ".churn_if_unresolved");
+    if (c["churn_if_silent"]) k.churn_if_silent = probability(c["churn_if_silent"], p + ".churn_if_silent");
+  }
+
+  void load_costs(const YAML::Node& root, Model& m) const {
+    const YAML::Node c = root["costs"];
+    if (!c || c.IsNull()) return;
+    keys(c, "costs", {"late_penalty", "scrap", "complaint", "lost_customer"});
+    if (c["late_penalty"]) m.costs.late_penalty = cost(c["late_penalty"], "costs.late_penalty");
+    if (c["scrap"]) m.costs.scrap = cost(c["scrap"], "costs.scrap");
+    if (c["complaint"]) m.costs.complaint = cost(c["complaint"], "costs.complaint");
+    if (c["lost_customer"]) m.costs.lost_customer = cost(c["lost_customer"], "costs.lost_customer");
   }
 
   std::string source_;

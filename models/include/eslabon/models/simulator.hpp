@@ -6,10 +6,13 @@
 //
 // | class | kind        | why it comes first                                                   |
 // |-------|-------------|-----------------------------------------------------------------------|
-// | 0     | ServiceEnd  | release before seize: a server freed at t serves the waiting line     |
+// | 0     | Repair      | a unit back from an outage resumes its work before anything else at t |
+// | 1     | ServiceEnd  | release before seize: a server freed at t serves the waiting line     |
 // |       |             | (and routes the finished task on) before anything arriving at t       |
 // |       |             | looks for a free server, so arrivals at t never jump the queue.       |
-// | 1     | Arrival     | external orders enter after the internal state at t is settled.       |
+// | 1     | Handoff     | a delayed handoff reaches its receiver: an internal completion, too   |
+// | 2     | Failure     | a unit fails after the work finishing at t has finished               |
+// | 3     | Arrival     | external orders enter after the internal state at t is settled.       |
 //
 // Measurement: orders that arrive in [warmup, horizon) are "tagged"; lead times, on-time
 // rate and loss rate are over tagged orders, which are followed to their delivery (the
@@ -43,12 +46,21 @@ enum class Kpi : int {
   OrdersArrived,
   LossRate,
   OrdersUnfinished,  // tagged orders still in the system when the run was cut off (an unstable model)
+  DefectEscapeRate,  // delivered orders carrying >= 1 undetected defect
+  VisibleDefectRate, // delivered orders with >= 1 defect the customer noticed
+  PerfectOrderRate,  // delivered on time with nothing visible
+  ReworkPerOrder,    // rework and scrap redos per delivered order
+  ComplaintRate,     // complaints per delivered order
+  ComplaintResolutionTimeMean,  // delivery to the end of complaint handling
+  ChurnRate,         // customers lost per delivered order
+  CopqPerOrder,      // cost of poor quality per delivered order
+  Revenue,           // value of the orders delivered in the window, per time unit
   Count
 };
 inline constexpr int kKpiCount = static_cast<int>(Kpi::Count);
 const std::array<const char*, kKpiCount>& kpi_names();
 
-enum class UnitStat : int { Utilisation, MeanQueue, MeanWait, Throughput, MeanBusy, Rejected, Count };
+enum class UnitStat : int { Utilisation, MeanQueue, MeanWait, Throughput, MeanBusy, Rejected, Availability, Count };
 inline constexpr int kUnitStatCount = static_cast<int>(UnitStat::Count);
 const std::array<const char*, kUnitStatCount>& unit_stat_names();
 
@@ -56,6 +68,17 @@ const std::array<const char*, kUnitStatCount>& unit_stat_names();
 enum class FlowStat : int { LeadTimeMean, LeadTimeP50, LeadTimeP95, OnTimeRate, Throughput, OrdersDelivered, OrdersArrived, LossRate, Count };
 inline constexpr int kFlowStatCount = static_cast<int>(FlowStat::Count);
 const std::array<const char*, kFlowStatCount>& flow_stat_names();
+
+// Per link (handoffs it covers, of tagged orders).
+enum class LinkStat : int { Handoffs, Defects, Detected, Escaped, ReworkTime, SlaMetRate, Copq, Count };
+inline constexpr int kLinkStatCount = static_cast<int>(LinkStat::Count);
+const std::array<const char*, kLinkStatCount>& link_stat_names();
+
+// Per origin of defects (each link, each skippable task, and "(unattributed)" last for costs
+// no defect explains, such as late deliveries of orders that met no defect).
+enum class OriginStat : int { VisibleDefects, VisibleShare, Copq, CopqShare, Count };
+inline constexpr int kOriginStatCount = static_cast<int>(OriginStat::Count);
+const std::array<const char*, kOriginStatCount>& origin_stat_names();
 
 struct SimOptions {
   bool record_orders = false;
@@ -68,6 +91,8 @@ struct ReplicationResult {
   std::array<double, kKpiCount> kpi{};
   std::vector<std::array<double, kUnitStatCount>> units;  // one per model unit
   std::vector<std::array<double, kFlowStatCount>> flows;  // one per model flow
+  std::vector<std::array<double, kLinkStatCount>> links;  // one per model link
+  std::vector<std::array<double, kOriginStatCount>> origins;  // model origins, then "(unattributed)"
   Table orders{"orders"};                                  // filled when record_orders
   std::uint64_t events = 0;
   std::uint64_t peak_orders = 0;   // most orders alive at once (pool high-water mark)
@@ -78,9 +103,21 @@ ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t
                            const SimOptions& options = {});
 
 // Random-number purposes (the tag in the top 16 bits of the purpose word).
+// Every draw is addressed by what it is for, so that adding a fault reshuffles nothing else.
+// "order" below is the order's arrival number within its flow; index is the flow unless said.
 namespace purpose {
-inline constexpr std::uint16_t arrival = 1;  // index = flow; one stream per flow, read in order
-inline constexpr std::uint16_t service = 2;  // index = flow; a = arrival number; b = task << 32 | attempt
+inline constexpr std::uint16_t arrival = 1;    // one stream per flow, read in order
+inline constexpr std::uint16_t service = 2;    // a = order; b = task << 32 | attempt
+inline constexpr std::uint16_t defect = 3;     // a = order; b = edge << 32 | attempt
+inline constexpr std::uint16_t detect = 4;     // a = order; b = edge << 32 | attempt (one draw per carried defect)
+inline constexpr std::uint16_t delay = 5;      // a = order; b = edge << 32 | attempt
+inline constexpr std::uint16_t skip = 6;       // a = order; b = task (skip, then skip_defect)
+inline constexpr std::uint16_t fix = 7;        // a = order; b = edge << 32 | attempt
+inline constexpr std::uint16_t visible = 8;    // a = order (one draw per carried defect)
+inline constexpr std::uint16_t complaint = 9;  // a = order (complain, resolve, churn)
+inline constexpr std::uint16_t complaint_service = 10;  // a = order
+inline constexpr std::uint16_t outage = 11;    // index = unit; one stream per unit (time to failure, repair)
+inline constexpr std::uint16_t thinning = 12;  // one stream per flow with a finite customer base
 }  // namespace purpose
 
 }  // namespace eslabon
