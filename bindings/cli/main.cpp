@@ -69,6 +69,27 @@ void print_tables(const eslabon::RunResult& r, const eslabon::Model& m) {
     }
     fmt::print("\n");
   }
+  if (!r.link_names.empty()) {
+    fmt::print("\n{:<26}", "link");
+    for (int k = 0; k < kLinkStatCount; ++k) fmt::print(" {:>13}", link_stat_names()[k]);
+    fmt::print("\n");
+    for (std::size_t l = 0; l < r.link_names.size(); ++l) {
+      fmt::print("{:<26}", r.link_names[l]);
+      for (int k = 0; k < kLinkStatCount; ++k) fmt::print(" {:>13}", fmt_num(r.link_stat(l, static_cast<LinkStat>(k)).mean));
+      fmt::print("\n");
+    }
+    fmt::print("\n{:<26} {:>22} {:>22} {:>22}\n", "origin", "visible_share", "copq_share", "copq");
+    for (std::size_t g = 0; g < r.origin_names.size(); ++g) {
+      auto cell = [&](OriginStat s) {
+        Interval iv = r.origin_stat(g, s);
+        std::string c = fmt_num(iv.mean);
+        if (!std::isnan(iv.low)) c += " ± " + fmt_num(iv.half_width());
+        return c;
+      };
+      fmt::print("{:<26} {:>22} {:>22} {:>22}\n", r.origin_names[g], cell(OriginStat::VisibleShare),
+                 cell(OriginStat::CopqShare), cell(OriginStat::Copq));
+    }
+  }
   if (r.flow_names.size() > 1) {
     const FlowStat fshown[] = {FlowStat::LeadTimeMean, FlowStat::LeadTimeP95, FlowStat::OnTimeRate, FlowStat::Throughput};
     fmt::print("\n{:<16}", "flow");

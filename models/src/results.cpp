@@ -31,6 +31,9 @@ RunResult run_model(const Model& model, const RunOptions& options) {
   const int reps = options.replications > 0 ? options.replications : model.run.replications;
   for (const auto& u : model.units) r.unit_names.push_back(u.name);
   for (const auto& f : model.flows) r.flow_names.push_back(f.name);
+  for (const auto& l : model.links) r.link_names.push_back(l.key);
+  for (const auto& g : model.origins) r.origin_names.push_back(g.name);
+  r.origin_names.push_back("(unattributed)");
   SimOptions sim;
   sim.record_orders = options.record_orders;
   sim.stop = options.control.stop;
@@ -73,6 +76,18 @@ Interval RunResult::unit_stat(std::size_t unit, UnitStat s) const {
 Interval RunResult::flow_stat(std::size_t flow, FlowStat s) const {
   std::vector<double> xs;
   for (const auto& r : replications) xs.push_back(r.flows[flow][static_cast<int>(s)]);
+  return confidence_interval(xs);
+}
+
+Interval RunResult::link_stat(std::size_t link, LinkStat s) const {
+  std::vector<double> xs;
+  for (const auto& r : replications) xs.push_back(r.links[link][static_cast<int>(s)]);
+  return confidence_interval(xs);
+}
+
+Interval RunResult::origin_stat(std::size_t origin, OriginStat s) const {
+  std::vector<double> xs;
+  for (const auto& r : replications) xs.push_back(r.origins[origin][static_cast<int>(s)]);
   return confidence_interval(xs);
 }
 
@@ -151,6 +166,58 @@ Table RunResult::flow_summary_table() const {
   return t;
 }
 
+namespace {
+// One row per (replication, item): replication, the item's name, then each statistic.
+template <std::size_t N, class Get>
+Table per_item_table(const char* name, const char* item, const std::vector<ReplicationResult>& reps,
+                     const std::vector<std::string>& names, const std::array<const char*, N>& stats, Get get) {
+  Table t(name);
+  t.i64("replication");
+  t.str(item);
+  for (const char* s : stats) t.f64(s);
+  for (const auto& r : reps)
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      t.i64("replication").push_back(static_cast<std::int64_t>(r.replication));
+      t.str(item).push_back(names[i]);
+      for (std::size_t s = 0; s < N; ++s) t.f64(stats[s]).push_back(get(r, i, s));
+    }
+  return t;
+}
+
+template <std::size_t N, class Interval_>
+Table per_item_summary(const char* name, const char* item, const std::vector<std::string>& names,
+                       const std::array<const char*, N>& stats, Interval_ interval) {
+  Table t(name);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    for (std::size_t s = 0; s < N; ++s) {
+      t.str(item).push_back(names[i]);
+      t.str("stat").push_back(stats[s]);
+      add_interval(t, interval(i, s));
+    }
+  return t;
+}
+}  // namespace
+
+Table RunResult::links_table() const {
+  return per_item_table("links", "link", replications, link_names, link_stat_names(),
+                        [](const ReplicationResult& r, std::size_t i, std::size_t s) { return r.links[i][s]; });
+}
+
+Table RunResult::link_summary_table() const {
+  return per_item_summary("link_summary", "link", link_names, link_stat_names(),
+                          [&](std::size_t i, std::size_t s) { return link_stat(i, static_cast<LinkStat>(s)); });
+}
+
+Table RunResult::origins_table() const {
+  return per_item_table("origins", "origin", replications, origin_names, origin_stat_names(),
+                        [](const ReplicationResult& r, std::size_t i, std::size_t s) { return r.origins[i][s]; });
+}
+
+Table RunResult::origin_summary_table() const {
+  return per_item_summary("origin_summary", "origin", origin_names, origin_stat_names(),
+                          [&](std::size_t i, std::size_t s) { return origin_stat(i, static_cast<OriginStat>(s)); });
+}
+
 Table RunResult::orders_table() const {
   Table t("orders");
   for (const auto& r : replications) t.append(r.orders);
@@ -178,6 +245,10 @@ void write_hdf5(const std::string& path, const Model& model, const RunResult& re
   w.write("/unit_summary", result.unit_summary_table());
   w.write("/flows", result.flows_table());
   w.write("/flow_summary", result.flow_summary_table());
+  w.write("/links", result.links_table());
+  w.write("/link_summary", result.link_summary_table());
+  w.write("/origins", result.origins_table());
+  w.write("/origin_summary", result.origin_summary_table());
   bool any_orders = false;
   for (const auto& r : result.replications) any_orders = any_orders || !r.orders.columns().empty();
   if (any_orders) w.write("/orders", result.orders_table());
@@ -216,6 +287,21 @@ std::string to_json(const RunResult& r, int indent) {
     flows[r.flow_names[f]] = s;
   }
   j["flows"] = flows;
+  nlohmann::ordered_json links = nlohmann::ordered_json::object();
+  for (std::size_t l = 0; l < r.link_names.size(); ++l) {
+    nlohmann::ordered_json s = nlohmann::ordered_json::object();
+    for (int k = 0; k < kLinkStatCount; ++k) s[link_stat_names()[k]] = interval_json(r.link_stat(l, static_cast<LinkStat>(k)));
+    links[r.link_names[l]] = s;
+  }
+  j["links"] = links;
+  nlohmann::ordered_json origins = nlohmann::ordered_json::object();
+  for (std::size_t g = 0; g < r.origin_names.size(); ++g) {
+    nlohmann::ordered_json s = nlohmann::ordered_json::object();
+    for (int k = 0; k < kOriginStatCount; ++k)
+      s[origin_stat_names()[k]] = interval_json(r.origin_stat(g, static_cast<OriginStat>(k)));
+    origins[r.origin_names[g]] = s;
+  }
+  j["origins"] = origins;
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -175,6 +175,7 @@ class Replication {
       flows_[f].customers_left = m.flows[f].customers;
     }
     links_.resize(m.links.size());
+    seen_.assign(n_origins_, 0);
     origin_visible_.assign(n_origins_ + 1, 0.0);
     origin_copq_.assign(n_origins_ + 1, 0.0);
     result_.replication = rep;
@@ -976,7 +977,7 @@ class Replication {
 
   std::vector<FlowState> flows_;
   std::vector<LinkState> links_;
-  std::vector<std::uint8_t> seen_ = std::vector<std::uint8_t>(256, 0);
+  std::vector<std::uint8_t> seen_;  // per origin scratch (n_origins_ entries)
   std::vector<double> origin_visible_, origin_copq_;
   TimeWeighted wip_;
   Welford lead_, complaint_time_;

@@ -44,6 +44,8 @@ struct RunResult {
   std::uint64_t seed = 0;
   std::vector<std::string> unit_names;
   std::vector<std::string> flow_names;
+  std::vector<std::string> link_names;    // "FROM->TO"
+  std::vector<std::string> origin_names;  // model origins, then "(unattributed)"
   std::vector<ReplicationResult> replications;
 
   Table replications_table() const;  // replication, then every KPI
@@ -52,10 +54,16 @@ struct RunResult {
   Table unit_summary_table() const;  // unit, stat, mean, ci_low, ci_high, std, n
   Table flows_table() const;         // replication, flow, then every flow statistic
   Table flow_summary_table() const;  // flow, stat, mean, ci_low, ci_high, std, n
+  Table links_table() const;         // replication, link, then every link statistic
+  Table link_summary_table() const;  // link, stat, mean, ci_low, ci_high, std, n
+  Table origins_table() const;       // replication, origin, then every origin statistic
+  Table origin_summary_table() const;  // origin, stat, mean, ci_low, ci_high, std, n
   Table orders_table() const;        // one row per tagged order (empty unless recorded)
   Interval kpi(Kpi k) const;
   Interval unit_stat(std::size_t unit, UnitStat s) const;
   Interval flow_stat(std::size_t flow, FlowStat s) const;
+  Interval link_stat(std::size_t link, LinkStat s) const;
+  Interval origin_stat(std::size_t origin, OriginStat s) const;
   std::uint64_t events() const;
 };
 
