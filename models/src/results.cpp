@@ -188,6 +188,10 @@ template <std::size_t N, class Interval_>
 Table per_item_summary(const char* name, const char* item, const std::vector<std::string>& names,
                        const std::array<const char*, N>& stats, Interval_ interval) {
   Table t(name);
+  t.str(item);  // the columns exist even when there are no rows
+  t.str("stat");
+  for (const char* c : {"mean", "ci_low", "ci_high", "std"}) t.f64(c);
+  t.i64("n");
   for (std::size_t i = 0; i < names.size(); ++i)
     for (std::size_t s = 0; s < N; ++s) {
       t.str(item).push_back(names[i]);
