@@ -22,6 +22,8 @@ build: setup $(BUILD)/CMakeCache.txt
 demo: build
 	@mkdir -p results
 	$(BUILD)/eslabon run configs/chain.yaml -o results/chain.h5
+	@echo
+	$(BUILD)/eslabon run configs/weak_link.yaml -o results/weak_link.h5
 
 test-cpp: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

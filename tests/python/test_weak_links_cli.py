@@ -1,0 +1,99 @@
+"""Weak links through the CLI: JSON, HDF5 tables, order rows, overrides by FROM->TO, bad input."""
+import json
+import subprocess
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+
+from test_cli import BIN, CONFIGS, run
+
+WEAK = CONFIGS / "weak_link.yaml"
+SHORT = ["--horizon", "3000", "--warmup", "300", "--replications", "4"]
+LINK_STATS = ["handoffs", "defects", "detected", "escaped", "rework_time", "sla_met_rate", "copq"]
+NEW_KPIS = ["defect_escape_rate", "visible_defect_rate", "perfect_order_rate", "rework_per_order", "complaint_rate",
+            "complaint_resolution_time_mean", "churn_rate", "copq_per_order", "revenue"]
+
+
+def test_json_has_links_origins_and_quality_kpis():
+    doc = json.loads(run("run", WEAK, "--json", *SHORT, check=True).stdout)
+    for k in NEW_KPIS:
+        assert doc["kpis"][k]["n"] == 4, k
+    assert set(doc["links"]) == {"purchase->produce", "take_order->purchase"}
+    for link in doc["links"].values():
+        assert set(link) == set(LINK_STATS)
+        assert link["defects"]["mean"] <= link["handoffs"]["mean"]
+        assert link["escaped"]["mean"] <= link["defects"]["mean"]
+    assert set(doc["origins"]) == {"purchase->produce", "take_order->purchase", "skip:produce", "(unattributed)"}
+    shares = sum(o["copq_share"]["mean"] for o in doc["origins"].values())
+    assert shares == pytest.approx(1.0, abs=1e-9)
+    assert doc["units"]["production"]["availability"]["mean"] < 1.0
+
+
+def test_hdf5_links_origins_and_order_rows_agree(tmp_path):
+    out = tmp_path / "weak.h5"
+    doc = json.loads(run("run", WEAK, "-o", out, "--json", "--orders", *SHORT, check=True).stdout)
+    with h5py.File(out) as f:
+        links = pd.DataFrame(f["links"][:])
+        origins = pd.DataFrame(f["origins"][:])
+        orders = pd.DataFrame(f["orders"][:])
+        reps = pd.DataFrame(f["replications"][:])
+        assert "link_summary" in f and "origin_summary" in f
+    links["link"] = links["link"].str.decode("utf-8")
+    pp = links[links.link == "purchase->produce"]
+    assert pp.defects.mean() == pytest.approx(doc["links"]["purchase->produce"]["defects"]["mean"], rel=1e-12)
+    assert len(origins) == 4 * 4
+    # Order rows carry the quality outcome; their totals give the replication KPIs.
+    for r, g in orders.groupby("replication"):
+        delivered = g[g.lost == 0]
+        assert (delivered.defects > 0).mean() == pytest.approx(reps.loc[r, "defect_escape_rate"], rel=1e-12)
+        assert (delivered.visible_defects > 0).mean() == pytest.approx(reps.loc[r, "visible_defect_rate"], rel=1e-12)
+        assert delivered.reworks.mean() == pytest.approx(reps.loc[r, "rework_per_order"], rel=1e-12)
+        assert delivered.complained.mean() == pytest.approx(reps.loc[r, "complaint_rate"], rel=1e-12)
+        assert delivered.churned.mean() == pytest.approx(reps.loc[r, "churn_rate"], rel=1e-12)
+        assert delivered.copq.sum() / len(delivered) == pytest.approx(reps.loc[r, "copq_per_order"], rel=1e-9)
+        origins_listed = delivered.defect_origins.str.decode("utf-8")
+        assert ((origins_listed != "") == (delivered.defects > 0)).all()
+        assert (delivered.resolved <= delivered.complained).all()
+
+
+def test_override_by_link_name_and_common_random_numbers():
+    base = json.loads(run("run", WEAK, "--json", *SHORT, check=True).stdout)
+    fixed = json.loads(run("run", WEAK, "--json", *SHORT, "--set", "links.purchase->produce.defect=0", check=True).stdout)
+    assert fixed["links"]["purchase->produce"]["defects"]["mean"] == 0
+    assert fixed["kpis"]["rework_per_order"]["mean"] < base["kpis"]["rework_per_order"]["mean"]
+    # The other link's defect draws are addressed by purpose: same handoffs see the same draws.
+    assert fixed["links"]["take_order->purchase"]["handoffs"]["mean"] >= 0
+
+
+BAD = [
+    (["--set", "links.purchase->produce.defect=1.5"],
+     "--set links.purchase->produce.defect=1.5: links.purchase->produce.defect: expected a probability between 0 and 1, got 1.5"),
+    (["--set", "links.purchase->prodce.defect=0.1"], "did you mean 'purchase->produce'?"),
+    (["--set", "links.purchase->produce.active=[800, 500]"], "links.purchase->produce.active: expected a window whose end comes after its start"),
+    (["--set", "links.purchase->produce.on_detect=fix"], "links.purchase->produce.fix_service: missing; on_detect: fix needs fix_service"),
+    (["--set", "links.purchase->produce.to=purchase"], "found no handoff from purchase to purchase"),
+    (["--set", "links.purchase->produce.from=purchse"], "unknown task or unit 'purchse' (did you mean 'purchase'?)"),
+    (["--set", "complaints.unit=servicedesk"], "complaints.unit: unknown unit 'servicedesk' (did you mean 'service_desk'?)"),
+    (["--set", "flows.standard.tasks.produce.skip=-0.1"], "expected a probability between 0 and 1, got -0.1"),
+]
+
+
+@pytest.mark.parametrize("args,message", BAD, ids=[str(i) for i in range(len(BAD))])
+def test_bad_weak_link_input_exits_2(args, message, tmp_path):
+    out = tmp_path / "never.h5"
+    p = run("run", WEAK, "-o", out, *args)
+    assert p.returncode == 2, p.stderr
+    assert message in p.stderr, p.stderr
+    assert not out.exists()
+
+
+def test_bad_link_in_file_is_positioned(tmp_path):
+    text = WEAK.read_text().replace("    defect: 0.03\n", "    defect: 3%\n")
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text(text)
+    p = run("run", cfg)
+    assert p.returncode == 2
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "defect: 3%" in l)
+    assert p.stderr.startswith(f"{cfg}:{line}:13: links.purchase->produce.defect: expected a probability between 0 and 1, got '3%'")
