@@ -252,6 +252,10 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
                  after.empty() ? "" : "  after " + after);
     }
   }
+  for (const auto& L : m.links)
+    fmt::print("\nlink {}: defect {}, detect {}, on_detect {}{}", L.key, fmt_num(L.defect), fmt_num(L.detect), to_string(L.on_detect),
+               L.has_delay ? ", delay " + L.delay.describe() : "");
+  if (!m.links.empty()) fmt::print("\n");
   if (unstable) fmt::print("\nwarning: a unit has utilisation >= 1; its queue grows without bound\n");
   return 0;
 }

@@ -1,17 +1,54 @@
 #include <eslabon/models/analytic.hpp>
 
+#include <limits>
+
 namespace eslabon {
 
+// Traffic equations on each flow's task graph. Every task is visited once per order, less
+// when it can be skipped; a link with rework or scrap on an out-edge feeds the supplier
+// task back to its unit (Jackson feedback: each handoff attempt is sent back with
+// probability q = defect * detect, so the task is served 1/(1 - q) times per handoff on
+// that edge); a link with fix adds defect * detect * E[fix] of work per handoff to the
+// receiving task. Defects carried from further upstream and caught later add a little
+// more rework, which these first-order equations leave out.
 std::vector<UnitLoad> offered_load(const Model& m) {
   std::vector<UnitLoad> load(m.units.size());
+  const double inf = std::numeric_limits<double>::infinity();
   for (const auto& f : m.flows) {
     const double rate = 1.0 / f.interarrival.mean();
-    for (const auto& t : f.tasks) {
-      load[t.unit].arrival_rate += rate;
-      load[t.unit].work_rate += rate * t.service.mean();
+    for (std::size_t k = 0; k < f.tasks.size(); ++k) {
+      const Task& t = f.tasks[k];
+      const double done = 1.0 - t.skip;  // share of orders whose step is really done
+      double visits = done;
+      double work = done * t.service.mean();
+      double extra_visits = 0;
+      for (int e : t.out) {
+        const Edge& ed = f.edges[e];
+        if (ed.link < 0) continue;
+        const Link& L = m.links[ed.link];
+        const double q = L.defect * L.detect;
+        if (L.on_detect == OnDetect::Fix) continue;
+        const double redo = q >= 1 ? inf : q / (1 - q);  // expected redos per handoff
+        const Distribution& d = L.on_detect == OnDetect::Rework && L.has_rework_service ? L.rework_service : t.service;
+        extra_visits += redo;
+        work += redo * d.mean();
+      }
+      // Fixes done at this task for what its suppliers handed over.
+      for (const auto& ed : f.edges)
+        if (ed.to == static_cast<int>(k) && ed.link >= 0) {
+          const Link& L = m.links[ed.link];
+          if (L.on_detect == OnDetect::Fix) work += done * L.defect * L.detect * L.fix_service.mean();
+        }
+      load[t.unit].arrival_rate += rate * (visits + extra_visits);
+      load[t.unit].work_rate += rate * work;
     }
   }
-  for (std::size_t u = 0; u < load.size(); ++u) load[u].utilisation = load[u].work_rate / m.units[u].servers;
+  for (std::size_t u = 0; u < load.size(); ++u) {
+    const Unit& un = m.units[u];
+    double avail = 1.0;
+    if (un.outages) avail = un.mtbf / (un.mtbf + un.mttr.mean());
+    load[u].utilisation = load[u].work_rate / un.servers / avail;
+  }
   return load;
 }
 

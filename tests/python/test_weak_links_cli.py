@@ -97,3 +97,18 @@ def test_bad_link_in_file_is_positioned(tmp_path):
     assert p.returncode == 2
     line = next(i for i, l in enumerate(text.splitlines(), 1) if "defect: 3%" in l)
     assert p.stderr.startswith(f"{cfg}:{line}:13: links.purchase->produce.defect: expected a probability between 0 and 1, got '3%'")
+
+
+def test_check_includes_rework_skips_fixes_and_outages():
+    p = run("check", WEAK, check=True)
+    rows = {l.split()[0]: l.split() for l in p.stdout.splitlines() if l and l.split()[0] in
+            {"sales", "purchasing", "production", "logistics"}}
+    q = 0.03 * 0.77                               # purchase->produce: defect x detect, reworked
+    assert float(rows["purchasing"][3]) == pytest.approx(1 + q / (1 - q), abs=1e-4)
+    # purchasing work: own service + rework (0.8 h each) + fixes it does for take_order's defects
+    assert float(rows["purchasing"][4]) == pytest.approx((1.6 + q / (1 - q) * 0.8 + 0.02 * 0.5 * 0.5) / 2, abs=1e-4)
+    # production: skipped 0.3% of the time, available 200 / (200 + 6) of the time
+    assert float(rows["production"][3]) == pytest.approx(0.997, abs=1e-4)
+    assert float(rows["production"][4]) == pytest.approx(0.997 * 3.2 / 4 / (200 / 206), abs=1e-4)
+    p = run("check", WEAK, "--set", "links.purchase->produce.defect=1", "--set", "links.purchase->produce.detect=1")
+    assert "UNSTABLE" in p.stdout

@@ -1,7 +1,8 @@
 #pragma once
 // What can be said about a model without simulating it: arrival rates of work at each
-// unit and their offered load (utilisation = lambda * E[S] / servers), which tells
-// whether the model is stable at all.
+// unit and their offered load (utilisation = lambda * E[S] / servers, with rework fed
+// back, skipped steps left out, and divided by the availability of units with outages),
+// which tells whether the model is stable at all. Complaint work is not included.
 
 #include <eslabon/models/model.hpp>
 
@@ -12,7 +13,7 @@ namespace eslabon {
 struct UnitLoad {
   double arrival_rate = 0;   // jobs per time unit
   double work_rate = 0;      // expected service time arriving per time unit
-  double utilisation = 0;    // work_rate / servers
+  double utilisation = 0;    // work_rate / servers / availability
 };
 
 std::vector<UnitLoad> offered_load(const Model& model);
