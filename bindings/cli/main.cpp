@@ -26,7 +26,11 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_sigint(int) { g_stop.store(true); }
+// First Ctrl-C (or SIGTERM): stop cleanly at the next check; a second one: the default action.
+extern "C" void on_sigint(int sig) {
+  g_stop.store(true);
+  std::signal(sig, SIG_DFL);
+}
 
 constexpr int kBadInput = 2;
 constexpr int kFailure = 1;
@@ -108,24 +112,32 @@ void print_tables(const eslabon::RunResult& r, const eslabon::Model& m) {
   }
 }
 
-// Fails with a bad-input message when `path` cannot be written (before any work starts).
-void check_output_path(const std::string& path) {
+// Fails with a bad-input message when `path` cannot or must not be written (before any work
+// starts). Returns the path to write: a symbolic link is followed, so the file it points to is
+// replaced and the link stays.
+std::string check_output_path(const std::string& path, const std::string& config) {
   namespace fs = std::filesystem;
-  fs::path p(path);
-  fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
   std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::path(path), ec);
+  if (ec) p = fs::path(path);
+  fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
   if (!fs::is_directory(dir, ec))
     throw eslabon::ConfigError("-o " + path + ": expected a file in an existing directory, found no directory " + dir.string());
-  if (fs::is_directory(p, ec)) throw eslabon::ConfigError("-o " + path + ": expected a file name, found a directory");
+  if (fs::exists(p, ec) && !fs::is_regular_file(p, ec))
+    throw eslabon::ConfigError("-o " + path + ": expected a regular file (or a new name), found " +
+                               (fs::is_directory(p, ec) ? std::string("a directory") : std::string("a device, socket or pipe")));
+  if (fs::exists(p, ec) && fs::equivalent(p, fs::path(config), ec))
+    throw eslabon::ConfigError("-o " + path + ": expected an output file, found the config file itself");
   if (::access(dir.c_str(), W_OK) != 0)
     throw eslabon::ConfigError("-o " + path + ": expected a writable directory, " + dir.string() + " is not writable");
+  return p.string();
 }
 
 struct RunArgs {
   std::string config;
   std::string output;
   int replications = 0;
-  std::int64_t seed = -1;
+  std::string seed;
   unsigned threads = 0;
   std::string horizon, warmup;
   std::vector<std::string> sets;
@@ -136,23 +148,27 @@ struct RunArgs {
 std::vector<eslabon::Override> overrides_of(const RunArgs& a) {
   std::vector<eslabon::Override> ov;
   for (const auto& s : a.sets) ov.push_back(eslabon::parse_override(s));
-  if (!a.horizon.empty()) ov.push_back({"run.horizon", a.horizon});
-  if (!a.warmup.empty()) ov.push_back({"run.warmup", a.warmup});
-  if (a.replications > 0) ov.push_back({"run.replications", std::to_string(a.replications)});
-  if (a.seed >= 0) ov.push_back({"run.seed", std::to_string(a.seed)});
+  if (!a.horizon.empty()) ov.push_back({"run.horizon", a.horizon, "--horizon " + a.horizon});
+  if (!a.warmup.empty()) ov.push_back({"run.warmup", a.warmup, "--warmup " + a.warmup});
+  if (a.replications > 0)
+    ov.push_back({"run.replications", std::to_string(a.replications), "--replications " + std::to_string(a.replications)});
+  if (!a.seed.empty()) ov.push_back({"run.seed", a.seed, "--seed " + a.seed});
   return ov;
 }
 
 int cmd_run(const RunArgs& a) {
   using namespace eslabon;
   Model model;
+  std::string output;
   try {
     model = load_model_file(a.config, overrides_of(a));
-    if (!a.output.empty()) check_output_path(a.output);
+    if (!a.output.empty()) output = check_output_path(a.output, a.config);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
   }
+  if (a.orders && a.output.empty())
+    std::cerr << "warning: --orders records one row per order in the HDF5 file; without -o they are not kept\n";
   RunOptions opt;
   opt.threads = a.threads;
   opt.record_orders = a.orders;
@@ -202,7 +218,7 @@ int cmd_run(const RunArgs& a) {
   stop_progress();
   if (!a.output.empty()) {
     try {
-      write_hdf5(a.output, model, result);
+      write_hdf5(output, model, result);
     } catch (const std::exception& e) {
       std::cerr << "eslabon: writing " << a.output << " failed: " << e.what() << "\n";
       return kFailure;
@@ -273,8 +289,8 @@ int main(int argc, char** argv) {
   run->add_option("-o,--output", ra.output, "Write results to this HDF5 file");
   run->add_option("--replications", ra.replications, "Number of replications (overrides run.replications)")
       ->check(CLI::PositiveNumber);
-  run->add_option("--seed", ra.seed, "Master seed (overrides run.seed)")->check(CLI::NonNegativeNumber);
-  run->add_option("--threads", ra.threads, "Worker threads (default: one per core)")->check(CLI::NonNegativeNumber);
+  run->add_option("--seed", ra.seed, "Master seed, an integer >= 0 (overrides run.seed)");
+  run->add_option("--threads", ra.threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
   run->add_option("--horizon", ra.horizon, "Simulated time span, e.g. 20000 or 2w (overrides run.horizon)");
   run->add_option("--warmup", ra.warmup, "Warm-up period (overrides run.warmup)");
   run->add_option("--set", ra.sets, "Override a config value by path: --set units.production.servers=5")

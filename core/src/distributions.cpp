@@ -40,7 +40,9 @@ double sample_gamma_shape(RandomStream& rs, double shape) {
   }
   const double d = shape - 1.0 / 3.0;
   const double c = 1.0 / std::sqrt(9.0 * d);
-  for (;;) {
+  // The acceptance rate is above 95% for every shape >= 1, so a draw that has not been
+  // accepted after 10^4 tries means the parameters are outside what the method handles.
+  for (int tries = 0; tries < 10000; ++tries) {
     double x = sample_standard_normal(rs);
     double v = 1.0 + c * x;
     if (v <= 0.0) continue;
@@ -48,6 +50,7 @@ double sample_gamma_shape(RandomStream& rs, double shape) {
     double u = rs.uniform();
     if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v;
   }
+  throw std::runtime_error("gamma variate with shape " + num(shape) + " was not accepted in 10000 tries");
 }
 
 Distribution Distribution::deterministic(double value) {
@@ -92,7 +95,7 @@ Distribution Distribution::triangular(double min, double mode, double max) {
 
 Distribution Distribution::lognormal(double mean, double cv) {
   require(finite(mean) && mean > 0, "mean: expected a number > 0", mean);
-  require(finite(cv) && cv > 0, "cv: expected a number > 0", cv);
+  require(finite(cv) && cv >= 1e-6 && cv <= 100, "cv: expected a number from 1e-06 to 100", cv);
   Distribution d;
   d.kind_ = Kind::LogNormal;
   d.p_[0] = mean;
@@ -105,7 +108,7 @@ Distribution Distribution::lognormal(double mean, double cv) {
 
 Distribution Distribution::gamma(double mean, double cv) {
   require(finite(mean) && mean > 0, "mean: expected a number > 0", mean);
-  require(finite(cv) && cv > 0, "cv: expected a number > 0", cv);
+  require(finite(cv) && cv >= 1e-6 && cv <= 100, "cv: expected a number from 1e-06 to 100", cv);
   Distribution d;
   d.kind_ = Kind::Gamma;
   d.p_[0] = mean;
@@ -126,13 +129,14 @@ Distribution Distribution::erlang(int k, double mean) {
 }
 
 Distribution Distribution::weibull(double shape, double scale) {
-  require(finite(shape) && shape > 0, "shape: expected a number > 0", shape);
+  require(finite(shape) && shape >= 0.05 && shape <= 1000, "shape: expected a number from 0.05 to 1000", shape);
   require(finite(scale) && scale > 0, "scale: expected a number > 0", scale);
   Distribution d;
   d.kind_ = Kind::Weibull;
   d.p_[0] = shape;
   d.p_[1] = scale;
   d.d_[0] = 1.0 / shape;
+  require(std::isfinite(d.mean()) && std::isfinite(d.variance()), "scale: expected a scale whose mean and variance are finite", scale);
   return d;
 }
 

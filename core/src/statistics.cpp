@@ -69,7 +69,7 @@ double QuantileSketch::quantile(double q) const {
   if (n_ == 0) return std::numeric_limits<double>::quiet_NaN();
   if (q <= 0) return min_;
   if (q >= 1) return max_;
-  // Rank of the order statistic (same convention as numpy's default, linear, at the bucket level).
+  // Rank of the order statistic, q * (n - 1) counted from 0; found at bucket resolution.
   double rank = q * static_cast<double>(n_ - 1);
   std::uint64_t cum = 0;
   for (std::size_t i = 0; i < counts_.size(); ++i) {

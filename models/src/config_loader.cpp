@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -68,7 +69,10 @@ double parse_duration(const std::string& text, const std::string& time_unit) {
   std::smatch m;
   if (!std::regex_match(t, m, re))
     throw std::invalid_argument("expected a duration such as 30min, 8h, 2d or a number of " + time_unit + "s");
-  double value = std::stod(m[1].str());
+  errno = 0;
+  double value = std::strtod(m[1].str().c_str(), nullptr);
+  if (errno == ERANGE || !std::isfinite(value))
+    throw std::invalid_argument("expected a duration within the range of a double (about 1e-300 to 1e300)");
   std::string unit = m[2].str();
   if (unit.empty()) return value;
   double h = unit_in_hours(unit);
@@ -202,7 +206,7 @@ class Loader {
   [[noreturn]] void fail(const YAML::Node& n, const std::string& path, const std::string& what) const {
     std::string where;
     if (const Override* ov = overridden(path))
-      where = "--set " + ov->path + "=" + ov->value;
+      where = ov->label.empty() ? "--set " + ov->path + "=" + ov->value : ov->label;
     else
       where = at(n ? n.Mark() : YAML::Mark::null_mark());
     throw ConfigError(where + ": " + path + ": " + what);
@@ -213,7 +217,7 @@ class Loader {
   // --- overrides ----------------------------------------------------------------------
   void apply(YAML::Node& root, const Override& ov) {
     auto parts = split_path(ov.path);
-    const std::string where = "--set " + ov.path + "=" + ov.value;
+    const std::string where = ov.label.empty() ? "--set " + ov.path + "=" + ov.value : ov.label;
     YAML::Node value;
     try {
       value = YAML::Load(ov.value);
@@ -262,6 +266,9 @@ class Loader {
         throw ConfigError(where + ": " + join(path, key) + ": " + (path.empty() ? "the document" : path) +
                           " is not a mapping (it is " + found(cur) + ")");
       if (last) {
+        if (cur[key] && uses(root, cur[key]) > 1)
+          throw ConfigError(where + ": " + join(path, key) + ": this value is a YAML alias shared with another place; " +
+                            "expected a value of its own (write it out in the config to override it here only)");
         cur[key] = value;
         return;
       }
@@ -274,8 +281,24 @@ class Loader {
       }
       path = join(path, key);
       YAML::Node next = cur[key];
+      // A node shared through a YAML alias would change everywhere it is used: refuse.
+      if (uses(root, next) > 1)
+        throw ConfigError(where + ": " + path + ": this part of the config is a YAML alias shared with another place; " +
+                          "expected a value of its own (write it out in the config to override it here only)");
       cur.reset(next);
     }
+  }
+
+  // How many times `target` appears in the tree under `n` (more than once: a shared alias).
+  static int uses(const YAML::Node& n, const YAML::Node& target, int depth = 0) {
+    if (n.is(target)) return 1;
+    if (depth > 64) return 0;
+    int c = 0;
+    if (n.IsMap())
+      for (auto it = n.begin(); it != n.end(); ++it) c += uses(it->second, target, depth + 1);
+    else if (n.IsSequence())
+      for (std::size_t i = 0; i < n.size(); ++i) c += uses(n[i], target, depth + 1);
+    return c;
   }
 
   // --- typed access -------------------------------------------------------------------
@@ -580,6 +603,8 @@ class Loader {
         double rate = number(a["poisson"], p + ".arrivals.poisson");
         if (!(rate > 0) || !std::isfinite(rate))
           fail(a["poisson"], p + ".arrivals.poisson", "expected a rate > 0 (arrivals per " + time_unit_ + "), got " + found(a["poisson"]));
+        if (!std::isfinite(1.0 / rate))
+          fail(a["poisson"], p + ".arrivals.poisson", "expected a rate whose inverse is finite, got " + found(a["poisson"]));
         f.interarrival = Distribution::exponential(1.0 / rate);
       } else {
         f.interarrival = distribution(a["interarrival"], p + ".arrivals.interarrival");
@@ -594,6 +619,9 @@ class Loader {
         const YAML::Node pr = n["priority"];
         f.priority = static_cast<int>(integer(pr, p + ".priority", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
       }
+      if (f.interarrival.mean() * 1e12 < m.run.horizon)
+        fail(a, p + ".arrivals", "expected fewer than 10^12 arrivals over the horizon (" + std::to_string(m.run.horizon) +
+                                      "), got a mean interarrival time of " + std::to_string(f.interarrival.mean()));
       load_tasks(n, p, f, m, unit_names);
       m.flows.push_back(std::move(f));
     }
@@ -823,6 +851,8 @@ Model load_model_text(const std::string& text, const std::string& source, const 
 }
 
 Model load_model_file(const std::string& path, const std::vector<Override>& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw ConfigError(path + ": expected a YAML file, found a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot read the file (does it exist?)");
   std::ostringstream ss;

@@ -349,7 +349,9 @@ class Replication {
     }
     o_flags_[o] |= kDelivered;
     o_delivered_[o] = now_;
-    const bool on_time = now_ <= o_due_[o];
+    // On time when the lead time is within the promise; the tolerance absorbs the rounding
+    // of arrival + service sums (0.1 + 0.2 with due 0.3 is on time whenever it arrives).
+    const bool on_time = lead <= m_.flows[f].due + 1e-12 * std::max(1.0, now_);
     if (tg) {
       lead_.add(lead);
       lead_q_.add(lead);
@@ -443,7 +445,7 @@ class Replication {
     t.f64("delivered").push_back(at);
     t.f64("lead_time").push_back(delivered ? at - o_arrival_[o] : nan);
     t.f64("due").push_back(o_due_[o]);
-    t.i64("on_time").push_back(delivered && at <= o_due_[o] ? 1 : 0);
+    t.i64("on_time").push_back(delivered && at - o_arrival_[o] <= m_.flows[o_flow_[o]].due + 1e-12 * std::max(1.0, at) ? 1 : 0);
     t.i64("lost").push_back(delivered ? 0 : 1);
     t.i64("defects").push_back(delivered ? o_carried_[o] : 0);
     t.i64("visible_defects").push_back(delivered ? o_visible_[o] : 0);
@@ -781,13 +783,11 @@ class Replication {
       us.in_service.pop_back();
     }
     if (in_window()) ++us.completions;
-    if (!us.line.empty()) {
-      std::uint32_t next = us.line.pop();
-      us.queue_tw.set(now_, static_cast<double>(us.line.size()));
+    const std::uint32_t next = next_waiting(us);
+    if (next != kNoJob)
       start(u, next);
-    } else {
+    else
       us.busy_tw.set(now_, us.busy);
-    }
     const JobKind kind = static_cast<JobKind>(j_kind_[j]);
     const int task = static_cast<int>(j_task_[j]);
     const int edge = static_cast<int>(j_edge_[j]);
@@ -808,6 +808,26 @@ class Replication {
       handoff(o, edge);  // hand the redone work over again, on the edge that sent it back
     else
       task_complete(o, task);
+  }
+
+  // The next job to serve from a unit's waiting line, or kNoJob. Jobs of orders lost in the
+  // meantime (another branch was rejected by a full unit) are withdrawn as they come up,
+  // unserved: whichever branch was listed first, a lost order's waiting work is not done.
+  std::uint32_t next_waiting(UnitState& us) {
+    while (!us.line.empty()) {
+      const std::uint32_t j = us.line.pop();
+      us.queue_tw.set(now_, static_cast<double>(us.line.size()));
+      const std::uint32_t o = j_order_[j];
+      if (j_kind_[j] != ComplaintJob && (o_flags_[o] & kLost)) {
+        ++j_gen_[j];
+        jobs_.give(j);
+        --o_inflight_[o];
+        finish_order_if_idle(o);
+        continue;
+      }
+      return j;
+    }
+    return kNoJob;
   }
 
   // --- complaints -----------------------------------------------------------------------
@@ -855,9 +875,9 @@ class Replication {
       j_end_[j] += now_;
       events_.push(j_end_[j], kClassServiceEnd, ServiceEnd | ((j_gen_[j] & 0xFFFFFF) << 8), j);
     }
-    while (us.busy < us.servers && !us.line.empty()) {
-      std::uint32_t next = us.line.pop();
-      us.queue_tw.set(now_, static_cast<double>(us.line.size()));
+    while (us.busy < us.servers) {
+      const std::uint32_t next = next_waiting(us);
+      if (next == kNoJob) break;
       start(static_cast<int>(u), next);
     }
     schedule_failure(u);

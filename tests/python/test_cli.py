@@ -143,6 +143,19 @@ BAD = [
     (["run"], "config"),
     (["frobnicate"], "frobnicate"),
     (["run", CONFIGS / "chain.yaml", "-o", "/no/such/dir/out.h5"], "-o /no/such/dir/out.h5: expected a file in an existing directory"),
+    (["run", CONFIGS / "chain.yaml", "-o", "/dev/null"], "-o /dev/null: expected a regular file (or a new name), found a device"),
+    (["run", CONFIGS / "chain.yaml", "-o", CONFIGS / "chain.yaml"], "expected an output file, found the config file itself"),
+    (["run", CONFIGS / "chain.yaml", "--horizon", "1e400"], "--horizon 1e400: run.horizon: expected a duration within the range"),
+    (["run", CONFIGS / "chain.yaml", "--seed", "99999999999999999999"], "--seed 99999999999999999999: run.seed: expected an integer >= 0"),
+    (["run", CONFIGS / "chain.yaml", "--seed", "-3"], "run.seed: expected an integer >= 0, got -3"),
+    (["run", CONFIGS / "chain.yaml", "--set", "flows.standard.tasks.produce.service={gamma: {mean: 0.5, cv: 1e-160}}"],
+     "flows.standard.tasks.produce.service.gamma.cv: expected a number from 1e-06 to 100, got 1e-160"),
+    (["run", CONFIGS / "chain.yaml", "--set", "flows.standard.tasks.produce.service={weibull: {shape: 0.001, scale: 1}}"],
+     "shape: expected a number from 0.05 to 1000, got 0.001"),
+    (["run", CONFIGS / "chain.yaml", "--set", "flows.standard.arrivals.poisson=1e-310"], "flows.standard.arrivals.poisson: expected a rate whose inverse is finite"),
+    (["run", CONFIGS / "chain.yaml", "--set", "flows.standard.arrivals.poisson=1e17"], "expected fewer than 10^12 arrivals over the horizon"),
+    (["run", CONFIGS / "chain.yaml", "--threads", "100000"], "--threads"),
+    (["run", CONFIGS], "expected a YAML file, found a directory"),
 ]
 
 
@@ -165,6 +178,28 @@ def test_bad_config_file_reports_file_line_column(tmp_path):
     col = text.splitlines()[line - 1].index("capacty") + 1
     assert p.stderr.startswith(f"{cfg}:{line}:{col}: units.production.capacty: unknown key (did you mean 'capacity'?)")
     assert not out.exists()
+
+
+def test_output_through_a_symlink_replaces_the_target_not_the_link(tmp_path):
+    target = tmp_path / "real.h5"
+    target.write_bytes(b"old")
+    link = tmp_path / "link.h5"
+    link.symlink_to(target)
+    run("run", CONFIGS / "chain.yaml", "-o", link, *SHORT, check=True)
+    assert link.is_symlink()
+    with h5py.File(target) as f:
+        assert "summary" in f
+
+
+def test_set_does_not_change_every_alias(tmp_path):
+    cfg = tmp_path / "alias.yaml"
+    cfg.write_text((CONFIGS / "chain.yaml").read_text()
+                   .replace("sales:      {servers: 2}", "sales:      &two {servers: 2}")
+                   .replace("purchasing: {servers: 2, discipline: fifo}", "purchasing: *two"))
+    p = run("check", cfg, "--set", "units.sales.servers=5")
+    assert p.returncode == 2
+    assert "units.sales: this part of the config is a YAML alias shared with another place" in p.stderr
+    p = run("check", cfg, "--set", "units.logistics.servers=5", check=True)  # not shared: fine
 
 
 def test_bad_input_does_not_touch_existing_output(tmp_path):

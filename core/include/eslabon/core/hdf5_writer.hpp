@@ -4,8 +4,9 @@
 // string columns are variable-length UTF-8, string attributes likewise.
 //
 // Atomicity: the file is written under a temporary name beside the target and renamed
-// onto it by commit(). A writer destroyed without commit() (an exception, a kill) removes
-// its temporary file, so the target is either the old file or the complete new one.
+// onto it by commit(), so the target is either the old file or the complete new one. A
+// writer destroyed without commit() (an exception) removes its temporary file; a process
+// killed outright (SIGKILL) can leave a ".NAME.tmp-PID" file beside the target.
 
 #include <eslabon/core/table.hpp>
 

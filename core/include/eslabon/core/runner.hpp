@@ -11,6 +11,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -68,7 +69,12 @@ std::vector<Result> run_replications(std::size_t count, unsigned threads, Fn&& f
   } else {
     std::vector<std::thread> pool;
     pool.reserve(threads);
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+    try {
+      for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      // The system would not give us that many threads: the ones started do the work.
+      if (pool.empty()) work();
+    }
     for (auto& t : pool) t.join();
   }
   if (error) std::rethrow_exception(error);

@@ -6,9 +6,10 @@
 //   servers, orders in the system) over an observation window [begin, end]; changes
 //   outside the window are folded in by clipping, so no event is needed at its edges.
 // * QuantileSketch: quantiles from a log-linear histogram (HdrHistogram's layout): 256
-//   sub-buckets per power of two, so a quantile is within 0.2% (relative) of an order
-//   statistic; exact minimum and maximum are kept and bound the answer, so a constant
-//   sample gives its value exactly.
+//   sub-buckets per power of two; a quantile interpolates inside its bucket, so it is
+//   within one bucket width (2^-8, about 0.4%, relative) of the sample quantile; exact
+//   minimum and maximum are kept and bound the answer, so a constant sample gives its
+//   value exactly.
 
 #include <cstdint>
 #include <limits>
