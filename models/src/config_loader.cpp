@@ -200,6 +200,8 @@ class Loader {
   const Override* overridden(const std::string& path) const {
     for (const auto& ov : overrides_)
       if (path == ov.path || path.rfind(ov.path + ".", 0) == 0) return &ov;
+    for (const auto& [alias, i] : override_aliases_)
+      if (path == alias || path.rfind(alias + ".", 0) == 0) return &overrides_[i];
     return nullptr;
   }
 
@@ -254,6 +256,14 @@ class Loader {
         }
         if (idx >= cur.size())
           throw ConfigError(where + ": " + join(path, key) + ": index out of range (the list has " + std::to_string(cur.size()) + " items)");
+        {  // errors name link items FROM->TO: remember that this override is also that path
+          const YAML::Node item = cur[idx];
+          if (item.IsMap() && item["from"] && item["to"] && item["from"].IsScalar() && item["to"].IsScalar()) {
+            std::string alias = join(path, item["from"].Scalar() + "->" + item["to"].Scalar());
+            for (std::size_t r = i + 1; r < parts.size(); ++r) alias += "." + parts[r];
+            override_aliases_.emplace_back(alias, static_cast<std::size_t>(&ov - overrides_.data()));
+          }
+        }
         path = join(path, key);
         if (last) {
           cur[idx] = value;
@@ -840,6 +850,7 @@ class Loader {
 
   std::string source_;
   std::vector<Override> overrides_;
+  std::vector<std::pair<std::string, std::size_t>> override_aliases_;  // FROM->TO paths of overrides by index
   std::string time_unit_ = "hour";
 };
 

@@ -557,8 +557,7 @@ class Replication {
     if (active && L.has_delay) {
       RandomStream rs = stream(purpose::delay, o, addr);
       const double d = L.delay.sample(rs);
-      std::uint32_t h = new_job(o, ed.from, HandoffRecord, attempt);
-      j_edge_[h] = static_cast<std::uint32_t>(e);
+      std::uint32_t h = new_job(o, ed.from, HandoffRecord, attempt, static_cast<std::uint32_t>(e));
       j_flag_[h] = defective;
       ++o_inflight_[o];
       events_.push(now_ + d, kClassHandoff, Handoff, h);
@@ -625,14 +624,10 @@ class Replication {
         ++o_reworks_[o];
         std::uint16_t& a = attempt_[static_cast<std::size_t>(o) * max_tasks_ + ed.from];
         ++a;
-        std::uint32_t j = submit(o, ed.from, ReworkJob, a);
-        if (j != kNoJob) {
-          j_edge_[j] = static_cast<std::uint32_t>(e);
-          j_link_[j] = static_cast<std::uint32_t>(ed.link);
-          // Remember whom to charge the rework time to (origins caught), packed: the
-          // single origin when one, else split at completion by the order's detected counts.
-          j_blame_[j] = single_origin(seen_);
-        }
+        // The job knows its edge, link and whom to charge before it can start: the single
+        // origin caught, or kManyOrigins (split by the order's detected counts).
+        submit(o, ed.from, ReworkJob, a, static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(ed.link),
+               single_origin(seen_));
         return;
       }
     }
@@ -666,7 +661,8 @@ class Replication {
   // --- jobs (work for one order at one unit) -------------------------------------------
   static constexpr std::uint32_t kNoJob = std::numeric_limits<std::uint32_t>::max();
 
-  std::uint32_t new_job(std::uint32_t o, int task, JobKind kind, std::uint32_t attempt) {
+  std::uint32_t new_job(std::uint32_t o, int task, JobKind kind, std::uint32_t attempt, std::uint32_t edge = 0,
+                        std::uint32_t link = 0, std::int32_t blame = -1) {
     std::uint32_t j = jobs_.take();
     if (j == j_order_.size()) {
       j_order_.push_back(0);
@@ -688,6 +684,9 @@ class Replication {
     j_attempt_[j] = attempt;
     j_kind_[j] = kind;
     j_flag_[j] = 0;
+    j_edge_[j] = edge;
+    j_link_[j] = link;
+    j_blame_[j] = blame;
     j_enqueued_[j] = now_;
     return j;
   }
@@ -699,7 +698,8 @@ class Replication {
 
   // Queues work at its unit (or starts it on a free server). Returns the job, or kNoJob
   // when the unit was full and the order was lost.
-  std::uint32_t submit(std::uint32_t o, int task, JobKind kind, std::uint32_t attempt) {
+  std::uint32_t submit(std::uint32_t o, int task, JobKind kind, std::uint32_t attempt, std::uint32_t edge = 0,
+                       std::uint32_t link = 0, std::int32_t blame = -1) {
     const Flow& fl = m_.flows[o_flow_[o]];
     const int u = kind == ComplaintJob ? m_.complaints.unit : fl.tasks[task].unit;
     UnitState& us = units_[u];
@@ -712,7 +712,7 @@ class Replication {
       end_order(o, true);
       return kNoJob;
     }
-    std::uint32_t j = new_job(o, task, kind, attempt);
+    std::uint32_t j = new_job(o, task, kind, attempt, edge, link, blame);
     ++o_inflight_[o];
     if (us.busy < us.servers && !us.down) {
       start(u, j);
