@@ -115,6 +115,7 @@ struct UnitState {
   Discipline discipline;
   int busy = 0;                      // servers holding a job (working, or frozen by an outage)
   bool down = false;
+  bool outages = false;              // only then are the jobs in service tracked
   WaitingLine line;
   TimeWeighted busy_tw, queue_tw, down_tw;
   Welford wait;
@@ -161,7 +162,7 @@ class Replication {
     units_.reserve(m.units.size());
     for (std::uint32_t u = 0; u < m.units.size(); ++u) {
       const Unit& mu = m.units[u];
-      units_.push_back(UnitState{mu.servers, mu.capacity, mu.discipline, 0, false, WaitingLine(mu.discipline),
+      units_.push_back(UnitState{mu.servers, mu.capacity, mu.discipline, 0, false, mu.outages, WaitingLine(mu.discipline),
                                  TimeWeighted(warmup_, horizon_), TimeWeighted(warmup_, horizon_),
                                  TimeWeighted(warmup_, horizon_), {}, 0, 0, {},
                                  rng_.stream(make_purpose(purpose::outage, u), 0)});
@@ -762,8 +763,10 @@ class Replication {
       if (j_blame_[j] >= 0) charge_one(o, c, j_blame_[j]);
       else charge(o, c, n_origins_ ? detected_of(o) : nullptr);
     }
-    j_slot_[j] = static_cast<std::uint32_t>(us.in_service.size());
-    us.in_service.push_back(j);
+    if (us.outages) {
+      j_slot_[j] = static_cast<std::uint32_t>(us.in_service.size());
+      us.in_service.push_back(j);
+    }
     j_end_[j] = now_ + s;
     events_.push(j_end_[j], kClassServiceEnd, ServiceEnd | ((j_gen_[j] & 0xFFFFFF) << 8), j);
   }
@@ -775,7 +778,7 @@ class Replication {
     // Release before seize: the freed server takes the next waiting job first, so work
     // routed on from this task queues behind it.
     --us.busy;
-    {
+    if (us.outages) {
       const std::uint32_t slot = j_slot_[j];
       const std::uint32_t last = us.in_service.back();
       us.in_service[slot] = last;
