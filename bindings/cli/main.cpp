@@ -5,6 +5,7 @@
 
 #include <eslabon/core/version.hpp>
 #include <eslabon/models/analytic.hpp>
+#include <eslabon/models/compare.hpp>
 #include <eslabon/models/config.hpp>
 #include <eslabon/models/results.hpp>
 
@@ -238,6 +239,117 @@ int cmd_run(const RunArgs& a) {
   return 0;
 }
 
+// Shared by compare and rank: the run options of RunArgs, the model loaded with them.
+struct Loaded {
+  eslabon::Model model;
+  eslabon::RunOptions options;
+};
+
+Loaded load_for_study(const RunArgs& a) {
+  Loaded l;
+  l.model = eslabon::load_model_file(a.config, overrides_of(a));
+  l.options.threads = a.threads;
+  l.options.control.stop = &g_stop;
+  std::signal(SIGINT, on_sigint);
+  std::signal(SIGTERM, on_sigint);
+  return l;
+}
+
+void print_table(const eslabon::Table& t, const std::vector<std::string>& columns, std::size_t first_width) {
+  auto cell_out = [&](std::size_t c, const std::string& text) {
+    if (c == 0)
+      fmt::print("{:<{}}", text, first_width);
+    else
+      fmt::print(" {:>{}}", text, 14);
+  };
+  for (std::size_t c = 0; c < columns.size(); ++c) cell_out(c, columns[c]);
+  fmt::print("\n");
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const eslabon::Column* col = t.find(columns[c]);
+      std::string cell;
+      std::visit(
+          [&](const auto& v) {
+            using T = typename std::decay_t<decltype(v)>::value_type;
+            if constexpr (std::is_same_v<T, double>) cell = fmt_num(v[r]);
+            else if constexpr (std::is_same_v<T, std::int64_t>) cell = std::to_string(v[r]);
+            else cell = v[r];
+          },
+          col->data);
+      cell_out(c, cell);
+    }
+    fmt::print("\n");
+  }
+}
+
+int cmd_compare(const RunArgs& a, const std::string& scenario) {
+  using namespace eslabon;
+  Loaded l;
+  Model variant;
+  try {
+    l = load_for_study(a);
+    variant = scenario_model(l.model, scenario, overrides_of(a));
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  }
+  RunResult base, var;
+  try {
+    base = run_model(l.model, l.options);
+    var = run_model(variant, l.options);
+  } catch (const Interrupted&) {
+    std::cerr << "eslabon: interrupted\n";
+    return kInterrupted;
+  }
+  Table t = compare_runs(base, var);
+  if (a.json) {
+    std::cout << comparison_json(l.model.name, scenario, base.replications.size(), base.seed, t) << "\n";
+    return 0;
+  }
+  fmt::print("{}: scenario '{}' against the base, {} paired replications (seed {})\n", l.model.name, scenario,
+             base.replications.size(), base.seed);
+  fmt::print("diff = variant - base; its 95% CI is paired (common random numbers); 'unpaired' is the half-width\n"
+             "two independent runs would have given\n\n");
+  print_table(t, {"kpi", "base_mean", "variant_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "paired_half_width",
+                  "unpaired_half_width"},
+              30);
+  return 0;
+}
+
+int cmd_rank(const RunArgs& a, const std::string& kpi_name) {
+  using namespace eslabon;
+  Loaded l;
+  Kpi kpi;
+  try {
+    l = load_for_study(a);
+    kpi = kpi_from_name(kpi_name);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  }
+  Table t;
+  try {
+    t = rank_links(l.model, l.options, kpi);
+  } catch (const Interrupted&) {
+    std::cerr << "eslabon: interrupted\n";
+    return kInterrupted;
+  }
+  const std::size_t reps = static_cast<std::size_t>(l.model.run.replications);
+  if (a.json) {
+    std::cout << ranking_json(l.model.name, kpi_name, reps, l.model.run.seed, t) << "\n";
+    return 0;
+  }
+  fmt::print("{}: the cost of each weak link on {}, {} paired replications (seed {})\n", l.model.name, kpi_name, reps,
+             l.model.run.seed);
+  fmt::print("effect = base - fixed (the link's defects or skips set to 0), with its paired 95% CI\n\n");
+  if (t.rows() == 0) {
+    fmt::print("(the model has no link with defect > 0 and no task with skip > 0)\n");
+    return 0;
+  }
+  print_table(t, {"link", "kind", "base_mean", "fixed_mean", "effect_mean", "effect_ci_low", "effect_ci_high"}, 26);
+  return 0;
+}
+
 int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
   using namespace eslabon;
   Model m;
@@ -298,6 +410,30 @@ int main(int argc, char** argv) {
   run->add_flag("--json", ra.json, "Print one JSON object instead of tables");
   run->add_flag("--orders", ra.orders, "Record one row per order (in the HDF5 file's /orders)");
 
+  // compare and rank take the same run options as run (but no -o or --orders).
+  auto study_options = [](CLI::App* cmd, RunArgs& ra2) {
+    cmd->add_option("config", ra2.config, "Model config (YAML)")->required();
+    cmd->add_option("--replications", ra2.replications, "Number of replications (overrides run.replications)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--seed", ra2.seed, "Master seed, an integer >= 0 (overrides run.seed)");
+    cmd->add_option("--threads", ra2.threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
+    cmd->add_option("--horizon", ra2.horizon, "Simulated time span (overrides run.horizon)");
+    cmd->add_option("--warmup", ra2.warmup, "Warm-up period (overrides run.warmup)");
+    cmd->add_option("--set", ra2.sets, "Override a config value by path (applies to base and variants)")
+        ->type_name("PATH=VALUE");
+    cmd->add_flag("--json", ra2.json, "Print one JSON object instead of a table");
+  };
+  RunArgs ca;
+  std::string scenario;
+  auto* compare = app.add_subcommand("compare", "Compare a scenario of the config with the base, paired by common random numbers");
+  study_options(compare, ca);
+  compare->add_option("--scenario", scenario, "Name of a scenario in the config's scenarios section")->required();
+  RunArgs rka;
+  std::string rank_kpi = "copq_per_order";
+  auto* rank = app.add_subcommand("rank", "Rank the weak links by what fixing each one changes (paired)");
+  study_options(rank, rka);
+  rank->add_option("--kpi", rank_kpi, "KPI to rank on (default copq_per_order)");
+
   std::string check_config;
   std::vector<std::string> check_sets;
   auto* check = app.add_subcommand("check", "Validate a model and show its offered load per unit");
@@ -311,7 +447,7 @@ int main(int argc, char** argv) {
     if (std::find(known.begin(), known.end(), cmd) == known.end()) {
       std::string hint = eslabon::did_you_mean(cmd, known);
       std::cerr << "eslabon: unknown command '" << cmd << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
-                << "; expected one of run, check\n(run 'eslabon --help' for usage)\n";
+                << "; expected one of run, check, compare, rank\n(run 'eslabon --help' for usage)\n";
       return kBadInput;
     }
   }
@@ -330,6 +466,8 @@ int main(int argc, char** argv) {
   try {
     if (*run) return cmd_run(ra);
     if (*check) return cmd_check(check_config, check_sets);
+    if (*compare) return cmd_compare(ca, scenario);
+    if (*rank) return cmd_rank(rka, rank_kpi);
   } catch (const eslabon::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;

@@ -147,7 +147,7 @@ class Loader {
       out << root;
       m.config_text = std::string(out.c_str()) + "\n";
     }
-    keys(root, "", {"name", "time_unit", "run", "units", "flows", "links", "complaints", "costs"});
+    keys(root, "", {"name", "time_unit", "run", "units", "flows", "links", "complaints", "costs", "scenarios"});
     if (root["name"]) {
       m.name = str(root["name"], "name");
     } else {  // the file's stem, or "model"
@@ -187,6 +187,7 @@ class Loader {
       fail(root, "links", "expected at most 250 links and skipped steps in all, got " + std::to_string(m.origins.size()));
     load_complaints(root, m);
     load_costs(root, m);
+    if (!skip_scenarios_) load_scenarios(root, m, text);
     return m;
   }
 
@@ -838,6 +839,44 @@ class Loader {
     if (c["churn_if_silent"]) k.churn_if_silent = probability(c["churn_if_silent"], p + ".churn_if_silent");
   }
 
+  // scenarios: {NAME: {PATH: VALUE, ...}}: each is checked by loading the model with its
+  // changes, so a scenario with an unknown path or a bad value is an error here, on its line.
+  void load_scenarios(const YAML::Node& root, Model& m, const std::string& text) const {
+    const YAML::Node sc = root["scenarios"];
+    if (!sc || sc.IsNull()) return;
+    map(sc, "scenarios", "a mapping of scenario names to {PATH: VALUE, ...}");
+    unique_keys(sc, "scenarios");
+    for (auto it = sc.begin(); it != sc.end(); ++it) {
+      const std::string name = it->first.Scalar();
+      const std::string p = "scenarios." + name;
+      const YAML::Node changes = it->second;
+      map(changes, p, "a mapping of config paths to values, e.g. {units.production.servers: 5}");
+      Scenario s;
+      s.name = name;
+      for (auto c = changes.begin(); c != changes.end(); ++c) {
+        const std::string path = c->first.Scalar();
+        if (path.rfind("scenarios", 0) == 0) fail(c->first, p + "." + path, "a scenario cannot change scenarios");
+        YAML::Emitter out;
+        out << YAML::Flow << c->second;
+        Override ov{path, out.c_str(), ""};
+        try {
+          std::vector<Override> ovs = overrides_;
+          ovs.push_back(ov);
+          Loader check(source_, ovs);
+          check.skip_scenarios_ = true;
+          check.load(text);
+        } catch (const ConfigError& e) {
+          std::string msg = e.what();
+          const std::string prefix = "--set " + ov.path + "=" + ov.value + ": ";
+          if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
+          fail(c->second, p + "." + path, "this change does not give a valid model: " + msg);
+        }
+        s.changes.push_back(ov);
+      }
+      m.scenarios.push_back(std::move(s));
+    }
+  }
+
   void load_costs(const YAML::Node& root, Model& m) const {
     const YAML::Node c = root["costs"];
     if (!c || c.IsNull()) return;
@@ -851,6 +890,7 @@ class Loader {
   std::string source_;
   std::vector<Override> overrides_;
   std::vector<std::pair<std::string, std::size_t>> override_aliases_;  // FROM->TO paths of overrides by index
+  bool skip_scenarios_ = false;
   std::string time_unit_ = "hour";
 };
 

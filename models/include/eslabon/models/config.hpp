@@ -20,12 +20,6 @@ class ConfigError : public std::runtime_error {
   explicit ConfigError(const std::string& message) : std::runtime_error(message) {}
 };
 
-struct Override {
-  std::string path;   // e.g. units.production.servers
-  std::string value;  // YAML text, e.g. 5 or "{exponential: {mean: 2}}"
-  std::string label;  // how messages name it (default "--set PATH=VALUE"), e.g. "--horizon 1e400"
-};
-
 // Parses "PATH=VALUE" (throws ConfigError when there is no '=' or the path is empty).
 Override parse_override(const std::string& text);
 

@@ -107,6 +107,19 @@ struct Complaints {
   double churn_if_silent = 0;
 };
 
+// A change to a config value by path, as `--set PATH=VALUE` gives it.
+struct Override {
+  std::string path;   // e.g. units.production.servers, links.purchase->produce.defect
+  std::string value;  // YAML text, e.g. 5 or "{exponential: {mean: 2}}"
+  std::string label;  // how messages name it (default "--set PATH=VALUE"), e.g. "--horizon 1e400"
+};
+
+// A named set of changes to a model (config section `scenarios`).
+struct Scenario {
+  std::string name;
+  std::vector<Override> changes;
+};
+
 struct Costs {
   double late_penalty = 0;
   double scrap = 0;
@@ -131,6 +144,7 @@ struct Model {
   std::vector<Origin> origins;
   Complaints complaints;
   Costs costs;
+  std::vector<Scenario> scenarios;
   // Where it came from: the config text (after overrides) and its file name.
   std::string config_text;
   std::string source;

@@ -1,0 +1,184 @@
+#include <eslabon/models/compare.hpp>
+
+#include <eslabon/models/config.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace eslabon {
+
+Table compare_runs(const RunResult& base, const RunResult& variant) {
+  Table t("comparison");
+  const std::size_t n = std::min(base.replications.size(), variant.replications.size());
+  for (int k = 0; k < kKpiCount; ++k) {
+    std::vector<double> a, b, d;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = base.replications[i].kpi[k], y = variant.replications[i].kpi[k];
+      a.push_back(x);
+      b.push_back(y);
+      d.push_back(std::isfinite(x) && std::isfinite(y) ? y - x : std::numeric_limits<double>::quiet_NaN());
+    }
+    const Interval ia = confidence_interval(a), ib = confidence_interval(b), id = confidence_interval(d);
+    // Welch's interval for two independent samples of these sizes and spreads: what the
+    // same replications would have given without common random numbers.
+    double unpaired = std::numeric_limits<double>::quiet_NaN();
+    if (ia.n > 1 && ib.n > 1) {
+      const double va = ia.std * ia.std / static_cast<double>(ia.n), vb = ib.std * ib.std / static_cast<double>(ib.n);
+      const double se = std::sqrt(va + vb);
+      const double dof = se > 0 ? (va + vb) * (va + vb) /
+                                      (va * va / static_cast<double>(ia.n - 1) + vb * vb / static_cast<double>(ib.n - 1))
+                                : static_cast<double>(ia.n + ib.n - 2);
+      unpaired = se > 0 ? student_t_quantile(0.95, dof) * se : 0.0;
+    }
+    t.str("kpi").push_back(kpi_names()[k]);
+    t.f64("base_mean").push_back(ia.mean);
+    t.f64("variant_mean").push_back(ib.mean);
+    t.f64("diff_mean").push_back(id.mean);
+    t.f64("diff_ci_low").push_back(id.low);
+    t.f64("diff_ci_high").push_back(id.high);
+    t.f64("paired_half_width").push_back(id.n > 1 ? id.half_width() : std::numeric_limits<double>::quiet_NaN());
+    t.f64("unpaired_half_width").push_back(unpaired);
+    t.i64("n").push_back(id.n);
+  }
+  return t;
+}
+
+Model scenario_model(const Model& base, const std::string& name, const std::vector<Override>& extra) {
+  std::vector<std::string> names;
+  for (const auto& s : base.scenarios) {
+    names.push_back(s.name);
+    if (s.name != name) continue;
+    std::vector<Override> ov = extra;
+    ov.insert(ov.end(), s.changes.begin(), s.changes.end());
+    return load_model_text(base.config_text, base.source, ov);
+  }
+  std::string hint = did_you_mean(name, names);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  throw ConfigError("--scenario " + name + ": no such scenario in " + base.source +
+                    (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                    (list.empty() ? "; the config has no scenarios section" : "; expected one of " + list));
+}
+
+Kpi kpi_from_name(const std::string& name) {
+  std::vector<std::string> names;
+  for (int k = 0; k < kKpiCount; ++k) {
+    if (name == kpi_names()[k]) return static_cast<Kpi>(k);
+    names.push_back(kpi_names()[k]);
+  }
+  std::string hint = did_you_mean(name, names);
+  throw ConfigError("--kpi " + name + ": unknown KPI" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+}
+
+Table rank_links(const Model& base, const RunOptions& options, Kpi kpi, const std::function<void(double)>& progress) {
+  struct Weak {
+    std::string name, kind;
+    Override fix;
+  };
+  std::vector<Weak> weak;
+  for (const auto& l : base.links)
+    if (l.defect > 0) weak.push_back({l.key, "link", Override{"links." + l.key + ".defect", "0", ""}});
+  for (const auto& f : base.flows)
+    for (const auto& t : f.tasks)
+      if (t.skip > 0)
+        weak.push_back({base.origins[static_cast<std::size_t>(t.skip_origin)].name, "skip",
+                        Override{"flows." + f.name + ".tasks." + t.name + ".skip", "0", ""}});
+  const double steps = static_cast<double>(weak.size() + 1);
+  RunResult b = run_model(base, options);
+  if (progress) progress(1.0 / steps);
+  struct Row {
+    Weak w;
+    Interval base, fixed, effect;
+  };
+  std::vector<Row> rows;
+  const int k = static_cast<int>(kpi);
+  for (std::size_t i = 0; i < weak.size(); ++i) {
+    Model fixed_model = load_model_text(base.config_text, base.source, {weak[i].fix});
+    RunResult v = run_model(fixed_model, options);
+    std::vector<double> xs, ys, ds;
+    for (std::size_t r = 0; r < b.replications.size() && r < v.replications.size(); ++r) {
+      const double x = b.replications[r].kpi[k], y = v.replications[r].kpi[k];
+      xs.push_back(x);
+      ys.push_back(y);
+      ds.push_back(std::isfinite(x) && std::isfinite(y) ? x - y : std::numeric_limits<double>::quiet_NaN());
+    }
+    rows.push_back({weak[i], confidence_interval(xs), confidence_interval(ys), confidence_interval(ds)});
+    if (progress) progress(static_cast<double>(i + 2) / steps);
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& c) {
+    const double x = std::isfinite(a.effect.mean) ? std::fabs(a.effect.mean) : -1;
+    const double y = std::isfinite(c.effect.mean) ? std::fabs(c.effect.mean) : -1;
+    return x > y;
+  });
+  Table t("ranking");
+  t.str("link");
+  t.str("kind");
+  t.str("change");
+  for (const char* c : {"base_mean", "fixed_mean", "effect_mean", "effect_ci_low", "effect_ci_high"}) t.f64(c);
+  t.i64("n");
+  for (const auto& r : rows) {
+    t.str("link").push_back(r.w.name);
+    t.str("kind").push_back(r.w.kind);
+    t.str("change").push_back(r.w.fix.path + "=" + r.w.fix.value);
+    t.f64("base_mean").push_back(r.base.mean);
+    t.f64("fixed_mean").push_back(r.fixed.mean);
+    t.f64("effect_mean").push_back(r.effect.mean);
+    t.f64("effect_ci_low").push_back(r.effect.low);
+    t.f64("effect_ci_high").push_back(r.effect.high);
+    t.i64("n").push_back(r.effect.n);
+  }
+  return t;
+}
+
+namespace {
+nlohmann::ordered_json row_json(const Table& t, std::size_t r, const std::string& skip = "") {
+  nlohmann::ordered_json o = nlohmann::ordered_json::object();
+  for (const auto& c : t.columns()) {
+    if (c.name == skip) continue;
+    std::visit(
+        [&](const auto& v) {
+          using T = typename std::decay_t<decltype(v)>::value_type;
+          if constexpr (std::is_same_v<T, double>) {
+            if (std::isfinite(v[r])) o[c.name] = v[r];
+            else o[c.name] = nullptr;
+          } else {
+            o[c.name] = v[r];
+          }
+        },
+        c.data);
+  }
+  return o;
+}
+}  // namespace
+
+std::string comparison_json(const std::string& name, const std::string& scenario, std::size_t replications,
+                            std::uint64_t seed, const Table& t) {
+  nlohmann::ordered_json j;
+  j["name"] = name;
+  j["scenario"] = scenario;
+  j["replications"] = replications;
+  j["seed"] = seed;
+  nlohmann::ordered_json kpis = nlohmann::ordered_json::object();
+  const auto& names = std::get<std::vector<std::string>>(t.find("kpi")->data);
+  for (std::size_t r = 0; r < t.rows(); ++r) kpis[names[r]] = row_json(t, r, "kpi");
+  j["kpis"] = kpis;
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string ranking_json(const std::string& name, const std::string& kpi, std::size_t replications, std::uint64_t seed,
+                         const Table& t) {
+  nlohmann::ordered_json j;
+  j["name"] = name;
+  j["kpi"] = kpi;
+  j["replications"] = replications;
+  j["seed"] = seed;
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (std::size_t r = 0; r < t.rows(); ++r) rows.push_back(row_json(t, r));
+  j["links"] = rows;
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace eslabon
