@@ -1,0 +1,16 @@
+"""eslabon: discrete-event simulation of organisational value chains.
+
+    import eslabon as es
+    m = es.Model.from_yaml("configs/weak_link.yaml")
+    r = m.run(replications=20, seed=1)
+    r.summary()                                   # KPIs with 95% confidence intervals
+    es.compare(m, m.with_changes({"units.production.servers": 5}))
+    es.rank_links(m, kpi="copq_per_order")
+"""
+from ._core import ConfigError
+from .model import Model
+from .result import Result, read_hdf5
+from .studies import compare, rank_links, sweep
+from . import plot
+
+__all__ = ["ConfigError", "Model", "Result", "read_hdf5", "compare", "rank_links", "sweep", "plot"]

@@ -1,0 +1,25 @@
+"""Progress bars (tqdm when installed; nothing otherwise)."""
+from contextlib import contextmanager
+
+
+@contextmanager
+def progress_bar(enabled, description):
+    if not enabled:
+        yield None
+        return
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # no tqdm: no bar
+        yield None
+        return
+    bar = tqdm(total=100, desc=description, unit="%", leave=False, bar_format="{l_bar}{bar}| {elapsed}<{remaining}")
+
+    def update(fraction):
+        target = int(round(100 * fraction))
+        if target > bar.n:
+            bar.update(target - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()

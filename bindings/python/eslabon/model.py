@@ -1,0 +1,113 @@
+"""Models: load from YAML or a dict, change by path, run."""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Mapping
+
+from . import _core
+
+
+def _yaml_value(value: Any) -> str:
+    """A Python value as YAML text for an override (JSON is a subset of YAML)."""
+    if isinstance(value, str):
+        return value if value and not value.strip() != value else json.dumps(value)
+    return json.dumps(value)
+
+
+class Model:
+    """A value-chain model. Immutable: `with_changes` returns a new model.
+
+    A model keeps its config text and the changes made to it, so it pickles to another
+    process (ProcessPoolExecutor, MPI, Dask) and rebuilds there identically.
+    """
+
+    def __init__(self, text: str, source: str = "<string>", changes: tuple = ()):
+        self._text = text
+        self._source = source
+        self._changes = tuple(changes)
+        self._core = _core.Model.load_text(text, source, list(self._changes))
+
+    # --- making models ----------------------------------------------------------------
+    @classmethod
+    def from_yaml(cls, path: str | os.PathLike) -> "Model":
+        path = os.fspath(path)
+        if os.path.isdir(path):
+            raise ConfigError(f"{path}: expected a YAML file, found a directory")
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as e:
+            raise ConfigError(f"{path}: cannot read the file ({e.strerror})") from None
+        return cls(text, path)
+
+    @classmethod
+    def from_dict(cls, config: Mapping[str, Any], name: str = "<dict>") -> "Model":
+        """A model from a dict shaped like the YAML config (durations may be strings: "30min")."""
+        return cls(json.dumps(config, indent=1), name)
+
+    def with_changes(self, changes: Mapping[str, Any]) -> "Model":
+        """A new model with config values changed by path, as `--set PATH=VALUE` does:
+        ``m.with_changes({"links.purchase->produce.defect": 0.0, "units.production.servers": 5})``."""
+        extra = tuple((str(path), _yaml_value(value)) for path, value in changes.items())
+        return Model(self._text, self._source, self._changes + extra)
+
+    def scenario(self, name: str) -> "Model":
+        """The model with the changes of scenario `name` from the config's `scenarios` section."""
+        scenarios = self._core.scenarios
+        if name not in scenarios:
+            known = ", ".join(scenarios) or "none"
+            raise ConfigError(f"scenario {name!r} is not in {self._source} (scenarios: {known})")
+        return Model(self._text, self._source, self._changes + tuple(scenarios[name]))
+
+    # --- running ------------------------------------------------------------------------
+    def run(self, replications: int | None = None, seed: int | None = None, threads: int | None = None,
+            orders: bool = False, progress: bool = True) -> "Result":
+        """Run replications (default: the config's) and return a Result.
+
+        Releases the GIL while it runs; Ctrl-C (or the notebook's interrupt) stops it promptly
+        and raises KeyboardInterrupt. ``progress=True`` shows a tqdm bar when tqdm is installed.
+        """
+        from .result import Result
+        from ._progress import progress_bar
+
+        with progress_bar(progress, f"{self.name}") as update:
+            core = _core.run(self._core, int(replications or 0), -1 if seed is None else int(seed),
+                             int(threads or 0), bool(orders), update)
+        return Result(core, self)
+
+    # --- what it holds --------------------------------------------------------------------
+    name = property(lambda self: self._core.name)
+    units = property(lambda self: list(self._core.units))
+    flows = property(lambda self: list(self._core.flows))
+    links = property(lambda self: list(self._core.links))
+    origins = property(lambda self: list(self._core.origins))
+    scenarios = property(lambda self: {k: dict(v) for k, v in self._core.scenarios.items()})
+    config_text = property(lambda self: self._core.config_text)
+    source = property(lambda self: self._source)
+    changes = property(lambda self: dict(self._changes))
+    time_unit = property(lambda self: self._core.time_unit)
+    horizon = property(lambda self: self._core.horizon)
+    warmup = property(lambda self: self._core.warmup)
+    replications = property(lambda self: self._core.replications)
+    seed = property(lambda self: self._core.seed)
+
+    def offered_load(self):
+        """Arrival rate and utilisation per unit from the traffic equations (no simulation)."""
+        import pandas as pd
+
+        return pd.DataFrame.from_dict(self._core.offered_load(), orient="index")
+
+    def __getstate__(self):
+        return {"text": self._text, "source": self._source, "changes": self._changes}
+
+    def __setstate__(self, state):
+        self.__init__(state["text"], state["source"], state["changes"])
+
+    def __repr__(self) -> str:
+        changes = f", changes={dict(self._changes)!r}" if self._changes else ""
+        return (f"Model({self.name!r}, units={len(self.units)}, flows={len(self.flows)}, links={len(self.links)}, "
+                f"horizon={self.horizon:g} {self.time_unit}, replications={self.replications}{changes})")
+
+
+ConfigError = _core.ConfigError

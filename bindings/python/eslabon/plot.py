@@ -1,0 +1,91 @@
+"""Plots of results, rankings and sweeps (matplotlib; each returns its Axes)."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(7, 4))
+    return ax
+
+
+def lead_time(result, ax=None, bins: int = 50):
+    """Lead-time distribution: a histogram of order lead times when orders were recorded
+    (``run(orders=True)``), else the per-replication mean, p50 and p95 with their CIs."""
+    ax = _axes(ax)
+    orders = result.orders
+    s = result.summary()
+    if len(orders) and "lead_time" in orders:
+        lt = orders["lead_time"].dropna()
+        ax.hist(lt, bins=bins, color="#4c72b0", alpha=0.85)
+        for k, style in [("lead_time_mean", "-"), ("lead_time_p95", "--")]:
+            ax.axvline(s.loc[k, "mean"], color="k", linestyle=style, label=f"{k} {s.loc[k, 'mean']:.3g}")
+        ax.set_xlabel("lead time")
+        ax.set_ylabel("orders")
+        ax.legend()
+    else:
+        ks = ["lead_time_mean", "lead_time_p50", "lead_time_p95"]
+        reps = result.replications
+        for i, k in enumerate(ks):
+            ax.scatter(np.full(len(reps), i), reps[k], alpha=0.4, s=12)
+            ax.errorbar(i, s.loc[k, "mean"], yerr=[[s.loc[k, "mean"] - s.loc[k, "ci_low"]],
+                                                   [s.loc[k, "ci_high"] - s.loc[k, "mean"]]], fmt="o", color="k", capsize=6)
+        ax.set_xticks(range(len(ks)), ks)
+        ax.set_ylabel("lead time")
+    ax.set_title(f"{result.name}: lead time")
+    return ax
+
+
+def origins(result, ax=None):
+    """Where customer-visible defects and the cost of poor quality begin (share per origin, 95% CI)."""
+    ax = _axes(ax)
+    s = result.origin_summary()
+    names = list(dict.fromkeys(s.index.get_level_values(0)))
+    y = np.arange(len(names))
+    for off, stat, color in [(-0.2, "visible_share", "#c44e52"), (0.2, "copq_share", "#4c72b0")]:
+        m = np.array([s.loc[(n, stat), "mean"] for n in names], dtype=float)
+        lo = np.array([s.loc[(n, stat), "ci_low"] for n in names], dtype=float)
+        hi = np.array([s.loc[(n, stat), "ci_high"] for n in names], dtype=float)
+        err = np.nan_to_num(np.vstack([m - lo, hi - m]))
+        ax.barh(y + off, np.nan_to_num(m), height=0.4, xerr=err, color=color, label=stat, capsize=3)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel("share")
+    ax.legend()
+    ax.set_title(f"{result.name}: where defects and their cost begin")
+    return ax
+
+
+def tornado(ranking, ax=None):
+    """The cost of each weak link (rank_links output): effect of fixing it, with its paired 95% CI."""
+    ax = _axes(ax)
+    r = ranking.iloc[::-1]
+    y = np.arange(len(r))
+    m = r["effect_mean"].to_numpy(dtype=float)
+    err = np.vstack([m - r["effect_ci_low"].to_numpy(dtype=float), r["effect_ci_high"].to_numpy(dtype=float) - m])
+    ax.barh(y, m, xerr=err, color=np.where(m >= 0, "#c44e52", "#55a868"), capsize=4)
+    ax.set_yticks(y, list(r["link"]))
+    ax.axvline(0, color="k", linewidth=0.8)
+    ax.set_xlabel(f"{ranking.attrs.get('kpi', 'KPI')}: base - fixed")
+    ax.set_title("cost of each weak link")
+    return ax
+
+
+def sweep(df, x: str, y: str, hue: str | None = None, ax=None):
+    """A KPI `y` against factor `x` from a sweep DataFrame, one line per value of `hue`, with CI bands."""
+    ax = _axes(ax)
+    d = df[df["kpi"] == y]
+    groups = [(None, d)] if hue is None else list(d.groupby(hue))
+    for key, g in groups:
+        g = g.sort_values(x)
+        label = None if key is None else f"{hue}={key}"
+        ax.plot(g[x], g["mean"], marker="o", label=label)
+        ax.fill_between(g[x], g["ci_low"], g["ci_high"], alpha=0.2)
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    if hue is not None:
+        ax.legend()
+    return ax

@@ -1,0 +1,73 @@
+// Runs and their results: tables as numpy columns, JSON, HDF5.
+#include "register.hpp"
+
+#include <eslabon/models/results.hpp>
+
+namespace eslabon::python {
+
+py::dict table_to_dict(const Table& t) {
+  py::dict d;
+  for (const auto& c : t.columns()) {
+    std::visit(
+        [&](const auto& v) {
+          using T = typename std::decay_t<decltype(v)>::value_type;
+          if constexpr (std::is_same_v<T, std::string>) {
+            py::list l;
+            for (const auto& s : v) l.append(py::str(s));
+            d[py::str(c.name)] = l;
+          } else {
+            d[py::str(c.name)] = py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+          }
+        },
+        c.data);
+  }
+  return d;
+}
+
+void register_results(py::module_& m) {
+  py::class_<RunResult>(m, "RunResult")
+      .def_readonly("name", &RunResult::name)
+      .def_readonly("seed", &RunResult::seed)
+      .def_property_readonly("replication_count", [](const RunResult& r) { return r.replications.size(); })
+      .def_property_readonly("events", &RunResult::events)
+      .def("table", [](const RunResult& r, const std::string& name) {
+        if (name == "replications") return table_to_dict(r.replications_table());
+        if (name == "summary") return table_to_dict(r.summary_table());
+        if (name == "units") return table_to_dict(r.units_table());
+        if (name == "unit_summary") return table_to_dict(r.unit_summary_table());
+        if (name == "flows") return table_to_dict(r.flows_table());
+        if (name == "flow_summary") return table_to_dict(r.flow_summary_table());
+        if (name == "links") return table_to_dict(r.links_table());
+        if (name == "link_summary") return table_to_dict(r.link_summary_table());
+        if (name == "origins") return table_to_dict(r.origins_table());
+        if (name == "origin_summary") return table_to_dict(r.origin_summary_table());
+        if (name == "orders") return table_to_dict(r.orders_table());
+        throw py::key_error("no table '" + name + "'");
+      })
+      .def("to_json", [](const RunResult& r) { return to_json(r); })
+      .def("write_hdf5", [](const RunResult& r, const std::string& path, const Model& model) {
+        py::gil_scoped_release release;
+        write_hdf5(path, model, r);
+      });
+
+  m.def(
+      "run",
+      [](const Model& model, int replications, std::int64_t seed, unsigned threads, bool orders, py::object progress) {
+        ProgressBoard board;
+        std::atomic<bool> stop{false};
+        RunOptions opt;
+        opt.replications = replications;
+        opt.seed = seed;
+        opt.threads = threads;
+        opt.record_orders = orders;
+        opt.progress = &board;
+        opt.control.stop = &stop;
+        return run_interruptibly<RunResult>([&] { return run_model(model, opt); }, stop,
+                                            [&] { return board.fraction(); }, progress);
+      },
+      py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
+      py::arg("orders") = false, py::arg("progress") = py::none(),
+      "Run replications of a model (0 / -1: the model's own settings). Releases the GIL; Ctrl-C stops it.");
+}
+
+}  // namespace eslabon::python
