@@ -2,11 +2,11 @@
 # Both install what is missing (Debian packages), configure and build in Release.
 
 BUILD   ?= build
-PY      := /usr/bin/python3
+PY      := $(CURDIR)/.venv/bin/python
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build demo test test-cpp test-python bench clean
+.PHONY: all setup build demo test test-cpp test-python bench notebook clean
 
 all: build
 
@@ -14,7 +14,7 @@ setup:
 	@.ci/bootstrap
 
 $(BUILD)/CMakeCache.txt:
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(PY) $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=/usr/bin/python3 $(CMAKE_FLAGS)
 
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
@@ -29,12 +29,17 @@ test-cpp: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 test-python: build
-	ESLABON_BIN=$(abspath $(BUILD))/eslabon $(PY) -m pytest -q tests/python
+	ESLABON_BIN=$(abspath $(BUILD))/eslabon PYDEVD_DISABLE_FILE_VALIDATION=1 $(PY) -m pytest -q tests/python
 
 test: test-cpp test-python
 
 bench: build
 	$(BUILD)/bench/eslabon_bench --benchmark_counters_tabular=true
+
+# Jupyter on notebooks/ with the eslabon environment (installs the classic Notebook if missing).
+notebook: build
+	@APT_EXTRA="jupyter-notebook jupyter-client" .ci/bootstrap
+	cd notebooks && PYDEVD_DISABLE_FILE_VALIDATION=1 $(PY) -m notebook --no-browser --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 clean:
 	rm -rf $(BUILD) results
