@@ -26,6 +26,13 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
     return s;
   };
   const std::string w = lower(word);
+  // A word that begins a candidate ("copq" for "copq_per_order") is the likeliest slip.
+  if (w.size() >= 3) {
+    std::string prefix_best;
+    for (const auto& cand : candidates)
+      if (lower(cand).rfind(w, 0) == 0 && (prefix_best.empty() || cand.size() < prefix_best.size())) prefix_best = cand;
+    if (!prefix_best.empty() && prefix_best.size() > word.size()) return prefix_best;
+  }
   std::string best;
   std::size_t best_d = std::numeric_limits<std::size_t>::max();
   for (const auto& cand : candidates) {

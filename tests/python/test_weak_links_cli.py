@@ -112,3 +112,56 @@ def test_check_includes_rework_skips_fixes_and_outages():
     assert float(rows["production"][4]) == pytest.approx(0.997 * 3.2 / 4 / (200 / 206), abs=1e-4)
     p = run("check", WEAK, "--set", "links.purchase->produce.defect=1", "--set", "links.purchase->produce.detect=1")
     assert "UNSTABLE" in p.stdout
+
+
+def test_compare_scenario_is_paired_and_narrower():
+    doc = json.loads(run("run", WEAK, "--json", *SHORT, check=True).stdout)
+    p = run("compare", WEAK, "--scenario", "better_supplier", "--json", *SHORT, check=True)
+    cmp = json.loads(p.stdout)
+    assert cmp["scenario"] == "better_supplier" and cmp["replications"] == 4
+    row = cmp["kpis"]["rework_per_order"]
+    assert set(row) == {"base_mean", "variant_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "paired_half_width",
+                        "unpaired_half_width", "n"}
+    # The base of the comparison is the plain run, number for number.
+    assert row["base_mean"] == doc["kpis"]["rework_per_order"]["mean"]
+    assert row["diff_mean"] == pytest.approx(row["variant_mean"] - row["base_mean"], abs=1e-12)
+    assert row["diff_mean"] < 0  # a better supplier means less rework
+    lead = cmp["kpis"]["lead_time_mean"]
+    assert lead["paired_half_width"] < lead["unpaired_half_width"]
+    table = run("compare", WEAK, "--scenario", "better_supplier", *SHORT, check=True).stdout
+    assert "unpaired_half_width" in table and "copq_per_order" in table
+
+
+def test_rank_orders_links_by_cost():
+    p = run("rank", WEAK, "--json", "--kpi", "rework_per_order", *SHORT, check=True)
+    doc = json.loads(p.stdout)
+    assert doc["kpi"] == "rework_per_order"
+    names = [r["link"] for r in doc["links"]]
+    assert set(names) == {"purchase->produce", "take_order->purchase", "skip:produce"}
+    assert names[0] == "purchase->produce"  # the only link whose catches cause rework
+    for r in doc["links"]:
+        assert r["effect_ci_low"] <= r["effect_mean"] <= r["effect_ci_high"]
+    assert "effect_mean" in run("rank", WEAK, *SHORT, check=True).stdout
+
+
+@pytest.mark.parametrize("args,message", [
+    (["compare", WEAK, "--scenario", "better_suplier"], "--scenario better_suplier: no such scenario in"),
+    (["compare", CONFIGS / "chain.yaml", "--scenario", "x"], "the config has no scenarios section"),
+    (["rank", WEAK, "--kpi", "copq"], "--kpi copq: unknown KPI (did you mean 'copq_per_order'?)"),
+])
+def test_bad_study_input_exits_2(args, message):
+    p = run(*args)
+    assert p.returncode == 2, p.stderr
+    assert message in p.stderr
+
+
+def test_bad_scenario_in_file_is_positioned(tmp_path):
+    text = WEAK.read_text().replace("{units.production.servers: 5}", "{units.production.servers: 0}")
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text(text)
+    p = run("run", cfg)
+    assert p.returncode == 2
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "servers: 0}" in l)
+    assert p.stderr.startswith(f"{cfg}:{line}:")
+    assert "scenarios.fifth_machine.units.production.servers: this change does not give a valid model: " \
+           "units.production.servers: expected an integer from 1 to 1000000, got 0" in p.stderr
