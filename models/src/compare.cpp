@@ -76,16 +76,21 @@ Kpi kpi_from_name(const std::string& name) {
 Table rank_links(const Model& base, const RunOptions& options, Kpi kpi, const std::function<void(double)>& progress) {
   struct Weak {
     std::string name, kind;
-    Override fix;
+    std::vector<Override> fix;
   };
   std::vector<Weak> weak;
-  for (const auto& l : base.links)
-    if (l.defect > 0) weak.push_back({l.key, "link", Override{"links." + l.key + ".defect", "0", ""}});
+  for (const auto& l : base.links) {
+    // A link's faults are its defects and its handoff delay; fixing it sets both to zero.
+    Weak w{l.key, "link", {}};
+    if (l.defect > 0) w.fix.push_back(Override{"links." + l.key + ".defect", "0", ""});
+    if (l.has_delay && l.delay.mean() > 0) w.fix.push_back(Override{"links." + l.key + ".delay", "0", ""});
+    if (!w.fix.empty()) weak.push_back(std::move(w));
+  }
   for (const auto& f : base.flows)
     for (const auto& t : f.tasks)
       if (t.skip > 0)
         weak.push_back({base.origins[static_cast<std::size_t>(t.skip_origin)].name, "skip",
-                        Override{"flows." + f.name + ".tasks." + t.name + ".skip", "0", ""}});
+                        {Override{"flows." + f.name + ".tasks." + t.name + ".skip", "0", ""}}});
   const double steps = static_cast<double>(weak.size() + 1);
   RunResult b = run_model(base, options);
   if (progress) progress(1.0 / steps);
@@ -96,7 +101,7 @@ Table rank_links(const Model& base, const RunOptions& options, Kpi kpi, const st
   std::vector<Row> rows;
   const int k = static_cast<int>(kpi);
   for (std::size_t i = 0; i < weak.size(); ++i) {
-    Model fixed_model = load_model_text(base.config_text, base.source, {weak[i].fix});
+    Model fixed_model = load_model_text(base.config_text, base.source, weak[i].fix);
     RunResult v = run_model(fixed_model, options);
     std::vector<double> xs, ys, ds;
     for (std::size_t r = 0; r < b.replications.size() && r < v.replications.size(); ++r) {
@@ -122,7 +127,9 @@ Table rank_links(const Model& base, const RunOptions& options, Kpi kpi, const st
   for (const auto& r : rows) {
     t.str("link").push_back(r.w.name);
     t.str("kind").push_back(r.w.kind);
-    t.str("change").push_back(r.w.fix.path + "=" + r.w.fix.value);
+    std::string change;
+    for (const auto& o : r.w.fix) change += (change.empty() ? "" : ", ") + o.path + "=" + o.value;
+    t.str("change").push_back(change);
     t.f64("base_mean").push_back(r.base.mean);
     t.f64("fixed_mean").push_back(r.fixed.mean);
     t.f64("effect_mean").push_back(r.effect.mean);

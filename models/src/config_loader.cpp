@@ -780,8 +780,9 @@ class Loader {
       if (L.on_detect == OnDetect::Fix && !L.has_fix_service)
         fail(n, p + ".fix_service", "missing; on_detect: fix needs fix_service (the extra work at the receiver)");
       if (n["delay"]) {
-        L.has_delay = true;
         L.delay = distribution(n["delay"], p + ".delay");
+        // A delay of exactly 0 is no delay: the handoff happens at once, as without the key.
+        L.has_delay = !(L.delay.kind() == Distribution::Kind::Deterministic && L.delay.mean() == 0);
       }
       if (n["sla"]) {
         L.sla = duration(n["sla"], p + ".sla", true);

@@ -2,17 +2,36 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from typing import Any, Mapping
 
 from . import _core
 
 
+def _plain(value: Any) -> Any:
+    """numpy scalars and arrays as Python values; containers recursively."""
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _yaml_value(value: Any) -> str:
-    """A Python value as YAML text for an override (JSON is a subset of YAML)."""
+    """A Python value as YAML text for an override (JSON is a subset of YAML, except for
+    infinities and NaN, which YAML writes .inf and .nan)."""
+    value = _plain(value)
     if isinstance(value, str):
-        return value if value and not value.strip() != value else json.dumps(value)
-    return json.dumps(value)
+        return value if value and value.strip() == value else json.dumps(value)
+    if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
+        return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+    text = json.dumps(value)
+    return text.replace("Infinity", ".inf").replace("NaN", ".nan")
 
 
 class Model:
@@ -37,8 +56,8 @@ class Model:
         try:
             with open(path, encoding="utf-8") as f:
                 text = f.read()
-        except OSError as e:
-            raise ConfigError(f"{path}: cannot read the file ({e.strerror})") from None
+        except OSError:
+            raise ConfigError(f"{path}: cannot read the file (does it exist?)") from None
         return cls(text, path)
 
     @classmethod
@@ -56,8 +75,7 @@ class Model:
         """The model with the changes of scenario `name` from the config's `scenarios` section."""
         scenarios = self._core.scenarios
         if name not in scenarios:
-            known = ", ".join(scenarios) or "none"
-            raise ConfigError(f"scenario {name!r} is not in {self._source} (scenarios: {known})")
+            _core.scenario_model(self._core, name)  # raises the CLI's message, with a did-you-mean
         return Model(self._text, self._source, self._changes + tuple(scenarios[name]))
 
     # --- running ------------------------------------------------------------------------
@@ -71,10 +89,17 @@ class Model:
         from .result import Result
         from ._progress import progress_bar
 
+        # Replications and seed become part of the model, so the config stored with the
+        # result (to_hdf5) says what produced it, exactly as the CLI's flags do.
+        changes = {}
+        if replications:
+            changes["run.replications"] = int(replications)
+        if seed is not None:
+            changes["run.seed"] = int(seed)
+        model = self.with_changes(changes) if changes else self
         with progress_bar(progress, f"{self.name}") as update:
-            core = _core.run(self._core, int(replications or 0), -1 if seed is None else int(seed),
-                             int(threads or 0), bool(orders), update)
-        return Result(core, self)
+            core = _core.run(model._core, 0, -1, int(threads or 0), bool(orders), update)
+        return Result(core, model)
 
     # --- what it holds --------------------------------------------------------------------
     name = property(lambda self: self._core.name)

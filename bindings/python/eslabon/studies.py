@@ -59,7 +59,9 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
     ci_low, ci_high, std, n.
     """
     keys = list(grid)
-    points = [("", dict(zip(keys, values))) for values in itertools.product(*(list(grid[k]) for k in keys))]
+    points = []
+    if keys:
+        points = [("", dict(zip(keys, values))) for values in itertools.product(*(list(grid[k]) for k in keys))]
     for name, changes in (scenarios or {}).items():
         points.append((name, dict(changes)))
     if not points:
