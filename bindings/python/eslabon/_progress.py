@@ -8,7 +8,11 @@ def progress_bar(enabled, description):
         yield None
         return
     try:
-        from tqdm.auto import tqdm
+        try:  # the notebook widget when Jupyter can show it, else the text bar
+            import ipywidgets  # noqa: F401
+            from tqdm.auto import tqdm
+        except ImportError:
+            from tqdm import tqdm
     except ImportError:  # no tqdm: no bar
         yield None
         return

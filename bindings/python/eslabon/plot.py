@@ -23,8 +23,9 @@ def lead_time(result, ax=None, bins: int = 50):
         ax.hist(lt, bins=bins, color="#4c72b0", alpha=0.85)
         for k, style in [("lead_time_mean", "-"), ("lead_time_p95", "--")]:
             ax.axvline(s.loc[k, "mean"], color="k", linestyle=style, label=f"{k} {s.loc[k, 'mean']:.3g}")
-        ax.set_xlabel("lead time")
-        ax.set_ylabel("orders")
+        unit = getattr(getattr(result, "model", None), "time_unit", "")
+        ax.set_xlabel(f"lead time ({unit}s)" if unit else "lead time")
+        ax.set_ylabel("orders (all replications)")
         ax.legend()
     else:
         ks = ["lead_time_mean", "lead_time_p50", "lead_time_p95"]
@@ -55,7 +56,9 @@ def origins(result, ax=None):
     ax.invert_yaxis()
     ax.set_xlabel("share")
     ax.legend()
-    ax.set_title(f"{result.name}: where defects and their cost begin")
+    if not names or len(names) == 1:
+        ax.text(0.5, 0.5, "no weak links in this model", transform=ax.transAxes, ha="center")
+    ax.set_title("where defects and their cost begin")
     return ax
 
 
@@ -81,11 +84,16 @@ def sweep(df, x: str, y: str, hue: str | None = None, ax=None):
     groups = [(None, d)] if hue is None else list(d.groupby(hue))
     for key, g in groups:
         g = g.sort_values(x)
-        label = None if key is None else f"{hue}={key}"
+        label = None if key is None else str(key)
         ax.plot(g[x], g["mean"], marker="o", label=label)
         ax.fill_between(g[x], g["ci_low"], g["ci_high"], alpha=0.2)
+    from matplotlib.ticker import MaxNLocator
+
+    if np.issubdtype(np.asarray(d[x].dropna()).dtype, np.integer):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(x)
     ax.set_ylabel(y)
+    ax.set_title(f"{y} (mean, 95% CI)")
     if hue is not None:
-        ax.legend()
+        ax.legend(title=hue, labels=[str(k) for k, _ in groups])
     return ax

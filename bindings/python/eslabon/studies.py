@@ -75,8 +75,8 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
     summaries = list(executor.map(_run_point, args)) if executor is not None else [_run_point(a) for a in args]
     rows = []
     for (name, changes), summary in zip(points, summaries):
-        for kpi, row in summary.iterrows():
-            rows.append({**{k: changes.get(k) for k in keys}, "scenario": name, "kpi": kpi, **row.to_dict()})
+        for row in summary.reset_index().to_dict("records"):  # keeps n an integer
+            rows.append({**{k: changes.get(k) for k in keys}, "scenario": name, **row})
     df = pd.DataFrame(rows)
     df.attrs["factors"] = keys
     return df
