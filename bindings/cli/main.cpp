@@ -46,6 +46,13 @@ std::string fmt_num(double x) {
   return fmt::format("{:.4f}", x);
 }
 
+// "mean ± half-width" (just the mean when there is no interval).
+std::string fmt_pm(const eslabon::Interval& iv) {
+  std::string cell = fmt_num(iv.mean);
+  if (!std::isnan(iv.low)) cell += " ± " + fmt_num(iv.half_width());
+  return cell;
+}
+
 std::string fmt_ci(const eslabon::Interval& iv) {
   if (std::isnan(iv.low)) return "-";
   return "[" + fmt_num(iv.low) + ", " + fmt_num(iv.high) + "]";
@@ -66,12 +73,7 @@ void print_tables(const eslabon::RunResult& r, const eslabon::Model& m) {
   fmt::print("\n");
   for (std::size_t u = 0; u < r.unit_names.size(); ++u) {
     fmt::print("{:<16}", r.unit_names[u]);
-    for (UnitStat s : shown) {
-      Interval iv = r.unit_stat(u, s);
-      std::string cell = fmt_num(iv.mean);
-      if (!std::isnan(iv.low)) cell += " ± " + fmt_num(iv.half_width());
-      fmt::print(" {:>22}", cell);
-    }
+    for (UnitStat s : shown) fmt::print(" {:>22}", fmt_pm(r.unit_stat(u, s)));
     fmt::print("\n");
   }
   if (!r.link_names.empty()) {
@@ -85,12 +87,7 @@ void print_tables(const eslabon::RunResult& r, const eslabon::Model& m) {
     }
     fmt::print("\n{:<26} {:>22} {:>22} {:>22}\n", "origin", "visible_share", "copq_share", "copq");
     for (std::size_t g = 0; g < r.origin_names.size(); ++g) {
-      auto cell = [&](OriginStat s) {
-        Interval iv = r.origin_stat(g, s);
-        std::string c = fmt_num(iv.mean);
-        if (!std::isnan(iv.low)) c += " ± " + fmt_num(iv.half_width());
-        return c;
-      };
+      auto cell = [&](OriginStat s) { return fmt_pm(r.origin_stat(g, s)); };
       fmt::print("{:<26} {:>22} {:>22} {:>22}\n", r.origin_names[g], cell(OriginStat::VisibleShare),
                  cell(OriginStat::CopqShare), cell(OriginStat::Copq));
     }
@@ -102,12 +99,7 @@ void print_tables(const eslabon::RunResult& r, const eslabon::Model& m) {
     fmt::print("\n");
     for (std::size_t f = 0; f < r.flow_names.size(); ++f) {
       fmt::print("{:<16}", r.flow_names[f]);
-      for (FlowStat s : fshown) {
-        Interval iv = r.flow_stat(f, s);
-        std::string cell = fmt_num(iv.mean);
-        if (!std::isnan(iv.low)) cell += " ± " + fmt_num(iv.half_width());
-        fmt::print(" {:>22}", cell);
-      }
+      for (FlowStat s : fshown) fmt::print(" {:>22}", fmt_pm(r.flow_stat(f, s)));
       fmt::print("\n");
     }
   }

@@ -406,6 +406,17 @@ class Loader {
     return v;
   }
 
+  // The index of the unit named by node n (an error with a did-you-mean if there is none).
+  int unit_ref(const YAML::Node& n, const std::string& path, const Model& m) const {
+    const std::string name = str(n, path);
+    const int u = m.unit_index(name);
+    if (u >= 0) return u;
+    std::vector<std::string> names;
+    for (const auto& x : m.units) names.push_back(x.name);
+    std::string hint = did_you_mean(name, names);
+    fail(n, path, "unknown unit '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+  }
+
   double probability(const YAML::Node& n, const std::string& path) const {
     if (!n.IsScalar() || !is_number(n.Scalar())) fail(n, path, "expected a probability between 0 and 1, got " + found(n));
     double v = std::strtod(n.Scalar().c_str(), nullptr);
@@ -665,12 +676,7 @@ class Loader {
       if (tn["skip"]) t.skip = probability(tn["skip"], tp + ".skip");
       if (tn["skip_defect"]) t.skip_defect = probability(tn["skip_defect"], tp + ".skip_defect");
       if (!tn["unit"]) fail(tn, tp + ".unit", "missing; expected the name of a unit");
-      std::string un = str(tn["unit"], tp + ".unit");
-      t.unit = m.unit_index(un);
-      if (t.unit < 0) {
-        std::string hint = did_you_mean(un, unit_names);
-        fail(tn["unit"], tp + ".unit", "unknown unit '" + un + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
-      }
+      t.unit = unit_ref(tn["unit"], tp + ".unit", m);
       if (!tn["service"]) fail(tn, tp + ".service", "missing; expected a distribution such as {exponential: {mean: 1.5}}");
       t.service = distribution(tn["service"], tp + ".service");
       std::vector<YAML::Node> an;
@@ -828,14 +834,7 @@ class Loader {
     Complaints& k = m.complaints;
     k.enabled = true;
     if (!c["unit"]) fail(c, p + ".unit", "missing; expected the unit that handles complaints");
-    std::string un = str(c["unit"], p + ".unit");
-    k.unit = m.unit_index(un);
-    if (k.unit < 0) {
-      std::vector<std::string> names;
-      for (const auto& u : m.units) names.push_back(u.name);
-      std::string hint = did_you_mean(un, names);
-      fail(c["unit"], p + ".unit", "unknown unit '" + un + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
-    }
+    k.unit = unit_ref(c["unit"], p + ".unit", m);
     if (!c["service"]) fail(c, p + ".service", "missing; expected the handling time distribution, e.g. {exponential: {mean: 2h}}");
     k.service = distribution(c["service"], p + ".service");
     if (c["visible"]) k.visible = probability(c["visible"], p + ".visible");

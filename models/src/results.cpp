@@ -116,56 +116,6 @@ Table RunResult::summary_table() const {
   return t;
 }
 
-Table RunResult::units_table() const {
-  Table t("units");
-  t.i64("replication");
-  t.str("unit");
-  for (int s = 0; s < kUnitStatCount; ++s) t.f64(unit_stat_names()[s]);
-  for (const auto& r : replications)
-    for (std::size_t u = 0; u < unit_names.size(); ++u) {
-      t.i64("replication").push_back(static_cast<std::int64_t>(r.replication));
-      t.str("unit").push_back(unit_names[u]);
-      for (int s = 0; s < kUnitStatCount; ++s) t.f64(unit_stat_names()[s]).push_back(r.units[u][s]);
-    }
-  return t;
-}
-
-Table RunResult::unit_summary_table() const {
-  Table t("unit_summary");
-  for (std::size_t u = 0; u < unit_names.size(); ++u)
-    for (int s = 0; s < kUnitStatCount; ++s) {
-      t.str("unit").push_back(unit_names[u]);
-      t.str("stat").push_back(unit_stat_names()[s]);
-      add_interval(t, unit_stat(u, static_cast<UnitStat>(s)));
-    }
-  return t;
-}
-
-Table RunResult::flows_table() const {
-  Table t("flows");
-  t.i64("replication");
-  t.str("flow");
-  for (int s = 0; s < kFlowStatCount; ++s) t.f64(flow_stat_names()[s]);
-  for (const auto& r : replications)
-    for (std::size_t f = 0; f < flow_names.size(); ++f) {
-      t.i64("replication").push_back(static_cast<std::int64_t>(r.replication));
-      t.str("flow").push_back(flow_names[f]);
-      for (int s = 0; s < kFlowStatCount; ++s) t.f64(flow_stat_names()[s]).push_back(r.flows[f][s]);
-    }
-  return t;
-}
-
-Table RunResult::flow_summary_table() const {
-  Table t("flow_summary");
-  for (std::size_t f = 0; f < flow_names.size(); ++f)
-    for (int s = 0; s < kFlowStatCount; ++s) {
-      t.str("flow").push_back(flow_names[f]);
-      t.str("stat").push_back(flow_stat_names()[s]);
-      add_interval(t, flow_stat(f, static_cast<FlowStat>(s)));
-    }
-  return t;
-}
-
 namespace {
 // One row per (replication, item): replication, the item's name, then each statistic.
 template <std::size_t N, class Get>
@@ -201,6 +151,26 @@ Table per_item_summary(const char* name, const char* item, const std::vector<std
   return t;
 }
 }  // namespace
+
+Table RunResult::units_table() const {
+  return per_item_table("units", "unit", replications, unit_names, unit_stat_names(),
+                        [](const ReplicationResult& r, std::size_t i, std::size_t s) { return r.units[i][s]; });
+}
+
+Table RunResult::unit_summary_table() const {
+  return per_item_summary("unit_summary", "unit", unit_names, unit_stat_names(),
+                          [&](std::size_t i, std::size_t s) { return unit_stat(i, static_cast<UnitStat>(s)); });
+}
+
+Table RunResult::flows_table() const {
+  return per_item_table("flows", "flow", replications, flow_names, flow_stat_names(),
+                        [](const ReplicationResult& r, std::size_t i, std::size_t s) { return r.flows[i][s]; });
+}
+
+Table RunResult::flow_summary_table() const {
+  return per_item_summary("flow_summary", "flow", flow_names, flow_stat_names(),
+                          [&](std::size_t i, std::size_t s) { return flow_stat(i, static_cast<FlowStat>(s)); });
+}
 
 Table RunResult::links_table() const {
   return per_item_table("links", "link", replications, link_names, link_stat_names(),
