@@ -601,8 +601,6 @@ class Loader {
     map(flows, "flows", "a mapping of flow names to {arrivals, tasks}");
     if (flows.size() == 0) fail(flows, "flows", "expected at least one flow, got an empty mapping");
     unique_keys(flows, "flows");
-    std::vector<std::string> unit_names;
-    for (const auto& u : m.units) unit_names.push_back(u.name);
     for (auto it = flows.begin(); it != flows.end(); ++it) {
       Flow f;
       f.name = it->first.Scalar();
@@ -651,13 +649,12 @@ class Loader {
       if (f.interarrival.mean() * 1e12 < m.run.horizon)
         fail(a, p + ".arrivals", "expected fewer than 10^12 arrivals over the horizon (" + std::to_string(m.run.horizon) +
                                       "), got a mean interarrival time of " + std::to_string(f.interarrival.mean()));
-      load_tasks(n, p, f, m, unit_names);
+      load_tasks(n, p, f, m);
       m.flows.push_back(std::move(f));
     }
   }
 
-  void load_tasks(const YAML::Node& n, const std::string& p, Flow& f, const Model& m,
-                  const std::vector<std::string>& unit_names) const {
+  void load_tasks(const YAML::Node& n, const std::string& p, Flow& f, const Model& m) const {
     const YAML::Node tasks = n["tasks"];
     if (!tasks) fail(n, p + ".tasks", "missing; expected a mapping of task names to {unit, service, after}");
     map(tasks, p + ".tasks", "a mapping of task names to {unit, service, after}");
