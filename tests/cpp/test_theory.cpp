@@ -43,6 +43,8 @@
 
 #include <gtest/gtest.h>
 
+#include "oracle.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -55,35 +57,22 @@
 
 namespace {
 
+using namespace eslabon_test;
+
 using eslabon::Interval;
 using eslabon::Kpi;
 using eslabon::ReplicationResult;
 using eslabon::RunResult;
 using eslabon::UnitStat;
 
-constexpr double kLevel = 0.999;
 constexpr int kReps = 30;  // replications per check
 // QuantileSketch: 256 sub-buckets per power of two.
 constexpr double kSketchRelativeResolution = 1.0 / 256.0;
 
 // --- formatting and running -----------------------------------------------------------------
 
-std::string num(double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", x);
-  return buf;
-}
 
-std::string g(double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return buf;
-}
 
-std::string run_block(double warmup, double window, int reps, std::uint64_t seed) {
-  return "run: {horizon: " + num(warmup + window) + ", warmup: " + num(warmup) +
-         ", replications: " + std::to_string(reps) + ", seed: " + std::to_string(seed) + "}\n";
-}
 
 RunResult run_text(const std::string& yaml) {
   eslabon::Model m = eslabon::load_model_text(yaml, "<test>");
@@ -111,26 +100,7 @@ double stat_of(const ReplicationResult& r, std::size_t u, UnitStat s) { return r
 
 // --- the oracle's tolerance --------------------------------------------------------------------
 
-// Bias bound of a window average started empty (see the top of the file).
-double transient_allowance(double stationary, double tau, double warmup, double window) {
-  return std::abs(stationary) * tau * std::exp(-warmup / tau) / window;
-}
 
-// Theory must lie in the 99.9% t-interval of the replication values, widened by `allowance`.
-::testing::AssertionResult Covers(const std::string& what, const std::vector<double>& xs, double theory,
-                                  double allowance = 0.0) {
-  const Interval iv = eslabon::confidence_interval(xs, kLevel);
-  std::ostringstream msg;
-  msg << what << ": estimate " << g(iv.mean) << ", 99.9% CI [" << g(iv.low) << ", " << g(iv.high)
-      << "] over n=" << iv.n << " of " << xs.size() << " replications";
-  if (allowance > 0) msg << ", widened by " << g(allowance);
-  msg << "; theory " << g(theory);
-  const bool ok = iv.n == static_cast<std::int64_t>(xs.size()) && iv.n >= 2 && std::isfinite(iv.low) &&
-                  std::isfinite(iv.high) && theory >= iv.low - allowance && theory <= iv.high + allowance;
-  std::cout << "  [" << (ok ? "ok  " : "FAIL") << "] " << msg.str() << "\n";
-  if (ok) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << msg.str();
-}
 
 // --- closed forms -----------------------------------------------------------------------------
 

@@ -23,6 +23,8 @@
 
 #include <gtest/gtest.h>
 
+#include "oracle.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -35,6 +37,8 @@
 
 namespace {
 
+using namespace eslabon_test;
+
 using eslabon::ConfigError;
 using eslabon::Interval;
 using eslabon::Kpi;
@@ -45,27 +49,12 @@ using eslabon::ReplicationResult;
 using eslabon::RunResult;
 using eslabon::UnitStat;
 
-constexpr double kLevel = 0.999;
 constexpr int kReps = 30;
 
 // --- formatting and running -----------------------------------------------------------------
 
-std::string num(double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", x);
-  return buf;
-}
 
-std::string g(double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return buf;
-}
 
-std::string run_block(double warmup, double window, int reps, std::uint64_t seed) {
-  return "run: {horizon: " + num(warmup + window) + ", warmup: " + num(warmup) +
-         ", replications: " + std::to_string(reps) + ", seed: " + std::to_string(seed) + "}\n";
-}
 
 std::string exp_service(double mean) { return "{exponential: {mean: " + num(mean) + "}}"; }
 
@@ -121,24 +110,7 @@ std::vector<double> link_per_order(const RunResult& r, std::size_t l, LinkStat s
   return per_rep(r, [&](const ReplicationResult& x) { return link_of(x, l, s) / kpi_of(x, Kpi::OrdersArrived); });
 }
 
-double transient_allowance(double stationary, double tau, double warmup, double window) {
-  return std::abs(stationary) * tau * std::exp(-warmup / tau) / window;
-}
 
-::testing::AssertionResult Covers(const std::string& what, const std::vector<double>& xs, double theory,
-                                  double allowance = 0.0) {
-  const Interval iv = eslabon::confidence_interval(xs, kLevel);
-  std::ostringstream msg;
-  msg << what << ": estimate " << g(iv.mean) << ", 99.9% CI [" << g(iv.low) << ", " << g(iv.high)
-      << "] over n=" << iv.n << " of " << xs.size() << " replications";
-  if (allowance > 0) msg << ", widened by " << g(allowance);
-  msg << "; theory " << g(theory);
-  const bool ok = iv.n == static_cast<std::int64_t>(xs.size()) && iv.n >= 2 && std::isfinite(iv.low) &&
-                  std::isfinite(iv.high) && theory >= iv.low - allowance && theory <= iv.high + allowance;
-  std::cout << "  [" << (ok ? "ok  " : "FAIL") << "] " << msg.str() << "\n";
-  if (ok) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << msg.str();
-}
 
 // Every tagged order was followed to its end (the models here are stable).
 void expect_all_finished(const RunResult& r) {
