@@ -387,43 +387,34 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("eslabon ") + eslabon::version);
   app.require_subcommand(1);
 
+  // run, compare and rank share the model and run options.
+  auto run_options = [](CLI::App* cmd, RunArgs& a) {
+    cmd->add_option("config", a.config, "Model config (YAML)")->required();
+    cmd->add_option("--replications", a.replications, "Number of replications (overrides run.replications)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--seed", a.seed, "Master seed, an integer >= 0 (overrides run.seed)");
+    cmd->add_option("--threads", a.threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
+    cmd->add_option("--horizon", a.horizon, "Simulated time span, e.g. 20000 or 2w (overrides run.horizon)");
+    cmd->add_option("--warmup", a.warmup, "Warm-up period (overrides run.warmup)");
+    cmd->add_option("--set", a.sets, "Override a config value by path: --set units.production.servers=5")
+        ->type_name("PATH=VALUE");
+    cmd->add_flag("--json", a.json, "Print one JSON object instead of tables");
+  };
   RunArgs ra;
   auto* run = app.add_subcommand("run", "Run a model and print its KPIs with 95% confidence intervals");
-  run->add_option("config", ra.config, "Model config (YAML)")->required();
+  run_options(run, ra);
   run->add_option("-o,--output", ra.output, "Write results to this HDF5 file");
-  run->add_option("--replications", ra.replications, "Number of replications (overrides run.replications)")
-      ->check(CLI::PositiveNumber);
-  run->add_option("--seed", ra.seed, "Master seed, an integer >= 0 (overrides run.seed)");
-  run->add_option("--threads", ra.threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
-  run->add_option("--horizon", ra.horizon, "Simulated time span, e.g. 20000 or 2w (overrides run.horizon)");
-  run->add_option("--warmup", ra.warmup, "Warm-up period (overrides run.warmup)");
-  run->add_option("--set", ra.sets, "Override a config value by path: --set units.production.servers=5")
-      ->type_name("PATH=VALUE");
-  run->add_flag("--json", ra.json, "Print one JSON object instead of tables");
   run->add_flag("--orders", ra.orders, "Record one row per order (in the HDF5 file's /orders)");
 
-  // compare and rank take the same run options as run (but no -o or --orders).
-  auto study_options = [](CLI::App* cmd, RunArgs& ra2) {
-    cmd->add_option("config", ra2.config, "Model config (YAML)")->required();
-    cmd->add_option("--replications", ra2.replications, "Number of replications (overrides run.replications)")
-        ->check(CLI::PositiveNumber);
-    cmd->add_option("--seed", ra2.seed, "Master seed, an integer >= 0 (overrides run.seed)");
-    cmd->add_option("--threads", ra2.threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
-    cmd->add_option("--horizon", ra2.horizon, "Simulated time span (overrides run.horizon)");
-    cmd->add_option("--warmup", ra2.warmup, "Warm-up period (overrides run.warmup)");
-    cmd->add_option("--set", ra2.sets, "Override a config value by path (applies to base and variants)")
-        ->type_name("PATH=VALUE");
-    cmd->add_flag("--json", ra2.json, "Print one JSON object instead of a table");
-  };
   RunArgs ca;
   std::string scenario;
   auto* compare = app.add_subcommand("compare", "Compare a scenario of the config with the base, paired by common random numbers");
-  study_options(compare, ca);
+  run_options(compare, ca);
   compare->add_option("--scenario", scenario, "Name of a scenario in the config's scenarios section")->required();
   RunArgs rka;
   std::string rank_kpi = "copq_per_order";
   auto* rank = app.add_subcommand("rank", "Rank the weak links by what fixing each one changes (paired)");
-  study_options(rank, rka);
+  run_options(rank, rka);
   rank->add_option("--kpi", rank_kpi, "KPI to rank on (default copq_per_order)");
 
   std::string check_config;
