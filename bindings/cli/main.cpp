@@ -6,6 +6,7 @@
 #include <eslabon/core/version.hpp>
 #include <eslabon/models/analytic.hpp>
 #include <eslabon/models/compare.hpp>
+#include <eslabon/models/sweep.hpp>
 #include <eslabon/models/config.hpp>
 #include <eslabon/models/results.hpp>
 
@@ -342,6 +343,64 @@ int cmd_rank(const RunArgs& a, const std::string& kpi_name) {
   return 0;
 }
 
+int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned threads) {
+  using namespace eslabon;
+  Sweep sweep;
+  std::string output;
+  try {
+    sweep = load_sweep_file(file);
+    if (!output_arg.empty()) output = check_output_path(output_arg, file);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  }
+  RunOptions opt;
+  opt.threads = threads;
+  opt.control.stop = &g_stop;
+  std::signal(SIGINT, on_sigint);
+  std::signal(SIGTERM, on_sigint);
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::size_t pairs = sweep.points.size() * static_cast<std::size_t>(sweep.replications);
+  opt.control.on_done = [&](std::size_t done, std::size_t total) {
+    if (!::isatty(STDERR_FILENO)) return;
+    double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::fprintf(stderr, "\r  %zu/%zu pairs  %.1f pairs/s  eta %.0fs   ", done, total, done / std::max(el, 1e-9),
+                 el / static_cast<double>(done) * static_cast<double>(total - done));
+  };
+  std::vector<RunResult> results;
+  try {
+    results = run_sweep(sweep, opt);
+  } catch (const Interrupted&) {
+    std::cerr << "\neslabon: interrupted; nothing written\n";
+    return kInterrupted;
+  }
+  if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r%*s\r", 60, "");
+  if (!output.empty()) {
+    try {
+      write_sweep_hdf5(output, sweep, results);
+    } catch (const std::exception& e) {
+      std::cerr << "eslabon: writing " << output_arg << " failed: " << e.what() << "\n";
+      return kFailure;
+    }
+  }
+  fmt::print("{}: {} points x {} replications = {} pairs (seed {})\n\n", sweep.source, sweep.points.size(),
+             sweep.replications, pairs, sweep.seed);
+  fmt::print("{:<6} {:<56}", "point", "changes");
+  const Kpi shown[] = {Kpi::LeadTimeMean, Kpi::OnTimeRate, Kpi::Throughput, Kpi::CopqPerOrder};
+  for (Kpi k : shown) fmt::print(" {:>22}", kpi_names()[static_cast<int>(k)]);
+  fmt::print("\n");
+  for (std::size_t p = 0; p < sweep.points.size(); ++p) {
+    std::string changes = sweep.points[p].scenario.empty() ? "" : sweep.points[p].scenario + ": ";
+    for (std::size_t c = 0; c < sweep.points[p].changes.size(); ++c)
+      changes += (c ? ", " : "") + sweep.points[p].changes[c].path + "=" + sweep.points[p].changes[c].value;
+    fmt::print("{:<6} {:<56}", sweep.points[p].id, changes);
+    for (Kpi k : shown) fmt::print(" {:>22}", fmt_pm(results[p].kpi(k)));
+    fmt::print("\n");
+  }
+  if (!output.empty()) fmt::print("\nresults written to {}\n", output_arg);
+  return 0;
+}
+
 int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
   using namespace eslabon;
   Model m;
@@ -417,6 +476,13 @@ int main(int argc, char** argv) {
   run_options(rank, rka);
   rank->add_option("--kpi", rank_kpi, "KPI to rank on (default copq_per_order)");
 
+  std::string sweep_file, sweep_out;
+  unsigned sweep_threads = 0;
+  auto* sweep = app.add_subcommand("sweep", "Run a sweep file: every grid point and scenario, paired by common random numbers");
+  sweep->add_option("sweep", sweep_file, "Sweep file (YAML: model, replications, seed, grid, scenarios)")->required();
+  sweep->add_option("-o,--output", sweep_out, "Write results to this HDF5 file");
+  sweep->add_option("--threads", sweep_threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
+
   std::string check_config;
   std::vector<std::string> check_sets;
   auto* check = app.add_subcommand("check", "Validate a model and show its offered load per unit");
@@ -430,7 +496,7 @@ int main(int argc, char** argv) {
     if (std::find(known.begin(), known.end(), cmd) == known.end()) {
       std::string hint = eslabon::did_you_mean(cmd, known);
       std::cerr << "eslabon: unknown command '" << cmd << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
-                << "; expected one of run, check, compare, rank\n(run 'eslabon --help' for usage)\n";
+                << "; expected one of run, check, compare, rank, sweep\n(run 'eslabon --help' for usage)\n";
       return kBadInput;
     }
   }
@@ -451,6 +517,7 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(check_config, check_sets);
     if (*compare) return cmd_compare(ca, scenario);
     if (*rank) return cmd_rank(rka, rank_kpi);
+    if (*sweep) return cmd_sweep(sweep_file, sweep_out, sweep_threads);
   } catch (const eslabon::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;

@@ -24,16 +24,21 @@ double ProgressBoard::fraction() const {
   return s / static_cast<double>(n_);
 }
 
-RunResult run_model(const Model& model, const RunOptions& options) {
+RunResult describe_run(const Model& model, std::uint64_t seed) {
   RunResult r;
   r.name = model.name;
-  r.seed = options.seed >= 0 ? static_cast<std::uint64_t>(options.seed) : model.run.seed;
-  const int reps = options.replications > 0 ? options.replications : model.run.replications;
+  r.seed = seed;
   for (const auto& u : model.units) r.unit_names.push_back(u.name);
   for (const auto& f : model.flows) r.flow_names.push_back(f.name);
   for (const auto& l : model.links) r.link_names.push_back(l.key);
   for (const auto& g : model.origins) r.origin_names.push_back(g.name);
   r.origin_names.push_back("(unattributed)");
+  return r;
+}
+
+RunResult run_model(const Model& model, const RunOptions& options) {
+  RunResult r = describe_run(model, options.seed >= 0 ? static_cast<std::uint64_t>(options.seed) : model.run.seed);
+  const int reps = options.replications > 0 ? options.replications : model.run.replications;
   SimOptions sim;
   sim.record_orders = options.record_orders;
   sim.stop = options.control.stop;

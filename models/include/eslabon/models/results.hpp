@@ -69,6 +69,9 @@ struct RunResult {
 
 RunResult run_model(const Model& model, const RunOptions& options = {});
 
+// An empty RunResult that knows the model's names (units, flows, links, origins) and the seed.
+RunResult describe_run(const Model& model, std::uint64_t seed);
+
 // Writes the HDF5 result file (temporary name, then rename).
 void write_hdf5(const std::string& path, const Model& model, const RunResult& result);
 

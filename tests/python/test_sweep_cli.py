@@ -1,0 +1,107 @@
+"""eslabon sweep: sweep files, validation before any work, the HDF5 layout, equality with Python."""
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+
+from test_cli import CONFIGS, run
+
+SWEEP = CONFIGS / "sweeps" / "staffing_vs_defects.yaml"
+
+
+def small_sweep(tmp_path, grid=None, scenarios="  outsourced_qc: {links.purchase->produce.detect: 0.95}\n", extra=""):
+    model = (CONFIGS / "weak_link.yaml").read_text().replace("horizon: 20000, warmup: 2000", "horizon: 3000, warmup: 300")
+    (tmp_path / "model.yaml").write_text(model)
+    grid = grid if grid is not None else ("  units.production.servers: [3, 4]\n"
+                                          "  links.purchase->produce.defect: [0.0, 0.05]\n")
+    text = f"model: model.yaml\nreplications: 4\nseed: 7\n{extra}grid:\n{grid}"
+    if scenarios:
+        text += f"scenarios:\n{scenarios}"
+    path = tmp_path / "sweep.yaml"
+    path.write_text(text)
+    return path
+
+
+def read_point(f, pid, table):
+    df = pd.DataFrame(f["points"][pid][table][:])
+    for c in df.columns:
+        if df[c].dtype == object:
+            df[c] = df[c].str.decode("utf-8")
+    return df
+
+
+def test_sweep_writes_scenarios_and_points(tmp_path):
+    out = tmp_path / "sweep.h5"
+    p = run("sweep", small_sweep(tmp_path), "-o", out, check=True)
+    assert "5 points x 4 replications = 20 pairs" in p.stdout
+    with h5py.File(out) as f:
+        assert "grid:" in f.attrs["sweep"]
+        assert f.attrs["seed"] == 7 and f.attrs["replications"] == 4
+        sc = pd.DataFrame(f["scenarios"][:])
+        for c in sc.columns:
+            if sc[c].dtype == object:
+                sc[c] = sc[c].str.decode("utf-8")
+        assert list(sc["id"]) == ["p0000", "p0001", "p0002", "p0003", "p0004"]
+        assert list(sc["units.production.servers"]) == ["3", "3", "4", "4", ""]
+        assert list(sc["links.purchase->produce.defect"]) == ["0.0", "0.05", "0.0", "0.05", ""]
+        assert list(sc["scenario"]) == ["", "", "", "", "outsourced_qc"]
+        for pid in sc["id"]:
+            summary = read_point(f, pid, "summary").set_index("kpi")
+            assert summary.loc["lead_time_mean", "n"] == 4
+            assert len(read_point(f, pid, "replications")) == 4
+            assert set(read_point(f, pid, "links")["link"]) == {"purchase->produce", "take_order->purchase"}
+
+
+def test_sweep_equals_python_and_any_thread_count(tmp_path):
+    import eslabon as es
+
+    sweep = small_sweep(tmp_path)
+    a, b = tmp_path / "a.h5", tmp_path / "b.h5"
+    run("sweep", sweep, "-o", a, "--threads", "1", check=True)
+    run("sweep", sweep, "-o", b, "--threads", "2", check=True)
+    m = es.Model.from_yaml(tmp_path / "model.yaml")
+    py = es.sweep(m, {"units.production.servers": [3, 4], "links.purchase->produce.defect": [0.0, 0.05]},
+                  replications=4, seed=7, scenarios={"outsourced_qc": {"links.purchase->produce.detect": 0.95}})
+    with h5py.File(a) as fa, h5py.File(b) as fb:
+        for i, pid in enumerate(["p0000", "p0001", "p0002", "p0003", "p0004"]):
+            sa = read_point(fa, pid, "summary").set_index("kpi")
+            sb = read_point(fb, pid, "summary").set_index("kpi")
+            pd.testing.assert_frame_equal(sa, sb)  # threads do not change a bit
+            rows = py.iloc[i * len(sa):(i + 1) * len(sa)].set_index("kpi")
+            np.testing.assert_array_equal(rows.loc[sa.index, "mean"].to_numpy(dtype=float), sa["mean"].to_numpy())
+
+
+@pytest.mark.parametrize("grid,scenarios,extra,message", [
+    ("  units.prodution.servers: [3, 4]\n", None, "",
+     "grid.units.prodution.servers.0: this does not give a valid model: units.prodution: no such key in the config "
+     "(did you mean 'production'?)"),
+    ("  units.production.servers: [3, 0]\n", None, "",
+     "grid.units.production.servers.1: this does not give a valid model: units.production.servers: expected an integer from 1 to 1000000, got 0"),
+    ("  units.production.servers: []\n", None, "", "grid.units.production.servers: expected a non-empty list of values, got an empty list"),
+    ("", None, "", "grid: expected at least one path with a list of values (or scenarios), got an empty grid"),
+    ("  units.production.servers: [3]\n", None, "threads: 4\n", "threads: unknown key"),
+    ("  units.production.servers: [3]\n", "  bad: {links.purchase->produce.detect: 2}\n", "",
+     "scenarios.bad: this does not give a valid model: links.purchase->produce.detect: expected a probability between 0 and 1, got 2"),
+])
+def test_bad_sweep_files_exit_2_before_any_work(tmp_path, grid, scenarios, extra, message):
+    out = tmp_path / "never.h5"
+    p = run("sweep", small_sweep(tmp_path, grid=grid, scenarios=scenarios, extra=extra), "-o", out)
+    assert p.returncode == 2, p.stderr
+    assert message in p.stderr, p.stderr
+    assert p.stderr.startswith(str(tmp_path / "sweep.yaml") + ":")
+    assert not out.exists()
+
+
+def test_sweep_with_a_broken_model_names_the_model_file(tmp_path):
+    sweep = small_sweep(tmp_path)
+    model = tmp_path / "model.yaml"
+    model.write_text(model.read_text().replace("servers: 4, cost_per_hour: 40", "servers: 0, cost_per_hour: 40"))
+    p = run("sweep", sweep)
+    assert p.returncode == 2
+    assert p.stderr.startswith(f"{model}:") and "units.production.servers: expected an integer" in p.stderr
+
+
+def test_example_sweep_file_loads():
+    p = run("sweep", SWEEP, "--threads", "2", check=False)
+    assert p.returncode == 0, p.stderr
+    assert "13 points x 30 replications" in p.stdout
