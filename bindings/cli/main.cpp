@@ -343,7 +343,7 @@ int cmd_rank(const RunArgs& a, const std::string& kpi_name) {
   return 0;
 }
 
-int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned threads) {
+int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned threads, bool resume) {
   using namespace eslabon;
   Sweep sweep;
   std::string output;
@@ -367,22 +367,26 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
     std::fprintf(stderr, "\r  %zu/%zu pairs  %.1f pairs/s  eta %.0fs   ", done, total, done / std::max(el, 1e-9),
                  el / static_cast<double>(done) * static_cast<double>(total - done));
   };
+  if (resume && output.empty()) {
+    std::cerr << "--resume: expected -o OUT.h5 (the sweep to resume), found none\n";
+    return kBadInput;
+  }
   std::vector<RunResult> results;
   try {
-    results = run_sweep(sweep, opt);
+    SweepRun run = run_sweep(sweep, opt, output, resume);
+    results = std::move(run.results);
+    if (run.resumed) std::cerr << "resumed: " << run.resumed << " pairs were already done\n";
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
   } catch (const Interrupted&) {
-    std::cerr << "\neslabon: interrupted; nothing written\n";
+    std::cerr << "\neslabon: interrupted; finished pairs are kept (run again with --resume)\n";
     return kInterrupted;
+  } catch (const std::exception& e) {
+    std::cerr << "eslabon: sweep failed: " << e.what() << "\n";
+    return kFailure;
   }
   if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r%*s\r", 60, "");
-  if (!output.empty()) {
-    try {
-      write_sweep_hdf5(output, sweep, results);
-    } catch (const std::exception& e) {
-      std::cerr << "eslabon: writing " << output_arg << " failed: " << e.what() << "\n";
-      return kFailure;
-    }
-  }
   fmt::print("{}: {} points x {} replications = {} pairs (seed {})\n\n", sweep.source, sweep.points.size(),
              sweep.replications, pairs, sweep.seed);
   fmt::print("{:<6} {:<56}", "point", "changes");
@@ -482,6 +486,8 @@ int main(int argc, char** argv) {
   sweep->add_option("sweep", sweep_file, "Sweep file (YAML: model, replications, seed, grid, scenarios)")->required();
   sweep->add_option("-o,--output", sweep_out, "Write results to this HDF5 file");
   sweep->add_option("--threads", sweep_threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
+  bool sweep_resume = false;
+  sweep->add_flag("--resume", sweep_resume, "Skip the pairs already done (kept in OUT.h5.journal)");
 
   std::string check_config;
   std::vector<std::string> check_sets;
@@ -517,7 +523,7 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(check_config, check_sets);
     if (*compare) return cmd_compare(ca, scenario);
     if (*rank) return cmd_rank(rka, rank_kpi);
-    if (*sweep) return cmd_sweep(sweep_file, sweep_out, sweep_threads);
+    if (*sweep) return cmd_sweep(sweep_file, sweep_out, sweep_threads, sweep_resume);
   } catch (const eslabon::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;

@@ -105,3 +105,56 @@ def test_example_sweep_file_loads():
     p = run("sweep", SWEEP, "--threads", "2", check=False)
     assert p.returncode == 0, p.stderr
     assert "13 points x 30 replications" in p.stdout
+
+
+def all_tables(path):
+    with h5py.File(path) as f:
+        ids = [x.decode() for x in f["scenarios"]["id"]]
+        return {(pid, t): read_point(f, pid, t) for pid in ids for t in ["replications", "summary", "units", "links"]}
+
+
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGINT"])
+def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
+    import signal
+    import subprocess
+    import time
+
+    from test_cli import BIN
+
+    # Long enough pairs that the kill lands half-way.
+    sweep = small_sweep(tmp_path, grid="  units.production.servers: [3, 4, 5]\n  links.purchase->produce.defect: [0.0, 0.05]\n")
+    text = (tmp_path / "model.yaml").read_text().replace("horizon: 3000, warmup: 300", "horizon: 600000, warmup: 300")
+    text = text.replace("arrivals: {customers: 400, rate_per_customer: 0.0025}", "arrivals: {poisson: 0.7}")
+    (tmp_path / "model.yaml").write_text(text)
+    whole, part = tmp_path / "whole.h5", tmp_path / "part.h5"
+    run("sweep", sweep, "-o", whole, "--threads", "2", check=True)
+    proc = subprocess.Popen([BIN, "sweep", str(sweep), "-o", str(part), "--threads", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.2)
+    proc.send_signal(getattr(signal, sig))
+    proc.communicate(timeout=60)
+    journal = tmp_path / "part.h5.journal"
+    assert journal.exists()
+    done_before = len(journal.read_text().splitlines()) - 1
+    assert 0 < done_before < 7 * 4, done_before       # killed half-way
+    if part.exists():                                 # whatever was written is a whole HDF5 file
+        with h5py.File(part) as f:
+            assert f.attrs["complete"] == 0
+    p = run("sweep", sweep, "-o", part, "--threads", "2", "--resume", check=True)
+    assert f"resumed: {done_before} pairs were already done" in p.stderr
+    a, b = all_tables(whole), all_tables(part)
+    assert a.keys() == b.keys()
+    for key in a:
+        pd.testing.assert_frame_equal(a[key], b[key], obj=str(key))
+    with h5py.File(part) as f:
+        assert f.attrs["complete"] == 1
+
+
+def test_resume_refuses_another_sweeps_journal(tmp_path):
+    sweep = small_sweep(tmp_path)
+    out = tmp_path / "s.h5"
+    run("sweep", sweep, "-o", out, check=True)
+    sweep.write_text(sweep.read_text().replace("seed: 7", "seed: 8"))
+    p = run("sweep", sweep, "-o", out, "--resume")
+    assert p.returncode == 2
+    assert "belongs to another sweep" in p.stderr

@@ -34,8 +34,11 @@ inline unsigned default_threads() {
   return n == 0 ? 1 : n;
 }
 
+// `on_result(i, result)`, when given, is called under the runner's lock as soon as result i
+// is stored (for writing results as they complete).
 template <class Result, class Fn>
-std::vector<Result> run_replications(std::size_t count, unsigned threads, Fn&& fn, const RunControl& control = {}) {
+std::vector<Result> run_replications(std::size_t count, unsigned threads, Fn&& fn, const RunControl& control = {},
+                                     const std::function<void(std::size_t, const Result&)>& on_result = {}) {
   std::vector<Result> results(count);
   if (threads == 0) threads = default_threads();
   if (threads > count) threads = static_cast<unsigned>(count == 0 ? 1 : count);
@@ -61,6 +64,14 @@ std::vector<Result> run_replications(std::size_t count, unsigned threads, Fn&& f
       }
       std::lock_guard<std::mutex> lock(mu);
       ++done;
+      if (on_result) {
+        try {
+          on_result(i, results[i]);
+        } catch (...) {
+          if (!error) error = std::current_exception();
+          return;
+        }
+      }
       if (control.on_done) control.on_done(done, count);
     }
   };

@@ -48,11 +48,27 @@ Sweep load_sweep_file(const std::string& path);
 
 // Runs every (point, replication) pair on threads (dynamic: slow points do not idle the
 // rest); results by point, identical whatever the thread count.
-std::vector<RunResult> run_sweep(const Sweep& sweep, const RunOptions& options);
+//
+// With an `output` file, results are kept as they complete: every finished pair is appended
+// (and flushed to disk) to OUTPUT.journal, and the HDF5 file is rewritten (temporary name,
+// then rename) each time a point completes. A sweep killed at any moment (SIGINT, SIGTERM,
+// SIGKILL) loses at most the pairs in flight, and the HDF5 file is always whole. With
+// `resume`, pairs already in the journal are not run again; the final file is the same as an
+// uninterrupted run's. A journal written for another sweep is a ConfigError.
+struct SweepRun {
+  std::vector<RunResult> results;  // by point
+  std::size_t resumed = 0;         // pairs taken from the journal
+};
+SweepRun run_sweep(const Sweep& sweep, const RunOptions& options, const std::string& output = "", bool resume = false);
 
 // The sweep's HDF5 file: root attributes (eslabon_version, sweep = the sweep file's text,
-// model = the model's config text, seed, created), /scenarios (points_table) and per point
-// /points/ID/{replications, summary, units, links, origins}.
-void write_sweep_hdf5(const std::string& path, const Sweep& sweep, const std::vector<RunResult>& results);
+// fingerprint, seed, replications, complete, created), /scenarios (points_table plus a
+// `complete` column) and, per complete point, /points/ID/{replications, summary, units, links,
+// origins}.
+void write_sweep_hdf5(const std::string& path, const Sweep& sweep, const std::vector<RunResult>& results,
+                      const std::vector<bool>& complete);
+
+// Identifies a sweep (its text, seed, replications and every point's model): FNV-1a, hex.
+std::string sweep_fingerprint(const Sweep& sweep);
 
 }  // namespace eslabon
