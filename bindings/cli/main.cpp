@@ -7,6 +7,10 @@
 #include <eslabon/models/analytic.hpp>
 #include <eslabon/models/compare.hpp>
 #include <eslabon/models/sweep.hpp>
+#ifdef ESLABON_HAVE_MPI
+#include "mpi_sweep.hpp"
+#include <mpi.h>
+#endif
 #include <eslabon/models/config.hpp>
 #include <eslabon/models/results.hpp>
 
@@ -343,17 +347,57 @@ int cmd_rank(const RunArgs& a, const std::string& kpi_name) {
   return 0;
 }
 
-int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned threads, bool resume) {
+int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned threads, bool resume, int* argc,
+              char*** argv) {
   using namespace eslabon;
   Sweep sweep;
   std::string output;
+  std::string error;
+  int status = 0;
   try {
-    sweep = load_sweep_file(file);
-    if (!output_arg.empty()) output = check_output_path(output_arg, file);
+    sweep = load_sweep_file(file);  // every rank checks the same file and finds the same errors
   } catch (const ConfigError& e) {
-    std::cerr << e.what() << "\n";
-    return kBadInput;
+    error = e.what();
+    status = kBadInput;
   }
+  int rank = 0;
+#ifdef ESLABON_HAVE_MPI
+  cli::MpiWorld world = cli::mpi_start(argc, argv);
+  rank = world.rank;
+#else
+  (void)argc;
+  (void)argv;
+#endif
+  if (status == 0 && rank == 0) {
+    try {
+      if (!output_arg.empty()) output = check_output_path(output_arg, file);
+      if (resume && output.empty()) throw ConfigError("--resume: expected -o OUT.h5 (the sweep to resume), found none");
+    } catch (const ConfigError& e) {
+      error = e.what();
+      status = kBadInput;
+    }
+  }
+#ifdef ESLABON_HAVE_MPI
+  if (world.active) MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);  // everyone stops, or nobody
+  struct Finalize {
+    cli::MpiWorld w;
+    ~Finalize() { cli::mpi_stop(w); }
+  } finalize{world};
+#endif
+  if (status != 0) {
+    if (rank == 0) std::cerr << error << "\n";
+    return status;
+  }
+#ifdef ESLABON_HAVE_MPI
+  if (world.rank != 0) {
+    cli::mpi_worker(world, sweep);
+    return 0;
+  }
+  PairExecutor executor;
+  if (world.size > 1) executor = cli::mpi_master(world);
+#else
+  PairExecutor executor;
+#endif
   RunOptions opt;
   opt.threads = threads;
   opt.control.stop = &g_stop;
@@ -367,13 +411,9 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
     std::fprintf(stderr, "\r  %zu/%zu pairs  %.1f pairs/s  eta %.0fs   ", done, total, done / std::max(el, 1e-9),
                  el / static_cast<double>(done) * static_cast<double>(total - done));
   };
-  if (resume && output.empty()) {
-    std::cerr << "--resume: expected -o OUT.h5 (the sweep to resume), found none\n";
-    return kBadInput;
-  }
   std::vector<RunResult> results;
   try {
-    SweepRun run = run_sweep(sweep, opt, output, resume);
+    SweepRun run = run_sweep(sweep, opt, output, resume, executor);
     results = std::move(run.results);
     if (run.resumed) std::cerr << "resumed: " << run.resumed << " pairs were already done\n";
   } catch (const ConfigError& e) {
@@ -523,7 +563,7 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(check_config, check_sets);
     if (*compare) return cmd_compare(ca, scenario);
     if (*rank) return cmd_rank(rka, rank_kpi);
-    if (*sweep) return cmd_sweep(sweep_file, sweep_out, sweep_threads, sweep_resume);
+    if (*sweep) return cmd_sweep(sweep_file, sweep_out, sweep_threads, sweep_resume, &argc, &argv);
   } catch (const eslabon::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;

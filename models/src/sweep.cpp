@@ -82,7 +82,9 @@ void rows_from(const nlohmann::json& a, std::vector<std::array<double, N>>& rows
   }
 }
 
-std::string pair_line(std::size_t pair, const ReplicationResult& r) {
+}  // namespace
+
+std::string pair_to_line(std::size_t pair, const ReplicationResult& r) {
   nlohmann::json j;
   j["pair"] = pair;
   j["replication"] = r.replication;
@@ -114,6 +116,8 @@ bool pair_from_line(const std::string& line, std::size_t& pair, ReplicationResul
   }
 }
 
+namespace {
+
 class Journal {
  public:
   Journal(const std::string& path, const std::string& fingerprint, bool keep) : path_(path) {
@@ -143,7 +147,13 @@ class Journal {
 
 }  // namespace
 
-SweepRun run_sweep(const Sweep& sweep, const RunOptions& options, const std::string& output, bool resume) {
+ReplicationResult simulate_pair(const Sweep& sweep, std::size_t pair, const SimOptions& options) {
+  const std::size_t reps = static_cast<std::size_t>(sweep.replications);
+  return simulate(sweep.points[pair / reps].model, sweep.seed, pair % reps, options);
+}
+
+SweepRun run_sweep(const Sweep& sweep, const RunOptions& options, const std::string& output, bool resume,
+                   const PairExecutor& executor) {
   const std::size_t reps = static_cast<std::size_t>(sweep.replications);
   const std::size_t pairs = sweep.points.size() * reps;
   const std::string fingerprint = sweep_fingerprint(sweep);
@@ -194,28 +204,30 @@ SweepRun run_sweep(const Sweep& sweep, const RunOptions& options, const std::str
     return results;
   };
 
-  SimOptions sim;
-  sim.stop = options.control.stop;
-  if (options.progress) options.progress->reset(todo.size());
-  run_replications<ReplicationResult>(
-      todo.size(), options.threads,
-      [&](std::size_t t) {
-        const std::size_t i = todo[t];
-        SimOptions mine = sim;
-        if (options.progress) mine.progress = options.progress->slot(t);
-        return simulate(sweep.points[i / reps].model, sweep.seed, i % reps, mine);
-      },
-      options.control,
-      [&](std::size_t t, const ReplicationResult& r) {  // under the runner's lock
-        const std::size_t i = todo[t];
-        all[i] = r;
-        if (journal) journal->append(pair_line(i, r));
-        if (++done_per_point[i / reps] == reps && !output.empty()) {
-          std::vector<bool> complete;
-          auto results = assemble(complete);
-          write_sweep_hdf5(output, sweep, results, complete);
-        }
-      });
+  const PairDone done = [&](std::size_t i, const ReplicationResult& r) {  // one caller at a time
+    all[i] = r;
+    if (journal) journal->append(pair_to_line(i, r));
+    if (++done_per_point[i / reps] == reps && !output.empty()) {
+      std::vector<bool> complete;
+      auto results = assemble(complete);
+      write_sweep_hdf5(output, sweep, results, complete);
+    }
+  };
+  if (executor) {
+    executor(sweep, todo, done);
+  } else {
+    SimOptions sim;
+    sim.stop = options.control.stop;
+    if (options.progress) options.progress->reset(todo.size());
+    run_replications<ReplicationResult>(
+        todo.size(), options.threads,
+        [&](std::size_t t) {
+          SimOptions mine = sim;
+          if (options.progress) mine.progress = options.progress->slot(t);
+          return simulate_pair(sweep, todo[t], mine);
+        },
+        options.control, [&](std::size_t t, const ReplicationResult& r) { done(todo[t], r); });
+  }
   std::vector<bool> complete;
   out.results = assemble(complete);
   if (!output.empty()) write_sweep_hdf5(output, sweep, out.results, complete);

@@ -158,3 +158,36 @@ def test_resume_refuses_another_sweeps_journal(tmp_path):
     p = run("sweep", sweep, "-o", out, "--resume")
     assert p.returncode == 2
     assert "belongs to another sweep" in p.stderr
+
+
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_mpi_ranks_give_the_single_process_file(tmp_path, ranks):
+    import os
+    import shutil
+    import subprocess
+
+    from test_cli import BIN
+
+    mpirun = shutil.which("mpirun")
+    if mpirun is None:
+        pytest.skip("Open MPI is not installed")
+    sweep = small_sweep(tmp_path)
+    single, multi = tmp_path / "single.h5", tmp_path / "mpi.h5"
+    run("sweep", sweep, "-o", single, "--threads", "1", check=True)
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
+    p = subprocess.run(["timeout", "120", mpirun, "-n", str(ranks), BIN, "sweep", str(sweep), "-o", str(multi)],
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.count("points x") == 1  # only rank 0 reports
+    a, b = all_tables(single), all_tables(multi)
+    assert a.keys() == b.keys()
+    for key in a:
+        pd.testing.assert_frame_equal(a[key], b[key], obj=str(key))
+    # A bad sweep file stops every rank with exit 2 before any work.
+    bad = small_sweep(tmp_path, grid="  units.prodution.servers: [3]\n")
+    p = subprocess.run(["timeout", "120", mpirun, "-n", str(ranks), BIN, "sweep", str(bad), "-o", str(tmp_path / "x.h5")],
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.count("did you mean 'production'?") == 1
+    assert not (tmp_path / "x.h5").exists()

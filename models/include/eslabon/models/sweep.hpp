@@ -18,6 +18,7 @@
 #include <eslabon/models/model.hpp>
 #include <eslabon/models/results.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,22 @@ struct SweepRun {
   std::vector<RunResult> results;  // by point
   std::size_t resumed = 0;         // pairs taken from the journal
 };
-SweepRun run_sweep(const Sweep& sweep, const RunOptions& options, const std::string& output = "", bool resume = false);
+
+// Who computes the pairs. Given the pair indices still to do, it must call `done(pair,
+// result)` once per pair, from one thread at a time (it may be any thread). The default runs
+// them on threads here; the CLI passes one that shares them among MPI ranks.
+using PairDone = std::function<void(std::size_t pair, const ReplicationResult& result)>;
+using PairExecutor = std::function<void(const Sweep& sweep, const std::vector<std::size_t>& todo, const PairDone& done)>;
+
+// One pair: point pair / replications, replication pair % replications.
+ReplicationResult simulate_pair(const Sweep& sweep, std::size_t pair, const SimOptions& options = {});
+
+SweepRun run_sweep(const Sweep& sweep, const RunOptions& options, const std::string& output = "", bool resume = false,
+                   const PairExecutor& executor = {});
+
+// A finished pair as one line of text (the journal's format, also what MPI ranks send).
+std::string pair_to_line(std::size_t pair, const ReplicationResult& result);
+bool pair_from_line(const std::string& line, std::size_t& pair, ReplicationResult& result);
 
 // The sweep's HDF5 file: root attributes (eslabon_version, sweep = the sweep file's text,
 // fingerprint, seed, replications, complete, created), /scenarios (points_table plus a
