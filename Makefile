@@ -35,6 +35,7 @@ test: test-cpp test-python
 
 bench: build
 	$(BUILD)/bench/eslabon_bench --benchmark_counters_tabular=true
+	ESLABON_BIN=$(abspath $(BUILD))/eslabon $(PY) bench/sweep_scaling.py
 
 # Jupyter on notebooks/ with the eslabon environment (installs the classic Notebook if missing).
 notebook: build

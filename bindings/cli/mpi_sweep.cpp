@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <deque>
@@ -69,8 +70,15 @@ PairExecutor mpi_master(const MpiWorld& world) {
     }
     std::string buf;
     while (outstanding > 0) {
+      // Poll with a short sleep: a blocking probe spins a core in Open MPI, and rank 0's
+      // core is also computing pairs.
       MPI_Status st;
-      MPI_Probe(MPI_ANY_SOURCE, kTagResult, MPI_COMM_WORLD, &st);
+      int ready = 0;
+      for (;;) {
+        MPI_Iprobe(MPI_ANY_SOURCE, kTagResult, MPI_COMM_WORLD, &ready, &st);
+        if (ready) break;
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
       int n = 0;
       MPI_Get_count(&st, MPI_CHAR, &n);
       buf.resize(static_cast<std::size_t>(n));
