@@ -191,3 +191,40 @@ def test_mpi_ranks_give_the_single_process_file(tmp_path, ranks):
     assert p.returncode == 2, p.stderr
     assert p.stderr.count("did you mean 'production'?") == 1
     assert not (tmp_path / "x.h5").exists()
+
+
+def test_python_sweep_on_an_mpi_pool_equals_the_cli(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    pytest.importorskip("mpi4py")
+    mpiexec = shutil.which("mpiexec")
+    if mpiexec is None:
+        pytest.skip("Open MPI is not installed")
+    sweep = small_sweep(tmp_path, scenarios=None)
+    cli = tmp_path / "cli.h5"
+    run("sweep", sweep, "-o", cli, check=True)
+    script = tmp_path / "mpi_sweep.py"
+    script.write_text(f"""
+import eslabon as es
+from mpi4py.futures import MPIPoolExecutor
+if __name__ == "__main__":
+    m = es.Model.from_yaml({str(tmp_path / 'model.yaml')!r})
+    with MPIPoolExecutor() as ex:
+        df = es.sweep(m, {{"units.production.servers": [3, 4], "links.purchase->produce.defect": [0.0, 0.05]}},
+                      replications=4, seed=7, executor=ex)
+    df.to_pickle({str(tmp_path / 'py.pkl')!r})
+""")
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
+    p = subprocess.run(["timeout", "180", mpiexec, "-n", "3", sys.executable, "-m", "mpi4py.futures", str(script)],
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    py = pd.read_pickle(tmp_path / "py.pkl")
+    with h5py.File(cli) as f:
+        for i, pid in enumerate(["p0000", "p0001", "p0002", "p0003"]):
+            s = read_point(f, pid, "summary").set_index("kpi")
+            rows = py.iloc[i * len(s):(i + 1) * len(s)].set_index("kpi")
+            np.testing.assert_array_equal(rows.loc[s.index, "mean"].to_numpy(dtype=float), s["mean"].to_numpy())
