@@ -368,6 +368,19 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
   (void)argc;
   (void)argv;
 #endif
+  // Several SLURM tasks that are not one MPI job would each run the whole sweep and write the
+  // same file: refuse (srun needs --mpi=pmix for eslabon's ranks to find each other).
+  bool world_active = false;
+#ifdef ESLABON_HAVE_MPI
+  world_active = world.active;
+#endif
+  if (const char* ntasks = std::getenv("SLURM_NTASKS"); status == 0 && ntasks && std::atoi(ntasks) > 1 && !world_active) {
+    const char* procid = std::getenv("SLURM_PROCID");
+    rank = procid ? std::atoi(procid) : 0;
+    error = std::string("eslabon sweep: started as ") + ntasks +
+            " SLURM tasks that are not one MPI job; expected an MPI launch (srun --mpi=pmix) or a single task";
+    status = kBadInput;
+  }
   if (status == 0 && rank == 0) {
     try {
       if (!output_arg.empty()) output = check_output_path(output_arg, file);

@@ -228,3 +228,18 @@ if __name__ == "__main__":
             s = read_point(f, pid, "summary").set_index("kpi")
             rows = py.iloc[i * len(s):(i + 1) * len(s)].set_index("kpi")
             np.testing.assert_array_equal(rows.loc[s.index, "mean"].to_numpy(dtype=float), s["mean"].to_numpy())
+
+
+def test_slurm_tasks_without_mpi_are_refused(tmp_path):
+    import os
+    import subprocess
+
+    from test_cli import BIN
+
+    sweep = small_sweep(tmp_path)
+    for procid, says in [("0", True), ("1", False)]:
+        env = dict(os.environ, SLURM_NTASKS="2", SLURM_PROCID=procid)
+        p = subprocess.run([BIN, "sweep", str(sweep), "-o", str(tmp_path / "x.h5")], capture_output=True, text=True, env=env)
+        assert p.returncode == 2
+        assert ("not one MPI job" in p.stderr) == says  # one message, from task 0
+    assert not (tmp_path / "x.h5").exists()
