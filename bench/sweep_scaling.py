@@ -39,6 +39,7 @@ def main():
                    ("2 threads", [BIN, "sweep", "{}", "--threads", "2"])]
         if shutil.which("mpirun"):
             configs.append(("2 MPI ranks", ["mpirun", "-n", "2", BIN, "sweep", "{}"]))
+            configs.append(("2 ranks, unbound", ["mpirun", "-n", "2", "--bind-to", "none", BIN, "sweep", "{}"]))
 
         def seconds(cmd, sweep):
             times = []
