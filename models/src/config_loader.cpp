@@ -525,6 +525,18 @@ class Loader {
     fail(n, path, "unknown unit '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
   }
 
+  // The index of node n's value among `names` (an error listing them, with a did-you-mean).
+  int choice(const YAML::Node& n, const std::string& path, const std::vector<std::string>& names) const {
+    const std::string v = str(n, path);
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (v == names[i]) return static_cast<int>(i);
+    std::string list;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+    const std::string hint = did_you_mean(v, names);
+    fail(n, path, "expected " + list + ", got " + found(n) + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+  }
+
   double probability(const YAML::Node& n, const std::string& path) const {
     if (!n.IsScalar() || !is_number(n.Scalar())) fail(n, path, "expected a probability between 0 and 1, got " + found(n));
     double v = std::strtod(n.Scalar().c_str(), nullptr);
@@ -592,17 +604,8 @@ class Loader {
           u.mttr = distribution(o["mttr"], p + ".outages.mttr");
         }
         if (n["servers"]) u.servers = static_cast<int>(integer(n["servers"], p + ".servers", 1, 1000000));
-        if (n["discipline"]) {
-          std::string d = str(n["discipline"], p + ".discipline");
-          if (d == "fifo") u.discipline = Discipline::Fifo;
-          else if (d == "priority") u.discipline = Discipline::Priority;
-          else if (d == "edf") u.discipline = Discipline::Edf;
-          else {
-            std::string hint = did_you_mean(d, {"fifo", "priority", "edf"});
-            fail(n["discipline"], p + ".discipline",
-                 "expected fifo, priority or edf, got " + found(n["discipline"]) + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
-          }
-        }
+        if (n["discipline"])
+          u.discipline = static_cast<Discipline>(choice(n["discipline"], p + ".discipline", {"fifo", "priority", "edf"}));
         if (n["capacity"]) {
           const YAML::Node c = n["capacity"];
           if (c.IsScalar() && (c.Scalar() == "inf" || c.Scalar() == ".inf")) u.capacity = -1;
@@ -870,16 +873,8 @@ class Loader {
       const bool to_task = side(L.to, n["to"], "to");
       if (n["defect"]) L.defect = probability(n["defect"], p + ".defect");
       if (n["detect"]) L.detect = probability(n["detect"], p + ".detect");
-      if (n["on_detect"]) {
-        std::string d = str(n["on_detect"], p + ".on_detect");
-        if (d == "rework") L.on_detect = OnDetect::Rework;
-        else if (d == "fix") L.on_detect = OnDetect::Fix;
-        else if (d == "scrap") L.on_detect = OnDetect::Scrap;
-        else {
-          std::string hint = did_you_mean(d, {"rework", "fix", "scrap"});
-          fail(n["on_detect"], p + ".on_detect", "expected rework, fix or scrap, got " + found(n["on_detect"]) + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
-        }
-      }
+      if (n["on_detect"])
+        L.on_detect = static_cast<OnDetect>(choice(n["on_detect"], p + ".on_detect", {"rework", "fix", "scrap"}));
       if (n["rework_service"]) {
         L.has_rework_service = true;
         L.rework_service = distribution(n["rework_service"], p + ".rework_service");

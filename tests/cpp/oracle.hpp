@@ -57,4 +57,16 @@ inline ::testing::AssertionResult Covers(const std::string& what, const std::vec
   return ::testing::AssertionFailure() << msg.str();
 }
 
+// Erlang's C formula: probability that an arrival waits in an M/M/c queue with offered load a.
+inline double erlang_c(int c, double a) {
+  double term = 1.0;  // a^k / k!
+  double sum = 0.0;
+  for (int k = 0; k < c; ++k) {
+    sum += term;
+    term *= a / (k + 1);
+  }
+  const double last = term * c / (c - a);
+  return last / (sum + last);
+}
+
 }  // namespace eslabon_test

@@ -104,18 +104,6 @@ double stat_of(const ReplicationResult& r, std::size_t u, UnitStat s) { return r
 
 // --- closed forms -----------------------------------------------------------------------------
 
-// Erlang's C formula: probability that an arrival waits in an M/M/c queue with offered load a.
-double erlang_c(int c, double a) {
-  double term = 1.0;  // a^k / k!
-  double sum = 0.0;
-  for (int k = 0; k < c; ++k) {
-    sum += term;
-    term *= a / (k + 1);
-  }
-  const double last = term * c / (c - a);
-  return last / (sum + last);
-}
-
 struct MMc {
   int c;
   double lambda, mu;

@@ -122,17 +122,6 @@ void expect_all_finished(const RunResult& r) {
 
 double mm1_tau(double lambda, double mu) { return 1.0 / std::pow(std::sqrt(mu) - std::sqrt(lambda), 2); }
 
-// Erlang C: probability of waiting in M/M/c with offered load a.
-double erlang_c(int c, double a) {
-  double term = 1.0, sum = 0.0;
-  for (int k = 0; k < c; ++k) {
-    sum += term;
-    term *= a / (k + 1);
-  }
-  const double last = term * c / (c - a);
-  return last / (sum + last);
-}
-
 struct MMc {
   int c;
   double lambda, mu;
