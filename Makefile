@@ -6,7 +6,7 @@ PY      := $(CURDIR)/.venv/bin/python
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build demo test test-cpp test-python bench notebook clean
+.PHONY: all setup build demo test test-cpp test-python bench notebook fingerprints clean
 
 all: build
 
@@ -41,6 +41,10 @@ bench: build
 notebook: build
 	@APT_EXTRA="jupyter-notebook jupyter-client" .ci/bootstrap
 	cd notebooks && PYDEVD_DISABLE_FILE_VALIDATION=1 $(PY) -m notebook --no-browser --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+# Regenerate tests/golden/fingerprints.txt (only in a commit meant to change results; say why).
+fingerprints: build
+	$(BUILD)/tests/eslabon_fingerprint --write tests/golden/fingerprints.txt
 
 clean:
 	rm -rf $(BUILD) results
