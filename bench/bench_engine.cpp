@@ -19,10 +19,10 @@
 // events are ReplicationResult::events (every event the run loop processed, the drain
 // after the horizon included); orders are Kpi::OrdersArrived. Fixed seeds throughout.
 
-#include <eslabon/models/analytic.hpp>
-#include <eslabon/models/config.hpp>
-#include <eslabon/models/results.hpp>
-#include <eslabon/models/simulator.hpp>
+#include <models/studies/analytic.hpp>
+#include <models/config/loader.hpp>
+#include <models/results/run_result.hpp>
+#include <models/engine/simulate.hpp>
 
 #include <benchmark/benchmark.h>
 

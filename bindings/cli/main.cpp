@@ -4,15 +4,15 @@
 // 1 failure at run time; 130 interrupted (Ctrl-C), nothing written.
 
 #include <eslabon/core/version.hpp>
-#include <eslabon/models/analytic.hpp>
-#include <eslabon/models/compare.hpp>
-#include <eslabon/models/sweep.hpp>
+#include <models/studies/analytic.hpp>
+#include <models/studies/compare.hpp>
+#include <models/studies/sweep.hpp>
 #ifdef ESLABON_HAVE_MPI
 #include "mpi_sweep.hpp"
 #include <mpi.h>
 #endif
-#include <eslabon/models/config.hpp>
-#include <eslabon/models/results.hpp>
+#include <models/config/loader.hpp>
+#include <models/results/run_result.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>

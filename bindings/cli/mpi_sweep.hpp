@@ -5,7 +5,7 @@
 // numbers depend only on (seed, point, replication), so the file is bit-identical to a
 // single-process run.
 
-#include <eslabon/models/sweep.hpp>
+#include <models/studies/sweep.hpp>
 
 namespace eslabon::cli {
 

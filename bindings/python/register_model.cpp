@@ -1,9 +1,9 @@
 // Models: loading (with overrides), what they hold, their offered load.
 #include "register.hpp"
 
-#include <eslabon/models/analytic.hpp>
-#include <eslabon/models/config.hpp>
-#include <eslabon/models/simulator.hpp>
+#include <models/studies/analytic.hpp>
+#include <models/config/loader.hpp>
+#include <models/engine/simulate.hpp>
 
 namespace eslabon::python {
 

@@ -1,7 +1,7 @@
 // Runs and their results: tables as numpy columns, JSON, HDF5.
 #include "register.hpp"
 
-#include <eslabon/models/results.hpp>
+#include <models/results/run_result.hpp>
 
 namespace eslabon::python {
 

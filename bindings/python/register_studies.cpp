@@ -1,8 +1,8 @@
 // Studies: paired comparisons, weak-link ranking, scenarios.
 #include "register.hpp"
 
-#include <eslabon/models/compare.hpp>
-#include <eslabon/models/config.hpp>
+#include <models/studies/compare.hpp>
+#include <models/config/loader.hpp>
 
 namespace eslabon::python {
 

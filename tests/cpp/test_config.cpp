@@ -1,5 +1,5 @@
 // The config contract: what loads, and what each bad input says.
-#include <eslabon/models/config.hpp>
+#include <models/config/loader.hpp>
 
 #include <gtest/gtest.h>
 

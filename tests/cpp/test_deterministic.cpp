@@ -1,5 +1,5 @@
 // Scenarios with exact answers: deterministic interarrival and service times, so every KPI
-// can be computed by hand from the measurement rules of models/simulator.hpp:
+// can be computed by hand from the measurement rules of models/engine/simulate.hpp:
 //   * the first arrival of a flow is at one interarrival time, then every A;
 //   * orders arriving in [warmup, horizon) are tagged; lead times, on-time rate and loss rate
 //     are over tagged orders, followed to delivery;
@@ -13,9 +13,9 @@
 // Also here: results are bit-identical for 1 and 2 threads, and for the same seed twice,
 // while another seed gives different results.
 
-#include <eslabon/models/config.hpp>
-#include <eslabon/models/results.hpp>
-#include <eslabon/models/simulator.hpp>
+#include <models/config/loader.hpp>
+#include <models/results/run_result.hpp>
+#include <models/engine/simulate.hpp>
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Engine properties: no allocation per event, memory bounded in the horizon, order records.
-#include <eslabon/models/config.hpp>
-#include <eslabon/models/results.hpp>
-#include <eslabon/models/simulator.hpp>
+#include <models/config/loader.hpp>
+#include <models/results/run_result.hpp>
+#include <models/engine/simulate.hpp>
 
 #include <gtest/gtest.h>
 

@@ -37,9 +37,9 @@
 // about 10-13 s on one core (~130M events).
 
 #include <eslabon/core/confidence.hpp>
-#include <eslabon/models/config.hpp>
-#include <eslabon/models/results.hpp>
-#include <eslabon/models/simulator.hpp>
+#include <models/config/loader.hpp>
+#include <models/results/run_result.hpp>
+#include <models/engine/simulate.hpp>
 
 #include <gtest/gtest.h>
 

@@ -17,9 +17,9 @@
 // Run time: about 7 s for the whole file on one core in Release (~75M events).
 
 #include <eslabon/core/confidence.hpp>
-#include <eslabon/models/config.hpp>
-#include <eslabon/models/results.hpp>
-#include <eslabon/models/simulator.hpp>
+#include <models/config/loader.hpp>
+#include <models/results/run_result.hpp>
+#include <models/engine/simulate.hpp>
 
 #include <gtest/gtest.h>
 

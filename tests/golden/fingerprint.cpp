@@ -8,10 +8,10 @@
 // A refactoring must leave every line unchanged. A change meant to move results regenerates
 // the file in a commit of its own that says why.
 
-#include <eslabon/models/compare.hpp>
-#include <eslabon/models/config.hpp>
-#include <eslabon/models/results.hpp>
-#include <eslabon/models/sweep.hpp>
+#include <models/studies/compare.hpp>
+#include <models/config/loader.hpp>
+#include <models/results/run_result.hpp>
+#include <models/studies/sweep.hpp>
 
 #include <algorithm>
 #include <bit>

@@ -7,7 +7,7 @@
 //
 // * time: earlier first.
 // * priority class: a small integer (0..255) chosen by the model; lower first. Models name
-//   their classes and say why each precedes the next (see models/simulator.hpp for the
+//   their classes and say why each precedes the next (see models/engine/simulate.hpp for the
 //   table eslabon's value-chain model uses: "release before seize").
 // * insertion sequence: a 64-bit counter per event list, so that events with equal time
 //   and class come out first-in first-out. Never a random tie-break, so a run is the same

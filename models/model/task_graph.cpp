@@ -1,4 +1,4 @@
-#include <eslabon/models/task_graph.hpp>
+#include <models/model/task_graph.hpp>
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>

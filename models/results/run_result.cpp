@@ -1,4 +1,4 @@
-#include <eslabon/models/results.hpp>
+#include <models/results/run_result.hpp>
 
 #include <eslabon/core/hdf5_writer.hpp>
 #include <eslabon/core/version.hpp>

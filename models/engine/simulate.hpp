@@ -23,7 +23,7 @@
 
 #include <eslabon/core/random.hpp>
 #include <eslabon/core/table.hpp>
-#include <eslabon/models/model.hpp>
+#include <models/model/model.hpp>
 
 #include <array>
 #include <atomic>

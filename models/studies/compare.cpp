@@ -1,6 +1,6 @@
-#include <eslabon/models/compare.hpp>
+#include <models/studies/compare.hpp>
 
-#include <eslabon/models/config.hpp>
+#include <models/config/loader.hpp>
 
 #include <nlohmann/json.hpp>
 

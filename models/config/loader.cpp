@@ -1,7 +1,7 @@
 // The YAML config loader: strict, positioned errors, overrides by path.
-#include <eslabon/models/config.hpp>
-#include <eslabon/models/sweep.hpp>
-#include <eslabon/models/task_graph.hpp>
+#include <models/config/loader.hpp>
+#include <models/config/sweep_file.hpp>
+#include <models/model/task_graph.hpp>
 
 #include <yaml-cpp/yaml.h>
 
@@ -135,7 +135,7 @@ class Loader {
   Loader(std::string source, std::vector<Override> overrides)
       : source_(std::move(source)), overrides_(std::move(overrides)) {}
 
-  // A sweep file (see sweep.hpp); `dir` resolves its relative model path.
+  // A sweep file (see sweep_file.hpp); `dir` resolves its relative model path.
   Sweep load_sweep(const std::string& text, const std::string& dir) {
     YAML::Node root;
     try {

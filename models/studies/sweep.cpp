@@ -1,9 +1,9 @@
-#include <eslabon/models/sweep.hpp>
+#include <models/studies/sweep.hpp>
 
 #include <eslabon/core/hdf5_writer.hpp>
 #include <eslabon/core/runner.hpp>
 #include <eslabon/core/version.hpp>
-#include <eslabon/models/config.hpp>
+#include <models/config/loader.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -16,27 +16,6 @@
 #include <unistd.h>
 
 namespace eslabon {
-
-Table Sweep::points_table() const {
-  Table t("scenarios");
-  t.i64("point");
-  t.str("id");
-  t.str("scenario");
-  for (const auto& f : factors) t.str(f);
-  for (std::size_t p = 0; p < points.size(); ++p) {
-    const SweepPoint& pt = points[p];
-    t.i64("point").push_back(static_cast<std::int64_t>(p));
-    t.str("id").push_back(pt.id);
-    t.str("scenario").push_back(pt.scenario);
-    for (const auto& f : factors) {
-      std::string v;
-      for (const auto& c : pt.changes)
-        if (c.path == f) v = c.value;
-      t.str(f).push_back(v);
-    }
-  }
-  return t;
-}
 
 std::string sweep_fingerprint(const Sweep& sweep) {
   std::uint64_t h = 1469598103934665603ULL;

@@ -1,4 +1,4 @@
-#include <eslabon/models/analytic.hpp>
+#include <models/studies/analytic.hpp>
 
 #include <limits>
 

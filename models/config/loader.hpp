@@ -6,7 +6,7 @@
 // (or "--set PATH=VALUE: path.to.key: ..." when the value came from an override).
 // Unknown keys are errors with a did-you-mean; so are unknown unit and task names.
 
-#include <eslabon/models/model.hpp>
+#include <models/model/model.hpp>
 
 #include <stdexcept>
 #include <string>

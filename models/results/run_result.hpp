@@ -7,8 +7,8 @@
 #include <eslabon/core/confidence.hpp>
 #include <eslabon/core/runner.hpp>
 #include <eslabon/core/table.hpp>
-#include <eslabon/models/model.hpp>
-#include <eslabon/models/simulator.hpp>
+#include <models/model/model.hpp>
+#include <models/engine/simulate.hpp>
 
 #include <atomic>
 #include <memory>

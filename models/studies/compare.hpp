@@ -6,8 +6,8 @@
 // narrower than the one two independent runs would give (also reported, for contrast).
 
 #include <eslabon/core/table.hpp>
-#include <eslabon/models/model.hpp>
-#include <eslabon/models/results.hpp>
+#include <models/model/model.hpp>
+#include <models/results/run_result.hpp>
 
 #include <functional>
 

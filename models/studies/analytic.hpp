@@ -4,7 +4,7 @@
 // back, skipped steps left out, and divided by the availability of units with outages),
 // which tells whether the model is stable at all. Complaint work is not included.
 
-#include <eslabon/models/model.hpp>
+#include <models/model/model.hpp>
 
 #include <vector>
 

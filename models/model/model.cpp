@@ -1,0 +1,37 @@
+#include <models/model/model.hpp>
+
+#include <algorithm>
+
+namespace eslabon {
+
+const char* to_string(OnDetect d) {
+  switch (d) {
+    case OnDetect::Rework: return "rework";
+    case OnDetect::Fix: return "fix";
+    case OnDetect::Scrap: return "scrap";
+  }
+  return "?";
+}
+
+const char* to_string(Discipline d) {
+  switch (d) {
+    case Discipline::Fifo: return "fifo";
+    case Discipline::Priority: return "priority";
+    case Discipline::Edf: return "edf";
+  }
+  return "?";
+}
+
+int Model::unit_index(const std::string& name) const {
+  for (std::size_t i = 0; i < units.size(); ++i)
+    if (units[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+std::size_t Model::max_tasks() const {
+  std::size_t n = 1;
+  for (const auto& f : flows) n = std::max(n, f.tasks.size());
+  return n;
+}
+
+}  // namespace eslabon
