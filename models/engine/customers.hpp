@@ -1,0 +1,88 @@
+#pragma once
+// The external customer: what they see of a delivery (each carried defect is noticed with
+// probability `visible`), whether they complain or leave, and the finite customer base
+// that churn shrinks (arrivals by thinning). Decisions only; the dispatcher acts on them.
+
+#include <models/engine/draws.hpp>
+#include <models/model/model.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace eslabon {
+
+class Customers {
+ public:
+  Customers(const Model& m) : complaints_(m.complaints), seen_(m.origins.size(), 0) {
+    for (const Flow& f : m.flows) left_.push_back(f.customers);
+  }
+
+  // Thinning: a candidate arrival from the full base becomes an order with probability
+  // customers_left / customers.
+  bool admits(const Flow& fl, std::uint32_t flow, RandomStream& thinning) const {
+    if (fl.customers <= 0) return true;
+    const double u = thinning.uniform();
+    return !(u * static_cast<double>(fl.customers) >= static_cast<double>(left_[flow]));
+  }
+  void lose(std::uint32_t flow) {
+    if (left_[flow] > 0) --left_[flow];
+  }
+
+  // The customer looks at a delivery carrying `defects` (per origin). Returns the number
+  // carried; `visible` gets the number noticed and seen() the noticed ones per origin.
+  template <class StreamAt>
+  int look(const std::uint8_t* defects, int& visible, StreamAt&& at) {
+    int carried = 0;
+    visible = 0;
+    std::fill(seen_.begin(), seen_.end(), 0);
+    if (seen_.empty()) return 0;
+    RandomStream vis = at(purpose::visible);
+    for (std::size_t g = 0; g < seen_.size(); ++g)
+      for (int i = 0; i < defects[g]; ++i) {
+        ++carried;
+        if (vis.uniform() < complaints_.visible) {
+          ++seen_[g];
+          ++visible;
+        }
+      }
+    return carried;
+  }
+  const std::vector<std::uint8_t>& seen() const { return seen_; }
+
+  bool dissatisfied(int visible, bool late) const {
+    return visible > 0 || (late && complaints_.late_dissatisfies);
+  }
+
+  // A dissatisfied customer's reaction (draws 1 and 2 of the order's complaint stream).
+  enum class Reaction { Complains, Leaves, Stays };
+  template <class StreamAt>
+  Reaction react(StreamAt&& at) const {
+    RandomStream cs = at(purpose::complaint);
+    if (cs.uniform() < complaints_.complain) return Reaction::Complains;
+    return cs.uniform() < complaints_.churn_if_silent ? Reaction::Leaves : Reaction::Stays;
+  }
+  // Whether handling resolved the complaint (draw 2).
+  template <class StreamAt>
+  bool resolved(StreamAt&& at) const {
+    RandomStream cs = at(purpose::complaint);
+    cs.uniform();
+    return cs.uniform() < complaints_.resolve;
+  }
+  // Whether the customer leaves after handling (draw 3).
+  template <class StreamAt>
+  bool leaves_after(bool resolved, StreamAt&& at) const {
+    const double p = resolved ? complaints_.churn_if_resolved : complaints_.churn_if_unresolved;
+    RandomStream cs = at(purpose::complaint);
+    cs.uniform();
+    cs.uniform();
+    return cs.uniform() < p;
+  }
+
+ private:
+  const Complaints& complaints_;
+  std::vector<std::uint8_t> seen_;
+  std::vector<std::int64_t> left_;
+};
+
+}  // namespace eslabon

@@ -1,0 +1,108 @@
+// The order leaves: delivered to the external customer (who looks at it, and may complain
+// or leave), or lost to a full unit; and the end of complaint handling. Once per order, so
+// out of the hot path. See replication.hpp.
+
+#include <models/engine/replication.hpp>
+
+#include <algorithm>
+
+namespace eslabon::engine {
+
+// Lost to a full unit: its work still queued is withdrawn as it comes up.
+void Replication::lose(std::uint32_t o) {
+  measures_.wip.add(now_, -1.0);
+  if (tagged(o)) {
+    ++measures_.tagged_lost;
+    ++measures_.flows[orders_.flow(o)].lost;
+  }
+  orders_.set(o, Orders::kLost);
+  log(o, OrderOutcome{false, false, false, false});
+  settle_if_idle(o);
+}
+
+void Replication::deliver(std::uint32_t o) {
+  const bool tg = tagged(o);
+  const double lead = now_ - orders_.arrival(o);
+  const std::uint32_t f = orders_.flow(o);
+  const Flow& fl = m_.flows[f];
+  FlowMeasures& fm = measures_.flows[f];
+  measures_.wip.add(now_, -1.0);
+  orders_.set(o, Orders::kDelivered);
+  orders_.delivered(o) = now_;
+  // On time when the lead time is within the promise; the tolerance absorbs the rounding
+  // of arrival + service sums (0.1 + 0.2 with due 0.3 is on time whenever it arrives).
+  const bool on_time = lead <= fl.due + 1e-12 * std::max(1.0, now_);
+  if (tg) {
+    measures_.lead.add(lead);
+    measures_.lead_q.add(lead);
+    fm.lead.add(lead);
+    fm.lead_q.add(lead);
+    if (on_time) {
+      ++measures_.on_time;
+      ++fm.on_time;
+    }
+  }
+  if (in_window()) {
+    ++measures_.delivered_in_window;
+    ++fm.delivered_in_window;
+    measures_.revenue_in_window += fl.value;
+  }
+  // What the customer sees: each carried defect is noticed with probability `visible`.
+  int visible = 0;
+  const int carried = customers_.look(orders_.defects_of(o), visible, streams(o));
+  const std::vector<std::uint8_t>& seen = customers_.seen();
+  orders_.carried(o) = static_cast<std::uint16_t>(std::min(carried, 65535));
+  orders_.visible(o) = static_cast<std::uint16_t>(std::min(visible, 65535));
+  const bool late = !on_time;
+  if (tg) {
+    ++measures_.delivered_tagged;
+    if (carried) ++measures_.escaped_orders;
+    if (visible) ++measures_.visible_orders;
+    if (on_time && !visible) ++measures_.perfect_orders;
+    measures_.reworks += orders_.reworks(o);
+    for (std::size_t g = 0; g < seen.size(); ++g) measures_.origin_visible[g] += seen[g];
+  }
+  // Late penalty: to the origins whose defects were caught on the way (they made it late);
+  // unattributed when none were.
+  if (late) charge(o, m_.costs.late_penalty, orders_.blame_of(o));
+  // From here on the order's caught counts hold whom dissatisfaction is blamed on: the
+  // visible defects, else the defects that made the order late.
+  if (visible && !seen.empty()) std::copy(seen.begin(), seen.end(), orders_.detected_of(o));
+  const std::uint8_t* blame = orders_.blame_of(o);
+  bool churn = false;
+  if (m_.complaints.enabled && customers_.dissatisfied(visible, late)) {
+    switch (customers_.react(streams(o))) {
+      case Customers::Reaction::Complains:
+        if (tg) ++measures_.complaints;
+        charge(o, m_.costs.complaint, blame);
+        orders_.set(o, Orders::kComplaining);
+        submit(JobSpec{o, 0, ComplaintJob});
+        return;
+      case Customers::Reaction::Leaves:
+        churn = true;
+        lose_customer(o, blame);
+        break;
+      case Customers::Reaction::Stays: break;
+    }
+  }
+  log(o, OrderOutcome{false, false, churn, true});
+  settle_if_idle(o);
+}
+
+void Replication::lose_customer(std::uint32_t o, const std::uint8_t* blame) {
+  if (tagged(o)) ++measures_.churned;
+  customers_.lose(orders_.flow(o));
+  charge(o, m_.costs.lost_customer, blame);
+}
+
+// Handling ended (or the desk was full: not resolved). The customer may still leave.
+void Replication::complaint_done(std::uint32_t o, bool resolved) {
+  const bool churn = customers_.leaves_after(resolved, streams(o));
+  if (tagged(o)) measures_.complaint_time.add(now_ - orders_.delivered(o));
+  if (churn) lose_customer(o, orders_.blame_of(o));
+  orders_.clear(o, Orders::kComplaining);
+  log(o, OrderOutcome{true, resolved, churn});
+  settle_if_idle(o);
+}
+
+}  // namespace eslabon::engine

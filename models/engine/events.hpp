@@ -1,0 +1,30 @@
+#pragma once
+// The engine's event kinds and their priority classes. Events at the same time run in
+// class order, and in insertion order within a class (core/event_list.hpp):
+//
+// | class | kind        | why it comes first                                                   |
+// |-------|-------------|-----------------------------------------------------------------------|
+// | 0     | Repair      | a unit back from an outage resumes its work before anything else at t |
+// | 1     | ServiceEnd  | release before seize: a server freed at t serves the waiting line     |
+// |       |             | (and routes the finished task on) before anything arriving at t       |
+// |       |             | looks for a free server, so arrivals at t never jump the queue.       |
+// | 1     | Handoff     | a delayed handoff reaches its receiver: an internal completion, too   |
+// | 2     | Failure     | a unit fails after the work finishing at t has finished               |
+// | 3     | Arrival     | external orders enter after the internal state at t is settled.       |
+//
+// An event's `kind` word holds the kind in its low 8 bits; a ServiceEnd also carries the
+// job's generation stamp in the upper 24 (a stale one, cancelled by an outage, is skipped).
+
+#include <cstdint>
+
+namespace eslabon {
+
+enum EventKind : std::uint32_t { ServiceEnd = 0, Arrival = 1, Handoff = 2, Failure = 3, Repair = 4 };
+
+namespace event_class {
+inline constexpr std::uint8_t repair = 0, service_end = 1, handoff = 1, failure = 2, arrival = 3;
+}  // namespace event_class
+
+inline constexpr std::uint32_t service_end_kind(std::uint32_t stamp) { return ServiceEnd | (stamp << 8); }
+
+}  // namespace eslabon

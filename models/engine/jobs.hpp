@@ -1,0 +1,96 @@
+#pragma once
+// Jobs: work for one order at one unit (a task, a rework, a complaint), and handoffs in
+// transit, as parallel arrays indexed by a pooled job index. A job's generation counts its
+// lives (and outage interruptions): a ServiceEnd event carries the generation it was
+// scheduled for, so a stale event (cancelled by an outage) is recognised and skipped.
+
+#include <models/engine/index_pool.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace eslabon {
+
+// What a job is for.
+enum JobKind : std::uint8_t { TaskJob = 0, ReworkJob = 1, ComplaintJob = 2, HandoffRecord = 3 };
+
+// Who is charged for a rework job's time: an origin index, kNoBlame (the order's caught
+// defects), or kManyOrigins (several origins caught at once: split by the order's counts).
+inline constexpr std::int32_t kNoBlame = -1, kManyOrigins = -2;
+
+struct JobSpec {
+  std::uint32_t order = 0;
+  int task = 0;
+  JobKind kind = TaskJob;
+  std::uint32_t attempt = 0;
+  std::uint32_t edge = 0;   // rework and handoffs: the edge the work goes out on
+  std::uint32_t link = 0;   // rework: the link that sent it back
+  std::int32_t blame = kNoBlame;
+};
+
+class Jobs {
+ public:
+  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+  std::uint32_t take(const JobSpec& s, double now) {
+    const std::uint32_t j = pool_.take();
+    if (j == order_.size()) grow();
+    order_[j] = s.order;
+    task_[j] = static_cast<std::uint32_t>(s.task);
+    attempt_[j] = s.attempt;
+    kind_[j] = s.kind;
+    flag_[j] = 0;
+    edge_[j] = s.edge;
+    link_[j] = s.link;
+    blame_[j] = s.blame;
+    enqueued_[j] = now;
+    return j;
+  }
+  // Back to the pool; a pending ServiceEnd of this job becomes stale.
+  void retire(std::uint32_t j) {
+    ++gen_[j];
+    pool_.give(j);
+  }
+  // A handoff record back to the pool (it has no ServiceEnd).
+  void give(std::uint32_t j) { pool_.give(j); }
+  // Cancels the job's pending ServiceEnd (an outage froze it).
+  void cancel_end(std::uint32_t j) { ++gen_[j]; }
+  // The generation stamp a ServiceEnd event carries.
+  std::uint32_t stamp(std::uint32_t j) const { return gen_[j] & 0xFFFFFF; }
+
+  std::uint32_t order(std::uint32_t j) const { return order_[j]; }
+  std::uint32_t task(std::uint32_t j) const { return task_[j]; }
+  JobKind kind(std::uint32_t j) const { return static_cast<JobKind>(kind_[j]); }
+  std::uint32_t attempt(std::uint32_t j) const { return attempt_[j]; }
+  std::uint32_t edge(std::uint32_t j) const { return edge_[j]; }
+  std::uint32_t link(std::uint32_t j) const { return link_[j]; }
+  std::int32_t blame(std::uint32_t j) const { return blame_[j]; }
+  std::uint8_t& flag(std::uint32_t j) { return flag_[j]; }
+  double enqueued(std::uint32_t j) const { return enqueued_[j]; }
+  double& end(std::uint32_t j) { return end_[j]; }  // service end; the remaining work while frozen
+  std::uint32_t& slot(std::uint32_t j) { return slot_[j]; }  // place in its unit's in-service list
+
+ private:
+  void grow() {
+    order_.push_back(0);
+    task_.push_back(0);
+    attempt_.push_back(0);
+    kind_.push_back(0);
+    flag_.push_back(0);
+    edge_.push_back(0);
+    link_.push_back(0);
+    blame_.push_back(0);
+    gen_.push_back(0);
+    slot_.push_back(0);
+    enqueued_.push_back(0);
+    end_.push_back(0);
+  }
+  IndexPool pool_;
+  std::vector<std::uint32_t> order_, task_, attempt_, edge_, link_, gen_, slot_;
+  std::vector<std::int32_t> blame_;
+  std::vector<std::uint8_t> kind_, flag_;
+  std::vector<double> enqueued_, end_;
+};
+
+}  // namespace eslabon

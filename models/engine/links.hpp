@@ -1,0 +1,95 @@
+#pragma once
+// Weak links: the faults of a handoff attempt (a defect, a delay) and the receiver's
+// inspection of what it gets. Pure decisions on the order's defect counts; the dispatcher
+// acts on them (queues rework, adds fix work, charges costs).
+
+#include <models/engine/draws.hpp>
+#include <models/model/model.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace eslabon {
+
+struct HandoffFaults {
+  bool defective = false;
+  bool delayed = false;
+  double delay = 0;
+};
+
+// The faults of one handoff attempt on link L at time `now` (faults are on only inside the
+// link's active window). `at` makes the order's stream for a purpose.
+template <class StreamAt>
+HandoffFaults handoff_faults(const Link& L, double now, StreamAt&& at) {
+  HandoffFaults f;
+  const bool active = now >= L.active_begin && now < L.active_end;
+  if (active && L.defect > 0) {
+    RandomStream rs = at(purpose::defect);
+    f.defective = rs.uniform() < L.defect;
+  }
+  if (active && L.has_delay) {
+    RandomStream rs = at(purpose::delay);
+    f.delayed = true;
+    f.delay = L.delay.sample(rs);
+  }
+  return f;
+}
+
+// The receiver's inspection: each defect the order carries is noticed with probability
+// `detect`. Caught defects leave the order's carried counts and join its caught counts.
+class Inspection {
+ public:
+  explicit Inspection(std::size_t origins) : caught_(origins, 0) {}
+
+  // Returns how many defects were caught; caught() says of which origins. `escaped` is
+  // whether a defect this very attempt added (new_defect) passed unnoticed.
+  template <class StreamAt>
+  int inspect(const Link& L, std::uint8_t* carried, std::uint8_t* caught_so_far, bool new_defect, bool& escaped,
+              StreamAt&& at) {
+    int total = 0;
+    std::fill(caught_.begin(), caught_.end(), 0);
+    escaped = new_defect;
+    if (L.detect <= 0) return 0;
+    RandomStream rs = at(purpose::detect);
+    for (std::size_t g = 0; g < caught_.size(); ++g) {
+      for (int i = 0; i < carried[g]; ++i)
+        if (rs.uniform() < L.detect) ++caught_[g];
+      total += caught_[g];
+    }
+    const auto origin = static_cast<std::size_t>(L.origin);
+    if (new_defect && caught_[origin] >= carried[origin]) escaped = false;
+    for (std::size_t g = 0; g < caught_.size(); ++g) {
+      carried[g] = static_cast<std::uint8_t>(carried[g] - caught_[g]);
+      caught_so_far[g] = static_cast<std::uint8_t>(std::min(255, caught_so_far[g] + caught_[g]));
+    }
+    return total;
+  }
+
+  const std::uint8_t* caught() const { return caught_.data(); }
+
+  // The single origin caught, or kManyOrigins when several were, -1 when none.
+  std::int32_t single_origin() const {
+    std::int32_t found = -1;
+    for (std::size_t g = 0; g < caught_.size(); ++g)
+      if (caught_[g]) {
+        if (found >= 0) return -2;
+        found = static_cast<std::int32_t>(g);
+      }
+    return found;
+  }
+
+  // The receiver's extra work to fix `n` caught defects (on_detect: fix).
+  template <class StreamAt>
+  static double fix_work(const Link& L, int n, StreamAt&& at) {
+    RandomStream rs = at(purpose::fix);
+    double extra = 0;
+    for (int i = 0; i < n; ++i) extra += L.fix_service.sample(rs);
+    return extra;
+  }
+
+ private:
+  std::vector<std::uint8_t> caught_;
+};
+
+}  // namespace eslabon

@@ -1,0 +1,130 @@
+#pragma once
+// What a replication measures (README "What is measured"), and how it turns into a
+// ReplicationResult at the end. Counters here only count; the dispatcher decides when.
+
+#include <models/engine/kpis.hpp>
+#include <models/engine/ledger.hpp>
+#include <models/engine/simulate.hpp>
+#include <models/engine/units.hpp>
+#include <models/model/model.hpp>
+
+#include <eslabon/core/statistics.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace eslabon {
+
+struct FlowMeasures {
+  Welford lead;
+  QuantileSketch lead_q;
+  std::uint64_t on_time = 0, delivered_in_window = 0, arrived = 0, lost = 0;
+};
+
+struct LinkMeasures {
+  std::uint64_t handoffs = 0, defects = 0, detected = 0, escaped = 0, accepted = 0, sla_met = 0;
+  double rework_time = 0;
+};
+
+struct Measures {
+  Measures(const Model& m, double warmup, double horizon)
+      : flows(m.flows.size()), links(m.links.size()), origin_visible(m.origins.size() + 1, 0.0) {
+    wip.window(warmup, horizon);
+  }
+
+  std::vector<FlowMeasures> flows;
+  std::vector<LinkMeasures> links;
+  std::vector<double> origin_visible;
+  TimeWeighted wip;
+  Welford lead, complaint_time;
+  QuantileSketch lead_q;
+  std::uint64_t on_time = 0, delivered_in_window = 0;
+  std::uint64_t tagged_open = 0, tagged_arrived = 0, tagged_lost = 0;
+  std::uint64_t delivered_tagged = 0, escaped_orders = 0, visible_orders = 0, perfect_orders = 0;
+  std::uint64_t reworks = 0, complaints = 0, churned = 0;
+  double revenue_in_window = 0;
+  std::uint64_t peak_events = 0;
+
+  void fill(ReplicationResult& r, const Model& m, const std::vector<UnitState>& units, const Ledger& ledger) const {
+    const double window = m.run.horizon - m.run.warmup;
+    const double horizon = m.run.horizon;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    auto ratio = [&](double a, double b) { return b > 0 ? a / b : nan; };
+    auto count = [](std::uint64_t x) { return static_cast<double>(x); };
+    auto at = [&](Kpi x) -> double& { return r.kpi[static_cast<int>(x)]; };
+    at(Kpi::LeadTimeMean) = lead.count() ? lead.mean() : nan;
+    at(Kpi::LeadTimeP50) = lead_q.quantile(0.5);
+    at(Kpi::LeadTimeP95) = lead_q.quantile(0.95);
+    at(Kpi::OnTimeRate) = ratio(count(on_time), count(lead.count()));
+    at(Kpi::Throughput) = count(delivered_in_window) / window;
+    at(Kpi::WipMean) = wip.mean(horizon);
+    at(Kpi::OrdersDelivered) = count(delivered_in_window);
+    at(Kpi::OrdersArrived) = count(tagged_arrived);
+    at(Kpi::OrdersUnfinished) = count(tagged_open);
+    at(Kpi::LossRate) = ratio(count(tagged_lost), count(tagged_arrived));
+    const double delivered = count(delivered_tagged);
+    at(Kpi::DefectEscapeRate) = ratio(count(escaped_orders), delivered);
+    at(Kpi::VisibleDefectRate) = ratio(count(visible_orders), delivered);
+    at(Kpi::PerfectOrderRate) = ratio(count(perfect_orders), delivered);
+    at(Kpi::ReworkPerOrder) = ratio(count(reworks), delivered);
+    at(Kpi::ComplaintRate) = ratio(count(complaints), delivered);
+    at(Kpi::ComplaintResolutionTimeMean) = complaint_time.count() ? complaint_time.mean() : nan;
+    at(Kpi::ChurnRate) = ratio(count(churned), delivered);
+    at(Kpi::CopqPerOrder) = ratio(ledger.total(), delivered);
+    at(Kpi::Revenue) = revenue_in_window / window;
+    r.units.resize(units.size());
+    for (std::size_t u = 0; u < units.size(); ++u) {
+      const UnitState& us = units[u];
+      auto& s = r.units[u];
+      const double busy = us.busy_tw.mean(horizon);
+      s[static_cast<int>(UnitStat::Utilisation)] = busy / us.servers;
+      s[static_cast<int>(UnitStat::MeanQueue)] = us.queue_tw.mean(horizon);
+      s[static_cast<int>(UnitStat::MeanWait)] = us.wait.count() ? us.wait.mean() : nan;
+      s[static_cast<int>(UnitStat::Throughput)] = count(us.completions) / window;
+      s[static_cast<int>(UnitStat::MeanBusy)] = busy;
+      s[static_cast<int>(UnitStat::Rejected)] = count(us.rejected);
+      s[static_cast<int>(UnitStat::Availability)] = 1.0 - us.down_tw.mean(horizon);
+    }
+    r.flows.resize(flows.size());
+    for (std::size_t f = 0; f < flows.size(); ++f) {
+      const FlowMeasures& fs = flows[f];
+      auto put = [&](FlowStat x, double v) { r.flows[f][static_cast<int>(x)] = v; };
+      const std::uint64_t done = fs.lead.count();
+      put(FlowStat::LeadTimeMean, done ? fs.lead.mean() : nan);
+      put(FlowStat::LeadTimeP50, fs.lead_q.quantile(0.5));
+      put(FlowStat::LeadTimeP95, fs.lead_q.quantile(0.95));
+      put(FlowStat::OnTimeRate, ratio(count(fs.on_time), count(done)));
+      put(FlowStat::Throughput, count(fs.delivered_in_window) / window);
+      put(FlowStat::OrdersDelivered, count(fs.delivered_in_window));
+      put(FlowStat::OrdersArrived, count(fs.arrived));
+      put(FlowStat::LossRate, ratio(count(fs.lost), count(fs.arrived)));
+    }
+    r.links.resize(links.size());
+    for (std::size_t l = 0; l < links.size(); ++l) {
+      const LinkMeasures& ls = links[l];
+      auto put = [&](LinkStat x, double v) { r.links[l][static_cast<int>(x)] = v; };
+      put(LinkStat::Handoffs, count(ls.handoffs));
+      put(LinkStat::Defects, count(ls.defects));
+      put(LinkStat::Detected, count(ls.detected));
+      put(LinkStat::Escaped, count(ls.escaped));
+      put(LinkStat::ReworkTime, ls.rework_time);
+      put(LinkStat::SlaMetRate, ratio(count(ls.sla_met), count(ls.accepted)));
+      put(LinkStat::Copq, ledger.of(static_cast<std::size_t>(m.links[l].origin)));
+    }
+    const std::size_t n = m.origins.size();
+    double visible_total = 0;
+    for (std::size_t g = 0; g < n; ++g) visible_total += origin_visible[g];
+    r.origins.resize(n + 1);
+    for (std::size_t g = 0; g <= n; ++g) {
+      auto& s = r.origins[g];
+      s[static_cast<int>(OriginStat::VisibleDefects)] = origin_visible[g];
+      s[static_cast<int>(OriginStat::VisibleShare)] = ratio(origin_visible[g], visible_total);
+      s[static_cast<int>(OriginStat::Copq)] = ledger.of(g);
+      s[static_cast<int>(OriginStat::CopqShare)] = ratio(ledger.of(g), ledger.total());
+    }
+  }
+};
+
+}  // namespace eslabon

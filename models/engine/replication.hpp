@@ -1,0 +1,161 @@
+#pragma once
+// One replication: the dispatcher (private to the engine). It owns the clock and the
+// event list, takes each event to its handler, and wires the parts together: the parts
+// (units, links, customers, orders and jobs, the ledger, measures, draws) hold state and
+// make decisions and return outcomes here; they never call each other. The parts are
+// header-only and the hot path (arrivals, tasks, handoffs, service) is in one translation
+// unit, replication.cpp, so it inlines: no virtual call per event. Delivery, complaints
+// and churn (once per order) are in delivery.cpp.
+
+#include <models/engine/customers.hpp>
+#include <models/engine/draws.hpp>
+#include <models/engine/events.hpp>
+#include <models/engine/jobs.hpp>
+#include <models/engine/ledger.hpp>
+#include <models/engine/links.hpp>
+#include <models/engine/measures.hpp>
+#include <models/engine/order_log.hpp>
+#include <models/engine/orders.hpp>
+#include <models/engine/simulate.hpp>
+#include <models/engine/units.hpp>
+
+#include <eslabon/core/event_list.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace eslabon::engine {
+
+class Replication {
+ public:
+  Replication(const Model& m, std::uint64_t seed, std::uint64_t rep, const SimOptions& opt)
+      : m_(m), opt_(opt), horizon_(m.run.horizon), warmup_(m.run.warmup), cap_(horizon_ + (horizon_ - warmup_)),
+        draws_(seed, rep, m.flows.size(), m.units.size()), orders_(m.max_tasks(), m.origins.size()),
+        ledger_(m.origins.size()), measures_(m, warmup_, horizon_), customers_(m), inspection_(m.origins.size()),
+        next_number_(m.flows.size(), 0) {
+    units_.reserve(m.units.size());
+    for (const Unit& u : m.units) units_.emplace_back(u, warmup_, horizon_);
+    result_.replication = rep;
+    if (opt_.record_orders) OrderLog::create_columns(result_.orders);
+  }
+
+  ReplicationResult run();
+
+ private:
+  // The measurement window is half-open, [warmup, horizon): an event exactly at the
+  // horizon belongs to the next window, as an order arriving then is not tagged.
+  bool in_window() const { return now_ >= warmup_ && now_ < horizon_; }
+  bool tagged(std::uint32_t o) const { return orders_.tagged(o); }
+  const Flow& flow_of(std::uint32_t o) const { return m_.flows[orders_.flow(o)]; }
+  // The order's draws for one purpose, at sub-address b.
+  auto streams(std::uint32_t o, std::uint64_t b = 0) const {
+    return [this, o, b](std::uint16_t tag) { return draws_.order(tag, orders_.flow(o), orders_.number(o), b); };
+  }
+
+  // --- costs ----------------------------------------------------------------------------
+  // Cost of poor quality of a tagged order, split over the origins in `weights`.
+  void charge(std::uint32_t o, double amount, const std::uint8_t* weights) {
+    if (amount <= 0 || !tagged(o)) return;
+    orders_.copq(o) += amount;
+    ledger_.split(amount, weights);
+  }
+  void charge_one(std::uint32_t o, double amount, int origin) {
+    if (amount <= 0 || !tagged(o)) return;
+    orders_.copq(o) += amount;
+    ledger_.book(amount, origin);
+  }
+
+  // --- arrivals -------------------------------------------------------------------------
+  void schedule_arrival(std::uint32_t f, double from);
+
+  void arrival(std::uint32_t f);
+
+  // --- tasks and handoffs ---------------------------------------------------------------
+  // All of task k's suppliers have handed over: skip it, or queue it at its unit.
+  void task_ready(std::uint32_t o, int k);
+
+  void add_defect(std::uint32_t o, int origin) {
+    std::uint8_t& c = orders_.defects_of(o)[origin];
+    if (c < 255) ++c;
+  }
+
+  // Task k's work is done for the first time: hand it over to every successor.
+  void task_complete(std::uint32_t o, int k);
+
+  // One attempt at handing task `from` over to `to` along edge e.
+  void handoff(std::uint32_t o, int e);
+
+  void handoff_arrives(std::uint32_t h);
+
+  // The receiver inspects what it got; what it catches goes back to this link's supplier.
+  void receive(std::uint32_t o, int e, std::uint32_t attempt, bool new_defect);
+
+  // The handoff along edge e is accepted: the receiving task may start once all its
+  // suppliers have handed over.
+  void accept(std::uint32_t o, int e);
+
+  // --- work at units --------------------------------------------------------------------
+  int unit_of(std::uint32_t j) const {
+    if (jobs_.kind(j) == ComplaintJob) return m_.complaints.unit;
+    return flow_of(jobs_.order(j)).tasks[jobs_.task(j)].unit;
+  }
+
+  // Queues work at its unit, or starts it on a free server. A unit that is full turns it
+  // away: a complaint nobody takes is not resolved; a task's order is lost.
+  void submit(const JobSpec& s);
+
+  double draw_service(std::uint32_t j);
+
+  void start(int u, std::uint32_t j);
+
+  void service_end(std::uint32_t j);
+
+  // The next job to serve from a unit's waiting line, or none. Jobs of orders lost in the
+  // meantime (another branch was rejected by a full unit) are withdrawn as they come up,
+  // unserved: whichever branch was listed first, a lost order's waiting work is not done.
+  std::uint32_t next_waiting(UnitState& us);
+
+  // --- outages --------------------------------------------------------------------------
+  void schedule_failure(std::uint32_t u);
+
+  // Every server stops; the work in progress keeps its server and resumes after repair.
+  void failure(std::uint32_t u);
+
+  void repair(std::uint32_t u);
+
+  // --- the order leaves -----------------------------------------------------------------
+  // Lost to a full unit: its work still queued is withdrawn as it comes up.
+  void lose(std::uint32_t o);
+
+  // delivery.cpp: the order reaches the customer, who may complain or leave.
+  void deliver(std::uint32_t o);
+  void complaint_done(std::uint32_t o, bool resolved);
+  void lose_customer(std::uint32_t o, const std::uint8_t* blame);
+
+  void settle_if_idle(std::uint32_t o) {
+    if (orders_.inflight(o) != 0 || orders_.has(o, Orders::kComplaining)) return;
+    if (tagged(o)) --measures_.tagged_open;
+    orders_.give(o);
+  }
+
+  void log(std::uint32_t o, const OrderOutcome& out) {
+    if (opt_.record_orders && tagged(o)) OrderLog::append(result_.orders, result_.replication, m_, orders_, o, out);
+  }
+
+  const Model& m_;
+  SimOptions opt_;
+  double now_ = 0, horizon_, warmup_, cap_;
+  EventList events_;
+  Draws draws_;
+  Orders orders_;
+  Jobs jobs_;
+  std::vector<UnitState> units_;
+  Ledger ledger_;
+  Measures measures_;
+  Customers customers_;
+  Inspection inspection_;
+  std::vector<std::uint64_t> next_number_;  // candidates per flow so far
+  ReplicationResult result_;
+};
+
+}  // namespace eslabon::engine

@@ -1,0 +1,76 @@
+#pragma once
+// The units (departments) of a replication: servers, the waiting line, outages, and the
+// statistics each keeps. The dispatcher decides what happens; these are the state changes
+// and the questions it asks (is there room, is a server free, who is next).
+
+#include <models/engine/waiting_line.hpp>
+#include <models/model/model.hpp>
+
+#include <eslabon/core/statistics.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace eslabon {
+
+struct UnitState {
+  UnitState(const Unit& u, double warmup, double horizon)
+      : servers(u.servers), capacity(u.capacity), discipline(u.discipline), outages(u.outages), line(u.discipline),
+        busy_tw(warmup, horizon), queue_tw(warmup, horizon), down_tw(warmup, horizon) {}
+
+  int servers;
+  std::int64_t capacity;
+  Discipline discipline;
+  int busy = 0;                      // servers holding a job (working, or frozen by an outage)
+  bool down = false;
+  bool outages = false;              // only then are the jobs in service tracked
+  WaitingLine line;
+  TimeWeighted busy_tw, queue_tw, down_tw;
+  Welford wait;
+  std::uint64_t completions = 0;     // in the window
+  std::uint64_t rejected = 0;        // in the window
+  std::vector<std::uint32_t> in_service;  // jobs holding a server (for outages)
+
+  bool full() const { return capacity >= 0 && static_cast<std::int64_t>(line.size()) + busy >= capacity; }
+  bool can_start() const { return busy < servers && !down; }
+
+  void enqueue(std::uint32_t job, double key, double now) {
+    line.push(job, key);
+    queue_tw.set(now, static_cast<double>(line.size()));
+  }
+  std::uint32_t dequeue(double now) {
+    const std::uint32_t j = line.pop();
+    queue_tw.set(now, static_cast<double>(line.size()));
+    return j;
+  }
+  // A server takes a job that waited since `enqueued`.
+  void seize(double now, double enqueued, bool in_window) {
+    ++busy;
+    busy_tw.set(now, busy);
+    if (in_window) wait.add(now - enqueued);
+  }
+  // Tracks the job in service (outages freeze it); `slot` is where it sits.
+  void hold(std::uint32_t job, std::uint32_t& slot) {
+    slot = static_cast<std::uint32_t>(in_service.size());
+    in_service.push_back(job);
+  }
+  // Stops tracking the job at `slot`; returns the job moved into that slot (or none).
+  std::uint32_t unhold(std::uint32_t slot) {
+    const std::uint32_t last = in_service.back();
+    in_service[slot] = last;
+    in_service.pop_back();
+    return last;
+  }
+  void fail(double now) {
+    down = true;
+    down_tw.set(now, 1.0);
+    busy_tw.set(now, 0.0);
+  }
+  void recover(double now) {
+    down = false;
+    down_tw.set(now, 0.0);
+    busy_tw.set(now, busy);
+  }
+};
+
+}  // namespace eslabon

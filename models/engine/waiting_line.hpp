@@ -1,0 +1,70 @@
+#pragma once
+// Queue disciplines: the waiting line of one unit.
+
+#include <models/model/model.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace eslabon {
+
+// Waiting line of one unit: a ring buffer for FIFO, a binary heap on (key, sequence) for
+// priority and earliest-due-date. Both grow to the largest queue seen and then allocate
+// nothing more.
+class WaitingLine {
+ public:
+  explicit WaitingLine(Discipline d) : fifo_(d == Discipline::Fifo) {}
+
+  std::size_t size() const { return fifo_ ? count_ : heap_.size(); }
+  bool empty() const { return size() == 0; }
+
+  void push(std::uint32_t job, double key) {
+    if (fifo_) {
+      if (count_ == ring_.size()) grow();
+      ring_[(head_ + count_) & (ring_.size() - 1)] = job;
+      ++count_;
+    } else {
+      heap_.push_back(Entry{key, seq_++, job});
+      std::push_heap(heap_.begin(), heap_.end(), Later{});
+    }
+  }
+
+  std::uint32_t pop() {
+    if (fifo_) {
+      std::uint32_t j = ring_[head_];
+      head_ = (head_ + 1) & (ring_.size() - 1);
+      --count_;
+      return j;
+    }
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    std::uint32_t j = heap_.back().job;
+    heap_.pop_back();
+    return j;
+  }
+
+ private:
+  struct Entry {
+    double key;
+    std::uint64_t seq;
+    std::uint32_t job;
+  };
+  struct Later {
+    bool operator()(const Entry& a, const Entry& b) const {
+      return a.key > b.key || (a.key == b.key && a.seq > b.seq);
+    }
+  };
+  void grow() {
+    std::vector<std::uint32_t> r(ring_.empty() ? 16 : ring_.size() * 2);
+    for (std::size_t i = 0; i < count_; ++i) r[i] = ring_[(head_ + i) & (ring_.size() - 1)];
+    ring_ = std::move(r);
+    head_ = 0;
+  }
+  bool fifo_;
+  std::vector<std::uint32_t> ring_;
+  std::size_t head_ = 0, count_ = 0;
+  std::vector<Entry> heap_;
+  std::uint64_t seq_ = 0;
+};
+
+}  // namespace eslabon
