@@ -14,7 +14,9 @@ namespace eslabon {
 
 class Customers {
  public:
-  Customers(const Model& m) : complaints_(m.complaints), seen_(m.origins.size(), 0) {
+  // `order`: the origins in the order their defects are looked at (by name, name_order.hpp).
+  Customers(const Model& m, const std::vector<std::size_t>& order)
+      : complaints_(m.complaints), order_(order), seen_(m.origins.size(), 0) {
     for (const Flow& f : m.flows) left_.push_back(f.customers);
   }
 
@@ -38,7 +40,7 @@ class Customers {
     std::fill(seen_.begin(), seen_.end(), 0);
     if (seen_.empty()) return 0;
     RandomStream vis = at(purpose::visible);
-    for (std::size_t g = 0; g < seen_.size(); ++g)
+    for (std::size_t g : order_)
       for (int i = 0; i < defects[g]; ++i) {
         ++carried;
         if (vis.uniform() < complaints_.visible) {
@@ -81,6 +83,7 @@ class Customers {
 
  private:
   const Complaints& complaints_;
+  const std::vector<std::size_t>& order_;
   std::vector<std::uint8_t> seen_;
   std::vector<std::int64_t> left_;
 };

@@ -40,7 +40,8 @@ HandoffFaults handoff_faults(const Link& L, double now, StreamAt&& at) {
 // `detect`. Caught defects leave the order's carried counts and join its caught counts.
 class Inspection {
  public:
-  explicit Inspection(std::size_t origins) : caught_(origins, 0) {}
+  // `order`: the origins in the order their defects are inspected (by name, name_order.hpp).
+  explicit Inspection(const std::vector<std::size_t>& order) : order_(order), caught_(order.size(), 0) {}
 
   // Returns how many defects were caught; caught() says of which origins. `escaped` is
   // whether a defect this very attempt added (new_defect) passed unnoticed.
@@ -52,7 +53,7 @@ class Inspection {
     escaped = new_defect;
     if (L.detect <= 0) return 0;
     RandomStream rs = at(purpose::detect);
-    for (std::size_t g = 0; g < caught_.size(); ++g) {
+    for (std::size_t g : order_) {
       for (int i = 0; i < carried[g]; ++i)
         if (rs.uniform() < L.detect) ++caught_[g];
       total += caught_[g];
@@ -89,6 +90,7 @@ class Inspection {
   }
 
  private:
+  const std::vector<std::size_t>& order_;
   std::vector<std::uint8_t> caught_;
 };
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace eslabon {
 
@@ -40,8 +41,9 @@ class OrderLog {
     t.f64("copq");
   }
 
-  static void append(Table& t, std::uint64_t replication, const Model& m, const Orders& orders, std::uint32_t o,
-                     const OrderOutcome& out) {
+  // `origin_order`: origins by name (the defect_origins column lists them in that order).
+  static void append(Table& t, std::uint64_t replication, const Model& m, const std::vector<std::size_t>& origin_order,
+                     const Orders& orders, std::uint32_t o, const OrderOutcome& out) {
     const bool delivered = out.delivered && orders.has(o, Orders::kDelivered);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const double at = delivered ? orders.delivered(o) : nan;
@@ -60,7 +62,7 @@ class OrderLog {
     std::string origins;
     if (!m.origins.empty() && delivered) {
       const std::uint8_t* d = orders.defects_of(o);
-      for (std::size_t g = 0; g < m.origins.size(); ++g)
+      for (std::size_t g : origin_order)
         if (d[g]) origins += (origins.empty() ? "" : ";") + m.origins[g].name;
     }
     t.str("defect_origins").push_back(origins);

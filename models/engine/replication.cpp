@@ -12,9 +12,9 @@ namespace eslabon {
 namespace engine {
 
 ReplicationResult Replication::run() {
-  for (std::uint32_t f = 0; f < m_.flows.size(); ++f) schedule_arrival(f, 0.0);
-  for (std::uint32_t u = 0; u < m_.units.size(); ++u)
-    if (m_.units[u].outages) schedule_failure(u);
+  for (std::size_t f : names_.flows) schedule_arrival(static_cast<std::uint32_t>(f), 0.0);
+  for (std::size_t u : names_.units)
+    if (m_.units[u].outages) schedule_failure(static_cast<std::uint32_t>(u));
   std::uint64_t n = 0;
   while (!events_.empty()) {
     const Event e = events_.top();
@@ -65,7 +65,7 @@ void Replication::arrival(std::uint32_t f) {
     ++measures_.tagged_arrived;
     ++measures_.flows[f].arrived;
   }
-  for (int k : fl.sources) {
+  for (int k : names_.sources[f]) {
     if (orders_.lost(o)) break;
     task_ready(o, k);
   }
@@ -77,7 +77,7 @@ void Replication::task_ready(std::uint32_t o, int k) {
   const Task& t = flow_of(o).tasks[k];
   orders_.first_enqueue(o, k) = now_;
   if (t.skip > 0) {
-    RandomStream rs = streams(o, static_cast<std::uint64_t>(k))(purpose::skip);
+    RandomStream rs = streams(o, draws_.task(orders_.flow(o), k))(purpose::skip);
     if (rs.uniform() < t.skip) {
       if (t.skip_defect > 0 && rs.uniform() < t.skip_defect) add_defect(o, t.skip_origin);
       task_complete(o, k);
@@ -94,7 +94,7 @@ void Replication::task_complete(std::uint32_t o, int k) {
     if (--orders_.sinks(o) == 0) deliver(o);
     return;
   }
-  for (int e : t.out) {
+  for (int e : names_.out[orders_.flow(o)][k]) {
     handoff(o, e);
     if (orders_.lost(o)) return;
   }
@@ -108,7 +108,7 @@ void Replication::handoff(std::uint32_t o, int e) {
     return;
   }
   const std::uint32_t attempt = orders_.attempt(o, ed.from);
-  const HandoffFaults f = handoff_faults(m_.links[ed.link], now_, streams(o, Draws::attempt_of(e, attempt)));
+  const HandoffFaults f = handoff_faults(m_.links[ed.link], now_, streams(o, draws_.edge(orders_.flow(o), e, attempt)));
   if (f.defective) add_defect(o, m_.links[ed.link].origin);
   if (tagged(o)) {
     ++measures_.links[ed.link].handoffs;
@@ -143,7 +143,7 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt, bool ne
   const Edge& ed = flow_of(o).edges[e];
   const Link& L = m_.links[ed.link];
   LinkMeasures& lm = measures_.links[ed.link];
-  const auto at = streams(o, Draws::attempt_of(e, attempt));
+  const auto at = streams(o, draws_.edge(orders_.flow(o), e, attempt));
   bool escaped = false;
   const int caught =
       inspection_.inspect(L, orders_.defects_of(o), orders_.detected_of(o), new_defect, escaped, at);
@@ -215,7 +215,7 @@ double Replication::draw_service(std::uint32_t j) {
   }
   const std::uint32_t k = jobs_.task(j);
   const Task& t = flow_of(o).tasks[k];
-  RandomStream rs = streams(o, Draws::attempt_of(k, jobs_.attempt(j)))(purpose::service);
+  RandomStream rs = streams(o, draws_.task(orders_.flow(o), static_cast<int>(k), jobs_.attempt(j)))(purpose::service);
   if (jobs_.kind(j) == ReworkJob) {
     const Link& L = m_.links[jobs_.link(j)];
     return (L.on_detect == OnDetect::Rework && L.has_rework_service ? L.rework_service : t.service).sample(rs);

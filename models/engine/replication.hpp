@@ -14,6 +14,7 @@
 #include <models/engine/ledger.hpp>
 #include <models/engine/links.hpp>
 #include <models/engine/measures.hpp>
+#include <models/engine/name_order.hpp>
 #include <models/engine/order_log.hpp>
 #include <models/engine/orders.hpp>
 #include <models/engine/simulate.hpp>
@@ -30,8 +31,8 @@ class Replication {
  public:
   Replication(const Model& m, std::uint64_t seed, std::uint64_t rep, const SimOptions& opt)
       : m_(m), opt_(opt), horizon_(m.run.horizon), warmup_(m.run.warmup), cap_(horizon_ + (horizon_ - warmup_)),
-        draws_(seed, rep, m.flows.size(), m.units.size()), orders_(m.max_tasks(), m.origins.size()),
-        ledger_(m.origins.size()), measures_(m, warmup_, horizon_), customers_(m), inspection_(m.origins.size()),
+        names_(m), draws_(m, seed, rep), orders_(m.max_tasks(), m.origins.size()), ledger_(m.origins.size()),
+        measures_(m, warmup_, horizon_), customers_(m, names_.origins), inspection_(names_.origins),
         next_number_(m.flows.size(), 0) {
     units_.reserve(m.units.size());
     for (const Unit& u : m.units) units_.emplace_back(u, warmup_, horizon_);
@@ -47,9 +48,9 @@ class Replication {
   bool in_window() const { return now_ >= warmup_ && now_ < horizon_; }
   bool tagged(std::uint32_t o) const { return orders_.tagged(o); }
   const Flow& flow_of(std::uint32_t o) const { return m_.flows[orders_.flow(o)]; }
-  // The order's draws for one purpose, at sub-address b.
-  auto streams(std::uint32_t o, std::uint64_t b = 0) const {
-    return [this, o, b](std::uint16_t tag) { return draws_.order(tag, orders_.flow(o), orders_.number(o), b); };
+  // The order's draws for a purpose (the lambda's argument), about `item` (draws.hpp).
+  auto streams(std::uint32_t o, std::uint64_t item = 0) const {
+    return [this, o, item](std::uint8_t tag) { return draws_.order(tag, orders_.flow(o), orders_.number(o), item); };
   }
 
   // --- costs ----------------------------------------------------------------------------
@@ -139,13 +140,14 @@ class Replication {
   }
 
   void log(std::uint32_t o, const OrderOutcome& out) {
-    if (opt_.record_orders && tagged(o)) OrderLog::append(result_.orders, result_.replication, m_, orders_, o, out);
+    if (opt_.record_orders && tagged(o)) OrderLog::append(result_.orders, result_.replication, m_, names_.origins, orders_, o, out);
   }
 
   const Model& m_;
   SimOptions opt_;
   double now_ = 0, horizon_, warmup_, cap_;
   EventList events_;
+  NameOrder names_;
   Draws draws_;
   Orders orders_;
   Jobs jobs_;

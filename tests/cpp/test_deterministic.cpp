@@ -309,19 +309,22 @@ TEST(DeterministicCapacity, FullUnitLosesOrders) {
 
 // --- event order -----------------------------------------------------------------------------------
 
-// Release before seize, external arrivals: at a priority unit an urgent order arrives at the
+// Simultaneous arrivals of different flows enter in the order of the flows' names (express before
+// normal; see models/engine/name_order.hpp), whatever their order in the file.
+//
+// Release before seize, external arrivals: at a priority unit an express order arrives at the
 // very time the server frees while a normal order waits. The waiting order takes the server;
 // the arrival at t does not jump the queue.
-//   t=1: urgent#1 starts [1,2], normal#1 waits.   t=2: normal#1 starts [2,3] (release
-//   first), then urgent#2 and normal#2 arrive and wait.   t=3: urgent#2 starts [3,4].
-// Window [0, 2.5): tagged are urgent#1, normal#1, urgent#2, normal#2.
+//   t=1: express#1 starts [1,2], normal#1 waits.   t=2: normal#1 starts [2,3] (release
+//   first), then express#2 and normal#2 arrive and wait.   t=3: express#2 starts [3,4].
+// Window [0, 2.5): tagged are express#1, normal#1, express#2, normal#2.
 TEST(DeterministicEventOrder, ReleaseBeforeSeizeArrivalsDoNotJumpTheQueue) {
   const std::string yaml =
       "name: order\n"
       "run: {horizon: 2.5, warmup: 0, replications: 1, seed: 1}\n"
       "units:\n  desk: {servers: 1, discipline: priority}\n"
       "flows:\n"
-      "  urgent:\n    arrivals: {interarrival: {deterministic: 1}}\n    priority: 10\n    tasks:\n"
+      "  express:\n    arrivals: {interarrival: {deterministic: 1}}\n    priority: 10\n    tasks:\n"
       "      serve: {unit: desk, service: {deterministic: 1}}\n"
       "  normal:\n    arrivals: {interarrival: {deterministic: 1}}\n    priority: 0\n    tasks:\n"
       "      serve: {unit: desk, service: {deterministic: 1}}\n";
@@ -337,7 +340,7 @@ TEST(DeterministicEventOrder, ReleaseBeforeSeizeArrivalsDoNotJumpTheQueue) {
       if (flow[i] == f && order[i] == n) return static_cast<std::ptrdiff_t>(i);
     return -1;
   };
-  const auto u1 = find("urgent", 0), n1 = find("normal", 0), u2 = find("urgent", 1);
+  const auto u1 = find("express", 0), n1 = find("normal", 0), u2 = find("express", 1);
   ASSERT_GE(u1, 0);
   ASSERT_GE(n1, 0);
   ASSERT_GE(u2, 0);
@@ -346,22 +349,22 @@ TEST(DeterministicEventOrder, ReleaseBeforeSeizeArrivalsDoNotJumpTheQueue) {
   EXPECT_DOUBLE_EQ(arrival[n1], 1.0);
   EXPECT_DOUBLE_EQ(delivered[n1], 3.0) << "the waiting normal order must take the server freed at t=2";
   EXPECT_DOUBLE_EQ(arrival[u2], 2.0);
-  EXPECT_DOUBLE_EQ(delivered[u2], 4.0) << "an urgent order arriving at t=2 must not seize the server freed at t=2";
+  EXPECT_DOUBLE_EQ(delivered[u2], 4.0) << "an express order arriving at t=2 must not seize the server freed at t=2";
 }
 
-// Release before routing: at a priority unit, an urgent order's second task (routed on when
+// Release before routing: at a priority unit, an express order's second task (routed on when
 // its first task ends at t) queues behind work already waiting, even of lower priority:
-//   t=2: urgent.a [2,2.5], normal.a waits.  t=2.5: normal.a starts [2.5,3], then urgent.b
-//   is routed and waits.  t=3: urgent.b [3,3.5], normal.b is routed and waits.
+//   t=2: express.a [2,2.5], normal.a waits.  t=2.5: normal.a starts [2.5,3], then express.b
+//   is routed and waits.  t=3: express.b [3,3.5], normal.b is routed and waits.
 //   t=3.5: normal.b [3.5,4].
-// Leads: urgent 1.5, normal 2 (mean 1.75); waits per job 0, 0.5, 0.5, 0.5 (mean 0.375).
-// (Were routed work served first, urgent.b would start at 2.5 and the urgent lead be 1.)
+// Leads: express 1.5, normal 2 (mean 1.75); waits per job 0, 0.5, 0.5, 0.5 (mean 0.375).
+// (Were routed work served first, express.b would start at 2.5 and the express lead be 1.)
 TEST(DeterministicEventOrder, FreedServerServesTheLineBeforeRoutingOn) {
   std::string yaml =
       "name: route\n"
       "run: {horizon: 110.25, warmup: 10.25, replications: 1, seed: 1}\n"
       "units:\n  desk: {servers: 1, discipline: priority}\nflows:\n";
-  for (auto [f, prio] : {std::pair{"urgent", 10}, std::pair{"normal", 0}})
+  for (auto [f, prio] : {std::pair{"express", 10}, std::pair{"normal", 0}})
     yaml += std::string("  ") + f + ":\n    arrivals: {interarrival: {deterministic: 2}}\n    priority: " +
             std::to_string(prio) +
             "\n    tasks:\n"

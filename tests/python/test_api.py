@@ -490,9 +490,11 @@ def change_of(row):
 
 def test_common_random_numbers_cut_the_half_width_by_three(weak):
     """Acceptance: on weak_link.yaml, baseline vs "worst link fixed", the paired 95% half-width of the
-    difference in copq_per_order and in lead_time_mean is at most a third of the unpaired one."""
-    n, seed = 30, 1
-    ranking = es.rank_links(weak, replications=n, seed=seed, kpi="copq_per_order")
+    difference in copq_per_order and in lead_time_mean is at most a third of the unpaired one.
+    The half-widths' ratio estimates sqrt(Var(B - A) / (Var(A) + Var(B))), about 0.25 here; with 30
+    replications its own sampling error is ~15% (seeds 1-6 give 0.19-0.35), so the check uses 100."""
+    n, seed = 100, 1
+    ranking = es.rank_links(weak, replications=30, seed=seed, kpi="copq_per_order")
     worst = ranking.iloc[0]
     assert worst["link"] == "purchase->produce"
     fixed = weak.with_changes(change_of(worst))
@@ -502,8 +504,9 @@ def test_common_random_numbers_cut_the_half_width_by_three(weak):
         paired, unpaired = c.loc[k, "paired_half_width"], c.loc[k, "unpaired_half_width"]
         assert paired <= unpaired / 3, f"{k}: paired {paired:.4g} vs unpaired {unpaired:.4g} (ratio {paired / unpaired:.3f})"
     # rank_links and compare agree (effect = base - fixed, diff = variant - base)...
-    assert c.loc["copq_per_order", "diff_mean"] == pytest.approx(-worst["effect_mean"], rel=1e-12)
-    assert c.loc["copq_per_order", "base_mean"] == pytest.approx(worst["base_mean"], rel=1e-12)
+    c30 = es.compare(weak, fixed, replications=30, seed=seed)
+    assert c30.loc["copq_per_order", "diff_mean"] == pytest.approx(-worst["effect_mean"], rel=1e-12)
+    assert c30.loc["copq_per_order", "base_mean"] == pytest.approx(worst["base_mean"], rel=1e-12)
     # ...and both half-widths are what the replications say (paired t; Welch for the unpaired one).
     stats = pytest.importorskip("scipy.stats")
     a = weak.run(replications=n, seed=seed, progress=False).replications
