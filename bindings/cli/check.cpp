@@ -1,0 +1,71 @@
+// eslabon check: validate a model and show its offered load per unit, its flows and links.
+
+#include "command.hpp"
+#include "format.hpp"
+
+#include <models/config/loader.hpp>
+#include <models/studies/analytic.hpp>
+
+#include <fmt/core.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace eslabon::cli {
+namespace {
+
+struct CheckArgs {
+  std::string config;
+  std::vector<std::string> sets;
+};
+
+int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
+  Model m;
+  try {
+    std::vector<Override> ov;
+    for (const auto& s : sets) ov.push_back(parse_override(s));
+    m = load_model_file(config, ov);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  }
+  auto load = offered_load(m);
+  fmt::print("{}: {} units, {} flows; time unit {}\n\n", m.name, m.units.size(), m.flows.size(), m.time_unit);
+  fmt::print("{:<16} {:>8} {:>10} {:>14} {:>12}\n", "unit", "servers", "discipline", "arrival rate", "utilisation");
+  bool unstable = false;
+  for (std::size_t u = 0; u < m.units.size(); ++u) {
+    fmt::print("{:<16} {:>8} {:>10} {:>14} {:>12}{}\n", m.units[u].name, m.units[u].servers, to_string(m.units[u].discipline),
+               fmt_num(load[u].arrival_rate), fmt_num(load[u].utilisation),
+               load[u].utilisation >= 1 && m.units[u].capacity < 0 ? "  UNSTABLE" : "");
+    unstable = unstable || (load[u].utilisation >= 1 && m.units[u].capacity < 0);
+  }
+  for (const auto& f : m.flows) {
+    fmt::print("\nflow {}: interarrival {}, due {}\n", f.name, f.interarrival.describe(), fmt_num(f.due));
+    for (const auto& t : f.tasks) {
+      std::string after;
+      for (int a : t.after) after += (after.empty() ? "" : ", ") + f.tasks[a].name;
+      fmt::print("  {:<16} at {:<14} {}{}\n", t.name, m.units[t.unit].name, t.service.describe(),
+                 after.empty() ? "" : "  after " + after);
+    }
+  }
+  for (const auto& L : m.links)
+    fmt::print("\nlink {}: defect {}, detect {}, on_detect {}{}", L.key, fmt_num(L.defect), fmt_num(L.detect), to_string(L.on_detect),
+               L.has_delay ? ", delay " + L.delay.describe() : "");
+  if (!m.links.empty()) fmt::print("\n");
+  if (unstable) fmt::print("\nwarning: a unit has utilisation >= 1; its queue grows without bound\n");
+  return 0;
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app, Commands& commands) {
+  auto a = std::make_shared<CheckArgs>();
+  auto* check = app.add_subcommand("check", "Validate a model and show its offered load per unit");
+  check->add_option("config", a->config, "Model config (YAML)")->required();
+  check->add_option("--set", a->sets, "Override a config value by path")->type_name("PATH=VALUE");
+  commands.push_back({check, [a] { return cmd_check(a->config, a->sets); }});
+}
+
+}  // namespace eslabon::cli

@@ -1,0 +1,33 @@
+#pragma once
+// What every command file of the eslabon command shares: the exit codes and the way a command
+// hands itself to main (a CLI11 subcommand plus the function that runs it once it was chosen).
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <vector>
+
+namespace eslabon::cli {
+
+// Exit codes: 0 success; 2 bad input (config, arguments, output path), nothing written;
+// 1 failure at run time; 130 interrupted (Ctrl-C), nothing written.
+constexpr int kBadInput = 2;
+constexpr int kFailure = 1;
+constexpr int kInterrupted = 130;
+
+struct Command {
+  CLI::App* subcommand = nullptr;  // true after parsing when the user chose this command
+  std::function<int()> run;        // runs it and returns the exit code; owns the parsed arguments
+};
+using Commands = std::vector<Command>;
+
+// Each adds its subcommand to `app` (in call order, which is the order of 'eslabon --help')
+// and its runner to `commands`.
+void add_run_command(CLI::App& app, Commands& commands);
+void add_compare_command(CLI::App& app, Commands& commands);
+void add_rank_command(CLI::App& app, Commands& commands);
+// Under an MPI launcher the sweep hands argc and argv to MPI_Init, hence main's own.
+void add_sweep_command(CLI::App& app, Commands& commands, int* argc, char*** argv);
+void add_check_command(CLI::App& app, Commands& commands);
+
+}  // namespace eslabon::cli

@@ -1,0 +1,59 @@
+#include "format.hpp"
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+#include <variant>
+
+namespace eslabon::cli {
+
+std::string fmt_num(double x) {
+  if (std::isnan(x)) return "-";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  double a = std::fabs(x);
+  if (a != 0 && (a >= 1e6 || a < 1e-3)) return fmt::format("{:.4g}", x);
+  if (a >= 1000) return fmt::format("{:.1f}", x);
+  return fmt::format("{:.4f}", x);
+}
+
+std::string fmt_pm(const Interval& iv) {
+  std::string cell = fmt_num(iv.mean);
+  if (!std::isnan(iv.low)) cell += " ± " + fmt_num(iv.half_width());
+  return cell;
+}
+
+std::string fmt_ci(const Interval& iv) {
+  if (std::isnan(iv.low)) return "-";
+  return fmt::format("[{}, {}]", fmt_num(iv.low), fmt_num(iv.high));
+}
+
+void print_table(const Table& t, const std::vector<std::string>& columns, std::size_t first_width) {
+  auto cell_out = [&](std::size_t c, const std::string& text) {
+    if (c == 0)
+      fmt::print("{:<{}}", text, first_width);
+    else
+      fmt::print(" {:>{}}", text, 14);
+  };
+  for (std::size_t c = 0; c < columns.size(); ++c) cell_out(c, columns[c]);
+  fmt::print("\n");
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const Column* col = t.find(columns[c]);
+      std::string cell;
+      std::visit(
+          [&](const auto& v) {
+            using T = typename std::decay_t<decltype(v)>::value_type;
+            if constexpr (std::is_same_v<T, double>) cell = fmt_num(v[r]);
+            else if constexpr (std::is_same_v<T, std::int64_t>) cell = std::to_string(v[r]);
+            else cell = v[r];
+          },
+          col->data);
+      cell_out(c, cell);
+    }
+    fmt::print("\n");
+  }
+}
+
+}  // namespace eslabon::cli

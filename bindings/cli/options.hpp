@@ -1,0 +1,44 @@
+#pragma once
+// The model and run options that run, compare and rank share, and what they turn into:
+// overrides of the config, run options, the loaded model.
+
+#include <models/model/model.hpp>
+#include <models/results/run_result.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace eslabon::cli {
+
+struct RunArgs {
+  std::string config;
+  std::string output;
+  int replications = 0;
+  std::string seed;
+  unsigned threads = 0;
+  std::string horizon, warmup;
+  std::vector<std::string> sets;
+  bool json = false;
+  bool orders = false;
+};
+
+// config, --replications, --seed, --threads, --horizon, --warmup, --set, --json
+// (output and orders are run's own).
+void add_run_options(CLI::App* cmd, RunArgs& a);
+
+// The --set values first, then --horizon, --warmup, --replications, --seed, each labelled
+// with the option it came from (for error messages).
+std::vector<Override> overrides_of(const RunArgs& a);
+
+// Shared by compare and rank: the run options of RunArgs, the model loaded with them.
+struct Loaded {
+  Model model;
+  RunOptions options;
+};
+
+// Loads the model (throws ConfigError) and catches Ctrl-C from here on.
+Loaded load_for_study(const RunArgs& a);
+
+}  // namespace eslabon::cli

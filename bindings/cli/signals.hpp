@@ -1,0 +1,15 @@
+#pragma once
+// Ctrl-C handling: runs and sweeps poll a flag instead of dying mid-write.
+
+#include <atomic>
+
+namespace eslabon::cli {
+
+// Set by the first SIGINT or SIGTERM once catch_stop_signals() was called; passed to the
+// models as RunControl::stop.
+extern std::atomic<bool> g_stop;
+
+// First Ctrl-C (or SIGTERM): stop cleanly at the next check; a second one: the default action.
+void catch_stop_signals();
+
+}  // namespace eslabon::cli

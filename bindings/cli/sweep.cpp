@@ -1,0 +1,158 @@
+// eslabon sweep: every grid point and scenario of a sweep file, paired by common random
+// numbers, on threads and, under an MPI launcher, across ranks (mpi_sweep.hpp).
+
+#include "command.hpp"
+#include "format.hpp"
+#include "output_path.hpp"
+#include "signals.hpp"
+
+#include <models/config/loader.hpp>
+#include <models/config/sweep_file.hpp>
+#include <models/studies/sweep.hpp>
+#ifdef ESLABON_HAVE_MPI
+#include "mpi_sweep.hpp"
+#include <mpi.h>
+#endif
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <unistd.h>
+
+namespace eslabon::cli {
+namespace {
+
+struct SweepArgs {
+  std::string file, output;
+  unsigned threads = 0;
+  bool resume = false;
+};
+
+int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned threads, bool resume, int* argc,
+              char*** argv) {
+  Sweep sweep;
+  std::string output;
+  std::string error;
+  int status = 0;
+  try {
+    sweep = load_sweep_file(file);  // every rank checks the same file and finds the same errors
+  } catch (const ConfigError& e) {
+    error = e.what();
+    status = kBadInput;
+  }
+  int rank = 0;
+#ifdef ESLABON_HAVE_MPI
+  MpiWorld world = mpi_start(argc, argv);
+  rank = world.rank;
+#else
+  (void)argc;
+  (void)argv;
+#endif
+  // Several SLURM tasks that are not one MPI job would each run the whole sweep and write the
+  // same file: refuse (srun needs --mpi=pmix for eslabon's ranks to find each other).
+  bool world_active = false;
+#ifdef ESLABON_HAVE_MPI
+  world_active = world.active;
+#endif
+  if (const char* ntasks = std::getenv("SLURM_NTASKS"); status == 0 && ntasks && std::atoi(ntasks) > 1 && !world_active) {
+    const char* procid = std::getenv("SLURM_PROCID");
+    rank = procid ? std::atoi(procid) : 0;
+    error = std::string("eslabon sweep: started as ") + ntasks +
+            " SLURM tasks that are not one MPI job; expected an MPI launch (srun --mpi=pmix) or a single task";
+    status = kBadInput;
+  }
+  if (status == 0 && rank == 0) {
+    try {
+      if (!output_arg.empty()) output = check_output_path(output_arg, file);
+      if (resume && output.empty()) throw ConfigError("--resume: expected -o OUT.h5 (the sweep to resume), found none");
+    } catch (const ConfigError& e) {
+      error = e.what();
+      status = kBadInput;
+    }
+  }
+#ifdef ESLABON_HAVE_MPI
+  if (world.active) MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);  // everyone stops, or nobody
+  struct Finalize {
+    MpiWorld w;
+    ~Finalize() { mpi_stop(w); }
+  } finalize{world};
+#endif
+  if (status != 0) {
+    if (rank == 0) std::cerr << error << "\n";
+    return status;
+  }
+#ifdef ESLABON_HAVE_MPI
+  if (world.rank != 0) {
+    mpi_worker(world, sweep);
+    return 0;
+  }
+  PairExecutor executor;
+  if (world.size > 1) executor = mpi_master(world);
+#else
+  PairExecutor executor;
+#endif
+  RunOptions opt;
+  opt.threads = threads;
+  opt.control.stop = &g_stop;
+  catch_stop_signals();
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::size_t pairs = sweep.points.size() * static_cast<std::size_t>(sweep.replications);
+  opt.control.on_done = [&](std::size_t done, std::size_t total) {
+    if (!::isatty(STDERR_FILENO)) return;
+    double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::fprintf(stderr, "\r  %zu/%zu pairs  %.1f pairs/s  eta %.0fs   ", done, total, done / std::max(el, 1e-9),
+                 el / static_cast<double>(done) * static_cast<double>(total - done));
+  };
+  std::vector<RunResult> results;
+  try {
+    SweepRun run = run_sweep(sweep, opt, output, resume, executor);
+    results = std::move(run.results);
+    if (run.resumed) std::cerr << "resumed: " << run.resumed << " pairs were already done\n";
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  } catch (const Interrupted&) {
+    std::cerr << "\neslabon: interrupted; finished pairs are kept (run again with --resume)\n";
+    return kInterrupted;
+  } catch (const std::exception& e) {
+    std::cerr << "eslabon: sweep failed: " << e.what() << "\n";
+    return kFailure;
+  }
+  if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r%*s\r", 60, "");
+  fmt::print("{}: {} points x {} replications = {} pairs (seed {})\n\n", sweep.source, sweep.points.size(),
+             sweep.replications, pairs, sweep.seed);
+  fmt::print("{:<6} {:<56}", "point", "changes");
+  const Kpi shown[] = {Kpi::LeadTimeMean, Kpi::OnTimeRate, Kpi::Throughput, Kpi::CopqPerOrder};
+  for (Kpi k : shown) fmt::print(" {:>22}", kpi_names()[static_cast<int>(k)]);
+  fmt::print("\n");
+  for (std::size_t p = 0; p < sweep.points.size(); ++p) {
+    std::string changes = sweep.points[p].scenario.empty() ? "" : sweep.points[p].scenario + ": ";
+    for (std::size_t c = 0; c < sweep.points[p].changes.size(); ++c)
+      changes += (c ? ", " : "") + sweep.points[p].changes[c].path + "=" + sweep.points[p].changes[c].value;
+    fmt::print("{:<6} {:<56}", sweep.points[p].id, changes);
+    for (Kpi k : shown) fmt::print(" {:>22}", fmt_pm(results[p].kpi(k)));
+    fmt::print("\n");
+  }
+  if (!output.empty()) fmt::print("\nresults written to {}\n", output_arg);
+  return 0;
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app, Commands& commands, int* argc, char*** argv) {
+  auto a = std::make_shared<SweepArgs>();
+  auto* sweep = app.add_subcommand("sweep", "Run a sweep file: every grid point and scenario, paired by common random numbers");
+  sweep->add_option("sweep", a->file, "Sweep file (YAML: model, replications, seed, grid, scenarios)")->required();
+  sweep->add_option("-o,--output", a->output, "Write results to this HDF5 file");
+  sweep->add_option("--threads", a->threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
+  sweep->add_flag("--resume", a->resume, "Skip the pairs already done (kept in OUT.h5.journal)");
+  commands.push_back({sweep, [a, argc, argv] { return cmd_sweep(a->file, a->output, a->threads, a->resume, argc, argv); }});
+}
+
+}  // namespace eslabon::cli
