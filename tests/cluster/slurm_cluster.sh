@@ -3,13 +3,14 @@
 #
 #   tests/cluster/slurm_cluster.sh            (as root; ESLABON_BIN defaults to build/eslabon)
 #
-# Starts munged, slurmctld and slurmd by hand in a fresh scratch directory (configuration and
-# pitfalls: shared/reference/slurm.md), submits the shipped sbatch script unchanged on a small sweep
-# (2 tasks, srun --mpi=pmix), waits for it with a deadline, and checks the files it left: the job log
-# (one rank-0 header, 2 tasks), the jobcomp record (COMPLETED, exit 0) and the HDF5 file, which must
-# equal a single-process `eslabon sweep` of the same sweep file in every dataset and attribute except
-# `created`. The daemons are stopped by PID on every exit (trap), and anything a job left behind is
-# killed too, so no slurmd/slurmctld/munged/slurmstepd survives the script.
+# Starts munged, slurmctld and slurmd by hand in a fresh scratch directory (one node, daemons as
+# root, process tracking that works in a container), submits the shipped sbatch script unchanged on
+# a small sweep (2 tasks, srun --mpi=pmix), waits for it with a deadline, and checks the files it
+# left: the job log (one rank-0 header, 2 tasks), the jobcomp record (COMPLETED, exit 0) and the
+# HDF5 file, which must equal a single-process `eslabon sweep` of the same sweep file in every
+# dataset and attribute except `created`. The daemons are stopped by PID on every exit (trap), and
+# anything a job left behind is killed too, so no slurmd/slurmctld/munged/slurmstepd survives the
+# script.
 #
 # Exit 0: passed. 1: failed. 77: this machine cannot run the check (not root, SLURM not installed,
 # or the daemons cannot start); the reason is on stderr.
@@ -126,7 +127,7 @@ finish() {
 trap 'STATUS=$?; finish' EXIT
 trap 'STATUS=1; say "interrupted"; exit 1' INT TERM
 
-# ---- the cluster (shared/reference/slurm.md) -----------------------------------------------------
+# ---- the cluster: one node, root daemons, no cgroups, files only under $D -----------------------
 mkdir -p "$D"/{etc,munge,state,spool,log,tmp,work}
 chmod 755 "$D/munge"                            # munged wants o+x on its socket directory
 read -r CTLD_PORT SLURMD_PORT < <("$PYTHON" - <<'PY'
@@ -184,7 +185,7 @@ munged -F --key-file="$D/munge/munge.key" --socket="$D/munge/munge.socket" \
        --pid-file="$D/munge/munged.pid" --log-file="$D/log/munged.log" \
        --seed-file="$D/munge/munged.seed" </dev/null >>"$D/log/munged.out" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 50); do [ -S "$D/munge/munge.socket" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -S "$D/munge/munge.socket" ] && break; sleep 0.1; done   # up to 30 s
 [ -S "$D/munge/munge.socket" ] || skip "munged did not start; see $D/log"
 slurmctld -D -i -f "$SLURM_CONF" </dev/null >>"$D/log/slurmctld.out" 2>&1 &
 PIDS+=($!)

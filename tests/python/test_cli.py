@@ -1,31 +1,16 @@
 """The eslabon command as a user meets it: exit codes, messages, JSON, HDF5 read by h5py and pandas."""
 import json
-import os
 import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import h5py
 import numpy as np
-import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = os.environ.get("ESLABON_BIN", str(ROOT / "build" / "eslabon"))
-CONFIGS = ROOT / "configs"
+from conftest import BIN, CONFIGS, DEADLINE, edited, h5_frame, run, started, wait_until_working
 
 KPIS = ["lead_time_mean", "lead_time_p50", "lead_time_p95", "on_time_rate", "throughput", "wip_mean",
         "orders_delivered"]
 UNIT_STATS = ["utilisation", "mean_queue", "mean_wait", "throughput"]
-
-
-def run(*args, check=False, **kw):
-    p = subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, timeout=300, **kw)
-    if check and p.returncode != 0:
-        raise AssertionError(f"exit {p.returncode}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}")
-    return p
 
 
 SHORT = ["--horizon", "2000", "--warmup", "200", "--replications", "4"]
@@ -77,13 +62,11 @@ def test_hdf5_readable_and_agrees_with_json(tmp_path):
             assert ds.dtype.names, name           # compound
             assert ds.chunks is not None, name    # chunked
             assert ds.compression == "gzip", name
-        reps = pd.DataFrame(f["replications"][:])
-        summary = pd.DataFrame(f["summary"][:])
-        units = pd.DataFrame(f["units"][:])
-        orders = pd.DataFrame(f["orders"][:])
+        reps = h5_frame(f["replications"])
+        summary = h5_frame(f["summary"]).set_index("kpi")
+        units = h5_frame(f["units"])
+        orders = h5_frame(f["orders"])
     assert list(reps["replication"]) == [0, 1, 2, 3]
-    summary["kpi"] = summary["kpi"].str.decode("utf-8")
-    summary = summary.set_index("kpi")
     for k in KPIS:
         # Memory (JSON) and file agree exactly, and the summary is the mean of the rows.
         assert summary.loc[k, "mean"] == pytest.approx(doc["kpis"][k]["mean"], rel=1e-15)
@@ -92,7 +75,6 @@ def test_hdf5_readable_and_agrees_with_json(tmp_path):
         assert summary.loc[k, "std"] == pytest.approx(reps[k].std(ddof=1), rel=1e-9)
         assert summary.loc[k, "n"] == 4
     assert len(units) == 4 * 4
-    units["unit"] = units["unit"].str.decode("utf-8")
     prod = units[units.unit == "production"]["utilisation"]
     assert prod.mean() == pytest.approx(doc["units"]["production"]["utilisation"]["mean"], rel=1e-12)
     # One row per tagged order; their lead times give the lead-time KPI of each replication.
@@ -167,10 +149,9 @@ def test_bad_input_exits_2_with_message(args, message):
     assert p.stdout == ""
 
 
-def test_bad_config_file_reports_file_line_column(tmp_path):
-    cfg = tmp_path / "bad.yaml"
-    text = (CONFIGS / "chain.yaml").read_text().replace("{servers: 4, capacity: inf}", "{servers: 4, capacty: inf}")
-    cfg.write_text(text)
+def test_bad_config_file_reports_file_line_column(tmp_path, config_file):
+    text = edited(CONFIGS / "chain.yaml", ("{servers: 4, capacity: inf}", "{servers: 4, capacty: inf}"))
+    cfg = config_file(text, "bad.yaml")
     out = tmp_path / "out.h5"
     p = run("run", cfg, "-o", out)
     assert p.returncode == 2
@@ -191,11 +172,9 @@ def test_output_through_a_symlink_replaces_the_target_not_the_link(tmp_path):
         assert "summary" in f
 
 
-def test_set_does_not_change_every_alias(tmp_path):
-    cfg = tmp_path / "alias.yaml"
-    cfg.write_text((CONFIGS / "chain.yaml").read_text()
-                   .replace("sales:      {servers: 2}", "sales:      &two {servers: 2}")
-                   .replace("purchasing: {servers: 2, discipline: fifo}", "purchasing: *two"))
+def test_set_does_not_change_every_alias(config_file):
+    cfg = config_file(edited(CONFIGS / "chain.yaml", ("sales:      {servers: 2}", "sales:      &two {servers: 2}"),
+                             ("purchasing: {servers: 2, discipline: fifo}", "purchasing: *two")), "alias.yaml")
     p = run("check", cfg, "--set", "units.sales.servers=5")
     assert p.returncode == 2
     assert "units.sales: this part of the config is a YAML alias shared with another place" in p.stderr
@@ -215,11 +194,11 @@ def test_bad_input_does_not_touch_existing_output(tmp_path):
 
 def test_interrupted_run_leaves_no_file(tmp_path):
     out = tmp_path / "long.h5"
-    proc = subprocess.Popen([BIN, "run", CONFIGS / "chain.yaml", "-o", out, "--horizon", "5e7", "--replications", "2",
-                             "--threads", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    with started([BIN, "run", CONFIGS / "chain.yaml", "-o", out, "--horizon", "5e7", "--replications", "2",
+                  "--threads", "1"]) as proc:
+        wait_until_working(proc, what="the run")  # Ctrl-C during the run, not before its handler is set
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=DEADLINE)
     assert proc.returncode == 130, err
     assert "interrupted" in err
     assert list(tmp_path.iterdir()) == []

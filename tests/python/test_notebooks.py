@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
+
 nbclient = pytest.importorskip("nbclient")
 nbformat = pytest.importorskip("nbformat")
 
-ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL = "eslabon"
 MARK = "@@probe@@"

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from test_cli import BIN, ROOT
+from conftest import BIN, ROOT
 
 SCRIPT = ROOT / "tests" / "cluster" / "slurm_cluster.sh"
 TIMEOUT = 240  # the whole check takes about 5 s; the script's own deadlines are shorter than this

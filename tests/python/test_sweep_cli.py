@@ -1,16 +1,25 @@
 """eslabon sweep: sweep files, validation before any work, the HDF5 layout, equality with Python."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
 import h5py
 import numpy as np
 import pandas as pd
 import pytest
 
-from test_cli import CONFIGS, run
+import eslabon as es
+from conftest import (BIN, CONFIGS, DEADLINE, MPI_ENV, WEAK, edited, h5_frame, h5_point, h5_sweep_tables, run, started,
+                      wait_until)
 
 SWEEP = CONFIGS / "sweeps" / "staffing_vs_defects.yaml"
 
 
 def small_sweep(tmp_path, grid=None, scenarios="  outsourced_qc: {links.purchase->produce.detect: 0.95}\n", extra=""):
-    model = (CONFIGS / "weak_link.yaml").read_text().replace("horizon: 20000, warmup: 2000", "horizon: 3000, warmup: 300")
+    """tmp_path/sweep.yaml over tmp_path/model.yaml (weak_link.yaml with horizon 3000): 4 replications, seed 7."""
+    model = edited(WEAK, ("horizon: 20000, warmup: 2000", "horizon: 3000, warmup: 300"))
     (tmp_path / "model.yaml").write_text(model)
     grid = grid if grid is not None else ("  units.production.servers: [3, 4]\n"
                                           "  links.purchase->produce.defect: [0.0, 0.05]\n")
@@ -22,14 +31,6 @@ def small_sweep(tmp_path, grid=None, scenarios="  outsourced_qc: {links.purchase
     return path
 
 
-def read_point(f, pid, table):
-    df = pd.DataFrame(f["points"][pid][table][:])
-    for c in df.columns:
-        if df[c].dtype == object:
-            df[c] = df[c].str.decode("utf-8")
-    return df
-
-
 def test_sweep_writes_scenarios_and_points(tmp_path):
     out = tmp_path / "sweep.h5"
     p = run("sweep", small_sweep(tmp_path), "-o", out, check=True)
@@ -37,24 +38,19 @@ def test_sweep_writes_scenarios_and_points(tmp_path):
     with h5py.File(out) as f:
         assert "grid:" in f.attrs["sweep"]
         assert f.attrs["seed"] == 7 and f.attrs["replications"] == 4
-        sc = pd.DataFrame(f["scenarios"][:])
-        for c in sc.columns:
-            if sc[c].dtype == object:
-                sc[c] = sc[c].str.decode("utf-8")
+        sc = h5_frame(f["scenarios"])
         assert list(sc["id"]) == ["p0000", "p0001", "p0002", "p0003", "p0004"]
         assert list(sc["units.production.servers"]) == ["3", "3", "4", "4", ""]
         assert list(sc["links.purchase->produce.defect"]) == ["0.0", "0.05", "0.0", "0.05", ""]
         assert list(sc["scenario"]) == ["", "", "", "", "outsourced_qc"]
         for pid in sc["id"]:
-            summary = read_point(f, pid, "summary").set_index("kpi")
+            summary = h5_point(f, pid, "summary").set_index("kpi")
             assert summary.loc["lead_time_mean", "n"] == 4
-            assert len(read_point(f, pid, "replications")) == 4
-            assert set(read_point(f, pid, "links")["link"]) == {"purchase->produce", "take_order->purchase"}
+            assert len(h5_point(f, pid, "replications")) == 4
+            assert set(h5_point(f, pid, "links")["link"]) == {"purchase->produce", "take_order->purchase"}
 
 
 def test_sweep_equals_python_and_any_thread_count(tmp_path):
-    import eslabon as es
-
     sweep = small_sweep(tmp_path)
     a, b = tmp_path / "a.h5", tmp_path / "b.h5"
     run("sweep", sweep, "-o", a, "--threads", "1", check=True)
@@ -64,8 +60,8 @@ def test_sweep_equals_python_and_any_thread_count(tmp_path):
                   replications=4, seed=7, scenarios={"outsourced_qc": {"links.purchase->produce.detect": 0.95}})
     with h5py.File(a) as fa, h5py.File(b) as fb:
         for i, pid in enumerate(["p0000", "p0001", "p0002", "p0003", "p0004"]):
-            sa = read_point(fa, pid, "summary").set_index("kpi")
-            sb = read_point(fb, pid, "summary").set_index("kpi")
+            sa = h5_point(fa, pid, "summary").set_index("kpi")
+            sb = h5_point(fb, pid, "summary").set_index("kpi")
             pd.testing.assert_frame_equal(sa, sb)  # threads do not change a bit
             rows = py.iloc[i * len(sa):(i + 1) * len(sa)].set_index("kpi")
             np.testing.assert_array_equal(rows.loc[sa.index, "mean"].to_numpy(dtype=float), sa["mean"].to_numpy())
@@ -95,7 +91,7 @@ def test_bad_sweep_files_exit_2_before_any_work(tmp_path, grid, scenarios, extra
 def test_sweep_with_a_broken_model_names_the_model_file(tmp_path):
     sweep = small_sweep(tmp_path)
     model = tmp_path / "model.yaml"
-    model.write_text(model.read_text().replace("servers: 4, cost_per_hour: 40", "servers: 0, cost_per_hour: 40"))
+    model.write_text(edited(model, ("servers: 4, cost_per_hour: 40", "servers: 0, cost_per_hour: 40")))
     p = run("sweep", sweep)
     assert p.returncode == 2
     assert p.stderr.startswith(f"{model}:") and "units.production.servers: expected an integer" in p.stderr
@@ -107,42 +103,35 @@ def test_example_sweep_file_loads():
     assert "13 points x 30 replications" in p.stdout
 
 
-def all_tables(path):
-    with h5py.File(path) as f:
-        ids = [x.decode() for x in f["scenarios"]["id"]]
-        return {(pid, t): read_point(f, pid, t) for pid in ids for t in ["replications", "summary", "units", "links"]}
+def finished_pairs(journal):
+    """Pairs recorded in a sweep's journal: its complete lines after the first (which names the sweep)."""
+    return max(journal.read_text().count("\n") - 1, 0) if journal.exists() else 0
 
 
 @pytest.mark.parametrize("sig", ["SIGKILL", "SIGINT"])
 def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
-    import signal
-    import subprocess
-    import time
-
-    from test_cli import BIN
-
-    # Long enough pairs that the kill lands half-way.
+    # Long enough pairs (7 points x 4 replications) that the kill lands half-way.
     sweep = small_sweep(tmp_path, grid="  units.production.servers: [3, 4, 5]\n  links.purchase->produce.defect: [0.0, 0.05]\n")
-    text = (tmp_path / "model.yaml").read_text().replace("horizon: 3000, warmup: 300", "horizon: 600000, warmup: 300")
-    text = text.replace("arrivals: {customers: 400, rate_per_customer: 0.0025}", "arrivals: {poisson: 0.7}")
+    text = edited(tmp_path / "model.yaml", ("horizon: 3000, warmup: 300", "horizon: 600000, warmup: 300"),
+                  ("arrivals: {customers: 400, rate_per_customer: 0.0025}", "arrivals: {poisson: 0.7}"))
     (tmp_path / "model.yaml").write_text(text)
     whole, part = tmp_path / "whole.h5", tmp_path / "part.h5"
     run("sweep", sweep, "-o", whole, "--threads", "2", check=True)
-    proc = subprocess.Popen([BIN, "sweep", str(sweep), "-o", str(part), "--threads", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.2)
-    proc.send_signal(getattr(signal, sig))
-    proc.communicate(timeout=60)
     journal = tmp_path / "part.h5.journal"
+    with started([BIN, "sweep", sweep, "-o", part, "--threads", "2"]) as proc:
+        # Killed once a pair is on disk, however long that took: then some pairs are done and most are not.
+        wait_until(lambda: finished_pairs(journal) >= 1, "finished pair in the journal", proc=proc)
+        proc.send_signal(getattr(signal, sig))
+        proc.communicate(timeout=DEADLINE)
     assert journal.exists()
-    done_before = len(journal.read_text().splitlines()) - 1
+    done_before = finished_pairs(journal)
     assert 0 < done_before < 7 * 4, done_before       # killed half-way
     if part.exists():                                 # whatever was written is a whole HDF5 file
         with h5py.File(part) as f:
             assert f.attrs["complete"] == 0
     p = run("sweep", sweep, "-o", part, "--threads", "2", "--resume", check=True)
     assert f"resumed: {done_before} pairs were already done" in p.stderr
-    a, b = all_tables(whole), all_tables(part)
+    a, b = h5_sweep_tables(whole), h5_sweep_tables(part)
     assert a.keys() == b.keys()
     for key in a:
         pd.testing.assert_frame_equal(a[key], b[key], obj=str(key))
@@ -154,7 +143,7 @@ def test_resume_refuses_another_sweeps_journal(tmp_path):
     sweep = small_sweep(tmp_path)
     out = tmp_path / "s.h5"
     run("sweep", sweep, "-o", out, check=True)
-    sweep.write_text(sweep.read_text().replace("seed: 7", "seed: 8"))
+    sweep.write_text(edited(sweep, ("seed: 7", "seed: 8")))
     p = run("sweep", sweep, "-o", out, "--resume")
     assert p.returncode == 2
     assert "belongs to another sweep" in p.stderr
@@ -162,25 +151,18 @@ def test_resume_refuses_another_sweeps_journal(tmp_path):
 
 @pytest.mark.parametrize("ranks", [2, 3])
 def test_mpi_ranks_give_the_single_process_file(tmp_path, ranks):
-    import os
-    import shutil
-    import subprocess
-
-    from test_cli import BIN
-
     mpirun = shutil.which("mpirun")
     if mpirun is None:
         pytest.skip("Open MPI is not installed")
     sweep = small_sweep(tmp_path)
     single, multi = tmp_path / "single.h5", tmp_path / "mpi.h5"
     run("sweep", sweep, "-o", single, "--threads", "1", check=True)
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
+    env = dict(os.environ, **MPI_ENV)
     p = subprocess.run(["timeout", "120", mpirun, "-n", str(ranks), BIN, "sweep", str(sweep), "-o", str(multi)],
                        capture_output=True, text=True, env=env)
     assert p.returncode == 0, p.stderr
     assert p.stdout.count("points x") == 1  # only rank 0 reports
-    a, b = all_tables(single), all_tables(multi)
+    a, b = h5_sweep_tables(single), h5_sweep_tables(multi)
     assert a.keys() == b.keys()
     for key in a:
         pd.testing.assert_frame_equal(a[key], b[key], obj=str(key))
@@ -194,11 +176,6 @@ def test_mpi_ranks_give_the_single_process_file(tmp_path, ranks):
 
 
 def test_python_sweep_on_an_mpi_pool_equals_the_cli(tmp_path):
-    import os
-    import shutil
-    import subprocess
-    import sys
-
     pytest.importorskip("mpi4py")
     mpiexec = shutil.which("mpiexec")
     if mpiexec is None:
@@ -217,25 +194,19 @@ if __name__ == "__main__":
                       replications=4, seed=7, executor=ex)
     df.to_pickle({str(tmp_path / 'py.pkl')!r})
 """)
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
+    env = dict(os.environ, **MPI_ENV)
     p = subprocess.run(["timeout", "180", mpiexec, "-n", "3", sys.executable, "-m", "mpi4py.futures", str(script)],
                        capture_output=True, text=True, env=env)
     assert p.returncode == 0, p.stderr
     py = pd.read_pickle(tmp_path / "py.pkl")
     with h5py.File(cli) as f:
         for i, pid in enumerate(["p0000", "p0001", "p0002", "p0003"]):
-            s = read_point(f, pid, "summary").set_index("kpi")
+            s = h5_point(f, pid, "summary").set_index("kpi")
             rows = py.iloc[i * len(s):(i + 1) * len(s)].set_index("kpi")
             np.testing.assert_array_equal(rows.loc[s.index, "mean"].to_numpy(dtype=float), s["mean"].to_numpy())
 
 
 def test_slurm_tasks_without_mpi_are_refused(tmp_path):
-    import os
-    import subprocess
-
-    from test_cli import BIN
-
     sweep = small_sweep(tmp_path)
     for procid, says in [("0", True), ("1", False)]:
         env = dict(os.environ, SLURM_NTASKS="2", SLURM_PROCID=procid)

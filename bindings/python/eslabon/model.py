@@ -4,9 +4,14 @@ from __future__ import annotations
 import json
 import math
 import os
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from . import _core
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .result import Result
 
 
 def _plain(value: Any) -> Any:
@@ -41,7 +46,7 @@ class Model:
     process (ProcessPoolExecutor, MPI, Dask) and rebuilds there identically.
     """
 
-    def __init__(self, text: str, source: str = "<string>", changes: tuple = ()):
+    def __init__(self, text: str, source: str = "<string>", changes: Iterable[tuple[str, str]] = ()) -> None:
         self._text = text
         self._source = source
         self._changes = tuple(changes)
@@ -49,7 +54,7 @@ class Model:
 
     # --- making models ----------------------------------------------------------------
     @classmethod
-    def from_yaml(cls, path: str | os.PathLike) -> "Model":
+    def from_yaml(cls, path: str | os.PathLike[str]) -> Model:
         path = os.fspath(path)
         if os.path.isdir(path):
             raise ConfigError(f"{path}: expected a YAML file, found a directory")
@@ -61,17 +66,17 @@ class Model:
         return cls(text, path)
 
     @classmethod
-    def from_dict(cls, config: Mapping[str, Any], name: str = "<dict>") -> "Model":
+    def from_dict(cls, config: Mapping[str, Any], name: str = "<dict>") -> Model:
         """A model from a dict shaped like the YAML config (durations may be strings: "30min")."""
         return cls(json.dumps(config, indent=1), name)
 
-    def with_changes(self, changes: Mapping[str, Any]) -> "Model":
+    def with_changes(self, changes: Mapping[str, Any]) -> Model:
         """A new model with config values changed by path, as `--set PATH=VALUE` does:
         ``m.with_changes({"links.purchase->produce.defect": 0.0, "units.production.servers": 5})``."""
         extra = tuple((str(path), _yaml_value(value)) for path, value in changes.items())
         return Model(self._text, self._source, self._changes + extra)
 
-    def scenario(self, name: str) -> "Model":
+    def scenario(self, name: str) -> Model:
         """The model with the changes of scenario `name` from the config's `scenarios` section."""
         scenarios = self._core.scenarios
         if name not in scenarios:
@@ -80,7 +85,7 @@ class Model:
 
     # --- running ------------------------------------------------------------------------
     def run(self, replications: int | None = None, seed: int | None = None, threads: int | None = None,
-            orders: bool = False, progress: bool = True) -> "Result":
+            orders: bool = False, progress: bool = True) -> Result:
         """Run replications (default: the config's) and return a Result.
 
         Releases the GIL while it runs; Ctrl-C (or the notebook's interrupt) stops it promptly
@@ -91,7 +96,7 @@ class Model:
 
         # Replications and seed become part of the model, so the config stored with the
         # result (to_hdf5) says what produced it, exactly as the CLI's flags do.
-        changes = {}
+        changes: dict[str, int] = {}
         if replications:
             changes["run.replications"] = int(replications)
         if seed is not None:
@@ -102,32 +107,77 @@ class Model:
         return Result(core, model)
 
     # --- what it holds --------------------------------------------------------------------
-    name = property(lambda self: self._core.name)
-    units = property(lambda self: list(self._core.units))
-    flows = property(lambda self: list(self._core.flows))
-    links = property(lambda self: list(self._core.links))
-    origins = property(lambda self: list(self._core.origins))
-    scenarios = property(lambda self: {k: dict(v) for k, v in self._core.scenarios.items()})
-    config_text = property(lambda self: self._core.config_text)
-    source = property(lambda self: self._source)
-    changes = property(lambda self: dict(self._changes))
-    time_unit = property(lambda self: self._core.time_unit)
-    horizon = property(lambda self: self._core.horizon)
-    warmup = property(lambda self: self._core.warmup)
-    replications = property(lambda self: self._core.replications)
-    seed = property(lambda self: self._core.seed)
+    @property
+    def name(self) -> str:
+        return self._core.name
 
-    def offered_load(self):
+    @property
+    def units(self) -> list[str]:
+        return list(self._core.units)
+
+    @property
+    def flows(self) -> list[str]:
+        return list(self._core.flows)
+
+    @property
+    def links(self) -> list[str]:
+        """The weak links, as FROM->TO."""
+        return list(self._core.links)
+
+    @property
+    def origins(self) -> list[str]:
+        """Where defects can begin: every link, then every skippable step (skip:TASK)."""
+        return list(self._core.origins)
+
+    @property
+    def scenarios(self) -> dict[str, dict[str, str]]:
+        """The config's scenarios: name -> {path: value}."""
+        return {k: dict(v) for k, v in self._core.scenarios.items()}
+
+    @property
+    def config_text(self) -> str:
+        return self._core.config_text
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    @property
+    def changes(self) -> dict[str, str]:
+        """The changes made to the config: path -> value, as YAML text."""
+        return dict(self._changes)
+
+    @property
+    def time_unit(self) -> str:
+        return self._core.time_unit
+
+    @property
+    def horizon(self) -> float:
+        return self._core.horizon
+
+    @property
+    def warmup(self) -> float:
+        return self._core.warmup
+
+    @property
+    def replications(self) -> int:
+        return self._core.replications
+
+    @property
+    def seed(self) -> int:
+        return self._core.seed
+
+    def offered_load(self) -> pd.DataFrame:
         """Arrival rate and utilisation per unit from the traffic equations (no simulation)."""
         import pandas as pd
 
         return pd.DataFrame.from_dict(self._core.offered_load(), orient="index")
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         return {"text": self._text, "source": self._source, "changes": self._changes}
 
-    def __setstate__(self, state):
-        self.__init__(state["text"], state["source"], state["changes"])
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        Model.__init__(self, state["text"], state["source"], state["changes"])
 
     def __repr__(self) -> str:
         changes = f", changes={dict(self._changes)!r}" if self._changes else ""

@@ -1,10 +1,18 @@
 """Plots of results, rankings and sweeps (matplotlib; each returns its Axes)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
 
-def _axes(ax):
+    from .result import Result, StoredResult
+
+
+def _axes(ax: Axes | None) -> Axes:
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -12,7 +20,7 @@ def _axes(ax):
     return ax
 
 
-def lead_time(result, ax=None, bins: int = 50):
+def lead_time(result: Result | StoredResult, ax: Axes | None = None, bins: int = 50) -> Axes:
     """Lead-time distribution: a histogram of order lead times when orders were recorded
     (``run(orders=True)``), else the per-replication mean, p50 and p95 with their CIs."""
     ax = _axes(ax)
@@ -40,7 +48,7 @@ def lead_time(result, ax=None, bins: int = 50):
     return ax
 
 
-def origins(result, ax=None):
+def origins(result: Result | StoredResult, ax: Axes | None = None) -> Axes:
     """Where customer-visible defects and the cost of poor quality begin (share per origin, 95% CI)."""
     ax = _axes(ax)
     s = result.origin_summary()
@@ -62,7 +70,7 @@ def origins(result, ax=None):
     return ax
 
 
-def tornado(ranking, ax=None):
+def tornado(ranking: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """The cost of each weak link (rank_links output): effect of fixing it, with its paired 95% CI."""
     ax = _axes(ax)
     r = ranking.iloc[::-1]
@@ -77,7 +85,7 @@ def tornado(ranking, ax=None):
     return ax
 
 
-def sweep(df, x: str, y: str, hue: str | None = None, ax=None):
+def sweep(df: pd.DataFrame, x: str, y: str, hue: str | None = None, ax: Axes | None = None) -> Axes:
     """A KPI `y` against factor `x` from a sweep DataFrame, one line per value of `hue`, with CI bands."""
     ax = _axes(ax)
     d = df[df["kpi"] == y]

@@ -2,20 +2,33 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from . import _core
+    from .model import Model
 
 _TABLES = ["replications", "summary", "units", "unit_summary", "flows", "flow_summary", "links", "link_summary",
            "origins", "origin_summary", "orders"]
 
 
-def _frame(columns) -> pd.DataFrame:
+def _frame(columns: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame({k: (v if isinstance(v, np.ndarray) else np.asarray(v, dtype=object)) for k, v in columns.items()})
 
 
 class _Tables:
     """DataFrame accessors shared by run results and results read from a file."""
+
+    @property
+    def name(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def seed(self) -> int:  # pragma: no cover - overridden
+        raise NotImplementedError
 
     def _table(self, name: str) -> pd.DataFrame:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -36,6 +49,7 @@ class _Tables:
 
     @property
     def flows(self) -> pd.DataFrame:
+        """One row per (replication, flow) with the flow's lead times, on-time rate, throughput, ..."""
         return self._table("flows")
 
     @property
@@ -73,21 +87,30 @@ class _Tables:
 class Result(_Tables):
     """What Model.run returns: every table as a DataFrame, and the HDF5 file on request."""
 
-    def __init__(self, core, model):
+    def __init__(self, core: _core.RunResult, model: Model) -> None:
         self._core = core
         self.model = model
-        self._cache = {}
+        self._cache: dict[str, pd.DataFrame] = {}
 
-    name = property(lambda self: self._core.name)
-    seed = property(lambda self: self._core.seed)
-    events = property(lambda self: self._core.events)
+    @property
+    def name(self) -> str:
+        return self._core.name
+
+    @property
+    def seed(self) -> int:
+        return self._core.seed
+
+    @property
+    def events(self) -> int:
+        """Events simulated, over all replications."""
+        return self._core.events
 
     def _table(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
             self._cache[name] = _frame(self._core.table(name))
         return self._cache[name].copy()
 
-    def to_hdf5(self, path: str | os.PathLike) -> None:
+    def to_hdf5(self, path: str | os.PathLike[str]) -> None:
         """Write the same file `eslabon run -o` writes (temporary name, then rename)."""
         self._core.write_hdf5(os.fspath(path), self.model._core)
 
@@ -99,13 +122,13 @@ class Result(_Tables):
 class StoredResult(_Tables):
     """A result read back from an HDF5 file written by eslabon (CLI or Python)."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         import h5py
 
         self.path = os.fspath(path)
-        self._frames = {}
+        self._frames: dict[str, pd.DataFrame] = {}
         with h5py.File(self.path, "r") as f:
-            self.attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
+            self.attrs: dict[str, Any] = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
             for name in _TABLES:
                 if name in f:
                     df = pd.DataFrame(f[name][:])
@@ -113,15 +136,20 @@ class StoredResult(_Tables):
                         if df[c].dtype == object:
                             df[c] = df[c].map(lambda x: x.decode("utf-8") if isinstance(x, bytes) else x)
                     self._frames[name] = df
-        self.config_text = self.attrs.get("config", "")
+        self.config_text: str = self.attrs.get("config", "")
 
-    name = property(lambda self: self.attrs.get("name", ""))
-    seed = property(lambda self: int(self.attrs.get("seed", -1)))
+    @property
+    def name(self) -> str:
+        return self.attrs.get("name", "")
+
+    @property
+    def seed(self) -> int:
+        return int(self.attrs.get("seed", -1))
 
     def _table(self, name: str) -> pd.DataFrame:
         return self._frames.get(name, pd.DataFrame()).copy()
 
 
-def read_hdf5(path: str | os.PathLike) -> StoredResult:
+def read_hdf5(path: str | os.PathLike[str]) -> StoredResult:
     """Read an eslabon HDF5 result file (from `eslabon run -o` or `Result.to_hdf5`)."""
     return StoredResult(path)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import Executor
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
@@ -41,7 +42,7 @@ def rank_links(model: Model, replications: int = 30, seed: int = 1, kpi: str = "
     return df
 
 
-def _run_point(args):
+def _run_point(args: tuple[Model, dict[str, Any], int, int, int | None]) -> pd.DataFrame:
     """One sweep point (runs in whatever process the executor chose)."""
     model, changes, replications, seed, threads = args
     r = model.with_changes(changes).run(replications=replications, seed=seed, threads=threads, progress=False)
@@ -49,7 +50,7 @@ def _run_point(args):
 
 
 def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 10, seed: int | None = None,
-          executor=None, scenarios: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
+          executor: Executor | None = None, scenarios: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
     """Run the model at every point of a full-factorial grid (plus named scenarios).
 
     ``executor`` is any concurrent.futures.Executor (ProcessPoolExecutor, mpi4py's MPIPoolExecutor,
@@ -59,7 +60,7 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
     ci_low, ci_high, std, n.
     """
     keys = list(grid)
-    points = []
+    points: list[tuple[str, dict[str, Any]]] = []
     if keys:
         points = [("", dict(zip(keys, values))) for values in itertools.product(*(list(grid[k]) for k in keys))]
     for name, changes in (scenarios or {}).items():
@@ -73,7 +74,7 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
         model.with_changes(changes)
     args = [(model, changes, replications, seed, threads) for _, changes in points]
     summaries = list(executor.map(_run_point, args)) if executor is not None else [_run_point(a) for a in args]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (name, changes), summary in zip(points, summaries):
         for row in summary.reset_index().to_dict("records"):  # keeps n an integer
             rows.append({**{k: changes.get(k) for k in keys}, "scenario": name, **row})
