@@ -4,8 +4,10 @@ number of points, where the cost is the bookkeeping (journal, HDF5 file), not th
 
 Each point is the chain model (4 units) over a horizon of 50 h with one replication, so a pair
 simulates about 250 events; the grid is units.production.servers x run.horizon. For each size
-the script reports wall-clock seconds (median of `--repeat` runs), seconds per 1000 points, the
-peak RSS of the eslabon process (wait4's ru_maxrss) and the size of OUT.h5.
+the script reports wall-clock and CPU seconds (median of `--repeat` runs), milliseconds per point,
+the peak RSS of the eslabon process (wait4's ru_maxrss) and the size of OUT.h5; then the same sweep
+once without -o, whose time and memory are those of loading the sweep file (every point's model is
+parsed and kept) and simulating, so the difference is what keeping the results costs.
 
     .venv/bin/python bench/sweep_points.py                    # 1000, 3000, 10000 points
     .venv/bin/python bench/sweep_points.py --points 100 1000 --bin build/eslabon --threads 1
@@ -36,6 +38,7 @@ def write_sweep(path, points):
 
 
 def run_once(cmd, cwd):
+    """(wall seconds, CPU seconds, peak RSS MiB) of one run."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -44,7 +47,7 @@ def run_once(cmd, cwd):
     proc.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{err}")
-    return elapsed, usage.ru_maxrss / 1024.0  # MiB
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
 
 
 def main():
@@ -62,17 +65,22 @@ def main():
         (tmp / "model.yaml").write_text(model)
         print(f"sweep of tiny points ({args.bin}, --threads {args.threads}, median of {args.repeat}; "
               f"load {os.getloadavg()[0]:.2f})")
-        print(f"{'points':>8} {'seconds':>9} {'s/1000 points':>14} {'peak RSS MiB':>13} {'OUT.h5 MiB':>11}")
+        print(f"{'points':>8} {'wall s':>8} {'CPU s':>7} {'ms/point':>9} {'peak RSS MiB':>13} {'OUT.h5 MiB':>11}"
+              f" | without -o: {'wall s':>7} {'CPU s':>6} {'RSS MiB':>8}")
         for n in args.points:
             sweep = tmp / f"s{n}.yaml"
             write_sweep(sweep, n)
             out = tmp / f"s{n}.h5"
-            runs = [run_once([args.bin, "sweep", str(sweep), "-o", str(out), "--threads", str(args.threads)], tmp)
-                    for _ in range(args.repeat)]
-            secs = statistics.median(r[0] for r in runs)
-            rss = max(r[1] for r in runs)
-            print(f"{n:>8} {secs:>9.2f} {1000 * secs / n:>14.3f} {rss:>13.1f} {out.stat().st_size / 2**20:>11.1f}",
-                  flush=True)
+            cmd = [args.bin, "sweep", str(sweep), "--threads", str(args.threads)]
+            runs = [run_once([*cmd, "-o", str(out)], tmp) for _ in range(args.repeat)]
+            wall = statistics.median(r[0] for r in runs)
+            cpu = statistics.median(r[1] for r in runs)
+            rss = max(r[2] for r in runs)
+            size = out.stat().st_size / 2**20
+            out.unlink()
+            bare = run_once(cmd, tmp)
+            print(f"{n:>8} {wall:>8.2f} {cpu:>7.2f} {1000 * wall / n:>9.3f} {rss:>13.1f} {size:>11.1f}"
+                  f" | {'':>12}{bare[0]:>7.2f} {bare[1]:>6.2f} {bare[2]:>8.1f}", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -1,7 +1,5 @@
 #include <models/results/run_result.hpp>
 
-
-
 #include <cmath>
 
 namespace eslabon {
