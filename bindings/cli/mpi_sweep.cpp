@@ -1,5 +1,7 @@
 #include "mpi_sweep.hpp"
 
+#include <models/output/journal.hpp>
+
 #include <mpi.h>
 
 #include <chrono>

@@ -7,6 +7,8 @@
 #include "signals.hpp"
 
 #include <models/config/loader.hpp>
+#include <models/output/hdf5_run.hpp>
+#include <models/output/json.hpp>
 #include <models/results/run_result.hpp>
 
 #include <fmt/core.h>

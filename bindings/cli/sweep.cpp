@@ -8,6 +8,7 @@
 
 #include <models/config/loader.hpp>
 #include <models/config/sweep_file.hpp>
+#include <models/output/sweep_recorder.hpp>
 #include <models/studies/sweep.hpp>
 #ifdef ESLABON_HAVE_MPI
 #include "mpi_sweep.hpp"
@@ -109,10 +110,13 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
     std::fprintf(stderr, "\r  %zu/%zu pairs  %.1f pairs/s  eta %.0fs   ", done, total, done / std::max(el, 1e-9),
                  el / static_cast<double>(done) * static_cast<double>(total - done));
   };
-  std::vector<RunResult> results;
+  const Kpi shown[] = {Kpi::LeadTimeMean, Kpi::OnTimeRate, Kpi::Throughput, Kpi::CopqPerOrder};
+  PointKpis kpis(sweep.points.size(), {std::begin(shown), std::end(shown)});
   try {
-    SweepRun run = run_sweep(sweep, opt, output, resume, executor);
-    results = std::move(run.results);
+    std::unique_ptr<SweepFileRecorder> files;  // the journal and the HDF5 file
+    if (!output.empty()) files = std::make_unique<SweepFileRecorder>(sweep, output, resume);
+    SweepRecorders recorders{files.get(), &kpis};
+    SweepRun run = run_sweep(sweep, opt, recorders, executor);
     if (run.resumed) std::cerr << "resumed: " << run.resumed << " pairs were already done\n";
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
@@ -128,7 +132,6 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
   fmt::print("{}: {} points x {} replications = {} pairs (seed {})\n\n", sweep.source, sweep.points.size(),
              sweep.replications, pairs, sweep.seed);
   fmt::print("{:<6} {:<56}", "point", "changes");
-  const Kpi shown[] = {Kpi::LeadTimeMean, Kpi::OnTimeRate, Kpi::Throughput, Kpi::CopqPerOrder};
   for (Kpi k : shown) fmt::print(" {:>22}", kpi_names()[static_cast<int>(k)]);
   fmt::print("\n");
   for (std::size_t p = 0; p < sweep.points.size(); ++p) {
@@ -136,7 +139,7 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
     for (std::size_t c = 0; c < sweep.points[p].changes.size(); ++c)
       changes += (c ? ", " : "") + sweep.points[p].changes[c].path + "=" + sweep.points[p].changes[c].value;
     fmt::print("{:<6} {:<56}", sweep.points[p].id, changes);
-    for (Kpi k : shown) fmt::print(" {:>22}", fmt_pm(results[p].kpi(k)));
+    for (std::size_t k = 0; k < std::size(shown); ++k) fmt::print(" {:>22}", fmt_pm(kpis.at(p, k)));
     fmt::print("\n");
   }
   if (!output.empty()) fmt::print("\nresults written to {}\n", output_arg);

@@ -1,6 +1,9 @@
 // Runs and their results: tables as numpy columns, JSON, HDF5.
 #include "register.hpp"
 
+#include <models/output/hdf5_run.hpp>
+#include <models/output/json.hpp>
+#include <models/output/result_tables.hpp>
 #include <models/results/run_result.hpp>
 
 namespace eslabon::python {
@@ -30,25 +33,30 @@ void register_results(py::module_& m) {
       .def_readonly("seed", &RunResult::seed)
       .def_property_readonly("replication_count", [](const RunResult& r) { return r.replications.size(); })
       .def_property_readonly("events", &RunResult::events)
-      .def("table", [](const RunResult& r, const std::string& name) {
-        if (name == "replications") return table_to_dict(r.replications_table());
-        if (name == "summary") return table_to_dict(r.summary_table());
-        if (name == "units") return table_to_dict(r.units_table());
-        if (name == "unit_summary") return table_to_dict(r.unit_summary_table());
-        if (name == "flows") return table_to_dict(r.flows_table());
-        if (name == "flow_summary") return table_to_dict(r.flow_summary_table());
-        if (name == "links") return table_to_dict(r.links_table());
-        if (name == "link_summary") return table_to_dict(r.link_summary_table());
-        if (name == "origins") return table_to_dict(r.origins_table());
-        if (name == "origin_summary") return table_to_dict(r.origin_summary_table());
-        if (name == "orders") return table_to_dict(r.orders_table());
-        throw py::key_error("no table '" + name + "'");
-      })
+      .def("table",
+           [](const RunResult& r, const std::string& name) {
+             const ResultTable* t = find_result_table(name);
+             if (!t) throw py::key_error("no table '" + name + "'");
+             return table_to_dict((r.*t->build)());
+           })
       .def("to_json", [](const RunResult& r) { return to_json(r); })
       .def("write_hdf5", [](const RunResult& r, const std::string& path, const Model& model) {
         py::gil_scoped_release release;
         write_hdf5(path, model, r);
       });
+
+  // The registry, for es.read_hdf5: which tables a file may hold, and which a sweep point holds.
+  m.def("result_tables", [] {
+    py::list out;
+    for (const ResultTable& t : result_tables()) {
+      py::dict d;
+      d["name"] = t.name;
+      d["summary"] = t.summary;
+      d["in_sweep"] = t.in_sweep;
+      out.append(d);
+    }
+    return out;
+  });
 
   m.def(
       "run",

@@ -2,6 +2,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -28,6 +29,9 @@ hid_t check_id(hid_t id, const std::string& what) {
   return id;
 }
 
+// Object headers hold at most 64 KiB; well below that, a table's data goes in its header.
+constexpr std::size_t kCompactBytes = 16 * 1024;
+
 hid_t vlen_utf8() {
   hid_t t = H5Tcopy(H5T_C_S1);
   H5Tset_size(t, H5T_VARIABLE);
@@ -37,10 +41,10 @@ hid_t vlen_utf8() {
 
 }  // namespace
 
-Hdf5Writer::Hdf5Writer(std::string path) : path_(std::move(path)) {
+Hdf5Writer::Hdf5Writer(std::string path, std::string tmp) : path_(std::move(path)), tmp_(std::move(tmp)) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr noise
   std::filesystem::path p(path_);
-  tmp_ = (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  if (tmp_.empty()) tmp_ = (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
   file_ = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file_ < 0) throw std::runtime_error("cannot create " + path_ + " (temporary " + tmp_ + ")");
 }
@@ -68,7 +72,8 @@ void Hdf5Writer::attribute(const std::string& name, std::int64_t value) {
   check(H5Awrite(attr.id, H5T_NATIVE_INT64, &value), "writing attribute " + name);
 }
 
-void Hdf5Writer::write(const std::string& path, const Table& table) {
+void Hdf5Writer::write(const std::string& path, const Table& table, bool compact_if_small) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // per thread, and a sweep writes from its workers
   table.check();
   const std::size_t rows = table.rows();
   const auto& cols = table.columns();
@@ -125,17 +130,29 @@ void Hdf5Writer::write(const std::string& path, const Table& table) {
   Handle lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
   H5Pset_create_intermediate_group(lcpl.id, 1);
   hsize_t dims[1] = {rows};
-  hsize_t maxdims[1] = {H5S_UNLIMITED};
+  const bool small = compact_if_small && rows * file_rec <= kCompactBytes;
+  hsize_t maxdims[1] = {small ? dims[0] : H5S_UNLIMITED};
   Handle space{H5Screate_simple(1, dims, maxdims), H5Sclose};
   Handle dcpl{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
-  hsize_t chunk[1] = {rows == 0 ? 1 : (rows < 4096 ? rows : 4096)};
-  check(H5Pset_chunk(dcpl.id, 1, chunk), "chunking");
-  H5Pset_shuffle(dcpl.id);
-  H5Pset_deflate(dcpl.id, 4);
+  if (small) {
+    check(H5Pset_layout(dcpl.id, H5D_COMPACT), "compact layout");
+  } else {
+    hsize_t chunk[1] = {rows == 0 ? 1 : (rows < 4096 ? rows : 4096)};
+    check(H5Pset_chunk(dcpl.id, 1, chunk), "chunking");
+    H5Pset_shuffle(dcpl.id);
+    H5Pset_deflate(dcpl.id, 4);
+  }
   Handle ds{check_id(H5Dcreate2(file_, path.c_str(), disk.id, space.id, lcpl.id, dcpl.id, H5P_DEFAULT),
                      "dataset " + path),
             H5Dclose};
-  if (rows > 0) check(H5Dwrite(ds.id, mem.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "writing " + path);
+  // The type-conversion buffers sized to the data: HDF5's default allocates and zeroes 1 MiB
+  // of each on every write, which dominated writing many small tables (a sweep's points).
+  // HDF5 wants room for a whole element of the larger type; a variable-length string takes 16
+  // bytes on disk, so 16 per column is enough.
+  Handle dxpl{H5Pcreate(H5P_DATASET_XFER), H5Pclose};
+  const std::size_t need = std::max<std::size_t>(rows, 1) * 16 * (cols.size() + 1);
+  check(H5Pset_buffer(dxpl.id, std::min<std::size_t>(need, std::size_t{1} << 20), nullptr, nullptr), "buffer size");
+  if (rows > 0) check(H5Dwrite(ds.id, mem.id, H5S_ALL, H5S_ALL, dxpl.id, buf.data()), "writing " + path);
 }
 
 void Hdf5Writer::commit() {

@@ -1,13 +1,6 @@
 #include <models/results/run_result.hpp>
 
-#include <eslabon/core/hdf5_writer.hpp>
-#include <eslabon/core/version.hpp>
-
-#include <nlohmann/json.hpp>
-
-#include <chrono>
 #include <cmath>
-#include <ctime>
 
 namespace eslabon {
 
@@ -201,87 +194,6 @@ Table RunResult::orders_table() const {
   Table t("orders");
   for (const auto& r : replications) t.append(r.orders);
   return t;
-}
-
-void write_hdf5(const std::string& path, const Model& model, const RunResult& result) {
-  Hdf5Writer w(path);
-  w.attribute("eslabon_version", std::string(version));
-  w.attribute("config", model.config_text);
-  w.attribute("seed", static_cast<std::int64_t>(result.seed));
-  w.attribute("name", result.name);
-  w.attribute("time_unit", model.time_unit);
-  {
-    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    char buf[32];
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    w.attribute("created", std::string(buf));
-  }
-  w.write("/replications", result.replications_table());
-  w.write("/summary", result.summary_table());
-  w.write("/units", result.units_table());
-  w.write("/unit_summary", result.unit_summary_table());
-  w.write("/flows", result.flows_table());
-  w.write("/flow_summary", result.flow_summary_table());
-  w.write("/links", result.links_table());
-  w.write("/link_summary", result.link_summary_table());
-  w.write("/origins", result.origins_table());
-  w.write("/origin_summary", result.origin_summary_table());
-  bool any_orders = false;
-  for (const auto& r : result.replications) any_orders = any_orders || !r.orders.columns().empty();
-  if (any_orders) w.write("/orders", result.orders_table());
-  w.commit();
-}
-
-namespace {
-nlohmann::ordered_json interval_json(const Interval& iv) {
-  auto num = [](double x) -> nlohmann::ordered_json {
-    if (std::isfinite(x)) return x;
-    return nullptr;  // JSON has no NaN
-  };
-  return {{"mean", num(iv.mean)}, {"ci_low", num(iv.low)}, {"ci_high", num(iv.high)}, {"std", num(iv.std)}, {"n", iv.n}};
-}
-}  // namespace
-
-std::string to_json(const RunResult& r, int indent) {
-  nlohmann::ordered_json j;
-  j["name"] = r.name;
-  j["replications"] = r.replications.size();
-  j["seed"] = r.seed;
-  nlohmann::ordered_json kpis = nlohmann::ordered_json::object();
-  for (int k = 0; k < kKpiCount; ++k) kpis[kpi_names()[k]] = interval_json(r.kpi(static_cast<Kpi>(k)));
-  j["kpis"] = kpis;
-  nlohmann::ordered_json units = nlohmann::ordered_json::object();
-  for (std::size_t u = 0; u < r.unit_names.size(); ++u) {
-    nlohmann::ordered_json s = nlohmann::ordered_json::object();
-    for (int k = 0; k < kUnitStatCount; ++k) s[unit_stat_names()[k]] = interval_json(r.unit_stat(u, static_cast<UnitStat>(k)));
-    units[r.unit_names[u]] = s;
-  }
-  j["units"] = units;
-  nlohmann::ordered_json flows = nlohmann::ordered_json::object();
-  for (std::size_t f = 0; f < r.flow_names.size(); ++f) {
-    nlohmann::ordered_json s = nlohmann::ordered_json::object();
-    for (int k = 0; k < kFlowStatCount; ++k) s[flow_stat_names()[k]] = interval_json(r.flow_stat(f, static_cast<FlowStat>(k)));
-    flows[r.flow_names[f]] = s;
-  }
-  j["flows"] = flows;
-  nlohmann::ordered_json links = nlohmann::ordered_json::object();
-  for (std::size_t l = 0; l < r.link_names.size(); ++l) {
-    nlohmann::ordered_json s = nlohmann::ordered_json::object();
-    for (int k = 0; k < kLinkStatCount; ++k) s[link_stat_names()[k]] = interval_json(r.link_stat(l, static_cast<LinkStat>(k)));
-    links[r.link_names[l]] = s;
-  }
-  j["links"] = links;
-  nlohmann::ordered_json origins = nlohmann::ordered_json::object();
-  for (std::size_t g = 0; g < r.origin_names.size(); ++g) {
-    nlohmann::ordered_json s = nlohmann::ordered_json::object();
-    for (int k = 0; k < kOriginStatCount; ++k)
-      s[origin_stat_names()[k]] = interval_json(r.origin_stat(g, static_cast<OriginStat>(k)));
-    origins[r.origin_names[g]] = s;
-  }
-  j["origins"] = origins;
-  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace eslabon

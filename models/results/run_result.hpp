@@ -1,8 +1,9 @@
 #pragma once
 // Running a model over replications and shaping the results as tables.
 //
-// The same tables feed the CLI's text and JSON output, the HDF5 file and (later) Python,
-// so what a user reads is the same whichever door they came through.
+// The same tables feed the CLI's text and JSON output, the HDF5 file and Python, so what a
+// user reads is the same whichever door they came through (output/result_tables.hpp lists
+// them; output/ writes them).
 
 #include <eslabon/core/confidence.hpp>
 #include <eslabon/core/runner.hpp>
@@ -71,11 +72,5 @@ RunResult run_model(const Model& model, const RunOptions& options = {});
 
 // An empty RunResult that knows the model's names (units, flows, links, origins) and the seed.
 RunResult describe_run(const Model& model, std::uint64_t seed);
-
-// Writes the HDF5 result file (temporary name, then rename).
-void write_hdf5(const std::string& path, const Model& model, const RunResult& result);
-
-// The CLI's --json document.
-std::string to_json(const RunResult& result, int indent = 2);
 
 }  // namespace eslabon

@@ -1,53 +1,96 @@
 #pragma once
 // Running a sweep (see config/sweep_file.hpp for the file): every (point, replication) pair
 // with the same seed at every point (common random numbers).
+//
+// run_sweep keeps no file itself: it publishes what happens to a SweepRecorder (a pair is
+// done, a point is complete, the sweep is finished) and holds only the pairs of points not yet
+// complete, so memory does not grow with the number of points. What is kept, and where, is
+// the recorder's business: output/sweep_recorder.hpp keeps the journal and the HDF5 file;
+// PointKpis and SweepResults below keep figures in memory.
 
+#include <eslabon/core/confidence.hpp>
 #include <models/config/sweep_file.hpp>
 #include <models/model/model.hpp>
 #include <models/results/run_result.hpp>
 
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 namespace eslabon {
 
-// Runs every (point, replication) pair on threads (dynamic: slow points do not idle the
-// rest); results by point, identical whatever the thread count.
-//
-// With an `output` file, results are kept as they complete: every finished pair is appended
-// (and flushed to disk) to OUTPUT.journal, and the HDF5 file is rewritten (temporary name,
-// then rename) each time a point completes. A sweep killed at any moment (SIGINT, SIGTERM,
-// SIGKILL) loses at most the pairs in flight, and the HDF5 file is always whole. With
-// `resume`, pairs already in the journal are not run again; the final file is the same as an
-// uninterrupted run's. A journal written for another sweep is a ConfigError.
+using PairDone = std::function<void(std::size_t pair, const ReplicationResult& result)>;
+
+// Where a sweep's results go. run_sweep calls these from one thread at a time (any thread).
+class SweepRecorder {
+ public:
+  virtual ~SweepRecorder() = default;
+  // Before any pair runs: hand back the pairs an earlier, interrupted run of this sweep
+  // recorded, by calling give(pair, result) for each (in any order). They are not run again
+  // and not passed to pair_done. Default: none.
+  virtual void replay(const PairDone& give) { (void)give; }
+  // A pair was computed.
+  virtual void pair_done(std::size_t pair, const ReplicationResult& result) { (void)pair, (void)result; }
+  // Every replication of `point` is done (replayed or computed); `result` holds them in
+  // replication order. Called once per point, in completion order.
+  virtual void point_complete(std::size_t point, const RunResult& result) { (void)point, (void)result; }
+  // The sweep stopped: every point complete, or interrupted or failed (then `complete` says
+  // which points are, and run_sweep rethrows once this returns).
+  virtual void finished(const std::vector<bool>& complete) { (void)complete; }
+};
+
+// Publishes to several recorders in turn (nullptrs are skipped).
+class SweepRecorders : public SweepRecorder {
+ public:
+  SweepRecorders(std::initializer_list<SweepRecorder*> all);
+  void replay(const PairDone& give) override;
+  void pair_done(std::size_t pair, const ReplicationResult& result) override;
+  void point_complete(std::size_t point, const RunResult& result) override;
+  void finished(const std::vector<bool>& complete) override;
+
+ private:
+  std::vector<SweepRecorder*> all_;
+};
+
+// Keeps a few KPIs' intervals of every complete point (what the CLI prints), not the replications.
+class PointKpis : public SweepRecorder {
+ public:
+  PointKpis(std::size_t points, std::vector<Kpi> kpis);
+  void point_complete(std::size_t point, const RunResult& result) override;
+  const Interval& at(std::size_t point, std::size_t k) const { return intervals_[point * kpis_.size() + k]; }
+
+ private:
+  std::vector<Kpi> kpis_;
+  std::vector<Interval> intervals_;
+};
+
+// Keeps every point's RunResult (for tests and small sweeps; memory grows with the sweep).
+class SweepResults : public SweepRecorder {
+ public:
+  explicit SweepResults(const Sweep& sweep);
+  void point_complete(std::size_t point, const RunResult& result) override;
+  std::vector<RunResult> results;  // by point; a point not complete has no replications
+};
+
 struct SweepRun {
-  std::vector<RunResult> results;  // by point
-  std::size_t resumed = 0;         // pairs taken from the journal
+  std::size_t resumed = 0;     // pairs the recorder replayed
+  std::vector<bool> complete;  // by point
 };
 
 // Who computes the pairs. Given the pair indices still to do, it must call `done(pair,
 // result)` once per pair, from one thread at a time (it may be any thread). The default runs
 // them on threads here; the CLI passes one that shares them among MPI ranks.
-using PairDone = std::function<void(std::size_t pair, const ReplicationResult& result)>;
 using PairExecutor = std::function<void(const Sweep& sweep, const std::vector<std::size_t>& todo, const PairDone& done)>;
 
 // One pair: point pair / replications, replication pair % replications.
 ReplicationResult simulate_pair(const Sweep& sweep, std::size_t pair, const SimOptions& options = {});
 
-SweepRun run_sweep(const Sweep& sweep, const RunOptions& options, const std::string& output = "", bool resume = false,
+// Runs every pair the recorder has not replayed (on threads, dynamic: slow points do not idle
+// the rest); results are identical whatever the thread count or executor. Interrupted (and
+// any other error) reaches the recorder's finished() before it propagates.
+SweepRun run_sweep(const Sweep& sweep, const RunOptions& options, SweepRecorder& recorder,
                    const PairExecutor& executor = {});
-
-// A finished pair as one line of text (the journal's format, also what MPI ranks send).
-std::string pair_to_line(std::size_t pair, const ReplicationResult& result);
-bool pair_from_line(const std::string& line, std::size_t& pair, ReplicationResult& result);
-
-// The sweep's HDF5 file: root attributes (eslabon_version, sweep = the sweep file's text,
-// fingerprint, seed, replications, complete, created), /scenarios (points_table plus a
-// `complete` column) and, per complete point, /points/ID/{replications, summary, units, links,
-// origins}.
-void write_sweep_hdf5(const std::string& path, const Sweep& sweep, const std::vector<RunResult>& results,
-                      const std::vector<bool>& complete);
 
 // Identifies a sweep (its text, seed, replications and every point's model): FNV-1a, hex.
 std::string sweep_fingerprint(const Sweep& sweep);

@@ -50,6 +50,54 @@ def test_sweep_writes_scenarios_and_points(tmp_path):
             assert set(h5_point(f, pid, "links")["link"]) == {"purchase->produce", "take_order->purchase"}
 
 
+def test_finished_sweep_leaves_only_its_file(tmp_path):
+    sweep = small_sweep(tmp_path)
+    run("sweep", sweep, "-o", tmp_path / "s.h5", check=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.yaml", "s.h5", "sweep.yaml"]  # no journal, no .part
+
+
+def test_read_hdf5_reads_a_sweep_file(tmp_path):
+    import eslabon as es
+
+    sweep = small_sweep(tmp_path)
+    out = tmp_path / "sweep.h5"
+    run("sweep", sweep, "-o", out, check=True)
+    s = es.read_hdf5(out)
+    assert isinstance(s, es.StoredSweep)
+    assert s.complete and s.seed == 7 and s.replications == 4 and "grid:" in s.sweep_text
+    assert list(s.scenarios["id"]) == ["p0000", "p0001", "p0002", "p0003", "p0004"]
+    assert list(s.scenarios["complete"]) == [1] * 5
+    assert s.factors == ["units.production.servers", "links.purchase->produce.defect"]
+    assert list(s.points) == list(s.scenarios["id"]) and len(s) == 5
+    with h5py.File(out) as f:
+        for pid in s.points:
+            p = s[pid]
+            assert p.name == pid and p.seed == 7
+            pd.testing.assert_frame_equal(p.summary(), h5_point(f, pid, "summary").set_index("kpi"))
+            for table in ["replications", "units", "links", "origins"]:
+                pd.testing.assert_frame_equal(getattr(p, table), h5_point(f, pid, table), obj=table)
+            assert p.flows.empty  # a sweep point keeps only the tables marked in_sweep
+    assert "4 replications" in repr(s["p0002"]) and "5 of 5 points" in repr(s)
+    with pytest.raises(KeyError):
+        s["p0099"]
+    # summary(): one row per (point, KPI), the factors as numbers: the same numbers as es.sweep.
+    df = s.summary()
+    assert df.attrs["factors"] == s.factors
+    assert list(df.columns[:4]) == ["id", "units.production.servers", "links.purchase->produce.defect", "scenario"]
+    m = es.Model.from_yaml(tmp_path / "model.yaml")
+    py = es.sweep(m, {"units.production.servers": [3, 4], "links.purchase->produce.defect": [0.0, 0.05]},
+                  replications=4, seed=7, scenarios={"outsourced_qc": {"links.purchase->produce.detect": 0.95}})
+    assert len(df) == len(py)
+    for c in ["units.production.servers", "links.purchase->produce.defect"]:
+        np.testing.assert_array_equal(df[c].to_numpy(dtype=float), py[c].to_numpy(dtype=float))
+    assert list(df["scenario"]) == list(py["scenario"]) and list(df["kpi"]) == list(py["kpi"])
+    for c in ["mean", "ci_low", "ci_high", "std", "n"]:
+        np.testing.assert_array_equal(df[c].to_numpy(dtype=float), py[c].to_numpy(dtype=float))
+    # A run file still reads as a StoredResult.
+    run("run", tmp_path / "model.yaml", "--replications", "2", "-o", tmp_path / "run.h5", check=True)
+    assert isinstance(es.read_hdf5(tmp_path / "run.h5"), es.StoredResult)
+
+
 def test_sweep_equals_python_and_any_thread_count(tmp_path):
     sweep = small_sweep(tmp_path)
     a, b = tmp_path / "a.h5", tmp_path / "b.h5"
@@ -126,6 +174,7 @@ def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
     assert journal.exists()
     done_before = finished_pairs(journal)
     assert 0 < done_before < 7 * 4, done_before       # killed half-way
+    assert part.exists() == (sig == "SIGINT")        # Ctrl-C publishes the points done so far
     if part.exists():                                 # whatever was written is a whole HDF5 file
         with h5py.File(part) as f:
             assert f.attrs["complete"] == 0
@@ -137,16 +186,28 @@ def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
         pd.testing.assert_frame_equal(a[key], b[key], obj=str(key))
     with h5py.File(part) as f:
         assert f.attrs["complete"] == 1
+    # A finished sweep removes its journal and leaves no temporary file.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.yaml", "part.h5", "sweep.yaml", "whole.h5"]
 
 
 def test_resume_refuses_another_sweeps_journal(tmp_path):
     sweep = small_sweep(tmp_path)
     out = tmp_path / "s.h5"
     run("sweep", sweep, "-o", out, check=True)
+    assert not (tmp_path / "s.h5.journal").exists()  # a finished sweep removes its journal
+    # An interrupted sweep leaves its journal; here one of the seed-7 sweep, written by hand.
+    fingerprint = h5py.File(out).attrs["fingerprint"]
+    (tmp_path / "s.h5.journal").write_text(f'{{"eslabon_sweep_journal": "{fingerprint}"}}\n')
     sweep.write_text(edited(sweep, ("seed: 7", "seed: 8")))
     p = run("sweep", sweep, "-o", out, "--resume")
     assert p.returncode == 2
     assert "belongs to another sweep" in p.stderr
+    # With no journal, --resume runs the whole sweep.
+    (tmp_path / "s.h5.journal").unlink()
+    p = run("sweep", sweep, "-o", out, "--resume", check=True)
+    assert "resumed" not in p.stderr
+    with h5py.File(out) as f:
+        assert f.attrs["seed"] == 8 and f.attrs["complete"] == 1
 
 
 @pytest.mark.parametrize("ranks", [2, 3])

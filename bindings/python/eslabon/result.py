@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -11,12 +12,28 @@ if TYPE_CHECKING:
     from . import _core
     from .model import Model
 
-_TABLES = ["replications", "summary", "units", "unit_summary", "flows", "flow_summary", "links", "link_summary",
-           "origins", "origin_summary", "orders"]
+
+def _table_names(sweep_point: bool = False) -> list[str]:
+    """The tables a result file may hold (a sweep point: those marked in_sweep), from the one list in C++."""
+    from . import _core
+
+    return [t["name"] for t in _core.result_tables() if t["in_sweep"] or not sweep_point]
 
 
 def _frame(columns: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame({k: (v if isinstance(v, np.ndarray) else np.asarray(v, dtype=object)) for k, v in columns.items()})
+
+
+def _read_dataset(ds: Any) -> pd.DataFrame:
+    df = pd.DataFrame(ds[:])
+    for c in df.columns:
+        if df[c].dtype == object:
+            df[c] = df[c].map(lambda x: x.decode("utf-8") if isinstance(x, bytes) else x)
+    return df
+
+
+def _read_attrs(obj: Any) -> dict[str, Any]:
+    return {k: (v.decode() if isinstance(v, bytes) else v) for k, v in obj.attrs.items()}
 
 
 class _Tables:
@@ -120,22 +137,20 @@ class Result(_Tables):
 
 
 class StoredResult(_Tables):
-    """A result read back from an HDF5 file written by eslabon (CLI or Python)."""
+    """A result read back from an HDF5 file written by eslabon (CLI or Python), or one point of a
+    sweep file (then `name` is the point's id and only the tables a sweep point holds are there)."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], group: str = "/", attrs: dict[str, Any] | None = None) -> None:
         import h5py
 
         self.path = os.fspath(path)
         self._frames: dict[str, pd.DataFrame] = {}
         with h5py.File(self.path, "r") as f:
-            self.attrs: dict[str, Any] = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
-            for name in _TABLES:
-                if name in f:
-                    df = pd.DataFrame(f[name][:])
-                    for c in df.columns:
-                        if df[c].dtype == object:
-                            df[c] = df[c].map(lambda x: x.decode("utf-8") if isinstance(x, bytes) else x)
-                    self._frames[name] = df
+            g = f[group]
+            self.attrs: dict[str, Any] = _read_attrs(f) if attrs is None else attrs
+            for name in _table_names(sweep_point=group != "/"):
+                if name in g:
+                    self._frames[name] = _read_dataset(g[name])
         self.config_text: str = self.attrs.get("config", "")
 
     @property
@@ -150,6 +165,117 @@ class StoredResult(_Tables):
         return self._frames.get(name, pd.DataFrame()).copy()
 
 
-def read_hdf5(path: str | os.PathLike[str]) -> StoredResult:
-    """Read an eslabon HDF5 result file (from `eslabon run -o` or `Result.to_hdf5`)."""
-    return StoredResult(path)
+def _factor_values(column: pd.Series) -> pd.Series:
+    """A factor's values as the sweep file wrote them (text), as numbers when they all are; "" (a
+    scenario that does not set the factor) becomes missing."""
+    col = column.where(column != "", None)
+    given = col.dropna()
+    if pd.to_numeric(given, errors="coerce").isna().any():
+        return col
+    num = pd.to_numeric(col)  # missing values make it float, as in es.sweep's frame
+    return num.astype("int64") if num.notna().all() and given.str.fullmatch(r"-?\d+").all() else num
+
+
+class StoredSweep:
+    """A sweep file (`eslabon sweep -o`) read back.
+
+    - ``scenarios``: one row per point (point, id, scenario, one column per factor as written in the
+      sweep file, complete);
+    - ``points``: {id: StoredResult} for the complete points, read when first asked for
+      (``sweep["p0003"]`` is the same);
+    - ``summary()``: one row per (point, KPI) like ``es.sweep``: id, the factors (as numbers where
+      they are), scenario, kpi, mean, ci_low, ci_high, std, n;
+    - ``attrs`` (``sweep``: the sweep file's text, ``seed``, ``replications``, ``complete``, ...).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        import h5py
+
+        self.path = os.fspath(path)
+        with h5py.File(self.path, "r") as f:
+            self.attrs: dict[str, Any] = _read_attrs(f)
+            self.scenarios = _read_dataset(f["scenarios"]) if "scenarios" in f else pd.DataFrame()
+            present = set(f["points"]) if "points" in f else set()
+        ids = list(self.scenarios["id"]) if len(self.scenarios) else sorted(present)
+        self.points = _LazyPoints(self, [i for i in ids if i in present])
+        self.factors = [c for c in self.scenarios.columns if c not in ("point", "id", "scenario", "complete")]
+
+    @property
+    def seed(self) -> int:
+        return int(self.attrs.get("seed", -1))
+
+    @property
+    def replications(self) -> int:
+        return int(self.attrs.get("replications", 0))
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.attrs.get("complete", 0))
+
+    @property
+    def sweep_text(self) -> str:
+        return str(self.attrs.get("sweep", ""))
+
+    def __getitem__(self, point_id: str) -> StoredResult:
+        return self.points[point_id]
+
+    def __len__(self) -> int:
+        return len(self.scenarios)
+
+    def summary(self) -> pd.DataFrame:
+        import h5py
+
+        frames = []
+        with h5py.File(self.path, "r") as f:
+            for pid in self.points:
+                s = _read_dataset(f["points"][pid]["summary"])
+                s.insert(0, "id", pid)
+                frames.append(s)
+        cols = ["id", *self.factors, "scenario", "kpi", "mean", "ci_low", "ci_high", "std", "n"]
+        if not frames:
+            return pd.DataFrame(columns=cols)
+        df = pd.concat(frames, ignore_index=True)
+        sc = self.scenarios.set_index("id")
+        for c in [*self.factors, "scenario"]:
+            values = sc[c] if c == "scenario" else _factor_values(sc[c])
+            df[c] = df["id"].map(values)
+        df = df[cols]
+        df.attrs["factors"] = list(self.factors)
+        return df
+
+    def __repr__(self) -> str:
+        return (f"StoredSweep({self.path!r}: {len(self.points)} of {len(self)} points complete x "
+                f"{self.replications} replications, seed {self.seed}, factors {self.factors})")
+
+
+class _LazyPoints(Mapping[str, "StoredResult"]):
+    """{id: StoredResult} over a sweep file's complete points, each read on first access."""
+
+    def __init__(self, sweep: StoredSweep, ids: list[str]) -> None:
+        self._sweep, self._ids = sweep, ids
+        self._cache: dict[str, StoredResult] = {}
+        self._known = set(ids)
+
+    def __getitem__(self, pid: str) -> StoredResult:
+        if pid not in self._known:
+            raise KeyError(f"no complete point {pid!r} in {self._sweep.path}")
+        if pid not in self._cache:
+            attrs = {"name": pid, "seed": self._sweep.seed}
+            self._cache[pid] = StoredResult(self._sweep.path, f"/points/{pid}", attrs)
+        return self._cache[pid]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def read_hdf5(path: str | os.PathLike[str]) -> StoredResult | StoredSweep:
+    """Read an eslabon HDF5 file: a run (`eslabon run -o`, `Result.to_hdf5`) gives a StoredResult,
+    a sweep (`eslabon sweep -o`) a StoredSweep."""
+    import h5py
+
+    with h5py.File(os.fspath(path), "r") as f:
+        is_sweep = "sweep" in f.attrs or "points" in f
+    return StoredSweep(path) if is_sweep else StoredResult(path)

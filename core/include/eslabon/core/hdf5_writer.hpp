@@ -1,12 +1,14 @@
 #pragma once
 // Writing result tables to HDF5 (C API), readable by h5py and pandas without help:
-// each Table becomes a one-dimensional compound dataset (chunked, shuffled, deflated),
+// each Table becomes a one-dimensional compound dataset (chunked, shuffled, deflated, unless
+// small and asked to be compact),
 // string columns are variable-length UTF-8, string attributes likewise.
 //
 // Atomicity: the file is written under a temporary name beside the target and renamed
 // onto it by commit(), so the target is either the old file or the complete new one. A
 // writer destroyed without commit() (an exception) removes its temporary file; a process
-// killed outright (SIGKILL) can leave a ".NAME.tmp-PID" file beside the target.
+// killed outright (SIGKILL) can leave a ".NAME.tmp-PID" file beside the target (or the
+// temporary named by the caller, who can then reuse that name and so leave no litter).
 
 #include <eslabon/core/table.hpp>
 
@@ -17,15 +19,18 @@ namespace eslabon {
 
 class Hdf5Writer {
  public:
-  explicit Hdf5Writer(std::string path);
+  explicit Hdf5Writer(std::string path, std::string tmp = "");
   ~Hdf5Writer();
   Hdf5Writer(const Hdf5Writer&) = delete;
   Hdf5Writer& operator=(const Hdf5Writer&) = delete;
 
   void attribute(const std::string& name, const std::string& value);
   void attribute(const std::string& name, std::int64_t value);
-  // Writes `table` as dataset `path` (e.g. "/summary" or "/scenarios/base/summary").
-  void write(const std::string& path, const Table& table);
+  // Writes `table` as dataset `path` (e.g. "/summary" or "/scenarios/base/summary"), chunked
+  // and deflated; with `compact_if_small`, a table of at most 16 KiB is stored compact instead
+  // (in its object header): on a few rows chunking and deflate cost more than they save, and a
+  // sweep writes thousands of such tables.
+  void write(const std::string& path, const Table& table, bool compact_if_small = false);
   void commit();
 
  private:

@@ -1,0 +1,41 @@
+#include <models/output/hdf5_run.hpp>
+
+#include <eslabon/core/version.hpp>
+#include <models/output/result_tables.hpp>
+
+#include <chrono>
+#include <ctime>
+
+namespace eslabon {
+
+std::string utc_now() {
+  auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char buf[32];
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void write_result_tables(Hdf5Writer& w, const std::string& group, const RunResult& result, bool sweep_point) {
+  for (const ResultTable& t : result_tables()) {
+    if (sweep_point && !t.in_sweep) continue;
+    Table table = (result.*t.build)();
+    if (t.only_if_recorded && table.columns().empty()) continue;
+    w.write(group + "/" + t.name, table, sweep_point);
+  }
+}
+
+void write_hdf5(const std::string& path, const Model& model, const RunResult& result) {
+  Hdf5Writer w(path);
+  w.attribute("eslabon_version", std::string(version));
+  w.attribute("config", model.config_text);
+  w.attribute("seed", static_cast<std::int64_t>(result.seed));
+  w.attribute("name", result.name);
+  w.attribute("time_unit", model.time_unit);
+  w.attribute("created", utc_now());
+  write_result_tables(w, "", result, false);
+  w.commit();
+}
+
+}  // namespace eslabon

@@ -1,0 +1,58 @@
+#include <models/output/json.hpp>
+
+#include <models/output/result_tables.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace eslabon {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json number(double x) {
+  if (std::isfinite(x)) return x;
+  return nullptr;  // JSON has no NaN
+}
+
+// A summary table (ITEM, [stat,] mean, ci_low, ci_high, std, n) as {ITEM: interval} or, with
+// a stat column, {ITEM: {STAT: interval}}, in row order.
+Json summary_json(const Table& t) {
+  Json out = Json::object();
+  const auto& item = std::get<std::vector<std::string>>(t.columns().front().data);
+  const Column* stat = t.find("stat");
+  const auto& mean = std::get<std::vector<double>>(t.find("mean")->data);
+  const auto& low = std::get<std::vector<double>>(t.find("ci_low")->data);
+  const auto& high = std::get<std::vector<double>>(t.find("ci_high")->data);
+  const auto& sd = std::get<std::vector<double>>(t.find("std")->data);
+  const auto& n = std::get<std::vector<std::int64_t>>(t.find("n")->data);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    Json iv = {{"mean", number(mean[r])}, {"ci_low", number(low[r])}, {"ci_high", number(high[r])},
+               {"std", number(sd[r])}, {"n", n[r]}};
+    if (stat) {
+      Json& slot = out[item[r]];
+      if (slot.is_null()) slot = Json::object();
+      slot[std::get<std::vector<std::string>>(stat->data)[r]] = std::move(iv);
+    } else {
+      out[item[r]] = std::move(iv);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string to_json(const RunResult& r, int indent) {
+  Json j;
+  j["name"] = r.name;
+  j["replications"] = r.replications.size();
+  j["seed"] = r.seed;
+  for (const ResultTable& t : result_tables()) {
+    if (t.json.empty()) continue;
+    j[t.json] = summary_json((r.*find_result_table(t.summary)->build)());
+  }
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace eslabon

@@ -1,0 +1,51 @@
+#pragma once
+// Keeps a sweep's results on disk as they come (what `eslabon sweep -o OUT.h5` hands run_sweep):
+//
+//   OUT.h5.journal  every finished pair, one line each (journal.hpp): --resume starts from it.
+//   .OUT.h5.part    the HDF5 file being built: each complete point's datasets are appended to
+//                   it as the point completes, so the cost per point does not grow with the sweep.
+//   OUT.h5          appears (or is replaced) by rename when the sweep stops: complete, or
+//                   interrupted (Ctrl-C, SIGTERM), then with the points complete so far and
+//                   the attribute complete = 0. A finished sweep removes its journal.
+//
+// A sweep killed outright (SIGKILL) leaves the journal, a .part file that may be broken (the
+// next run overwrites it) and OUT.h5 as it was: never a broken or half-written OUT.h5. With
+// --resume the journal's pairs are replayed into a new .part file, so the final file equals an
+// uninterrupted run's whatever happened before.
+//
+// The file: root attributes eslabon_version, sweep (the sweep file's text), fingerprint,
+// seed, replications, complete, created; /scenarios (Sweep::points_table plus a `complete`
+// column); and, per complete point, /points/ID/ with the tables of result_tables() marked
+// in_sweep (replications, summary, units, links, origins).
+
+#include <eslabon/core/hdf5_writer.hpp>
+#include <models/output/journal.hpp>
+#include <models/studies/sweep.hpp>
+
+#include <memory>
+#include <string>
+
+namespace eslabon {
+
+class SweepFileRecorder : public SweepRecorder {
+ public:
+  // With `resume`, the pairs of PATH.journal are replayed (a ConfigError if it is another
+  // sweep's; none if there is no journal); otherwise a new journal replaces any old one.
+  SweepFileRecorder(const Sweep& sweep, std::string path, bool resume);
+  ~SweepFileRecorder() override;
+
+  void replay(const PairDone& give) override;
+  void pair_done(std::size_t pair, const ReplicationResult& result) override;
+  void point_complete(std::size_t point, const RunResult& result) override;
+  void finished(const std::vector<bool>& complete) override;
+
+ private:
+  const Sweep& sweep_;
+  std::string path_;
+  std::string fingerprint_;
+  bool replay_ = false;
+  std::unique_ptr<SweepJournal> journal_;
+  std::unique_ptr<Hdf5Writer> file_;
+};
+
+}  // namespace eslabon

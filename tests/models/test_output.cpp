@@ -1,0 +1,252 @@
+// models/output and the sweep recorder protocol: the registry of result tables, the JSON
+// document built from it, the journal's lines, what run_sweep publishes (each point once, in
+// replication order, whatever was replayed or interrupted) and the files SweepFileRecorder
+// leaves behind.
+
+#include <models/config/loader.hpp>
+#include <models/output/journal.hpp>
+#include <models/output/json.hpp>
+#include <models/output/result_tables.hpp>
+#include <models/output/sweep_recorder.hpp>
+#include <models/studies/sweep.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <bit>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace eslabon;
+
+namespace {
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A scratch directory with a small chain model and a 6-point sweep of 3 replications.
+struct SweepDir {
+  fs::path dir;
+  SweepDir() {
+    dir = fs::temp_directory_path() / ("eslabon-output-test-" + std::to_string(::getpid()) + "-" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::string model = read_text(fs::path(ESLABON_SOURCE_DIR) / "configs/chain.yaml");
+    const std::string run = "run: {horizon: 20000, warmup: 2000, replications: 10, seed: 42}";
+    model.replace(model.find(run), run.size(), "run: {horizon: 300, warmup: 30, replications: 2, seed: 1}");
+    std::ofstream(dir / "model.yaml") << model;
+    std::ofstream(dir / "sweep.yaml") << "model: model.yaml\nreplications: 3\nseed: 5\ngrid:\n"
+                                         "  units.production.servers: [4, 5, 6]\n  run.horizon: [300, 400]\n";
+  }
+  ~SweepDir() { fs::remove_all(dir); }
+  Sweep load() const { return load_sweep_file((dir / "sweep.yaml").string()); }
+};
+
+bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+
+void expect_same(const ReplicationResult& a, const ReplicationResult& b) {
+  EXPECT_EQ(a.replication, b.replication);
+  EXPECT_EQ(a.events, b.events);
+  for (int k = 0; k < kKpiCount; ++k) EXPECT_TRUE(same_bits(a.kpi[k], b.kpi[k]) || (std::isnan(a.kpi[k]) && std::isnan(b.kpi[k])));
+  ASSERT_EQ(a.units.size(), b.units.size());
+  for (std::size_t u = 0; u < a.units.size(); ++u)
+    for (int s = 0; s < kUnitStatCount; ++s)
+      EXPECT_TRUE(same_bits(a.units[u][s], b.units[u][s]) || (std::isnan(a.units[u][s]) && std::isnan(b.units[u][s])));
+}
+
+// Counts what run_sweep publishes, and can stop the sweep after a number of pairs.
+struct Probe : SweepRecorder {
+  std::size_t pairs = 0, finishes = 0, stop_after = 0;
+  std::atomic<bool>* stop = nullptr;
+  std::vector<int> completed;  // times each point completed
+  std::vector<bool> complete;
+  explicit Probe(std::size_t points) : completed(points, 0) {}
+  void pair_done(std::size_t, const ReplicationResult&) override {
+    if (++pairs == stop_after && stop) stop->store(true);
+  }
+  void point_complete(std::size_t point, const RunResult& r) override {
+    ++completed[point];
+    for (std::size_t k = 0; k < r.replications.size(); ++k) EXPECT_EQ(r.replications[k].replication, k);
+  }
+  void finished(const std::vector<bool>& c) override {
+    ++finishes;
+    complete = c;
+  }
+};
+
+// Replays a fixed set of pairs, as a journal would.
+struct Replayer : SweepRecorder {
+  std::vector<std::pair<std::size_t, ReplicationResult>> given;
+  void replay(const PairDone& give) override {
+    for (const auto& [p, r] : given) give(p, r);
+  }
+};
+
+}  // namespace
+
+TEST(Output, RegistryNamesEveryTableOnceAndItsSummary) {
+  std::set<std::string> names;
+  for (const ResultTable& t : result_tables()) {
+    EXPECT_TRUE(names.insert(t.name).second) << t.name;
+    if (!t.summary.empty()) {
+      EXPECT_NE(find_result_table(t.summary), nullptr) << t.summary;
+    }
+    EXPECT_TRUE(t.json.empty() || !t.summary.empty()) << t.name;
+  }
+  std::set<std::string> sweep;
+  for (const ResultTable& t : result_tables())
+    if (t.in_sweep) sweep.insert(t.name);
+  // The sweep file's layout: /points/ID/{replications, summary, units, links, origins}.
+  EXPECT_EQ(sweep, (std::set<std::string>{"replications", "summary", "units", "links", "origins"}));
+  EXPECT_EQ(find_result_table("nope"), nullptr);
+}
+
+TEST(Output, JsonHoldsEverySummaryIntervalExactly) {
+  SweepDir d;
+  const Model m = load_model_file((d.dir / "model.yaml").string());
+  RunOptions opt;
+  opt.replications = 3;
+  const RunResult r = run_model(m, opt);
+  const auto j = nlohmann::json::parse(to_json(r));
+  EXPECT_EQ(j["replications"], 3);
+  auto check = [](const nlohmann::json& e, const Interval& iv) {
+    for (const auto& [key, x] : {std::pair<const char*, double>{"mean", iv.mean}, {"ci_low", iv.low}, {"ci_high", iv.high}, {"std", iv.std}}) {
+      if (std::isfinite(x)) {
+        EXPECT_TRUE(same_bits(e[key].get<double>(), x)) << key;
+      } else {
+        EXPECT_TRUE(e[key].is_null()) << key;
+      }
+    }
+    EXPECT_EQ(e["n"].get<std::int64_t>(), iv.n);
+  };
+  ASSERT_EQ(j["kpis"].size(), static_cast<std::size_t>(kKpiCount));
+  for (int k = 0; k < kKpiCount; ++k) check(j["kpis"][kpi_names()[k]], r.kpi(static_cast<Kpi>(k)));
+  ASSERT_EQ(j["units"].size(), r.unit_names.size());
+  for (std::size_t u = 0; u < r.unit_names.size(); ++u)
+    for (int s = 0; s < kUnitStatCount; ++s)
+      check(j["units"][r.unit_names[u]][unit_stat_names()[s]], r.unit_stat(u, static_cast<UnitStat>(s)));
+  for (std::size_t g = 0; g < r.origin_names.size(); ++g)
+    for (int s = 0; s < kOriginStatCount; ++s)
+      check(j["origins"][r.origin_names[g]][origin_stat_names()[s]], r.origin_stat(g, static_cast<OriginStat>(s)));
+  EXPECT_TRUE(j["links"].is_object());
+}
+
+TEST(Output, JournalLinesRoundTripBitForBit) {
+  ReplicationResult r;
+  r.replication = 7;
+  r.events = 12345;
+  for (int k = 0; k < kKpiCount; ++k) r.kpi[k] = k == 1 ? std::nan("") : 0.1 * k + 1e-17;
+  r.units.push_back({});
+  r.units[0].fill(1.0 / 3.0);
+  std::size_t pair = 0;
+  ReplicationResult back;
+  ASSERT_TRUE(pair_from_line(pair_to_line(42, r), pair, back));
+  EXPECT_EQ(pair, 42u);
+  expect_same(r, back);
+  const std::string line = pair_to_line(42, r);
+  EXPECT_FALSE(pair_from_line(line.substr(0, line.size() / 2), pair, back));  // cut short by a kill
+}
+
+TEST(Output, RunSweepPublishesEachPointOnceWhateverTheThreads) {
+  SweepDir d;
+  const Sweep sweep = d.load();
+  std::vector<RunResult> by_threads[2];
+  for (unsigned threads : {1u, 2u}) {
+    SweepResults kept(sweep);
+    Probe probe(sweep.points.size());
+    SweepRecorders both{&kept, &probe};
+    RunOptions opt;
+    opt.threads = threads;
+    const SweepRun run = run_sweep(sweep, opt, both);
+    EXPECT_EQ(run.resumed, 0u);
+    EXPECT_EQ(probe.pairs, sweep.points.size() * 3);
+    EXPECT_EQ(probe.finishes, 1u);
+    EXPECT_EQ(probe.completed, std::vector<int>(sweep.points.size(), 1));
+    EXPECT_EQ(run.complete, std::vector<bool>(sweep.points.size(), true));
+    by_threads[threads - 1] = kept.results;
+  }
+  for (std::size_t p = 0; p < sweep.points.size(); ++p) {
+    ASSERT_EQ(by_threads[0][p].replications.size(), 3u);
+    for (std::size_t k = 0; k < 3; ++k) {
+      expect_same(by_threads[0][p].replications[k], by_threads[1][p].replications[k]);
+      expect_same(by_threads[0][p].replications[k], simulate(sweep.points[p].model, sweep.seed, k));
+    }
+  }
+}
+
+TEST(Output, ReplayedPairsAreNotRunAgain) {
+  SweepDir d;
+  const Sweep sweep = d.load();
+  Replayer replayer;
+  for (std::size_t pair : {0u, 1u, 2u, 4u, 17u, 4u, 999u})  // a duplicate and one out of range are ignored
+    replayer.given.emplace_back(pair, simulate_pair(sweep, pair % 18));
+  SweepResults kept(sweep);
+  Probe probe(sweep.points.size());
+  SweepRecorders all{&replayer, &kept, &probe};
+  const SweepRun run = run_sweep(sweep, RunOptions{}, all);
+  EXPECT_EQ(run.resumed, 5u);
+  EXPECT_EQ(probe.pairs, sweep.points.size() * 3 - 5);
+  EXPECT_EQ(probe.completed, std::vector<int>(sweep.points.size(), 1));
+  for (std::size_t p = 0; p < sweep.points.size(); ++p)
+    for (std::size_t k = 0; k < 3; ++k) expect_same(kept.results[p].replications[k], simulate(sweep.points[p].model, sweep.seed, k));
+}
+
+TEST(Output, InterruptedSweepTellsTheRecorderWhatIsComplete) {
+  SweepDir d;
+  const Sweep sweep = d.load();
+  std::atomic<bool> stop{false};
+  Probe probe(sweep.points.size());
+  probe.stop = &stop;
+  probe.stop_after = 7;
+  RunOptions opt;
+  opt.threads = 1;
+  opt.control.stop = &stop;
+  EXPECT_THROW(run_sweep(sweep, opt, probe), Interrupted);
+  EXPECT_EQ(probe.finishes, 1u);
+  EXPECT_EQ(probe.pairs, 7u);  // one thread: the pair after the 7th never starts
+  EXPECT_EQ(probe.complete, (std::vector<bool>{true, true, false, false, false, false}));
+}
+
+TEST(Output, FileRecorderResumesAndCleansUp) {
+  SweepDir d;
+  const Sweep sweep = d.load();
+  const std::string out = (d.dir / "out.h5").string();
+  {
+    std::atomic<bool> stop{false};
+    Probe probe(sweep.points.size());
+    probe.stop = &stop;
+    probe.stop_after = 8;
+    SweepFileRecorder files(sweep, out, false);
+    SweepRecorders both{&files, &probe};
+    RunOptions opt;
+    opt.threads = 1;
+    opt.control.stop = &stop;
+    EXPECT_THROW(run_sweep(sweep, opt, both), Interrupted);
+  }
+  EXPECT_TRUE(fs::exists(out));  // the points done so far, complete = 0
+  EXPECT_TRUE(fs::exists(out + ".journal"));
+  // Another sweep's journal is refused; this sweep's is replayed.
+  Sweep other = sweep;
+  other.seed = 6;
+  EXPECT_THROW(SweepFileRecorder(other, out, true), ConfigError);
+  SweepFileRecorder files(sweep, out, true);
+  Probe probe(sweep.points.size());
+  SweepRecorders both{&files, &probe};
+  const SweepRun run = run_sweep(sweep, RunOptions{}, both);
+  EXPECT_EQ(run.resumed, 8u);
+  EXPECT_EQ(probe.pairs, sweep.points.size() * 3 - 8);
+  std::set<std::string> left;
+  for (const auto& e : fs::directory_iterator(d.dir)) left.insert(e.path().filename().string());
+  EXPECT_EQ(left, (std::set<std::string>{"model.yaml", "sweep.yaml", "out.h5"}));
+}
