@@ -1,7 +1,6 @@
 #include <models/config/did_you_mean.hpp>
 #include <models/config/distribution_spec.hpp>
 
-#include <algorithm>
 #include <stdexcept>
 
 namespace eslabon {
@@ -24,73 +23,66 @@ Distribution make(const YamlReader& r, const YAML::Node& n, const std::string& p
   }
 }
 
+// One parameter, read as its type says (durations take a unit; the kind checks the range).
+double read_param(const YamlReader& r, const YAML::Node& n, const std::string& path, const dist::Param& p) {
+  switch (p.type) {
+    case dist::ParamType::Duration: return r.param(n, path);
+    case dist::ParamType::Number: return r.number(n, path);
+    case dist::ParamType::Integer: return static_cast<double>(r.integer(n, path, p.min, p.max));
+  }
+  return 0.0;
+}
+
 }  // namespace
 
+// Kind and parameter names all come from the registry (Distribution::kinds()).
 Distribution read_distribution(const YamlReader& r, const YAML::Node& n, const std::string& path) {
-  static const std::vector<std::string> kinds = {"deterministic", "exponential", "uniform", "triangular", "lognormal",
-                                                 "gamma",         "erlang",      "weibull", "empirical"};
+  const auto& kinds = Distribution::kinds();
   if (n.IsScalar()) {  // a plain duration: deterministic
-    return make(r, n, path, [&] { return Distribution::deterministic(r.param(n, path)); });
+    return make(r, n, path, [&] { return Distribution(dist::Deterministic(r.param(n, path))); });
   }
   if (!n.IsMap() || n.size() != 1)
     r.fail(n, path, "expected one distribution such as {exponential: {mean: 1.5}}, got " + found(n) +
                       (n.IsMap() ? " with " + std::to_string(n.size()) + " keys" : ""));
   auto it = n.begin();
-  const std::string kind = it->first.Scalar();
-  const std::string kp = path + "." + kind;
+  const std::string name = it->first.Scalar();
+  const std::string kp = path + "." + name;
   const YAML::Node a = it->second;
-  if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
-    std::string hint = did_you_mean(kind, kinds);
-    r.fail(it->first, kp, "unknown distribution" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                            "; expected one of deterministic, exponential, uniform, triangular, lognormal, gamma, erlang, weibull, empirical");
+  std::size_t index = 0;
+  while (index < kinds.size() && name != kinds[index].name) ++index;
+  if (index == kinds.size()) {
+    std::vector<std::string> names;
+    std::string list;
+    for (const auto& k : kinds) {
+      names.emplace_back(k.name);
+      list += (list.empty() ? "" : ", ") + names.back();
+    }
+    std::string hint = did_you_mean(name, names);
+    r.fail(it->first, kp, "unknown distribution" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; expected one of " + list);
   }
-  auto need = [&](const char* key) -> YAML::Node {
-    if (!a[key]) r.fail(a, kp + "." + key, std::string("missing; ") + kind + " needs " + key);
-    return a[key];
-  };
-  if (kind == "deterministic") {
-    if (a.IsScalar()) return make(r, a, kp, [&] { return Distribution::deterministic(r.param(a, kp)); });
-    r.keys(a, kp, {"value"});
-    return make(r, a, kp, [&] { return Distribution::deterministic(r.param(need("value"), kp + ".value")); });
-  }
-  if (kind == "empirical") {
+  const DistributionKindInfo& info = kinds[index];
+  const auto kind = static_cast<Distribution::Kind>(index);
+  if (info.form == dist::Form::List) {
     if (!a.IsSequence() || a.size() == 0) r.fail(a, kp, "expected a non-empty list of durations, got " + found(a));
     std::vector<double> v;
-    for (std::size_t i = 0; i < a.size(); ++i) v.push_back(r.param(a[i], kp + "." + std::to_string(i)));
-    return make(r, a, kp, [&] { return Distribution::empirical(v); });
+    for (std::size_t i = 0; i < a.size(); ++i) v.push_back(read_param(r, a[i], kp + "." + std::to_string(i), info.params[0]));
+    return make(r, a, kp, [&] { return Distribution::from_values(kind, v); });
   }
-  if (kind == "exponential") {
-    r.keys(a, kp, {"mean"});
-    return make(r, a, kp, [&] { return Distribution::exponential(r.param(need("mean"), kp + ".mean")); });
+  if (info.form == dist::Form::ParamsOrValue && a.IsScalar()) {
+    return make(r, a, kp, [&] { return Distribution::from_values(kind, {read_param(r, a, kp, info.params[0])}); });
   }
-  if (kind == "uniform") {
-    r.keys(a, kp, {"min", "max"});
-    return make(r, a, kp, [&] { return Distribution::uniform(r.param(need("min"), kp + ".min"), r.param(need("max"), kp + ".max")); });
-  }
-  if (kind == "triangular") {
-    r.keys(a, kp, {"min", "mode", "max"});
-    return make(r, a, kp, [&] {
-      return Distribution::triangular(r.param(need("min"), kp + ".min"), r.param(need("mode"), kp + ".mode"),
-                                      r.param(need("max"), kp + ".max"));
-    });
-  }
-  if (kind == "lognormal" || kind == "gamma") {
-    r.keys(a, kp, {"mean", "cv"});
-    return make(r, a, kp, [&] {
-      double mean = r.param(need("mean"), kp + ".mean");
-      double cv = r.number(need("cv"), kp + ".cv");
-      return kind == "gamma" ? Distribution::gamma(mean, cv) : Distribution::lognormal(mean, cv);
-    });
-  }
-  if (kind == "erlang") {
-    r.keys(a, kp, {"k", "mean"});
-    return make(r, a, kp, [&] {
-      return Distribution::erlang(static_cast<int>(r.integer(need("k"), kp + ".k", 1, 10000)), r.param(need("mean"), kp + ".mean"));
-    });
-  }
-  // weibull
-  r.keys(a, kp, {"shape", "scale"});
-  return make(r, a, kp, [&] { return Distribution::weibull(r.number(need("shape"), kp + ".shape"), r.param(need("scale"), kp + ".scale")); });
+  std::vector<std::string> keys;
+  for (const auto& p : info.params) keys.emplace_back(p.name);
+  r.keys(a, kp, keys);
+  return make(r, a, kp, [&] {
+    std::vector<double> v;
+    for (const auto& p : info.params) {
+      const std::string key = p.name;
+      if (!a[key]) r.fail(a, kp + "." + key, "missing; " + name + " needs " + key);
+      v.push_back(read_param(r, a[key], kp + "." + key, p));
+    }
+    return Distribution::from_values(kind, v);
+  });
 }
 
 }  // namespace eslabon

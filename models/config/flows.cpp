@@ -110,7 +110,7 @@ void load_flows(const YamlReader& r, const YAML::Node& root, Model& m) {
       if (!(f.rate_per_customer > 0) || !std::isfinite(f.rate_per_customer))
         r.fail(a["rate_per_customer"], p + ".arrivals.rate_per_customer",
              "expected a rate > 0 (orders per customer per " + r.time_unit() + "), got " + found(a["rate_per_customer"]));
-      f.interarrival = Distribution::exponential(1.0 / (static_cast<double>(f.customers) * f.rate_per_customer));
+      f.interarrival = dist::Exponential(1.0 / (static_cast<double>(f.customers) * f.rate_per_customer));
     } else if (a.size() != 1) {
       r.fail(a, p + ".arrivals", "expected exactly one of poisson or interarrival, got " + std::to_string(a.size()) + " keys");
     } else if (a["poisson"]) {
@@ -119,7 +119,7 @@ void load_flows(const YamlReader& r, const YAML::Node& root, Model& m) {
         r.fail(a["poisson"], p + ".arrivals.poisson", "expected a rate > 0 (arrivals per " + r.time_unit() + "), got " + found(a["poisson"]));
       if (!std::isfinite(1.0 / rate))
         r.fail(a["poisson"], p + ".arrivals.poisson", "expected a rate whose inverse is finite, got " + found(a["poisson"]));
-      f.interarrival = Distribution::exponential(1.0 / rate);
+      f.interarrival = dist::Exponential(1.0 / rate);
     } else {
       f.interarrival = read_distribution(r, a["interarrival"], p + ".arrivals.interarrival");
       if (!(f.interarrival.mean() > 0))
