@@ -4,7 +4,8 @@
 // every dispatch, and the config loader reads kind and parameter names from it. Order
 // matters only for messages and listings ("expected one of deterministic, exponential, ...").
 //
-// To add a kind: write its header, include it here, and add one X(...) line to the list.
+// To add a kind: write its header, include it here, and add one X(...) line to the list
+// (models/README.md, "Add a distribution", has the whole recipe).
 
 #include <eslabon/core/distributions/deterministic.hpp>
 #include <eslabon/core/distributions/empirical.hpp>
@@ -12,6 +13,7 @@
 #include <eslabon/core/distributions/exponential.hpp>
 #include <eslabon/core/distributions/gamma.hpp>
 #include <eslabon/core/distributions/lognormal.hpp>
+#include <eslabon/core/distributions/pert.hpp>
 #include <eslabon/core/distributions/triangular.hpp>
 #include <eslabon/core/distributions/uniform.hpp>
 #include <eslabon/core/distributions/weibull.hpp>
@@ -26,4 +28,6 @@
   X(Gamma)                            \
   X(Erlang)                           \
   X(Weibull)                          \
-  X(Empirical)
+  X(Empirical)                        \
+  X(Pert)                             \
+  /* one X(Kind) line per kind, above this one */
