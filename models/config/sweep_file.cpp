@@ -1,6 +1,134 @@
+#include <models/config/loader.hpp>
 #include <models/config/sweep_file.hpp>
+#include <models/config/yaml_reader.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace eslabon {
+namespace {
+
+// `dir` resolves the sweep file's relative model path.
+Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string& dir) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(r.at(e.mark) + ": " + e.msg);
+  }
+  if (!root || !root.IsMap()) throw ConfigError(r.source() + ":1:1: expected a mapping with model, replications, seed, grid, got " + found(root));
+  r.keys(root, "", {"model", "replications", "seed", "grid", "scenarios"});
+  Sweep s;
+  s.source = r.source();
+  s.text = text;
+  if (!root["model"]) r.fail(root, "model", "missing; expected the path of the model config, e.g. model: ../weak_link.yaml");
+  std::string mp = r.str(root["model"], "model");
+  std::filesystem::path model_path(mp);
+  if (model_path.is_relative()) model_path = std::filesystem::path(dir) / model_path;
+  s.model_path = model_path.lexically_normal().string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(s.model_path, ec))
+    r.fail(root["model"], "model", "expected a model config file, found no file " + s.model_path);
+  Model base = load_model_file(s.model_path);  // its own errors name its own file
+  s.replications = root["replications"] ? static_cast<int>(r.integer(root["replications"], "replications", 1, 1000000))
+                                        : base.run.replications;
+  s.seed = root["seed"] ? static_cast<std::uint64_t>(r.integer(root["seed"], "seed", 0)) : base.run.seed;
+  auto value_text = [](const YAML::Node& v) {
+    YAML::Emitter out;
+    out << YAML::Flow << v;
+    return std::string(out.c_str());
+  };
+  auto try_model = [&](const std::vector<Override>& ov, const YAML::Node& where, const std::string& path) {
+    try {
+      return load_model_text(base.config_text, s.model_path, ov);
+    } catch (const ConfigError& e) {
+      std::string msg = e.what();
+      if (!ov.empty()) {
+        const std::string prefix = "--set " + ov.back().path + "=" + ov.back().value + ": ";
+        if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
+      }
+      r.fail(where, path, "this does not give a valid model: " + msg);
+    }
+  };
+  // The grid: each path with a non-empty list of values, each value checked alone.
+  std::vector<std::vector<Override>> axes;
+  if (const YAML::Node grid = root["grid"]; grid && !grid.IsNull()) {
+    r.map(grid, "grid", "a mapping of config paths to lists of values");
+    r.unique_keys(grid, "grid");
+    for (auto it = grid.begin(); it != grid.end(); ++it) {
+      const std::string path = it->first.Scalar();
+      const std::string gp = "grid." + path;
+      const YAML::Node values = it->second;
+      if (!values.IsSequence() || values.size() == 0)
+        r.fail(values, gp, "expected a non-empty list of values, got " + (values.IsSequence() ? std::string("an empty list") : found(values)));
+      std::vector<Override> axis;
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        Override ov{path, value_text(values[i]), ""};
+        try_model({ov}, values[i], gp + "." + std::to_string(i));
+        axis.push_back(ov);
+      }
+      s.factors.push_back(path);
+      axes.push_back(std::move(axis));
+    }
+  }
+  const YAML::Node sc = root["scenarios"];
+  if (axes.empty() && (!sc || sc.IsNull() || (sc.IsMap() && sc.size() == 0)))
+    r.fail(root["grid"] ? root["grid"] : root, "grid", "expected at least one path with a list of values (or scenarios), got an empty grid");
+  auto add_point = [&](const std::string& scenario, std::vector<Override> changes, const YAML::Node& where,
+                       const std::string& path) {
+    SweepPoint p;
+    char id[16];
+    std::snprintf(id, sizeof id, "p%04zu", s.points.size());
+    p.id = id;
+    p.scenario = scenario;
+    p.model = try_model(changes, where, path);
+    p.changes = std::move(changes);
+    s.points.push_back(std::move(p));
+  };
+  if (!axes.empty()) {
+    std::size_t total = 1;
+    for (const auto& a : axes) total *= a.size();
+    if (total > 100000) r.fail(root["grid"], "grid", "expected at most 100000 points, got " + std::to_string(total));
+    for (std::size_t n = 0; n < total; ++n) {  // full factorial, the last factor varying fastest
+      std::vector<Override> changes(axes.size());
+      std::size_t rest = n;
+      for (std::size_t a = axes.size(); a-- > 0;) {
+        changes[a] = axes[a][rest % axes[a].size()];
+        rest /= axes[a].size();
+      }
+      add_point("", std::move(changes), root["grid"], "grid");
+    }
+  }
+  if (sc && !sc.IsNull()) {
+    r.map(sc, "scenarios", "a mapping of scenario names to {PATH: VALUE, ...}");
+    r.unique_keys(sc, "scenarios");
+    for (auto it = sc.begin(); it != sc.end(); ++it) {
+      const std::string name = it->first.Scalar();
+      const std::string p = "scenarios." + name;
+      r.map(it->second, p, "a mapping of config paths to values");
+      std::vector<Override> changes;
+      for (auto c = it->second.begin(); c != it->second.end(); ++c)
+        changes.push_back(Override{c->first.Scalar(), value_text(c->second), ""});
+      add_point(name, std::move(changes), it->second, p);
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+Sweep load_sweep_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw ConfigError(path + ": expected a sweep file, found a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot read the file (does it exist?)");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  const YamlReader reader(path, {});
+  return read_sweep(reader, ss.str(), std::filesystem::path(path).parent_path().string());
+}
 
 Table Sweep::points_table() const {
   Table t("scenarios");

@@ -18,17 +18,17 @@ struct MomentCase {
 
 TEST(Distributions, MomentsMatchTheory) {
   std::vector<MomentCase> cases = {
-      {Distribution::exponential(1.5), 1.5, 2.25},
-      {Distribution::uniform(1, 4), 2.5, 0.75},
-      {Distribution::triangular(1, 2, 6), 3.0, (1 + 36 + 4 - 6 - 2 - 12) / 18.0},
-      {Distribution::lognormal(3.2, 0.5), 3.2, 3.2 * 3.2 * 0.25},
-      {Distribution::gamma(2.0, 0.5), 2.0, 1.0},
-      {Distribution::gamma(2.0, 2.0), 2.0, 16.0},  // shape 1/4 < 1
-      {Distribution::erlang(3, 6.0), 6.0, 12.0},
-      {Distribution::weibull(1.5, 2.0), 2.0 * std::tgamma(1 + 1 / 1.5),
+      {dist::Exponential(1.5), 1.5, 2.25},
+      {dist::Uniform(1, 4), 2.5, 0.75},
+      {dist::Triangular(1, 2, 6), 3.0, (1 + 36 + 4 - 6 - 2 - 12) / 18.0},
+      {dist::LogNormal(3.2, 0.5), 3.2, 3.2 * 3.2 * 0.25},
+      {dist::Gamma(2.0, 0.5), 2.0, 1.0},
+      {dist::Gamma(2.0, 2.0), 2.0, 16.0},  // shape 1/4 < 1
+      {dist::Erlang(3, 6.0), 6.0, 12.0},
+      {dist::Weibull(1.5, 2.0), 2.0 * std::tgamma(1 + 1 / 1.5),
        4.0 * (std::tgamma(1 + 2 / 1.5) - std::pow(std::tgamma(1 + 1 / 1.5), 2))},
-      {Distribution::empirical({1, 2, 2, 7}), 3.0, (4 + 1 + 1 + 16) / 4.0},
-      {Distribution::deterministic(4.0), 4.0, 0.0},
+      {dist::Empirical({1, 2, 2, 7}), 3.0, (4 + 1 + 1 + 16) / 4.0},
+      {dist::Deterministic(4.0), 4.0, 0.0},
   };
   RandomSource src(2024, 0);
   for (std::size_t c = 0; c < cases.size(); ++c) {
@@ -51,27 +51,27 @@ TEST(Distributions, MomentsMatchTheory) {
 }
 
 TEST(Distributions, RejectBadParameters) {
-  EXPECT_THROW(Distribution::exponential(0), std::invalid_argument);
-  EXPECT_THROW(Distribution::exponential(-1), std::invalid_argument);
-  EXPECT_THROW(Distribution::uniform(3, 2), std::invalid_argument);
-  EXPECT_THROW(Distribution::triangular(1, 0.5, 3), std::invalid_argument);
-  EXPECT_THROW(Distribution::triangular(1, 4, 3), std::invalid_argument);
-  EXPECT_THROW(Distribution::lognormal(1, 0), std::invalid_argument);
-  EXPECT_THROW(Distribution::gamma(1, -2), std::invalid_argument);
-  EXPECT_THROW(Distribution::erlang(0, 1), std::invalid_argument);
-  EXPECT_THROW(Distribution::weibull(0, 1), std::invalid_argument);
-  EXPECT_THROW(Distribution::empirical({}), std::invalid_argument);
-  EXPECT_THROW(Distribution::deterministic(std::nan("")), std::invalid_argument);
+  EXPECT_THROW(dist::Exponential(0), std::invalid_argument);
+  EXPECT_THROW(dist::Exponential(-1), std::invalid_argument);
+  EXPECT_THROW(dist::Uniform(3, 2), std::invalid_argument);
+  EXPECT_THROW(dist::Triangular(1, 0.5, 3), std::invalid_argument);
+  EXPECT_THROW(dist::Triangular(1, 4, 3), std::invalid_argument);
+  EXPECT_THROW(dist::LogNormal(1, 0), std::invalid_argument);
+  EXPECT_THROW(dist::Gamma(1, -2), std::invalid_argument);
+  EXPECT_THROW(dist::Erlang(0, 1), std::invalid_argument);
+  EXPECT_THROW(dist::Weibull(0, 1), std::invalid_argument);
+  EXPECT_THROW(dist::Empirical({}), std::invalid_argument);
+  EXPECT_THROW(dist::Deterministic(std::nan("")), std::invalid_argument);
   try {
-    Distribution::exponential(-1);
+    dist::Exponential(-1);
   } catch (const std::invalid_argument& e) {
     EXPECT_STREQ(e.what(), "mean: expected a number > 0, got -1");
   }
 }
 
 TEST(Distributions, DescribeThemselves) {
-  EXPECT_EQ(Distribution::lognormal(3.2, 0.5).describe(), "LogNormal(mean=3.2, cv=0.5)");
-  EXPECT_EQ(Distribution::exponential(1.5).describe(), "Exponential(mean=1.5)");
-  EXPECT_EQ(Distribution::erlang(2, 3).describe(), "Erlang(k=2, mean=3)");
-  EXPECT_EQ(Distribution::exponential(0.5).scaled(60).describe(), "Exponential(mean=30)");
+  EXPECT_EQ(dist::LogNormal(3.2, 0.5).describe(), "LogNormal(mean=3.2, cv=0.5)");
+  EXPECT_EQ(dist::Exponential(1.5).describe(), "Exponential(mean=1.5)");
+  EXPECT_EQ(dist::Erlang(2, 3).describe(), "Erlang(k=2, mean=3)");
+  EXPECT_EQ(Distribution(dist::Exponential(0.5)).scaled(60).describe(), "Exponential(mean=30)");
 }

@@ -51,7 +51,7 @@ TEST(Random, GoldenDraws) {
   // Exponential(mean=2) from the first uniform of the zero stream: -2 log(u).
   RandomStream z = src.stream(0, 0);
   double u0 = to_unit_open(0xca00a0459843d731ULL);
-  EXPECT_DOUBLE_EQ(Distribution::exponential(2.0).sample(z), -2.0 * std::log(u0));
+  EXPECT_DOUBLE_EQ(dist::Exponential(2.0).sample(z), -2.0 * std::log(u0));
 }
 
 TEST(Random, StreamsAreAddressedNotSequential) {

@@ -48,7 +48,7 @@ TEST(Statistics, QuantilesWithinSketchPrecision) {
   RandomSource src(5, 0);
   for (int i = 0; i < 100000; ++i) {
     RandomStream s = src.stream(1, static_cast<std::uint64_t>(i) << 16);
-    double x = Distribution::lognormal(10, 1.2).sample(s);
+    double x = dist::LogNormal(10, 1.2).sample(s);
     xs.push_back(x);
     q.add(x);
   }

@@ -111,6 +111,7 @@ TEST(Config, AllDistributionsParse) {
       "{erlang: {k: 4, mean: 2}}",
       "{weibull: {shape: 2, scale: 2.2567583341910256}}",
       "{empirical: [1, 2, 3]}",
+      "{pert: {min: 1, mode: 2, max: 3}}",
   };
   for (const char* s : services) {
     Model m = load_model_text(good_with("{exponential: {mean: 30min}}", s), "m.yaml");
@@ -163,7 +164,7 @@ TEST(Config, BadInputMessages) {
        "m.yaml:13:57: flows.standard.tasks.take.service.exponential.mean: expected a number > 0, got -2"},
       {"unknown distribution", good_with("{exponential: {mean: 30min}}", "{exponentail: {mean: 30min}}"),
        "m.yaml:13:37: flows.standard.tasks.take.service.exponentail: unknown distribution (did you mean 'exponential'?); "
-       "expected one of deterministic, exponential, uniform, triangular, lognormal, gamma, erlang, weibull, empirical"},
+       "expected one of deterministic, exponential, uniform, triangular, lognormal, gamma, erlang, weibull, empirical, pert"},
       {"bad duration", good_with("due: 1d", "due: 1 fortnight"),
        "m.yaml:10:10: flows.standard.due: unknown time unit 'fortnight' (expected s, min, h, d or w), got '1 fortnight'"},
       {"warmup after horizon", good_with("warmup: 10", "warmup: 200"),

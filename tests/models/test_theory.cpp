@@ -382,6 +382,15 @@ TEST(TheoryPollaczekKhinchine, Deterministic) {
   check_mg1("deterministic(1.5) (M/D/1)", "{deterministic: 1.5}", 0.75, 1.5, 2.25, 100000, 513);
 }
 
+TEST(TheoryPollaczekKhinchine, Pert) {
+  // Beta-PERT on [a, b] with mode c: alpha = 1 + 4 (c - a)/(b - a), beta = 1 + 4 (b - c)/(b - a),
+  // E[S] = a + (b - a) alpha / (alpha + beta), Var = (b - a)^2 alpha beta / ((alpha + beta)^2 (alpha + beta + 1)).
+  const double a = 0.2, c = 0.6, b = 2.2;
+  const double al = 1 + 4 * (c - a) / (b - a), be = 1 + 4 * (b - c) / (b - a), s = al + be;
+  const double es = a + (b - a) * al / s, var = (b - a) * (b - a) * al * be / (s * s * (s + 1));
+  check_mg1("pert(0.2, 0.6, 2.2)", "{pert: {min: 0.2, mode: 0.6, max: 2.2}}", 0.7, es, var + es * es, 100000, 514);
+}
+
 // M/G/2 with uniform service: no closed form for the wait, but utilisation = lambda E[S]/c and
 // Little's law per unit and for the system hold for any service distribution.
 TEST(TheoryLittle, MG2UniformUtilisationAndLittle) {

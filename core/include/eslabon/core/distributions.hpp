@@ -1,54 +1,90 @@
 #pragma once
 // Probability distributions as small value objects.
 //
-// Each checks its parameters when made (std::invalid_argument naming the parameter, the
-// requirement and the value found), knows its mean and variance, and describes itself
-// the way it would be written (`LogNormal(mean=3.2, cv=0.5)`). Sampling uses our own
-// transforms of uniforms from a RandomStream, never std::*_distribution, whose
-// algorithms differ between standard libraries. A draw is a switch on a small enum:
-// no virtual call per event.
+// Each kind (distributions/*.hpp, listed once in distributions/registry.hpp) checks its
+// parameters when made (std::invalid_argument naming the parameter, the requirement and the
+// value found), knows its mean and variance, and describes itself the way it would be
+// written (`LogNormal(mean=3.2, cv=0.5)`). A Distribution holds one kind in a std::variant;
+// a draw is a switch on the variant's index generated from the list: no virtual call per event.
 
+#include <eslabon/core/distributions/registry.hpp>
 #include <eslabon/core/random.hpp>
 
+#include <span>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 namespace eslabon {
 
+// A kind as data, for readers of configs and schemas (core knows no YAML).
+struct DistributionKindInfo {
+  const char* name;                     // the config key, e.g. "lognormal"
+  dist::Form form;                      // how a config writes the parameters
+  std::span<const dist::Param> params;  // their names and types, in order
+};
+
+namespace dist {
+template <class First, class... Rest>
+struct VariantOfRest {
+  using type = std::variant<Rest...>;
+};
+}  // namespace dist
+
 class Distribution {
+#define ESLABON_DIST_TYPE(K) , dist::K
+  // The kinds in the list's order (the leading void soaks up the list's first comma).
+  using Variant = dist::VariantOfRest<void ESLABON_DISTRIBUTION_KINDS(ESLABON_DIST_TYPE)>::type;
+#undef ESLABON_DIST_TYPE
+
  public:
-  enum class Kind { Deterministic, Exponential, Uniform, Triangular, LogNormal, Gamma, Erlang, Weibull, Empirical };
+  // Kind::X is the index of dist::X in the variant.
+  enum class Kind {
+#define ESLABON_DIST_ENUM(K) K,
+    ESLABON_DISTRIBUTION_KINDS(ESLABON_DIST_ENUM)
+#undef ESLABON_DIST_ENUM
+  };
 
-  static Distribution deterministic(double value);
-  static Distribution exponential(double mean);
-  static Distribution uniform(double min, double max);
-  static Distribution triangular(double min, double mode, double max);
-  static Distribution lognormal(double mean, double cv);
-  static Distribution gamma(double mean, double cv);
-  static Distribution erlang(int k, double mean);
-  static Distribution weibull(double shape, double scale);
-  static Distribution empirical(std::vector<double> values);
+  Distribution() : v_(dist::Deterministic(0.0)) {}
+  // Any kind converts to a Distribution: `Distribution d = dist::Exponential(1.5);`.
+  template <class K>
+    requires std::is_constructible_v<Variant, K>
+  Distribution(K kind) : v_(std::move(kind)) {}  // NOLINT(google-explicit-constructor)
 
-  Distribution() = default;  // Deterministic(value=0)
+  // Every kind, in the list's order (index = Kind).
+  static const std::vector<DistributionKindInfo>& kinds();
+  // The kind with these parameter values, in the order of its params (a List kind: the
+  // list). Throws std::invalid_argument as the kind's constructor does.
+  static Distribution from_values(Kind kind, const std::vector<double>& values);
 
   double sample(RandomStream& rs) const;
   double mean() const;
   double variance() const;
   double cv() const;
-  Kind kind() const { return kind_; }
+  Kind kind() const { return static_cast<Kind>(v_.index()); }
+  const char* name() const { return kinds()[v_.index()].name; }
+  template <class K>
+  const K* get_if() const { return std::get_if<K>(&v_); }
   std::string describe() const;
-  // Multiply every time-like parameter by `factor` (used to convert durations).
+  // Multiply every duration parameter by `factor` (used to convert time units).
   Distribution scaled(double factor) const;
 
- private:
-  Kind kind_ = Kind::Deterministic;
-  double p_[3] = {0, 0, 0};       // parameters as given
-  double d_[3] = {0, 0, 0};       // derived constants used when sampling
-  std::vector<double> values_;    // empirical only
-};
+  // Calls f with the kind held, by a switch generated from the list.
+  template <class F>
+  decltype(auto) visit(F&& f) const {
+    switch (kind()) {
+#define ESLABON_DIST_CASE(K) \
+  case Kind::K:              \
+    return f(*std::get_if<dist::K>(&v_));
+      ESLABON_DISTRIBUTION_KINDS(ESLABON_DIST_CASE)
+#undef ESLABON_DIST_CASE
+    }
+    throw std::bad_variant_access();
+  }
 
-// Standard-normal and gamma variates, exposed for tests.
-double sample_standard_normal(RandomStream& rs);
-double sample_gamma_shape(RandomStream& rs, double shape);
+ private:
+  Variant v_;
+};
 
 }  // namespace eslabon
