@@ -6,6 +6,7 @@
 //   BM_Engine_MM1            an M/M/1 model (lambda 0.9, mu 1) given as YAML text
 //   BM_Baseline_MM1          the same M/M/1 as a minimal hand-written loop (lower bound)
 //   BM_Engine_Network64x4    64 units x 4 servers, 8 flows with fork/join (~200 pending)
+//   BM_Engine_Pending/U      U units x 25 servers, long services: ~10^3 to ~10^5 pending events
 //   BM_RunModel_Chain        replications/s of chain.yaml through run_model, 1 and 2 threads
 //   BM_Calibration_Threads   the hand-written M/M/1 on 1 and 2 threads: the parallelism the
 //                            machine offers at the moment (it is shared), to judge the above
@@ -419,6 +420,49 @@ void BM_Engine_Network64x4(benchmark::State& state) {
   state.counters["peak_pending"] = pending;
 }
 BENCHMARK(BM_Engine_Network64x4)->Unit(benchmark::kMillisecond);
+
+// ---------------------------------------------------------------------------------------
+// 4b. Many pending events: U units of 25 servers, each fed by its own Poisson flow with one
+//     task of exponential service (mean 25, load 0.8): about 20 U service ends and U arrivals
+//     pending at once (~10^3 to ~10^5 for U = 50 to 4000), so the event list's cost per event
+//     shows as it grows. Each unit is an M/M/25; the check is its utilisation.
+// ---------------------------------------------------------------------------------------
+std::string pending_yaml(int units, double horizon) {
+  std::ostringstream y;
+  y << "name: pending\ntime_unit: hour\nrun: {horizon: " << horizon << ", warmup: " << horizon / 5
+    << ", replications: 1, seed: 1}\nunits:\n";
+  for (int u = 0; u < units; ++u) y << "  u" << u << ": {servers: 25}\n";
+  y << "flows:\n";
+  for (int u = 0; u < units; ++u)
+    y << "  f" << u << ":\n    arrivals: {poisson: 0.8}\n    tasks:\n      t: {unit: u" << u
+      << ", service: {exponential: {mean: 25}}}\n";
+  return y.str();
+}
+
+void BM_Engine_Pending(benchmark::State& state) {
+  const int units = static_cast<int>(state.range(0));
+  const double horizon = 4.0e6 / units;  // ~3.2 M arrivals whatever the size
+  eslabon::Model model;
+  if (!load_or_skip(state, model, [&] { return eslabon::load_model_text(pending_yaml(units, horizon), "<pending>"); }))
+    return;
+  double events = 0, orders = 0, peak = 0;
+  for (auto _ : state) {
+    eslabon::ReplicationResult r = eslabon::simulate(model, kSeed, 0);
+    double busy = 0;
+    for (int u = 0; u < units; ++u) busy += ustat(r, static_cast<std::size_t>(u), UnitStat::Utilisation);
+    // Utilisation over [horizon/5, horizon]: after the start-up transient (empty units).
+    if (!within(busy / units, 0.78, 0.81)) {
+      state.SkipWithError(strf("invalid run: mean utilisation %.4f, expected 0.8", busy / units).c_str());
+      break;
+    }
+    events += static_cast<double>(r.events);
+    orders += kpi(r, Kpi::OrdersArrived);
+    peak = static_cast<double>(r.peak_events);
+  }
+  set_rates(state, events, orders);
+  state.counters["peak_pending"] = peak;
+}
+BENCHMARK(BM_Engine_Pending)->Arg(50)->Arg(500)->Arg(4000)->Unit(benchmark::kMillisecond);
 
 // ---------------------------------------------------------------------------------------
 // 5. Replications per second: configs/chain.yaml as configured (horizon 20000 h, 10

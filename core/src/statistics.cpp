@@ -1,6 +1,7 @@
 #include <eslabon/core/statistics.hpp>
 
 #include <bit>
+#include <algorithm>
 #include <cmath>
 
 namespace eslabon {
@@ -27,7 +28,7 @@ double TimeWeighted::mean(double now) const {
   return area / (b - begin_);
 }
 
-QuantileSketch::QuantileSketch() : counts_(static_cast<std::size_t>((kMaxExp - kMinExp) * kSub + 1), 0) {}
+QuantileSketch::QuantileSketch() = default;
 
 std::size_t QuantileSketch::index(double x) const {
   // From the bits of the double: the exponent picks the power of two, the top 8 bits of
@@ -36,7 +37,7 @@ std::size_t QuantileSketch::index(double x) const {
   if (!(x >= 0x1p-40)) return 0;  // 2^kMinExp; also NaN
   const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
   const int e = static_cast<int>(bits >> 52) - 1023;  // x in [2^e, 2^(e+1))
-  if (e >= kMaxExp) return counts_.size() - 1;
+  if (e >= kMaxExp) return kBuckets - 1;
   const int sub = static_cast<int>((bits >> 44) & 0xFF);
   return static_cast<std::size_t>((e - kMinExp) * kSub + sub + 1);
 }
@@ -57,9 +58,21 @@ double QuantileSketch::upper_edge(std::size_t i) const {
   return std::ldexp(1.0 + static_cast<double>(sub + 1) / kSub, e);
 }
 
+void QuantileSketch::widen(std::size_t i) {
+  const std::size_t old_hi = lo_ + counts_.size();
+  const std::size_t lo = counts_.empty() ? i - i % kSub : std::min(lo_, i - i % kSub);
+  const std::size_t hi = std::min(kBuckets, std::max(counts_.empty() ? 0 : old_hi, (i / kSub + 1) * kSub));
+  std::vector<std::uint32_t> wider(hi - lo, 0);
+  if (!counts_.empty()) std::copy(counts_.begin(), counts_.end(), wider.begin() + static_cast<std::ptrdiff_t>(lo_ - lo));
+  counts_ = std::move(wider);
+  lo_ = lo;
+}
+
 void QuantileSketch::add(double x) {
   if (std::isnan(x)) return;
-  ++counts_[index(x)];
+  const std::size_t i = index(x);
+  if (i < lo_ || i >= lo_ + counts_.size()) widen(i);
+  ++counts_[i - lo_];
   ++n_;
   if (x < min_) min_ = x;
   if (x > max_) max_ = x;
@@ -72,8 +85,8 @@ double QuantileSketch::quantile(double q) const {
   // Rank of the order statistic, q * (n - 1) counted from 0; found at bucket resolution.
   double rank = q * static_cast<double>(n_ - 1);
   std::uint64_t cum = 0;
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
-    std::uint64_t c = counts_[i];
+  for (std::size_t i = lo_; i < lo_ + counts_.size(); ++i) {
+    std::uint64_t c = counts_[i - lo_];
     if (c == 0) continue;
     if (static_cast<double>(cum + c) > rank) {
       // Interpolate inside the bucket, treating its c values as evenly spread.

@@ -88,10 +88,16 @@ class QuantileSketch {
   static constexpr int kSub = 256;        // sub-buckets per power of two
   static constexpr int kMinExp = -40;     // values below 2^-40 land in bucket 0 (treated as 0)
   static constexpr int kMaxExp = 64;
+  static constexpr std::size_t kBuckets = (kMaxExp - kMinExp) * kSub + 1;
   std::size_t index(double x) const;
   double lower_edge(std::size_t i) const;
   double upper_edge(std::size_t i) const;
+  void widen(std::size_t i);
+  // The counts of buckets [lo_, lo_ + counts_.size()) only, widened a power of two at a time
+  // as values arrive: lead times span a few powers of two, so a sketch holds a few KB instead
+  // of all 26,625 buckets (a replication has one per flow, a sweep thousands of replications).
   std::vector<std::uint32_t> counts_;
+  std::size_t lo_ = 0;
   std::uint64_t n_ = 0;
   double min_ = std::numeric_limits<double>::infinity();
   double max_ = -std::numeric_limits<double>::infinity();
