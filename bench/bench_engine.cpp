@@ -3,6 +3,7 @@
 // What is measured and why: bench/README.md. In short:
 //
 //   BM_Engine_Chain          configs/chain.yaml, one replication per iteration
+//   BM_Engine_WeakLink       configs/weak_link.yaml with Poisson arrivals (every fault kind)
 //   BM_Engine_MM1            an M/M/1 model (lambda 0.9, mu 1) given as YAML text
 //   BM_Baseline_MM1          the same M/M/1 as a minimal hand-written loop (lower bound)
 //   BM_Engine_Network64x4    64 units x 4 servers, 8 flows with fork/join (~200 pending)
@@ -155,6 +156,33 @@ void BM_Engine_Chain(benchmark::State& state) {
   state.counters["peak_pending"] = pending;
 }
 BENCHMARK(BM_Engine_Chain)->Unit(benchmark::kMillisecond);
+
+// 1b. configs/weak_link.yaml with Poisson arrivals (1 order/h instead of a finite customer
+//     base, so the run is stationary): links with defects, rework, fixes and delays, a skip,
+//     outages, complaints and churn. Checked: every order that arrived was delivered or is
+//     still open, and the throughput is the arrival rate.
+void BM_Engine_WeakLink(benchmark::State& state) {
+  eslabon::Model model;
+  if (!load_or_skip(state, model, [] {
+        return eslabon::load_model_file(source_path("configs/weak_link.yaml"),
+                                        {{"run.horizon", "400000"}, {"run.warmup", "0"},
+                                         {"flows.standard.arrivals", "{poisson: 1.0}"}});
+      }))
+    return;
+  double events = 0, orders = 0;
+  for (auto _ : state) {
+    eslabon::ReplicationResult r = eslabon::simulate(model, kSeed, 0);
+    const double arrived = kpi(r, Kpi::OrdersArrived), tp = kpi(r, Kpi::Throughput);
+    if (!within(arrived, 0.99 * 400000, 1.01 * 400000) || !within(tp, 0.99, 1.01)) {
+      state.SkipWithError(strf("invalid run: %.0f orders, throughput %.4f, expected ~400000 and 1", arrived, tp).c_str());
+      break;
+    }
+    events += static_cast<double>(r.events);
+    orders += arrived;
+  }
+  set_rates(state, events, orders);
+}
+BENCHMARK(BM_Engine_WeakLink)->Unit(benchmark::kMillisecond);
 
 // ---------------------------------------------------------------------------------------
 // 2. The engine on M/M/1 (lambda 0.9, mu 1): W_q = rho / (mu - lambda) = 9, W = 10.
