@@ -35,8 +35,10 @@ void Replication::deliver(std::uint32_t o) {
   if (tg) {
     measures_.lead.add(lead);
     measures_.lead_q.add(lead);
-    fm.lead.add(lead);
-    fm.lead_q.add(lead);
+    if (measures_.per_flow_leads) {  // with one flow they equal the system's (filled at the end)
+      fm.lead.add(lead);
+      fm.lead_q.add(lead);
+    }
     if (on_time) {
       ++measures_.on_time;
       ++fm.on_time;

@@ -30,7 +30,8 @@ struct LinkMeasures {
 
 struct Measures {
   Measures(const Model& m, double warmup, double horizon)
-      : flows(m.flows.size()), links(m.links.size()), origin_visible(m.origins.size() + 1, 0.0) {
+      : flows(m.flows.size()), links(m.links.size()), origin_visible(m.origins.size() + 1, 0.0),
+        per_flow_leads(m.flows.size() > 1) {
     wip.window(warmup, horizon);
   }
 
@@ -46,6 +47,9 @@ struct Measures {
   std::uint64_t reworks = 0, complaints = 0, churned = 0;
   double revenue_in_window = 0;
   std::uint64_t peak_events = 0;
+  // Lead times are kept per flow only when there are several flows: with one, the flow's
+  // statistics are the system's, added in the same order, so they are copied at the end.
+  bool per_flow_leads;
 
   void fill(ReplicationResult& r, const Model& m, const std::vector<UnitState>& units, const Ledger& ledger) const {
     const double window = m.run.horizon - m.run.warmup;
@@ -90,11 +94,13 @@ struct Measures {
     r.flows.resize(flows.size());
     for (std::size_t f = 0; f < flows.size(); ++f) {
       const FlowMeasures& fs = flows[f];
+      const Welford& fl_lead = per_flow_leads ? fs.lead : lead;
+      const QuantileSketch& fl_q = per_flow_leads ? fs.lead_q : lead_q;
       auto put = [&](FlowStat x, double v) { r.flows[f][static_cast<int>(x)] = v; };
-      const std::uint64_t done = fs.lead.count();
-      put(FlowStat::LeadTimeMean, done ? fs.lead.mean() : nan);
-      put(FlowStat::LeadTimeP50, fs.lead_q.quantile(0.5));
-      put(FlowStat::LeadTimeP95, fs.lead_q.quantile(0.95));
+      const std::uint64_t done = fl_lead.count();
+      put(FlowStat::LeadTimeMean, done ? fl_lead.mean() : nan);
+      put(FlowStat::LeadTimeP50, fl_q.quantile(0.5));
+      put(FlowStat::LeadTimeP95, fl_q.quantile(0.95));
       put(FlowStat::OnTimeRate, ratio(count(fs.on_time), count(done)));
       put(FlowStat::Throughput, count(fs.delivered_in_window) / window);
       put(FlowStat::OrdersDelivered, count(fs.delivered_in_window));
