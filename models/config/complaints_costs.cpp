@@ -1,6 +1,7 @@
 #include <models/config/complaints_costs.hpp>
 #include <models/config/distribution_spec.hpp>
 #include <models/config/units.hpp>
+#include <models/config/keys.hpp>
 
 namespace eslabon {
 
@@ -8,8 +9,7 @@ void load_complaints(const YamlReader& r, const YAML::Node& root, Model& m) {
   const YAML::Node c = root["complaints"];
   if (!c || c.IsNull()) return;
   const std::string p = "complaints";
-  r.keys(c, p, {"unit", "service", "visible", "late_dissatisfies", "complain", "resolve", "churn_if_resolved",
-              "churn_if_unresolved", "churn_if_silent"});
+  r.keys(c, p, config_keys::complaints);
   Complaints& k = m.complaints;
   k.enabled = true;
   if (!c["unit"]) r.fail(c, p + ".unit", "missing; expected the unit that handles complaints");
@@ -30,7 +30,7 @@ void load_complaints(const YamlReader& r, const YAML::Node& root, Model& m) {
 void load_costs(const YamlReader& r, const YAML::Node& root, Model& m) {
   const YAML::Node c = root["costs"];
   if (!c || c.IsNull()) return;
-  r.keys(c, "costs", {"late_penalty", "scrap", "complaint", "lost_customer"});
+  r.keys(c, "costs", config_keys::costs);
   if (c["late_penalty"]) m.costs.late_penalty = r.cost(c["late_penalty"], "costs.late_penalty");
   if (c["scrap"]) m.costs.scrap = r.cost(c["scrap"], "costs.scrap");
   if (c["complaint"]) m.costs.complaint = r.cost(c["complaint"], "costs.complaint");

@@ -2,6 +2,7 @@
 #include <models/config/distribution_spec.hpp>
 #include <models/config/flows.hpp>
 #include <models/config/units.hpp>
+#include <models/config/keys.hpp>
 #include <models/model/task_graph.hpp>
 
 #include <algorithm>
@@ -26,7 +27,7 @@ void load_tasks(const YamlReader& r, const YAML::Node& n, const std::string& p, 
     t.name = it->first.Scalar();
     const std::string tp = p + ".tasks." + t.name;
     const YAML::Node tn = it->second;
-    r.keys(tn, tp, {"unit", "service", "after", "skip", "skip_defect"});
+    r.keys(tn, tp, config_keys::task);
     if (tn["skip"]) t.skip = r.probability(tn["skip"], tp + ".skip");
     if (tn["skip_defect"]) t.skip_defect = r.probability(tn["skip_defect"], tp + ".skip_defect");
     if (!tn["unit"]) r.fail(tn, tp + ".unit", "missing; expected the name of a unit");
@@ -93,7 +94,7 @@ void load_flows(const YamlReader& r, const YAML::Node& root, Model& m) {
     f.name = it->first.Scalar();
     const std::string p = "flows." + f.name;
     const YAML::Node n = it->second;
-    r.keys(n, p, {"arrivals", "due", "priority", "value", "tasks"});
+    r.keys(n, p, config_keys::flow);
     if (n["value"]) {
       f.value = r.number(n["value"], p + ".value");
       if (!(f.value >= 0) || !std::isfinite(f.value)) r.fail(n["value"], p + ".value", "expected a value >= 0, got " + found(n["value"]));
@@ -101,7 +102,7 @@ void load_flows(const YamlReader& r, const YAML::Node& root, Model& m) {
     // arrivals
     const YAML::Node a = n["arrivals"];
     if (!a) r.fail(n, p + ".arrivals", "missing; expected {poisson: RATE} or {interarrival: DISTRIBUTION}");
-    r.keys(a, p + ".arrivals", {"poisson", "interarrival", "customers", "rate_per_customer"});
+    r.keys(a, p + ".arrivals", config_keys::arrivals);
     if (a["customers"] || a["rate_per_customer"]) {
       if (a["poisson"] || a["interarrival"] || a.size() != 2)
         r.fail(a, p + ".arrivals", "expected {customers: N, rate_per_customer: R} alone, or {poisson: RATE}, or {interarrival: DISTRIBUTION}");

@@ -7,6 +7,7 @@
 #include <models/config/overrides.hpp>
 #include <models/config/scenarios.hpp>
 #include <models/config/units.hpp>
+#include <models/config/keys.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -18,7 +19,7 @@ namespace {
 void load_run(const YamlReader& r, const YAML::Node& root, Model& m) {
   const YAML::Node run = root["run"];
   if (!run) r.fail(root, "run", "missing; expected run: {horizon: ..., warmup: ..., replications: ..., seed: ...}");
-  r.keys(run, "run", {"horizon", "warmup", "replications", "seed"});
+  r.keys(run, "run", config_keys::run);
   if (!run["horizon"]) r.fail(run, "run.horizon", "missing; expected the simulated time span, e.g. horizon: 20000");
   m.run.horizon = r.duration(run["horizon"], "run.horizon");
   if (!(m.run.horizon > 0)) r.fail(run["horizon"], "run.horizon", "expected a duration > 0, got " + found(run["horizon"]));
@@ -54,7 +55,7 @@ Model load(const std::string& text, const std::string& source, const std::vector
     out << root;
     m.config_text = std::string(out.c_str()) + "\n";
   }
-  r.keys(root, "", {"name", "time_unit", "run", "units", "flows", "links", "complaints", "costs", "scenarios"});
+  r.keys(root, "", config_keys::root);
   if (root["name"]) {
     m.name = r.str(root["name"], "name");
   } else {  // the file's stem, or "model"

@@ -1,6 +1,7 @@
 #include <models/config/loader.hpp>
 #include <models/config/sweep_file.hpp>
 #include <models/config/yaml_reader.hpp>
+#include <models/config/keys.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -19,7 +20,7 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
     throw ConfigError(r.at(e.mark) + ": " + e.msg);
   }
   if (!root || !root.IsMap()) throw ConfigError(r.source() + ":1:1: expected a mapping with model, replications, seed, grid, got " + found(root));
-  r.keys(root, "", {"model", "replications", "seed", "grid", "scenarios"});
+  r.keys(root, "", config_keys::sweep);
   Sweep s;
   s.source = r.source();
   s.text = text;

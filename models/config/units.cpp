@@ -2,6 +2,7 @@
 #include <models/config/distribution_spec.hpp>
 #include <models/config/durations.hpp>
 #include <models/config/units.hpp>
+#include <models/config/keys.hpp>
 
 #include <cmath>
 
@@ -19,14 +20,14 @@ void load_units(const YamlReader& r, const YAML::Node& root, Model& m) {
     const std::string p = "units." + u.name;
     const YAML::Node n = it->second;
     if (n && !n.IsNull()) {
-      r.keys(n, p, {"servers", "discipline", "capacity", "cost_per_hour", "outages"});
+      r.keys(n, p, config_keys::unit);
       if (n["cost_per_hour"]) {
         double c = r.number(n["cost_per_hour"], p + ".cost_per_hour");
         if (!(c >= 0) || !std::isfinite(c)) r.fail(n["cost_per_hour"], p + ".cost_per_hour", "expected a cost >= 0, got " + found(n["cost_per_hour"]));
         u.cost_per_time = c * unit_in_hours(r.time_unit());
       }
       if (const YAML::Node o = n["outages"]) {
-        r.keys(o, p + ".outages", {"mtbf", "mttr"});
+        r.keys(o, p + ".outages", config_keys::outages);
         if (!o["mtbf"]) r.fail(o, p + ".outages.mtbf", "missing; expected the mean time between failures, e.g. mtbf: 200h");
         if (!o["mttr"]) r.fail(o, p + ".outages.mttr", "missing; expected the repair time distribution, e.g. mttr: {exponential: {mean: 6h}}");
         u.outages = true;

@@ -1,0 +1,44 @@
+#pragma once
+// The config's keys, section by section, spelled once: the loader accepts exactly these (in
+// this order in its "expected one of ..." messages, with a did-you-mean among them), and
+// tests/models/test_config_keys.cpp checks that configs/eslabon.schema.json lists the same
+// keys at the places `schema_sections()` names. (Link keys live with the link faults.)
+
+#include <string>
+#include <vector>
+
+namespace eslabon::config_keys {
+
+inline const std::vector<std::string> root = {"name",  "time_unit",  "run",   "units",    "flows",
+                                              "links", "complaints", "costs", "scenarios"};
+inline const std::vector<std::string> run = {"horizon", "warmup", "replications", "seed"};
+inline const std::vector<std::string> unit = {"servers", "discipline", "capacity", "cost_per_hour", "outages"};
+inline const std::vector<std::string> outages = {"mtbf", "mttr"};
+inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks"};
+inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "customers", "rate_per_customer"};
+inline const std::vector<std::string> task = {"unit", "service", "after", "skip", "skip_defect"};
+inline const std::vector<std::string> complaints = {"unit",    "service",           "visible",
+                                                    "late_dissatisfies", "complain", "resolve",
+                                                    "churn_if_resolved", "churn_if_unresolved", "churn_if_silent"};
+inline const std::vector<std::string> costs = {"late_penalty", "scrap", "complaint", "lost_customer"};
+inline const std::vector<std::string> sweep = {"model", "replications", "seed", "grid", "scenarios"};
+
+// Where each section's keys are in the JSON Schema: a JSON pointer to an object schema with
+// `properties`, or to a `oneOf`/`anyOf` whose alternatives' properties together are the keys.
+struct SchemaSection {
+  const char* pointer;
+  const std::vector<std::string>* keys;
+};
+inline std::vector<SchemaSection> schema_sections() {
+  return {{"", &root},
+          {"/properties/run", &run},
+          {"/$defs/unit/anyOf/1", &unit},
+          {"/$defs/unit/anyOf/1/properties/outages", &outages},
+          {"/$defs/flow", &flow},
+          {"/$defs/flow/properties/arrivals/oneOf", &arrivals},
+          {"/$defs/task", &task},
+          {"/properties/complaints", &complaints},
+          {"/properties/costs", &costs}};
+}
+
+}  // namespace eslabon::config_keys
