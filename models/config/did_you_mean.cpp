@@ -23,12 +23,17 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   std::size_t best_d = std::numeric_limits<std::size_t>::max();
   for (const auto& cand : candidates) {
     const std::string c = lower(cand);
-    std::vector<std::size_t> prev(c.size() + 1), cur(c.size() + 1);
+    // Edit distance, two swapped neighbours counting as one edit ("stp" for "spt").
+    std::vector<std::size_t> before(c.size() + 1), prev(c.size() + 1), cur(c.size() + 1);
     for (std::size_t j = 0; j <= c.size(); ++j) prev[j] = j;
     for (std::size_t i = 1; i <= w.size(); ++i) {
       cur[0] = i;
-      for (std::size_t j = 1; j <= c.size(); ++j)
+      for (std::size_t j = 1; j <= c.size(); ++j) {
         cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (w[i - 1] == c[j - 1] ? 0 : 1)});
+        if (i > 1 && j > 1 && w[i - 1] == c[j - 2] && w[i - 2] == c[j - 1])
+          cur[j] = std::min(cur[j], before[j - 2] + 1);
+      }
+      std::swap(before, prev);
       std::swap(prev, cur);
     }
     std::size_t d = prev[c.size()];

@@ -37,7 +37,7 @@ void load_units(const YamlReader& r, const YAML::Node& root, Model& m) {
       }
       if (n["servers"]) u.servers = static_cast<int>(r.integer(n["servers"], p + ".servers", 1, 1000000));
       if (n["discipline"])
-        u.discipline = static_cast<Discipline>(r.choice(n["discipline"], p + ".discipline", {"fifo", "priority", "edf"}));
+        u.discipline = static_cast<Discipline>(r.choice(n["discipline"], p + ".discipline", discipline_names()));
       if (n["capacity"]) {
         const YAML::Node c = n["capacity"];
         if (c.IsScalar() && (c.Scalar() == "inf" || c.Scalar() == ".inf")) u.capacity = -1;

@@ -20,6 +20,10 @@
 // them into 64 bits. Two different addresses coincide with probability 2^-64 per pair, and
 // then only share a stream.
 //
+// A draw's address never depends on when it is made: a job's service time is drawn at
+// service start, or when it joins a unit whose discipline orders by it (spt), and is the
+// same number either way.
+//
 // | purpose           | flow/unit | order | item            | draws                               |
 // |-------------------|-----------|-------|-----------------|-------------------------------------|
 // | arrival           | flow      | 0     | 0               | interarrival times, in order        |

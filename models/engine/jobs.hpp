@@ -69,6 +69,8 @@ class Jobs {
   std::uint8_t& flag(std::uint32_t j) { return flag_[j]; }
   double enqueued(std::uint32_t j) const { return enqueued_[j]; }
   double& end(std::uint32_t j) { return end_[j]; }  // service end; the remaining work while frozen
+  // Its own service draw, made when it joined a unit whose discipline orders by it (spt).
+  double& service(std::uint32_t j) { return service_[j]; }
   std::uint32_t& slot(std::uint32_t j) { return slot_[j]; }  // place in its unit's in-service list
 
  private:
@@ -85,12 +87,13 @@ class Jobs {
     slot_.push_back(0);
     enqueued_.push_back(0);
     end_.push_back(0);
+    service_.push_back(0);
   }
   IndexPool pool_;
   std::vector<std::uint32_t> order_, task_, attempt_, edge_, link_, gen_, slot_;
   std::vector<std::int32_t> blame_;
   std::vector<std::uint8_t> kind_, flag_;
-  std::vector<double> enqueued_, end_;
+  std::vector<double> enqueued_, end_, service_;
 };
 
 }  // namespace eslabon

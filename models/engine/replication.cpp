@@ -197,16 +197,20 @@ void Replication::submit(const JobSpec& s) {
   }
   const std::uint32_t j = jobs_.take(s, now_);
   ++orders_.inflight(o);
+  // A discipline that orders by processing time draws it now, from the same address as at
+  // service start (draws.hpp), so a job's service time does not depend on the discipline.
+  const bool drawn = discipline_info(us.discipline).needs_service;
+  if (drawn) jobs_.service(j) = draw_service(j);
   if (us.can_start()) {
     start(u, j);
     return;
   }
-  const double key = us.discipline == Discipline::Priority ? -static_cast<double>(fl.priority)
-                     : us.discipline == Discipline::Edf    ? orders_.due(o)
-                                                           : 0.0;
-  us.enqueue(j, key, now_);
+  QueueFacts q{fl.priority, orders_.due(o), 0.0};
+  if (drawn) q.service = jobs_.service(j) + (s.kind == TaskJob ? orders_.extra(o, s.task) : 0.0);
+  us.enqueue(j, queue_key(us.discipline, q), now_);
 }
 
+// The job's own service draw (a task's fix work is added at its start).
 double Replication::draw_service(std::uint32_t j) {
   const std::uint32_t o = jobs_.order(j);
   if (jobs_.kind(j) == ComplaintJob) {
@@ -220,17 +224,18 @@ double Replication::draw_service(std::uint32_t j) {
     const Link& L = m_.links[jobs_.link(j)];
     return (L.on_detect == OnDetect::Rework && L.has_rework_service ? L.rework_service : t.service).sample(rs);
   }
-  double s = t.service.sample(rs);
-  double& extra = orders_.extra(o, static_cast<int>(k));
-  s += extra;  // fixes of defects caught at receipt
-  extra = 0;
-  return s;
+  return t.service.sample(rs);
 }
 
 void Replication::start(int u, std::uint32_t j) {
   UnitState& us = units_[u];
   us.seize(now_, jobs_.enqueued(j), in_window());
-  const double s = draw_service(j);
+  double s = discipline_info(us.discipline).needs_service ? jobs_.service(j) : draw_service(j);
+  if (jobs_.kind(j) == TaskJob) {
+    double& extra = orders_.extra(jobs_.order(j), static_cast<int>(jobs_.task(j)));
+    s += extra;  // fixes of defects caught at receipt
+    extra = 0;
+  }
   if (jobs_.kind(j) == ReworkJob) {
     const std::uint32_t o = jobs_.order(j);
     if (tagged(o)) measures_.links[jobs_.link(j)].rework_time += s;

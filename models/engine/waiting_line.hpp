@@ -1,7 +1,7 @@
 #pragma once
-// Queue disciplines: the waiting line of one unit.
+// The waiting line of one unit, in the form its discipline asks for (disciplines.hpp).
 
-#include <models/model/model.hpp>
+#include <models/model/disciplines.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -9,12 +9,12 @@
 
 namespace eslabon {
 
-// Waiting line of one unit: a ring buffer for FIFO, a binary heap on (key, sequence) for
-// priority and earliest-due-date. Both grow to the largest queue seen and then allocate
-// nothing more.
+// Waiting line of one unit: a ring buffer for disciplines served in arrival order (fifo), a
+// binary heap on (key, sequence) for the others (priority, edf, spt), so equal keys are
+// served in arrival order. Both grow to the largest queue seen and then allocate nothing more.
 class WaitingLine {
  public:
-  explicit WaitingLine(Discipline d) : fifo_(d == Discipline::Fifo) {}
+  explicit WaitingLine(Discipline d) : fifo_(discipline_info(d).by_arrival) {}
 
   std::size_t size() const { return fifo_ ? count_ : heap_.size(); }
   bool empty() const { return size() == 0; }

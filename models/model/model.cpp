@@ -13,14 +13,7 @@ const char* to_string(OnDetect d) {
   return "?";
 }
 
-const char* to_string(Discipline d) {
-  switch (d) {
-    case Discipline::Fifo: return "fifo";
-    case Discipline::Priority: return "priority";
-    case Discipline::Edf: return "edf";
-  }
-  return "?";
-}
+const char* to_string(Discipline d) { return discipline_info(d).name; }
 
 int Model::unit_index(const std::string& name) const {
   for (std::size_t i = 0; i < units.size(); ++i)

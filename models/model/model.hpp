@@ -5,6 +5,7 @@
 // duration converted to the model's time unit.
 
 #include <eslabon/core/distributions.hpp>
+#include <models/model/disciplines.hpp>
 
 #include <cstdint>
 #include <limits>
@@ -13,8 +14,7 @@
 
 namespace eslabon {
 
-enum class Discipline { Fifo, Priority, Edf };
-const char* to_string(Discipline d);
+const char* to_string(Discipline d);  // its config name (disciplines.hpp)
 
 struct Unit {
   std::string name;

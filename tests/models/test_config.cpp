@@ -172,7 +172,7 @@ TEST(Config, BadInputMessages) {
       {"missing horizon", good_with("horizon: 100, ", ""),
        "m.yaml:3:6: run.horizon: missing; expected the simulated time span, e.g. horizon: 20000"},
       {"bad discipline", good_with("discipline: edf", "discipline: lifo"),
-       "m.yaml:6:40: units.production.discipline: expected fifo, priority or edf, got 'lifo' (did you mean 'fifo'?)"},
+       "m.yaml:6:40: units.production.discipline: expected fifo, priority, edf or spt, got 'lifo' (did you mean 'fifo'?)"},
       {"capacity below servers", good_with("capacity: 8", "capacity: 0"),
        "m.yaml:6:55: units.production.capacity: expected an integer >= 1, got 0"},
       {"poisson rate zero", good_with("poisson: 0.5", "poisson: 0"),
@@ -241,4 +241,5 @@ TEST(Config, DidYouMean) {
   EXPECT_EQ(did_you_mean("prodution", {"sales", "production"}), "production");
   EXPECT_EQ(did_you_mean("xyz", {"sales", "production"}), "");
   EXPECT_EQ(did_you_mean("Sales", {"sales", "production"}), "sales");
+  EXPECT_EQ(did_you_mean("slaes", {"sales", "production"}), "sales");  // two letters swapped: one slip
 }
