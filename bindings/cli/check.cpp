@@ -51,8 +51,9 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
     }
   }
   for (const auto& L : m.links)
-    fmt::print("\nlink {}: defect {}, detect {}, on_detect {}{}", L.key, fmt_num(L.defect), fmt_num(L.detect), to_string(L.on_detect),
-               L.has_delay ? ", delay " + L.delay.describe() : "");
+    fmt::print("\nlink {}: defect {}, detect {}, on_detect {}{}{}", L.key, fmt_num(L.defect), fmt_num(L.detect), to_string(L.on_detect),
+               L.has_delay ? ", delay " + L.delay.describe() : "",
+               L.lost > 0 ? ", lost " + fmt_num(L.lost) + ", timeout " + fmt_num(L.timeout) : "");
   if (!m.links.empty()) fmt::print("\n");
   if (unstable) fmt::print("\nwarning: a unit has utilisation >= 1; its queue grows without bound\n");
   return 0;

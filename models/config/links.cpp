@@ -23,7 +23,7 @@ void load_links(const YamlReader& r, const YAML::Node& root, Model& m) {
     std::string p = "links." + std::to_string(i);
     if (n.IsMap() && n["from"] && n["to"] && n["from"].IsScalar() && n["to"].IsScalar())
       p = "links." + n["from"].Scalar() + "->" + n["to"].Scalar();
-    r.keys(n, p, {"from", "to", "defect", "detect", "on_detect", "rework_service", "fix_service", "delay", "sla", "active"});
+    r.keys(n, p, link_keys());
     Link L;
     if (!n["from"]) r.fail(n, p + ".from", "missing; expected the supplier task or unit");
     if (!n["to"]) r.fail(n, p + ".to", "missing; expected the receiving task or unit");
@@ -46,7 +46,7 @@ void load_links(const YamlReader& r, const YAML::Node& root, Model& m) {
     if (n["defect"]) L.defect = r.probability(n["defect"], p + ".defect");
     if (n["detect"]) L.detect = r.probability(n["detect"], p + ".detect");
     if (n["on_detect"])
-      L.on_detect = static_cast<OnDetect>(r.choice(n["on_detect"], p + ".on_detect", {"rework", "fix", "scrap"}));
+      L.on_detect = static_cast<OnDetect>(r.choice(n["on_detect"], p + ".on_detect", on_detect_names()));
     if (n["rework_service"]) {
       L.has_rework_service = true;
       L.rework_service = read_distribution(r, n["rework_service"], p + ".rework_service");
@@ -62,6 +62,13 @@ void load_links(const YamlReader& r, const YAML::Node& root, Model& m) {
       // A delay of exactly 0 is no delay: the handoff happens at once, as without the key.
       L.has_delay = !(L.delay.kind() == Distribution::Kind::Deterministic && L.delay.mean() == 0);
     }
+    if (n["lost"]) L.lost = r.probability(n["lost"], p + ".lost");
+    if (n["timeout"]) {
+      L.timeout = r.duration(n["timeout"], p + ".timeout");
+      if (!(L.timeout > 0)) r.fail(n["timeout"], p + ".timeout", "expected a duration > 0, got " + found(n["timeout"]));
+    }
+    if (L.lost > 0 && !n["timeout"])
+      r.fail(n, p + ".timeout", "missing; lost needs timeout (how long until the receiver notices a lost handoff)");
     if (n["sla"]) {
       L.sla = r.duration(n["sla"], p + ".sla", true);
       if (!(L.sla > 0)) r.fail(n["sla"], p + ".sla", "expected a duration > 0, got " + found(n["sla"]));

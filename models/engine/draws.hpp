@@ -35,6 +35,7 @@
 // | delay             | flow      | order | handoff, attempt| handoff latency                     |
 // | detect            | flow      | order | handoff, attempt| one per carried defect (origins by name) |
 // | fix               | flow      | order | handoff, attempt| fix work per caught defect          |
+// | lost              | flow      | order | handoff, attempt| lost?                               |
 // | visible           | flow      | order | 0               | one per carried defect (origins by name) |
 // | complaint         | flow      | order | 0               | complain, resolve, churn            |
 // | complaint_service | flow      | order | 0               | handling time                       |
@@ -50,7 +51,8 @@ namespace eslabon {
 
 namespace purpose {
 inline constexpr std::uint8_t arrival = 1, service = 2, defect = 3, detect = 4, delay = 5, skip = 6, fix = 7,
-                              visible = 8, complaint = 9, complaint_service = 10, outage = 11, thinning = 12;
+                              visible = 8, complaint = 9, complaint_service = 10, outage = 11, thinning = 12,
+                              lost = 13;
 }  // namespace purpose
 
 // A 64-bit key for a name (FNV-1a over its bytes, then splitmix64's finaliser to spread it).

@@ -27,7 +27,13 @@ struct JobSpec {
   std::uint32_t edge = 0;   // rework and handoffs: the edge the work goes out on
   std::uint32_t link = 0;   // rework: the link that sent it back
   std::int32_t blame = kNoBlame;
+  // Rework: the task is done again in full with its own service (its handoff was lost),
+  // whatever the link's rework_service. Kept in the job's flag.
+  bool full_redo = false;
 };
+
+// A handoff record's flag: what the attempt in transit carries.
+inline constexpr std::uint8_t kHandoffDefective = 1, kHandoffLost = 2;
 
 class Jobs {
  public:
@@ -40,7 +46,7 @@ class Jobs {
     task_[j] = static_cast<std::uint32_t>(s.task);
     attempt_[j] = s.attempt;
     kind_[j] = s.kind;
-    flag_[j] = 0;
+    flag_[j] = s.full_redo;
     edge_[j] = s.edge;
     link_[j] = s.link;
     blame_[j] = s.blame;
@@ -66,7 +72,7 @@ class Jobs {
   std::uint32_t edge(std::uint32_t j) const { return edge_[j]; }
   std::uint32_t link(std::uint32_t j) const { return link_[j]; }
   std::int32_t blame(std::uint32_t j) const { return blame_[j]; }
-  std::uint8_t& flag(std::uint32_t j) { return flag_[j]; }
+  std::uint8_t& flag(std::uint32_t j) { return flag_[j]; }  // handoff records: kHandoff*; rework: full_redo
   double enqueued(std::uint32_t j) const { return enqueued_[j]; }
   double& end(std::uint32_t j) { return end_[j]; }  // service end; the remaining work while frozen
   // Its own service draw, made when it joined a unit whose discipline orders by it (spt).

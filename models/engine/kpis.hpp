@@ -23,7 +23,7 @@ namespace eslabon {
   X(DefectEscapeRate, "defect_escape_rate") /* delivered with >= 1 undetected defect */   \
   X(VisibleDefectRate, "visible_defect_rate") /* delivered with >= 1 noticed defect */    \
   X(PerfectOrderRate, "perfect_order_rate") /* on time with nothing visible */            \
-  X(ReworkPerOrder, "rework_per_order")     /* rework and scrap redos per delivered order */ \
+  X(ReworkPerOrder, "rework_per_order")     /* redos (rework, scrap, lost) per delivered order */ \
   X(ComplaintRate, "complaint_rate")        /* complaints per delivered order */          \
   X(ComplaintResolutionTimeMean, "complaint_resolution_time_mean")                        \
   X(ChurnRate, "churn_rate")                /* customers lost per delivered order */      \
@@ -56,6 +56,7 @@ namespace eslabon {
   X(Defects, "defects")                                                                   \
   X(Detected, "detected")                                                                 \
   X(Escaped, "escaped")                                                                   \
+  X(Lost, "lost")           /* handoff attempts lost (fault kind lost) */                \
   X(ReworkTime, "rework_time")                                                            \
   X(SlaMetRate, "sla_met_rate")                                                           \
   X(Copq, "copq")

@@ -1,9 +1,14 @@
 #pragma once
-// Weak links: the faults of a handoff attempt (a defect, a delay) and the receiver's
-// inspection of what it gets. Pure decisions on the order's defect counts; the dispatcher
-// acts on them (queues rework, adds fix work, charges costs).
+// Weak links: the faults of a handoff attempt (one header per fault kind in faults/, found
+// through the list in models/model/link_faults.hpp) and the receiver's inspection of what it
+// gets. Pure decisions on the order's defect counts; the dispatcher acts on them (queues
+// rework, adds fix work, charges costs).
 
 #include <models/engine/draws.hpp>
+#include <models/engine/faults/defect.hpp>
+#include <models/engine/faults/delay.hpp>
+#include <models/engine/faults/lost.hpp>
+#include <models/engine/faults/outcome.hpp>
 #include <models/model/model.hpp>
 
 #include <algorithm>
@@ -12,27 +17,18 @@
 
 namespace eslabon {
 
-struct HandoffFaults {
-  bool defective = false;
-  bool delayed = false;
-  double delay = 0;
-};
-
 // The faults of one handoff attempt on link L at time `now` (faults are on only inside the
-// link's active window). `at` makes the order's stream for a purpose.
+// link's active window). `at` makes the order's stream for a purpose. Each kind draws from
+// its own stream, so the order of the list changes no draw; a kind that is off draws nothing.
+// The list expands to plain calls: no virtual call per handoff.
 template <class StreamAt>
 HandoffFaults handoff_faults(const Link& L, double now, StreamAt&& at) {
   HandoffFaults f;
-  const bool active = now >= L.active_begin && now < L.active_end;
-  if (active && L.defect > 0) {
-    RandomStream rs = at(purpose::defect);
-    f.defective = rs.uniform() < L.defect;
-  }
-  if (active && L.has_delay) {
-    RandomStream rs = at(purpose::delay);
-    f.delayed = true;
-    f.delay = L.delay.sample(rs);
-  }
+  if (!(now >= L.active_begin && now < L.active_end)) return f;
+#define ESLABON_DRAW_FAULT(Type, ...) \
+  if (fault::Type::on(L)) fault::Type::draw(L, f, at);
+  ESLABON_LINK_FAULTS(ESLABON_DRAW_FAULT)
+#undef ESLABON_DRAW_FAULT
   return f;
 }
 

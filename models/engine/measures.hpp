@@ -24,7 +24,7 @@ struct FlowMeasures {
 };
 
 struct LinkMeasures {
-  std::uint64_t handoffs = 0, defects = 0, detected = 0, escaped = 0, accepted = 0, sla_met = 0;
+  std::uint64_t handoffs = 0, defects = 0, detected = 0, escaped = 0, lost = 0, accepted = 0, sla_met = 0;
   double rework_time = 0;
 };
 
@@ -115,6 +115,7 @@ struct Measures {
       put(LinkStat::Defects, count(ls.defects));
       put(LinkStat::Detected, count(ls.detected));
       put(LinkStat::Escaped, count(ls.escaped));
+      put(LinkStat::Lost, count(ls.lost));
       put(LinkStat::ReworkTime, ls.rework_time);
       put(LinkStat::SlaMetRate, ratio(count(ls.sla_met), count(ls.accepted)));
       put(LinkStat::Copq, ledger.of(static_cast<std::size_t>(m.links[l].origin)));

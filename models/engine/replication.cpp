@@ -108,34 +108,50 @@ void Replication::handoff(std::uint32_t o, int e) {
     return;
   }
   const std::uint32_t attempt = orders_.attempt(o, ed.from);
-  const HandoffFaults f = handoff_faults(m_.links[ed.link], now_, streams(o, draws_.edge(orders_.flow(o), e, attempt)));
-  if (f.defective) add_defect(o, m_.links[ed.link].origin);
+  const Link& L = m_.links[ed.link];
+  const HandoffFaults f = handoff_faults(L, now_, streams(o, draws_.edge(orders_.flow(o), e, attempt)));
+  const bool defective = f.defective && !f.lost;  // a lost attempt reaches nobody: its defect goes with it
+  if (defective) add_defect(o, L.origin);
   if (tagged(o)) {
     ++measures_.links[ed.link].handoffs;
-    if (f.defective) ++measures_.links[ed.link].defects;
+    if (defective) ++measures_.links[ed.link].defects;
+    if (f.lost) ++measures_.links[ed.link].lost;
   }
-  if (f.delayed) {
+  if (f.delayed || f.lost) {
+    // In transit: a delayed attempt reaches the receiver after its delay; the receiver
+    // notices a lost one after the link's timeout.
     const std::uint32_t h = jobs_.take(JobSpec{o, ed.from, HandoffRecord, attempt, static_cast<std::uint32_t>(e)}, now_);
-    jobs_.flag(h) = f.defective;
+    jobs_.flag(h) = f.lost ? kHandoffLost : defective ? kHandoffDefective : 0;
     ++orders_.inflight(o);
-    events_.push(now_ + f.delay, event_class::handoff, Handoff, h);
+    events_.push(now_ + (f.lost ? L.timeout : f.delay), event_class::handoff, Handoff, h);
     return;
   }
-  receive(o, e, attempt, f.defective);
+  receive(o, e, attempt, defective);
 }
 
 void Replication::handoff_arrives(std::uint32_t h) {
   const std::uint32_t o = jobs_.order(h);
   const int e = static_cast<int>(jobs_.edge(h));
   const std::uint32_t attempt = jobs_.attempt(h);
-  const bool defective = jobs_.flag(h);
+  const std::uint8_t carried = jobs_.flag(h);
   jobs_.give(h);
   --orders_.inflight(o);
   if (orders_.lost(o)) {
     settle_if_idle(o);
     return;
   }
-  receive(o, e, attempt, defective);
+  if (carried == kHandoffLost) {
+    // The receiver has noticed the loss: the supplier task is done again in full, as a
+    // rework charged to this link, and hands over again (a new attempt, which can be lost).
+    const Edge& ed = flow_of(o).edges[e];
+    ++orders_.reworks(o);
+    JobSpec redo{o, ed.from, ReworkJob, ++orders_.attempt(o, ed.from), static_cast<std::uint32_t>(e),
+                 static_cast<std::uint32_t>(ed.link), m_.links[ed.link].origin};
+    redo.full_redo = true;
+    submit(redo);
+    return;
+  }
+  receive(o, e, attempt, carried == kHandoffDefective);
 }
 
 // The receiver inspects what it got; what it catches goes back to this link's supplier.
@@ -222,7 +238,8 @@ double Replication::draw_service(std::uint32_t j) {
   RandomStream rs = streams(o, draws_.task(orders_.flow(o), static_cast<int>(k), jobs_.attempt(j)))(purpose::service);
   if (jobs_.kind(j) == ReworkJob) {
     const Link& L = m_.links[jobs_.link(j)];
-    return (L.on_detect == OnDetect::Rework && L.has_rework_service ? L.rework_service : t.service).sample(rs);
+    const bool own = jobs_.flag(j) || !(L.on_detect == OnDetect::Rework && L.has_rework_service);  // flag: full_redo
+    return (own ? t.service : L.rework_service).sample(rs);
   }
   return t.service.sample(rs);
 }

@@ -5,12 +5,8 @@
 namespace eslabon {
 
 const char* to_string(OnDetect d) {
-  switch (d) {
-    case OnDetect::Rework: return "rework";
-    case OnDetect::Fix: return "fix";
-    case OnDetect::Scrap: return "scrap";
-  }
-  return "?";
+  const auto i = static_cast<std::size_t>(d);
+  return i < on_detect_outcomes().size() ? on_detect_outcomes()[i].name : "?";
 }
 
 const char* to_string(Discipline d) { return discipline_info(d).name; }

@@ -6,6 +6,7 @@
 
 #include <eslabon/core/distributions.hpp>
 #include <models/model/disciplines.hpp>
+#include <models/model/link_faults.hpp>
 
 #include <cstdint>
 #include <limits>
@@ -65,10 +66,10 @@ struct Flow {
   int sinks = 0;              // tasks with no successor
 };
 
-enum class OnDetect { Rework, Fix, Scrap };
 const char* to_string(OnDetect d);
 
-// A weak internal link: faults injected into the handoffs it covers.
+// A weak internal link: faults injected into the handoffs it covers (their kinds and keys
+// are listed in link_faults.hpp).
 struct Link {
   std::string from, to;       // as written: task names or unit names
   std::string key;            // "FROM->TO"
@@ -81,8 +82,10 @@ struct Link {
   Distribution fix_service;     // extra work at the receiver (on_detect: fix)
   bool has_delay = false;
   Distribution delay;           // handoff latency
+  double lost = 0;              // probability a handoff attempt is lost
+  double timeout = 0;           // from a lost handoff to the receiver noticing it (lost > 0)
   double sla = std::numeric_limits<double>::infinity();  // supplier queue entry to accepted handoff
-  double active_begin = 0;      // faults (defect, delay) on in [active_begin, active_end)
+  double active_begin = 0;      // faults (defect, delay, lost) on in [active_begin, active_end)
   double active_end = std::numeric_limits<double>::infinity();
   int origin = -1;              // origin index of its defects
 };

@@ -9,8 +9,11 @@ namespace eslabon {
 // task back to its unit (Jackson feedback: each handoff attempt is sent back with
 // probability q = defect * detect, so the task is served 1/(1 - q) times per handoff on
 // that edge); a link with fix adds defect * detect * E[fix] of work per handoff to the
-// receiving task. Defects carried from further upstream and caught later add a little
-// more rework, which these first-order equations leave out.
+// receiving task. A link with lost feeds back too: an attempt is lost with probability
+// p = lost, else sent back with q (0 for fix), so attempts are redone with r = p + (1 - p) q,
+// 1/(1 - r) attempts per handoff, p/(1 - r) full redos (the task's own service) and
+// (1 - p) q/(1 - r) reworks. Defects carried from further upstream and caught later add a
+// little more rework, which these first-order equations leave out; so do active windows.
 std::vector<UnitLoad> offered_load(const Model& m) {
   std::vector<UnitLoad> load(m.units.size());
   const double inf = std::numeric_limits<double>::infinity();
@@ -27,9 +30,16 @@ std::vector<UnitLoad> offered_load(const Model& m) {
         if (ed.link < 0) continue;
         const Link& L = m.links[ed.link];
         const double q = L.defect * L.detect;
+        const Distribution& d = L.on_detect == OnDetect::Rework && L.has_rework_service ? L.rework_service : t.service;
+        if (L.lost > 0) {
+          const double p = L.lost, r = p + (1 - p) * (L.on_detect == OnDetect::Fix ? 0 : q);
+          const double per = r >= 1 ? inf : 1 / (1 - r);  // attempts per handoff
+          extra_visits += per * r;
+          work += per * (p * t.service.mean() + (r - p) * d.mean());
+          continue;
+        }
         if (L.on_detect == OnDetect::Fix) continue;
         const double redo = q >= 1 ? inf : q / (1 - q);  // expected redos per handoff
-        const Distribution& d = L.on_detect == OnDetect::Rework && L.has_rework_service ? L.rework_service : t.service;
         extra_visits += redo;
         work += redo * d.mean();
       }

@@ -1,6 +1,7 @@
 #include <models/studies/compare.hpp>
 
 #include <models/config/loader.hpp>
+#include <models/engine/links.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -80,10 +81,13 @@ Table rank_links(const Model& base, const RunOptions& options, Kpi kpi, const st
   };
   std::vector<Weak> weak;
   for (const auto& l : base.links) {
-    // A link's faults are its defects and its handoff delay; fixing it sets both to zero.
+    // Fixing a link sets each of its faults that is on (defect, delay, lost: the list in
+    // link_faults.hpp) to zero by its name.
     Weak w{l.key, "link", {}};
-    if (l.defect > 0) w.fix.push_back(Override{"links." + l.key + ".defect", "0", ""});
-    if (l.has_delay && l.delay.mean() > 0) w.fix.push_back(Override{"links." + l.key + ".delay", "0", ""});
+#define ESLABON_FIX_FAULT(Type, name, ...) \
+  if (fault::Type::on(l)) w.fix.push_back(Override{"links." + l.key + "." + name, "0", ""});
+    ESLABON_LINK_FAULTS(ESLABON_FIX_FAULT)
+#undef ESLABON_FIX_FAULT
     if (!w.fix.empty()) weak.push_back(std::move(w));
   }
   for (const auto& f : base.flows)

@@ -23,8 +23,9 @@ Table compare_runs(const RunResult& base, const RunResult& variant);
 // The model with the changes of scenario `name` applied (ConfigError if there is none).
 Model scenario_model(const Model& base, const std::string& name, const std::vector<Override>& extra = {});
 
-// Every weak link of the model (links with defects or a handoff delay, tasks with skip > 0),
-// each fixed in turn (defect and delay, or skip, set to 0) and compared with the base on `kpi`. One row per weak link,
+// Every weak link of the model (links with a fault on: defects, a handoff delay, lost handoffs;
+// tasks with skip > 0), each fixed in turn (its faults, or skip, set to 0) and compared with
+// the base on `kpi`. One row per weak link,
 // sorted by the size of the effect: link, kind ("link" or "skip"), change (the override),
 // base_mean, fixed_mean, effect_mean (base - fixed: what the link costs on that KPI),
 // effect_ci_low, effect_ci_high, n. `progress` (may be null) gets the fraction done.

@@ -197,7 +197,7 @@ def test_result_tables(short, short_run):
         assert set(table[key]) == set(names)
         assert set(table["replication"]) == set(range(reps))
     assert {"utilisation", "mean_queue", "mean_wait", "throughput"} <= set(r.units.columns)
-    assert {"handoffs", "defects", "detected", "escaped", "rework_time", "sla_met_rate", "copq"} <= set(r.links.columns)
+    assert {"handoffs", "defects", "detected", "escaped", "lost", "rework_time", "sla_met_rate", "copq"} <= set(r.links.columns)
     assert {"visible_defects", "visible_share", "copq", "copq_share"} <= set(r.origins.columns)
 
     # Orders only when recorded: one row per tagged order.

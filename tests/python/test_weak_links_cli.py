@@ -7,7 +7,7 @@ import pytest
 from conftest import CONFIGS, WEAK, edited, h5_frame, run
 
 SHORT = ["--horizon", "3000", "--warmup", "300", "--replications", "4"]
-LINK_STATS = ["handoffs", "defects", "detected", "escaped", "rework_time", "sla_met_rate", "copq"]
+LINK_STATS = ["handoffs", "defects", "detected", "escaped", "lost", "rework_time", "sla_met_rate", "copq"]
 NEW_KPIS = ["defect_escape_rate", "visible_defect_rate", "perfect_order_rate", "rework_per_order", "complaint_rate",
             "complaint_resolution_time_mean", "churn_rate", "copq_per_order", "revenue"]
 
@@ -68,6 +68,9 @@ BAD = [
     (["--set", "links.purchase->prodce.defect=0.1"], "did you mean 'purchase->produce'?"),
     (["--set", "links.purchase->produce.active=[800, 500]"], "links.purchase->produce.active: expected a window whose end comes after its start"),
     (["--set", "links.purchase->produce.on_detect=fix"], "links.purchase->produce.fix_service: missing; on_detect: fix needs fix_service"),
+    (["--set", "links.purchase->produce.lost=0.1"], "links.purchase->produce.timeout: missing; lost needs timeout"),
+    (["--set", "links.purchase->produce.lost=0.1", "--set", "links.purchase->produce.timeout=-1"],
+     "links.purchase->produce.timeout: expected a duration >= 0, got -1"),
     (["--set", "links.purchase->produce.to=purchase"], "found no handoff from purchase to purchase"),
     (["--set", "links.purchase->produce.from=purchse"], "unknown task or unit 'purchse' (did you mean 'purchase'?)"),
     (["--set", "complaints.unit=servicedesk"], "complaints.unit: unknown unit 'servicedesk' (did you mean 'service_desk'?)"),

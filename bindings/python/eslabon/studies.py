@@ -27,8 +27,8 @@ def compare(base: Model, variant: Model, replications: int = 30, seed: int = 1, 
 
 def rank_links(model: Model, replications: int = 30, seed: int = 1, kpi: str = "copq_per_order",
                threads: int | None = None, progress: bool = False) -> pd.DataFrame:
-    """The cost of each weak link: every link with defects (and every skippable step) fixed in turn,
-    compared with the baseline by common random numbers.
+    """The cost of each weak link: every link with a fault on (defects, a handoff delay, lost handoffs),
+    and every skippable step, fixed in turn, compared with the baseline by common random numbers.
 
     One row per weak link, largest effect first: link, kind, change, base_mean, fixed_mean,
     effect_mean (base - fixed, what the link costs on `kpi`), effect_ci_low, effect_ci_high, n.

@@ -1,0 +1,14 @@
+#pragma once
+// What the faults of one handoff attempt came to: one field per outcome the dispatcher acts
+// on (replication.cpp, handoff()). Each fault kind's header (beside this one) sets its own.
+
+namespace eslabon {
+
+struct HandoffFaults {
+  bool defective = false;  // defect: the order carries one more defect of this link
+  bool delayed = false;    // delay: the handoff reaches the receiver `delay` later
+  double delay = 0;
+  bool lost = false;  // lost: it never arrives; noticed the link's timeout later
+};
+
+}  // namespace eslabon
