@@ -7,7 +7,8 @@ simulates about 250 events; the grid is units.production.servers x run.horizon. 
 the script reports wall-clock and CPU seconds (median of `--repeat` runs), milliseconds per point,
 the peak RSS of the eslabon process (wait4's ru_maxrss) and the size of OUT.h5; then the same sweep
 once without -o, whose time and memory are those of loading the sweep file (every point's model is
-parsed and kept) and simulating, so the difference is what keeping the results costs.
+built from the model parsed once, checked and dropped; built again when its pair runs) and
+simulating, so the difference is what keeping the results costs.
 
     .venv/bin/python bench/sweep_points.py                    # 1000, 3000, 10000 points
     .venv/bin/python bench/sweep_points.py --points 100 1000 --bin build/eslabon --threads 1

@@ -32,23 +32,32 @@ void load_run(const YamlReader& r, const YAML::Node& root, Model& m) {
   if (run["seed"]) m.run.seed = static_cast<std::uint64_t>(r.integer(run["seed"], "run.seed", 0));
 }
 
-// `with_scenarios` is false when checking a scenario's changes: the scenarios of the model
-// they change are checked once, by the outer load.
-Model load(const std::string& text, const std::string& source, const std::vector<Override>& overrides, bool with_scenarios) {
-  YamlReader r(source, overrides);
+enum class Scenarios { skip, read, check };
+
+YAML::Node parse(const YamlReader& r, const std::string& text) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ConfigError(r.at(e.mark) + ": " + e.msg);
   }
-  if (!root || root.IsNull()) throw ConfigError(source + ":1:1: expected a mapping with units and flows, got an empty document");
+  if (!root || root.IsNull()) throw ConfigError(r.source() + ":1:1: expected a mapping with units and flows, got an empty document");
   if (!root.IsMap()) throw ConfigError(r.at(root.Mark()) + ": expected a mapping with units and flows, got " + found(root));
+  return root;
+}
+
+// Reads the model from `root`, the text as parsed (the reader's overrides not yet applied).
+// Scenarios::skip when checking a scenario's changes: the scenarios of the model they change are
+// checked once, by the outer load, through `check`.
+Model read(YAML::Node root, YamlReader& r, const std::string& text, Scenarios scenarios, const CheckChanges& check,
+           bool keep_text = true) {
   apply_overrides(root, r);
 
   Model m;
-  m.source = source;
-  if (overrides.empty()) {
+  m.source = r.source();
+  if (!keep_text) {
+    // left empty
+  } else if (r.overrides().empty()) {
     m.config_text = text;
   } else {
     YAML::Emitter out;
@@ -59,6 +68,7 @@ Model load(const std::string& text, const std::string& source, const std::vector
   if (root["name"]) {
     m.name = r.str(root["name"], "name");
   } else {  // the file's stem, or "model"
+    const std::string& source = r.source();
     auto slash = source.find_last_of('/');
     std::string stem = slash == std::string::npos ? source : source.substr(slash + 1);
     auto dot = stem.find_last_of('.');
@@ -81,15 +91,51 @@ Model load(const std::string& text, const std::string& source, const std::vector
     r.fail(root, "links", "expected at most 250 links and skipped steps in all, got " + std::to_string(m.origins.size()));
   load_complaints(r, root, m);
   load_costs(r, root, m);
-  if (with_scenarios)
-    load_scenarios(r, root, m, [&](const std::vector<Override>& changes) { load(text, source, changes, false); });
+  if (scenarios == Scenarios::check) load_scenarios(r, root, m, check);
+  if (scenarios == Scenarios::read) load_scenarios(r, root, m, [](const std::vector<Override>&) {});
   return m;
+}
+
+Model load(const std::string& text, const std::string& source, const std::vector<Override>& overrides, Scenarios scenarios,
+           bool keep_text = true) {
+  YamlReader r(source, overrides);
+  return read(
+      parse(r, text), r, text, scenarios,
+      [&](const std::vector<Override>& changes) { load(text, source, changes, Scenarios::skip, false); }, keep_text);
+}
+
+// load() from a copy of the parsed tree. The copy has no line numbers (YAML::Clone drops them),
+// so it serves models that load; ModelTemplate::build takes the slow way for the message of one that does not.
+Model load_copy(const YAML::Node& parsed, const std::string& text, const std::string& source,
+                const std::vector<Override>& overrides, Scenarios scenarios, bool keep_text) {
+  YamlReader r(source, overrides);
+  return read(
+      YAML::Clone(parsed), r, text, scenarios,
+      [&](const std::vector<Override>& changes) { load_copy(parsed, text, source, changes, Scenarios::skip, false); },
+      keep_text);
 }
 
 }  // namespace
 
 Model load_model_text(const std::string& text, const std::string& source, const std::vector<Override>& overrides) {
-  return load(text, source, overrides, true);
+  return load(text, source, overrides, Scenarios::check);
+}
+
+ModelTemplate::ModelTemplate(std::string text, std::string source) : text_(std::move(text)), source_(std::move(source)) {
+  const YamlReader r(source_, {});
+  root_ = std::make_unique<YAML::Node>(parse(r, text_));
+}
+
+ModelTemplate::~ModelTemplate() = default;
+
+Model ModelTemplate::build(const std::vector<Override>& overrides, bool check_scenarios, bool config_text) const {
+  const Scenarios scenarios = check_scenarios ? Scenarios::check : Scenarios::read;
+  try {
+    return load_copy(*root_, text_, source_, overrides, scenarios, config_text);
+  } catch (...) {
+    // Whatever went wrong, the text parsed again says it, with its line numbers.
+  }
+  return load(text_, source_, overrides, scenarios, config_text);
 }
 
 Model load_model_file(const std::string& path, const std::vector<Override>& overrides) {

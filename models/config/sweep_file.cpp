@@ -6,10 +6,42 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <sstream>
 
 namespace eslabon {
 namespace {
+
+// FNV-1a over strings, each closed by a 0xFF byte (which no UTF-8 text holds).
+class Fnv {
+ public:
+  void mix(const std::string& s) {
+    for (unsigned char c : s) {
+      h_ ^= c;
+      h_ *= 1099511628211ULL;
+    }
+    h_ ^= 0xFF;
+    h_ *= 1099511628211ULL;
+  }
+  std::string hex() const {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h_));
+    return buf;
+  }
+
+ private:
+  std::uint64_t h_ = 1469598103934665603ULL;
+};
+
+// The fingerprint's start: the sweep's own text, seed and replications; the points' models follow.
+Fnv fingerprint_start(const Sweep& s) {
+  Fnv f;
+  f.mix(s.text);
+  f.mix(std::to_string(s.seed));
+  f.mix(std::to_string(s.replications));
+  return f;
+}
 
 // `dir` resolves the sweep file's relative model path.
 Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string& dir) {
@@ -32,7 +64,9 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
   std::error_code ec;
   if (!std::filesystem::is_regular_file(s.model_path, ec))
     r.fail(root["model"], "model", "expected a model config file, found no file " + s.model_path);
-  Model base = load_model_file(s.model_path);  // its own errors name its own file
+  const Model base = load_model_file(s.model_path);  // its own errors name its own file
+  s.model_text = base.config_text;
+  const ModelTemplate model(base.config_text, s.model_path);  // parsed once for every point
   s.replications = root["replications"] ? static_cast<int>(r.integer(root["replications"], "replications", 1, 1000000))
                                         : base.run.replications;
   s.seed = root["seed"] ? static_cast<std::uint64_t>(r.integer(root["seed"], "seed", 0)) : base.run.seed;
@@ -43,7 +77,7 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
   };
   auto try_model = [&](const std::vector<Override>& ov, const YAML::Node& where, const std::string& path) {
     try {
-      return load_model_text(base.config_text, s.model_path, ov);
+      return model.build(ov);
     } catch (const ConfigError& e) {
       std::string msg = e.what();
       if (!ov.empty()) {
@@ -77,6 +111,7 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
   const YAML::Node sc = root["scenarios"];
   if (axes.empty() && (!sc || sc.IsNull() || (sc.IsMap() && sc.size() == 0)))
     r.fail(root["grid"] ? root["grid"] : root, "grid", "expected at least one path with a list of values (or scenarios), got an empty grid");
+  Fnv fingerprint = fingerprint_start(s);
   auto add_point = [&](const std::string& scenario, std::vector<Override> changes, const YAML::Node& where,
                        const std::string& path) {
     SweepPoint p;
@@ -84,7 +119,7 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
     std::snprintf(id, sizeof id, "p%04zu", s.points.size());
     p.id = id;
     p.scenario = scenario;
-    p.model = try_model(changes, where, path);
+    fingerprint.mix(try_model(changes, where, path).config_text);  // checked, then dropped
     p.changes = std::move(changes);
     s.points.push_back(std::move(p));
   };
@@ -115,7 +150,19 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
       add_point(name, std::move(changes), it->second, p);
     }
   }
+  s.loaded_fingerprint.value = fingerprint.hex();
+  s.loaded_fingerprint.text_hash = std::hash<std::string>()(s.text);
+  s.loaded_fingerprint.points = s.points.size();
+  s.loaded_fingerprint.seed = s.seed;
+  s.loaded_fingerprint.replications = s.replications;
   return s;
+}
+
+bool same_changes(const std::vector<Override>& a, const std::vector<Override>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].path != b[i].path || a[i].value != b[i].value || a[i].label != b[i].label) return false;
+  return true;
 }
 
 }  // namespace
@@ -129,6 +176,39 @@ Sweep load_sweep_file(const std::string& path) {
   ss << in.rdbuf();
   const YamlReader reader(path, {});
   return read_sweep(reader, ss.str(), std::filesystem::path(path).parent_path().string());
+}
+
+const Model& point_model(const Sweep& sweep, std::size_t point) {
+  struct Last {
+    std::unique_ptr<ModelTemplate> model;  // the sweep's model text, parsed
+    bool built = false;
+    std::vector<Override> changes;
+    Model point;
+  };
+  thread_local Last last;  // per thread: no yaml-cpp tree is shared between threads
+  const SweepPoint& p = sweep.points.at(point);
+  if (!last.model || last.model->text() != sweep.model_text || last.model->source() != sweep.model_path) {
+    last.built = false;
+    last.model = std::make_unique<ModelTemplate>(sweep.model_text, sweep.model_path);
+  }
+  if (!last.built || !same_changes(last.changes, p.changes)) {
+    last.built = false;
+    last.point = last.model->build(p.changes, false, false);  // checked at load, scenarios included
+    last.changes = p.changes;
+    last.built = true;
+  }
+  return last.point;
+}
+
+std::string sweep_fingerprint(const Sweep& sweep) {
+  const Sweep::Fingerprint& f = sweep.loaded_fingerprint;
+  if (!f.value.empty() && f.seed == sweep.seed && f.replications == sweep.replications &&
+      f.points == sweep.points.size() && f.text_hash == std::hash<std::string>()(sweep.text))
+    return f.value;
+  Fnv h = fingerprint_start(sweep);
+  const ModelTemplate model(sweep.model_text, sweep.model_path);
+  for (const SweepPoint& p : sweep.points) h.mix(model.build(p.changes, false).config_text);
+  return h.hex();
 }
 
 Table Sweep::points_table() const {

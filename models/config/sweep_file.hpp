@@ -13,6 +13,9 @@
 //
 // Everything is checked when the file is loaded, before any work: unknown keys, an empty
 // grid, a path or value that does not give a valid model (named by its grid or scenario key).
+// Every point's model is built then to check it, and dropped: a point keeps only its changes,
+// so memory does not grow with the number of points by more than that; point_model() builds
+// it again when its pairs run.
 
 #include <eslabon/core/table.hpp>
 #include <models/model/model.hpp>
@@ -27,17 +30,24 @@ struct SweepPoint {
   std::string id;                 // "p0000", "p0001", ...
   std::string scenario;           // the scenario's name, "" for a grid point
   std::vector<Override> changes;  // grid values, or the scenario's changes
-  Model model;                    // the base model with the changes
 };
 
 struct Sweep {
   std::string source;             // the sweep file
   std::string text;               // its text
   std::string model_path;         // the model file, resolved
+  std::string model_text;         // its text, as read once at load
   int replications = 10;
   std::uint64_t seed = 42;
   std::vector<std::string> factors;  // grid paths, in order
   std::vector<SweepPoint> points;
+  // sweep_fingerprint() as computed at load, and what it was computed for.
+  struct Fingerprint {
+    std::string value;
+    std::size_t text_hash = 0, points = 0;
+    std::uint64_t seed = 0;
+    int replications = 0;
+  } loaded_fingerprint;
 
   // One row per point: point, id, scenario, then one column per factor (its YAML value, ""
   // where a scenario does not set it).
@@ -45,5 +55,17 @@ struct Sweep {
 };
 
 Sweep load_sweep_file(const std::string& path);
+
+// The model of a point: the sweep's model with the point's changes, built from the model's text
+// parsed once per thread. Each thread keeps the last point it built (the pairs of one point
+// often come one after another); the reference is valid until the thread's next call. Its
+// config_text is left empty (writing it costs more than building the rest; the fingerprint has
+// every point's).
+const Model& point_model(const Sweep& sweep, std::size_t point);
+
+// Identifies a sweep (its text, seed, replications and every point's model text): FNV-1a, hex.
+// Loading computes it, as it builds every point's model anyway; for a sweep whose text, seed
+// or replications changed since, it is computed again, building every point.
+std::string sweep_fingerprint(const Sweep& sweep);
 
 }  // namespace eslabon

@@ -8,25 +8,6 @@
 
 namespace eslabon {
 
-std::string sweep_fingerprint(const Sweep& sweep) {
-  std::uint64_t h = 1469598103934665603ULL;
-  auto mix = [&](const std::string& s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xFF;
-    h *= 1099511628211ULL;
-  };
-  mix(sweep.text);
-  mix(std::to_string(sweep.seed));
-  mix(std::to_string(sweep.replications));
-  for (const auto& p : sweep.points) mix(p.model.config_text);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 SweepRecorders::SweepRecorders(std::initializer_list<SweepRecorder*> all) {
   for (SweepRecorder* r : all)
     if (r) all_.push_back(r);
@@ -56,14 +37,14 @@ void PointKpis::point_complete(std::size_t point, const RunResult& result) {
 }
 
 SweepResults::SweepResults(const Sweep& sweep) {
-  for (const auto& p : sweep.points) results.push_back(describe_run(p.model, sweep.seed));
+  for (std::size_t p = 0; p < sweep.points.size(); ++p) results.push_back(describe_run(point_model(sweep, p), sweep.seed));
 }
 
 void SweepResults::point_complete(std::size_t point, const RunResult& result) { results[point] = result; }
 
 ReplicationResult simulate_pair(const Sweep& sweep, std::size_t pair, const SimOptions& options) {
   const std::size_t reps = static_cast<std::size_t>(sweep.replications);
-  return simulate(sweep.points[pair / reps].model, sweep.seed, pair % reps, options);
+  return simulate(point_model(sweep, pair / reps), sweep.seed, pair % reps, options);
 }
 
 namespace {
@@ -88,7 +69,7 @@ class Pending {
     auto& w = waiting_[point];
     w.push_back(std::move(result));
     if (w.size() == reps_) {
-      RunResult r = describe_run(sweep_.points[point].model, sweep_.seed);
+      RunResult r = describe_run(point_model(sweep_, point), sweep_.seed);
       r.replications = std::move(w);
       std::sort(r.replications.begin(), r.replications.end(),
                 [](const ReplicationResult& a, const ReplicationResult& b) { return a.replication < b.replication; });

@@ -92,7 +92,4 @@ ReplicationResult simulate_pair(const Sweep& sweep, std::size_t pair, const SimO
 SweepRun run_sweep(const Sweep& sweep, const RunOptions& options, SweepRecorder& recorder,
                    const PairExecutor& executor = {});
 
-// Identifies a sweep (its text, seed, replications and every point's model): FNV-1a, hex.
-std::string sweep_fingerprint(const Sweep& sweep);
-
 }  // namespace eslabon

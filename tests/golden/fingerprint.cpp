@@ -106,10 +106,10 @@ Prints compute(const fs::path& root) {
   for (const fs::path& p : yaml_files(root / "configs/sweeps")) {
     const std::string rel = fs::relative(p, root).generic_string();
     const Sweep sw = load_sweep_file(p.string());
-    for (const SweepPoint& pt : sw.points) {
-      Model m = pt.model;
+    for (std::size_t i = 0; i < sw.points.size(); ++i) {
+      Model m = point_model(sw, i);
       m.run.seed = sw.seed;
-      fingerprint(rel + "#" + pt.id, m, 1, out);
+      fingerprint(rel + "#" + sw.points[i].id, m, 1, out);
     }
   }
   return out;

@@ -16,7 +16,9 @@
 
 #include <atomic>
 #include <bit>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -180,7 +182,7 @@ TEST(Output, RunSweepPublishesEachPointOnceWhateverTheThreads) {
     ASSERT_EQ(by_threads[0][p].replications.size(), 3u);
     for (std::size_t k = 0; k < 3; ++k) {
       expect_same(by_threads[0][p].replications[k], by_threads[1][p].replications[k]);
-      expect_same(by_threads[0][p].replications[k], simulate(sweep.points[p].model, sweep.seed, k));
+      expect_same(by_threads[0][p].replications[k], simulate(point_model(sweep, p), sweep.seed, k));
     }
   }
 }
@@ -199,7 +201,7 @@ TEST(Output, ReplayedPairsAreNotRunAgain) {
   EXPECT_EQ(probe.pairs, sweep.points.size() * 3 - 5);
   EXPECT_EQ(probe.completed, std::vector<int>(sweep.points.size(), 1));
   for (std::size_t p = 0; p < sweep.points.size(); ++p)
-    for (std::size_t k = 0; k < 3; ++k) expect_same(kept.results[p].replications[k], simulate(sweep.points[p].model, sweep.seed, k));
+    for (std::size_t k = 0; k < 3; ++k) expect_same(kept.results[p].replications[k], simulate(point_model(sweep, p), sweep.seed, k));
 }
 
 TEST(Output, InterruptedSweepTellsTheRecorderWhatIsComplete) {
@@ -249,4 +251,62 @@ TEST(Output, FileRecorderResumesAndCleansUp) {
   std::set<std::string> left;
   for (const auto& e : fs::directory_iterator(d.dir)) left.insert(e.path().filename().string());
   EXPECT_EQ(left, (std::set<std::string>{"model.yaml", "sweep.yaml", "out.h5"}));
+}
+
+// A point keeps only its changes; its model, built when its pairs run, is the one the loader
+// gives for those changes, and the fingerprint is still FNV-1a over the sweep's text, seed,
+// replications and every point's model text (so journals written before resume).
+TEST(Output, PointModelsAreBuiltAsLoadedAndFingerprintHolds) {
+  const Sweep sweep = load_sweep_file((fs::path(ESLABON_SOURCE_DIR) / "configs/sweeps/staffing_vs_defects.yaml").string());
+  auto fingerprint = [&](std::uint64_t seed) {
+    std::uint64_t h = 1469598103934665603ULL;
+    auto mix = [&](const std::string& s) {
+      for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+      h = (h ^ 0xFF) * 1099511628211ULL;
+    };
+    mix(sweep.text);
+    mix(std::to_string(seed));
+    mix(std::to_string(sweep.replications));
+    for (const SweepPoint& p : sweep.points) mix(load_model_text(sweep.model_text, sweep.model_path, p.changes).config_text);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return std::string(buf);
+  };
+  ASSERT_EQ(sweep.points.size(), 13u);
+  const ModelTemplate model(sweep.model_text, sweep.model_path);
+  for (std::size_t p = 0; p < sweep.points.size(); ++p) {
+    const Model loaded = load_model_text(sweep.model_text, sweep.model_path, sweep.points[p].changes);
+    EXPECT_EQ(model.build(sweep.points[p].changes).config_text, loaded.config_text);
+    const Model& built = point_model(sweep, p);
+    EXPECT_EQ(built.config_text, "");  // not written out
+    EXPECT_EQ(built.name, loaded.name);
+    EXPECT_EQ(built.units.size(), loaded.units.size());
+    EXPECT_EQ(built.source, loaded.source);
+    EXPECT_EQ(built.scenarios.size(), loaded.scenarios.size());
+    expect_same(simulate(built, sweep.seed, 1), simulate(loaded, sweep.seed, 1));
+  }
+  EXPECT_EQ(sweep_fingerprint(sweep), fingerprint(sweep.seed));
+  Sweep other = sweep;  // changed after load: computed again
+  other.seed = 8;
+  EXPECT_EQ(sweep_fingerprint(other), fingerprint(8));
+  EXPECT_NE(sweep_fingerprint(other), sweep_fingerprint(sweep));
+}
+
+// Points are checked from a copy of the parsed model, which has no line numbers: an error
+// still names the line of the model file it is about.
+TEST(Output, BadPointNamesTheModelsLine) {
+  SweepDir d;
+  std::ofstream(d.dir / "sweep.yaml") << "model: model.yaml\nreplications: 3\nseed: 5\ngrid:\n  run.horizon: [300, 20]\n";
+  try {
+    d.load();
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    const std::string model = (d.dir / "model.yaml").string();
+    const std::string msg = e.what();
+    const std::string head = "grid.run.horizon.1: this does not give a valid model: " + model + ":";
+    const auto at = msg.find(head);
+    ASSERT_NE(at, std::string::npos) << msg;
+    EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(msg[at + head.size()]))) << msg;  // FILE:LINE:COL
+    EXPECT_NE(msg.find(": run.warmup: expected a duration shorter than run.horizon"), std::string::npos) << msg;
+  }
 }
