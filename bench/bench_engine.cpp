@@ -21,10 +21,10 @@
 // events are ReplicationResult::events (every event the run loop processed, the drain
 // after the horizon included); orders are Kpi::OrdersArrived. Fixed seeds throughout.
 
-#include <models/studies/analytic.hpp>
 #include <models/config/loader.hpp>
-#include <models/results/run_result.hpp>
 #include <models/engine/simulate.hpp>
+#include <models/results/run_result.hpp>
+#include <models/studies/analytic.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -53,23 +53,21 @@ constexpr std::uint64_t kSeed = 42;
 // Sizes. One iteration of each single-replication benchmark takes ~0.1-0.5 s on the
 // reference machine (2-vCPU AMD EPYC VM, Release build); see bench/README.md.
 // ---------------------------------------------------------------------------------------
-constexpr double kChainHorizon = 400000;    // hours; ~1 order/h, 5 events per order
-constexpr double kMm1Horizon = 2000000;     // ~1.8 M customers, 2 events each
+constexpr double kChainHorizon = 400000;  // hours; ~1 order/h, 5 events per order
+constexpr double kMm1Horizon = 2000000;   // ~1.8 M customers, 2 events each
 constexpr double kMm1Lambda = 0.9;
 constexpr double kMm1Mu = 1.0;
-constexpr double kNetHorizon = 8000;        // 8 flows x 1.6 orders/unit time, 17 events each
+constexpr double kNetHorizon = 8000;  // 8 flows x 1.6 orders/unit time, 17 events each
 constexpr int kNetUnits = 64;
 constexpr int kNetServers = 4;
 constexpr int kNetFlows = 8;
-constexpr int kNetTasks = 16;               // per flow; every unit is visited by 2 flows
+constexpr int kNetTasks = 16;  // per flow; every unit is visited by 2 flows
 constexpr double kNetRho = 0.8;
 
 std::string source_path(const std::string& rel) { return std::string(ESLABON_SOURCE_DIR) + "/" + rel; }
 
 double kpi(const eslabon::ReplicationResult& r, Kpi k) { return r.kpi[static_cast<int>(k)]; }
-double ustat(const eslabon::ReplicationResult& r, std::size_t u, UnitStat s) {
-  return r.units[u][static_cast<int>(s)];
-}
+double ustat(const eslabon::ReplicationResult& r, std::size_t u, UnitStat s) { return r.units[u][static_cast<int>(s)]; }
 
 bool within(double x, double lo, double hi) { return x >= lo && x <= hi; }  // false for NaN
 
@@ -82,8 +80,7 @@ std::string strf(const char* f, double a, double b = 0, double c = 0) {
 void set_rates(benchmark::State& state, double events, double orders) {
   state.counters["events/s"] = benchmark::Counter(events, benchmark::Counter::kIsRate);
   state.counters["orders/s"] = benchmark::Counter(orders, benchmark::Counter::kIsRate);
-  state.counters["time/event"] =
-      benchmark::Counter(events, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["time/event"] = benchmark::Counter(events, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["ev/order"] = orders > 0 ? events / orders : 0.0;
 }
 
@@ -164,9 +161,9 @@ BENCHMARK(BM_Engine_Chain)->Unit(benchmark::kMillisecond);
 void BM_Engine_WeakLink(benchmark::State& state) {
   eslabon::Model model;
   if (!load_or_skip(state, model, [] {
-        return eslabon::load_model_file(source_path("configs/weak_link.yaml"),
-                                        {{"run.horizon", "400000"}, {"run.warmup", "0"},
-                                         {"flows.standard.arrivals", "{poisson: 1.0}"}});
+        return eslabon::load_model_file(
+            source_path("configs/weak_link.yaml"),
+            {{"run.horizon", "400000"}, {"run.warmup", "0"}, {"flows.standard.arrivals", "{poisson: 1.0}"}});
       }))
     return;
   double events = 0, orders = 0;
@@ -174,7 +171,8 @@ void BM_Engine_WeakLink(benchmark::State& state) {
     eslabon::ReplicationResult r = eslabon::simulate(model, kSeed, 0);
     const double arrived = kpi(r, Kpi::OrdersArrived), tp = kpi(r, Kpi::Throughput);
     if (!within(arrived, 0.99 * 400000, 1.01 * 400000) || !within(tp, 0.99, 1.01)) {
-      state.SkipWithError(strf("invalid run: %.0f orders, throughput %.4f, expected ~400000 and 1", arrived, tp).c_str());
+      state.SkipWithError(
+          strf("invalid run: %.0f orders, throughput %.4f, expected ~400000 and 1", arrived, tp).c_str());
       break;
     }
     events += static_cast<double>(r.events);
@@ -285,7 +283,7 @@ class Xoshiro256pp {
 struct Mm1Result {
   std::uint64_t events = 0;
   std::uint64_t customers = 0;
-  double mean_wait = 0;    // in queue
+  double mean_wait = 0;  // in queue
   double utilisation = 0;
 };
 
@@ -347,7 +345,7 @@ void BM_Baseline_MM1(benchmark::State& state) {
     std::string why;
     if (r.customers != customers || r.events != 2 * customers)
       why = strf("%.0f customers / %.0f events, expected %.0f customers", static_cast<double>(r.customers),
-                static_cast<double>(r.events), static_cast<double>(customers));
+                 static_cast<double>(r.events), static_cast<double>(customers));
     else if (!within(r.utilisation, 0.88, 0.92))
       why = strf("utilisation %.4f, expected 0.9", r.utilisation);
     else if (!within(wq, kMm1WqLo, kMm1WqHi))
@@ -373,11 +371,11 @@ BENCHMARK(BM_Baseline_MM1)->Unit(benchmark::kMillisecond);
 // ---------------------------------------------------------------------------------------
 std::string network_yaml(double horizon) {
   // Task graph (indices): 0 -> {1,2,3} -> 4 -> {5,6,7} -> 8 -> {9,10,11} -> 12 -> {13,14} -> 15
-  static const std::vector<std::vector<int>> after = {
-      {}, {0}, {0}, {0}, {1, 2, 3}, {4}, {4}, {4}, {5, 6, 7}, {8}, {8}, {8}, {9, 10, 11}, {12}, {12}, {13, 14}};
+  static const std::vector<std::vector<int>> after = {{},        {0}, {0}, {0}, {1, 2, 3},   {4},  {4},  {4},
+                                                      {5, 6, 7}, {8}, {8}, {8}, {9, 10, 11}, {12}, {12}, {13, 14}};
   static_assert(kNetTasks == 16 && kNetUnits % kNetFlows == 0);
   const int visits = kNetFlows * kNetTasks / kNetUnits;  // flows per unit
-  const double rate = kNetRho * kNetServers / visits;     // per flow, with E[S] = 1
+  const double rate = kNetRho * kNetServers / visits;    // per flow, with E[S] = 1
   auto name2 = [](char prefix, int i) { return prefix + std::string(i < 10 ? "0" : "") + std::to_string(i); };
   auto unit = [&](int u) { return name2('u', u); };
   auto task = [&](int k) { return name2('t', k); };
@@ -410,7 +408,8 @@ std::string check_network(const eslabon::Model& m, const eslabon::ReplicationRes
   double expect = 0;
   for (const auto& f : m.flows) expect += m.run.horizon / f.interarrival.mean();
   const double arrived = kpi(r, Kpi::OrdersArrived);
-  if (!within(arrived, 0.98 * expect, 1.02 * expect)) return strf("orders_arrived %.0f, expected ~%.0f", arrived, expect);
+  if (!within(arrived, 0.98 * expect, 1.02 * expect))
+    return strf("orders_arrived %.0f, expected ~%.0f", arrived, expect);
   const double epo = static_cast<double>(r.events) / arrived;
   if (!within(epo, kNetTasks + 1 - 0.1, kNetTasks + 1 + 0.1))
     return strf("%.3f events per order, expected ~%.0f", epo, kNetTasks + 1);
@@ -528,7 +527,7 @@ void BM_RunModel_Chain(benchmark::State& state) {
       const auto& b = ref[i];
       if (a.replication != i || a.events != b.events || std::memcmp(a.kpi.data(), b.kpi.data(), sizeof a.kpi) != 0)
         why = strf("replication %.0f differs from the single-threaded reference (%.0f vs %.0f events)",
-                  static_cast<double>(i), static_cast<double>(a.events), static_cast<double>(b.events));
+                   static_cast<double>(i), static_cast<double>(a.events), static_cast<double>(b.events));
     }
     if (!why.empty()) {
       state.SkipWithError(("invalid run: " + why).c_str());
@@ -617,8 +616,9 @@ class SummaryReporter : public benchmark::BenchmarkReporter {
     };
     const double eng = get("BM_Engine_MM1", "events/s"), base = get("BM_Baseline_MM1", "events/s");
     if (eng > 0 && base > 0)
-      o << strf("M/M/1: engine %.2f M events/s, baseline %.2f M events/s: the engine takes %.2fx the baseline's time per event\n",
-               eng / 1e6, base / 1e6, base / eng);
+      o << strf(
+          "M/M/1: engine %.2f M events/s, baseline %.2f M events/s: the engine takes %.2fx the baseline's time per event\n",
+          eng / 1e6, base / 1e6, base / eng);
     const double t1 = get("BM_RunModel_Chain/threads:1/real_time", "reps/s");
     const double t2 = get("BM_RunModel_Chain/threads:2/real_time", "reps/s");
     if (t1 > 0 && t2 > 0)
@@ -631,13 +631,17 @@ class SummaryReporter : public benchmark::BenchmarkReporter {
         << (c2 / c1 < 1.8 ? " (other work held a core: the 2-thread figures of this run are not meaningful)" : "")
         << "\n";
     const double chain = get("BM_Engine_Chain", "events/s"), net = get("BM_Engine_Network64x4", "events/s");
-    if (chain > 0) o << strf("chain.yaml: %.2f M events/s = %.0f%% of the 10 M events/s engine target (des-performance.md 4.5)\n", chain / 1e6, chain / 1e5);
-    if (net > 0) o << strf("network 64x4: %.2f M events/s = %.0f%% of the 10 M events/s engine target\n", net / 1e6, net / 1e5);
-    if (eng > 0) o << strf("M/M/1: %.2f M events/s = %.0f%% of the 30 M events/s trivial-M/M/1 target\n", eng / 1e6, eng / 3e5);
+    if (chain > 0)
+      o << strf("chain.yaml: %.2f M events/s = %.0f%% of the 10 M events/s engine target (des-performance.md 4.5)\n",
+                chain / 1e6, chain / 1e5);
+    if (net > 0)
+      o << strf("network 64x4: %.2f M events/s = %.0f%% of the 10 M events/s engine target\n", net / 1e6, net / 1e5);
+    if (eng > 0)
+      o << strf("M/M/1: %.2f M events/s = %.0f%% of the 30 M events/s trivial-M/M/1 target\n", eng / 1e6, eng / 3e5);
     if (o.str().empty()) return;
     // Plain text would break --benchmark_format=json/csv on stdout: use stderr there.
-    std::ostream& out = dynamic_cast<benchmark::ConsoleReporter*>(inner_.get()) ? inner_->GetOutputStream()
-                                                                                 : inner_->GetErrorStream();
+    std::ostream& out =
+        dynamic_cast<benchmark::ConsoleReporter*>(inner_.get()) ? inner_->GetOutputStream() : inner_->GetErrorStream();
     out << "\nSummary (medians when repeated)\n" << o.str() << std::flush;
   }
 

@@ -36,8 +36,8 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
   fmt::print("{:<16} {:>8} {:>10} {:>14} {:>12}\n", "unit", "servers", "discipline", "arrival rate", "utilisation");
   bool unstable = false;
   for (std::size_t u = 0; u < m.units.size(); ++u) {
-    fmt::print("{:<16} {:>8} {:>10} {:>14} {:>12}{}\n", m.units[u].name, m.units[u].servers, to_string(m.units[u].discipline),
-               fmt_num(load[u].arrival_rate), fmt_num(load[u].utilisation),
+    fmt::print("{:<16} {:>8} {:>10} {:>14} {:>12}{}\n", m.units[u].name, m.units[u].servers,
+               to_string(m.units[u].discipline), fmt_num(load[u].arrival_rate), fmt_num(load[u].utilisation),
                load[u].utilisation >= 1 && m.units[u].capacity < 0 ? "  UNSTABLE" : "");
     unstable = unstable || (load[u].utilisation >= 1 && m.units[u].capacity < 0);
   }
@@ -51,8 +51,8 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
     }
   }
   for (const auto& L : m.links)
-    fmt::print("\nlink {}: defect {}, detect {}, on_detect {}{}{}", L.key, fmt_num(L.defect), fmt_num(L.detect), to_string(L.on_detect),
-               L.has_delay ? ", delay " + L.delay.describe() : "",
+    fmt::print("\nlink {}: defect {}, detect {}, on_detect {}{}{}", L.key, fmt_num(L.defect), fmt_num(L.detect),
+               to_string(L.on_detect), L.has_delay ? ", delay " + L.delay.describe() : "",
                L.lost > 0 ? ", lost " + fmt_num(L.lost) + ", timeout " + fmt_num(L.timeout) : "");
   if (!m.links.empty()) fmt::print("\n");
   if (unstable) fmt::print("\nwarning: a unit has utilisation >= 1; its queue grows without bound\n");

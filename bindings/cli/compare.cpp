@@ -46,10 +46,12 @@ int cmd_compare(const RunArgs& a, const std::string& scenario) {
   }
   fmt::print("{}: scenario '{}' against the base, {} paired replications (seed {})\n", l.model.name, scenario,
              base.replications.size(), base.seed);
-  fmt::print("diff = variant - base; its 95% CI is paired (common random numbers); 'unpaired' is the half-width\n"
-             "two independent runs would have given\n\n");
-  print_table(t, {"kpi", "base_mean", "variant_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "paired_half_width",
-                  "unpaired_half_width"},
+  fmt::print(
+      "diff = variant - base; its 95% CI is paired (common random numbers); 'unpaired' is the half-width\n"
+      "two independent runs would have given\n\n");
+  print_table(t,
+              {"kpi", "base_mean", "variant_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "paired_half_width",
+               "unpaired_half_width"},
               30);
   return 0;
 }
@@ -58,7 +60,8 @@ int cmd_compare(const RunArgs& a, const std::string& scenario) {
 
 void add_compare_command(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<CompareArgs>();
-  auto* compare = app.add_subcommand("compare", "Compare a scenario of the config with the base, paired by common random numbers");
+  auto* compare =
+      app.add_subcommand("compare", "Compare a scenario of the config with the base, paired by common random numbers");
   add_run_options(compare, a->run);
   compare->add_option("--scenario", a->scenario, "Name of a scenario in the config's scenarios section")->required();
   commands.push_back({compare, [a] { return cmd_compare(a->run, a->scenario); }});

@@ -45,9 +45,12 @@ void print_table(const Table& t, const std::vector<std::string>& columns, std::s
       std::visit(
           [&](const auto& v) {
             using T = typename std::decay_t<decltype(v)>::value_type;
-            if constexpr (std::is_same_v<T, double>) cell = fmt_num(v[r]);
-            else if constexpr (std::is_same_v<T, std::int64_t>) cell = std::to_string(v[r]);
-            else cell = v[r];
+            if constexpr (std::is_same_v<T, double>)
+              cell = fmt_num(v[r]);
+            else if constexpr (std::is_same_v<T, std::int64_t>)
+              cell = std::to_string(v[r]);
+            else
+              cell = v[r];
           },
           col->data);
       cell_out(c, cell);

@@ -87,7 +87,8 @@ PairExecutor mpi_master(const MpiWorld& world) {
       MPI_Recv(buf.data(), n, MPI_CHAR, st.MPI_SOURCE, kTagResult, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       std::size_t pair = 0;
       ReplicationResult r;
-      if (!pair_from_line(buf, pair, r)) throw std::runtime_error("a malformed result came from rank " + std::to_string(st.MPI_SOURCE));
+      if (!pair_from_line(buf, pair, r))
+        throw std::runtime_error("a malformed result came from rank " + std::to_string(st.MPI_SOURCE));
       {
         std::lock_guard<std::mutex> lock(done_mu);
         done(pair, r);
@@ -106,7 +107,8 @@ void mpi_worker(const MpiWorld&, const Sweep& sweep) {
     std::int64_t i = kStop;
     MPI_Recv(&i, 1, MPI_INT64_T, 0, kTagWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     if (i == kStop) return;
-    const std::string line = pair_to_line(static_cast<std::size_t>(i), simulate_pair(sweep, static_cast<std::size_t>(i)));
+    const std::string line =
+        pair_to_line(static_cast<std::size_t>(i), simulate_pair(sweep, static_cast<std::size_t>(i)));
     MPI_Send(line.data(), static_cast<int>(line.size()), MPI_CHAR, 0, kTagResult, MPI_COMM_WORLD);
   }
 }

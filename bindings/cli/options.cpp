@@ -25,7 +25,8 @@ std::vector<Override> overrides_of(const RunArgs& a) {
   if (!a.horizon.empty()) ov.push_back({"run.horizon", a.horizon, "--horizon " + a.horizon});
   if (!a.warmup.empty()) ov.push_back({"run.warmup", a.warmup, "--warmup " + a.warmup});
   if (a.replications > 0)
-    ov.push_back({"run.replications", std::to_string(a.replications), "--replications " + std::to_string(a.replications)});
+    ov.push_back(
+        {"run.replications", std::to_string(a.replications), "--replications " + std::to_string(a.replications)});
   if (!a.seed.empty()) ov.push_back({"run.seed", a.seed, "--seed " + a.seed});
   return ov;
 }

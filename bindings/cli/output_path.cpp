@@ -2,9 +2,9 @@
 
 #include <models/config/loader.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <system_error>
-#include <unistd.h>
 
 namespace eslabon::cli {
 

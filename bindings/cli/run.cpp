@@ -13,13 +13,13 @@
 
 #include <fmt/core.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <thread>
-#include <unistd.h>
 
 namespace eslabon::cli {
 namespace {
@@ -47,7 +47,8 @@ void print_tables(const RunResult& r, const Model& m) {
     fmt::print("\n");
     for (std::size_t l = 0; l < r.link_names.size(); ++l) {
       fmt::print("{:<26}", r.link_names[l]);
-      for (int k = 0; k < kLinkStatCount; ++k) fmt::print(" {:>13}", fmt_num(r.link_stat(l, static_cast<LinkStat>(k)).mean));
+      for (int k = 0; k < kLinkStatCount; ++k)
+        fmt::print(" {:>13}", fmt_num(r.link_stat(l, static_cast<LinkStat>(k)).mean));
       fmt::print("\n");
     }
     fmt::print("\n{:<26} {:>22} {:>22} {:>22}\n", "origin", "visible_share", "copq_share", "copq");
@@ -58,7 +59,8 @@ void print_tables(const RunResult& r, const Model& m) {
     }
   }
   if (r.flow_names.size() > 1) {
-    const FlowStat fshown[] = {FlowStat::LeadTimeMean, FlowStat::LeadTimeP95, FlowStat::OnTimeRate, FlowStat::Throughput};
+    const FlowStat fshown[] = {FlowStat::LeadTimeMean, FlowStat::LeadTimeP95, FlowStat::OnTimeRate,
+                               FlowStat::Throughput};
     fmt::print("\n{:<16}", "flow");
     for (FlowStat s : fshown) fmt::print(" {:>22}", flow_stat_names()[static_cast<int>(s)]);
     fmt::print("\n");

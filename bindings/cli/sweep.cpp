@@ -11,12 +11,13 @@
 #include <models/output/sweep_recorder.hpp>
 #include <models/studies/sweep.hpp>
 #ifdef ESLABON_HAVE_MPI
-#include "mpi_sweep.hpp"
 #include <mpi.h>
+#include "mpi_sweep.hpp"
 #endif
 
 #include <fmt/core.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -24,7 +25,6 @@
 #include <iostream>
 #include <memory>
 #include <string>
-#include <unistd.h>
 
 namespace eslabon::cli {
 namespace {
@@ -61,7 +61,8 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
 #ifdef ESLABON_HAVE_MPI
   world_active = world.active;
 #endif
-  if (const char* ntasks = std::getenv("SLURM_NTASKS"); status == 0 && ntasks && std::atoi(ntasks) > 1 && !world_active) {
+  if (const char* ntasks = std::getenv("SLURM_NTASKS");
+      status == 0 && ntasks && std::atoi(ntasks) > 1 && !world_active) {
     const char* procid = std::getenv("SLURM_PROCID");
     rank = procid ? std::atoi(procid) : 0;
     error = std::string("eslabon sweep: started as ") + ntasks +
@@ -150,12 +151,14 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
 
 void add_sweep_command(CLI::App& app, Commands& commands, int* argc, char*** argv) {
   auto a = std::make_shared<SweepArgs>();
-  auto* sweep = app.add_subcommand("sweep", "Run a sweep file: every grid point and scenario, paired by common random numbers");
+  auto* sweep =
+      app.add_subcommand("sweep", "Run a sweep file: every grid point and scenario, paired by common random numbers");
   sweep->add_option("sweep", a->file, "Sweep file (YAML: model, replications, seed, grid, scenarios)")->required();
   sweep->add_option("-o,--output", a->output, "Write results to this HDF5 file");
   sweep->add_option("--threads", a->threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
   sweep->add_flag("--resume", a->resume, "Skip the pairs already done (kept in OUT.h5.journal)");
-  commands.push_back({sweep, [a, argc, argv] { return cmd_sweep(a->file, a->output, a->threads, a->resume, argc, argv); }});
+  commands.push_back(
+      {sweep, [a, argc, argv] { return cmd_sweep(a->file, a->output, a->threads, a->resume, argc, argv); }});
 }
 
 }  // namespace eslabon::cli

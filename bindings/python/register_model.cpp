@@ -1,9 +1,9 @@
 // Models: loading (with overrides), what they hold, their offered load.
 #include "register.hpp"
 
-#include <models/studies/analytic.hpp>
 #include <models/config/loader.hpp>
 #include <models/engine/simulate.hpp>
+#include <models/studies/analytic.hpp>
 
 namespace eslabon::python {
 
@@ -21,10 +21,12 @@ void register_model(py::module_& m) {
   py::class_<Model>(m, "Model")
       .def_static(
           "load_text",
-          [](const std::string& text, const std::string& source, const std::vector<std::pair<std::string, std::string>>& ov) {
+          [](const std::string& text, const std::string& source,
+             const std::vector<std::pair<std::string, std::string>>& ov) {
             return load_model_text(text, source, to_overrides(ov));
           },
-          py::arg("text"), py::arg("source") = "<string>", py::arg("overrides") = std::vector<std::pair<std::string, std::string>>{})
+          py::arg("text"), py::arg("source") = "<string>",
+          py::arg("overrides") = std::vector<std::pair<std::string, std::string>>{})
       .def_readonly("name", &Model::name)
       .def_readonly("time_unit", &Model::time_unit)
       .def_readonly("config_text", &Model::config_text)
@@ -33,35 +35,40 @@ void register_model(py::module_& m) {
       .def_property_readonly("seed", [](const Model& x) { return x.run.seed; })
       .def_property_readonly("horizon", [](const Model& x) { return x.run.horizon; })
       .def_property_readonly("warmup", [](const Model& x) { return x.run.warmup; })
-      .def_property_readonly("units", [](const Model& x) {
-        std::vector<std::string> v;
-        for (const auto& u : x.units) v.push_back(u.name);
-        return v;
-      })
-      .def_property_readonly("flows", [](const Model& x) {
-        std::vector<std::string> v;
-        for (const auto& f : x.flows) v.push_back(f.name);
-        return v;
-      })
-      .def_property_readonly("links", [](const Model& x) {
-        std::vector<std::string> v;
-        for (const auto& l : x.links) v.push_back(l.key);
-        return v;
-      })
-      .def_property_readonly("origins", [](const Model& x) {
-        std::vector<std::string> v;
-        for (const auto& g : x.origins) v.push_back(g.name);
-        return v;
-      })
-      .def_property_readonly("scenarios", [](const Model& x) {
-        py::dict d;
-        for (const auto& s : x.scenarios) {
-          py::list changes;
-          for (const auto& c : s.changes) changes.append(py::make_tuple(c.path, c.value));
-          d[py::str(s.name)] = changes;
-        }
-        return d;
-      })
+      .def_property_readonly("units",
+                             [](const Model& x) {
+                               std::vector<std::string> v;
+                               for (const auto& u : x.units) v.push_back(u.name);
+                               return v;
+                             })
+      .def_property_readonly("flows",
+                             [](const Model& x) {
+                               std::vector<std::string> v;
+                               for (const auto& f : x.flows) v.push_back(f.name);
+                               return v;
+                             })
+      .def_property_readonly("links",
+                             [](const Model& x) {
+                               std::vector<std::string> v;
+                               for (const auto& l : x.links) v.push_back(l.key);
+                               return v;
+                             })
+      .def_property_readonly("origins",
+                             [](const Model& x) {
+                               std::vector<std::string> v;
+                               for (const auto& g : x.origins) v.push_back(g.name);
+                               return v;
+                             })
+      .def_property_readonly("scenarios",
+                             [](const Model& x) {
+                               py::dict d;
+                               for (const auto& s : x.scenarios) {
+                                 py::list changes;
+                                 for (const auto& c : s.changes) changes.append(py::make_tuple(c.path, c.value));
+                                 d[py::str(s.name)] = changes;
+                               }
+                               return d;
+                             })
       .def("offered_load", [](const Model& x) {
         py::dict d;
         auto load = offered_load(x);

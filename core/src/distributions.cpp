@@ -65,7 +65,8 @@ Distribution make_kind(const std::vector<double>& v) {
     if (v.size() != K::params.size())
       throw std::invalid_argument(std::string(K::name) + ": expected " + std::to_string(K::params.size()) +
                                   " parameters, got " + std::to_string(v.size()));
-    return [&]<std::size_t... I>(std::index_sequence<I...>) { return K(v[I]...); }(std::make_index_sequence<K::params.size()>{});
+    return [&]<std::size_t... I>(std::index_sequence<I...>) { return K(v[I]...); }
+    (std::make_index_sequence<K::params.size()>{});
   }
 }
 

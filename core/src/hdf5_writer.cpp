@@ -2,12 +2,12 @@
 
 #include <hdf5.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace eslabon {
 namespace {
@@ -44,7 +44,8 @@ hid_t vlen_utf8() {
 Hdf5Writer::Hdf5Writer(std::string path, std::string tmp) : path_(std::move(path)), tmp_(std::move(tmp)) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr noise
   std::filesystem::path p(path_);
-  if (tmp_.empty()) tmp_ = (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  if (tmp_.empty())
+    tmp_ = (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
   file_ = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file_ < 0) throw std::runtime_error("cannot create " + path_ + " (temporary " + tmp_ + ")");
 }
@@ -57,18 +58,18 @@ Hdf5Writer::~Hdf5Writer() {
 void Hdf5Writer::attribute(const std::string& name, const std::string& value) {
   Handle type{vlen_utf8(), H5Tclose};
   Handle space{H5Screate(H5S_SCALAR), H5Sclose};
-  Handle attr{check_id(H5Acreate2(file_, name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT),
-                       "attribute " + name),
-              H5Aclose};
+  Handle attr{
+      check_id(H5Acreate2(file_, name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), "attribute " + name),
+      H5Aclose};
   const char* s = value.c_str();
   check(H5Awrite(attr.id, type.id, &s), "writing attribute " + name);
 }
 
 void Hdf5Writer::attribute(const std::string& name, std::int64_t value) {
   Handle space{H5Screate(H5S_SCALAR), H5Sclose};
-  Handle attr{check_id(H5Acreate2(file_, name.c_str(), H5T_STD_I64LE, space.id, H5P_DEFAULT, H5P_DEFAULT),
-                       "attribute " + name),
-              H5Aclose};
+  Handle attr{
+      check_id(H5Acreate2(file_, name.c_str(), H5T_STD_I64LE, space.id, H5P_DEFAULT, H5P_DEFAULT), "attribute " + name),
+      H5Aclose};
   check(H5Awrite(attr.id, H5T_NATIVE_INT64, &value), "writing attribute " + name);
 }
 
@@ -142,9 +143,9 @@ void Hdf5Writer::write(const std::string& path, const Table& table, bool compact
     H5Pset_shuffle(dcpl.id);
     H5Pset_deflate(dcpl.id, 4);
   }
-  Handle ds{check_id(H5Dcreate2(file_, path.c_str(), disk.id, space.id, lcpl.id, dcpl.id, H5P_DEFAULT),
-                     "dataset " + path),
-            H5Dclose};
+  Handle ds{
+      check_id(H5Dcreate2(file_, path.c_str(), disk.id, space.id, lcpl.id, dcpl.id, H5P_DEFAULT), "dataset " + path),
+      H5Dclose};
   // The type-conversion buffers sized to the data: HDF5's default allocates and zeroes 1 MiB
   // of each on every write, which dominated writing many small tables (a sweep's points).
   // HDF5 wants room for a whole element of the larger type; a variable-length string takes 16

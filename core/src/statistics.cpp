@@ -1,7 +1,7 @@
 #include <eslabon/core/statistics.hpp>
 
-#include <bit>
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace eslabon {
@@ -63,7 +63,8 @@ void QuantileSketch::widen(std::size_t i) {
   const std::size_t lo = counts_.empty() ? i - i % kSub : std::min(lo_, i - i % kSub);
   const std::size_t hi = std::min(kBuckets, std::max(counts_.empty() ? 0 : old_hi, (i / kSub + 1) * kSub));
   std::vector<std::uint32_t> wider(hi - lo, 0);
-  if (!counts_.empty()) std::copy(counts_.begin(), counts_.end(), wider.begin() + static_cast<std::ptrdiff_t>(lo_ - lo));
+  if (!counts_.empty())
+    std::copy(counts_.begin(), counts_.end(), wider.begin() + static_cast<std::ptrdiff_t>(lo_ - lo));
   counts_ = std::move(wider);
   lo_ = lo;
 }

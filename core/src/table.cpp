@@ -37,9 +37,11 @@ void Table::append(const Table& other) {
     name_ = name;
     return;
   }
-  if (other.columns_.size() != columns_.size()) throw std::logic_error("table " + name_ + ": append with other columns");
+  if (other.columns_.size() != columns_.size())
+    throw std::logic_error("table " + name_ + ": append with other columns");
   for (std::size_t i = 0; i < columns_.size(); ++i) {
-    if (columns_[i].name != other.columns_[i].name) throw std::logic_error("table " + name_ + ": append with other columns");
+    if (columns_[i].name != other.columns_[i].name)
+      throw std::logic_error("table " + name_ + ": append with other columns");
     std::visit(
         [&](auto& dst) {
           using V = std::decay_t<decltype(dst)>;

@@ -1,7 +1,7 @@
 #include <models/config/complaints_costs.hpp>
 #include <models/config/distribution_spec.hpp>
-#include <models/config/units.hpp>
 #include <models/config/keys.hpp>
+#include <models/config/units.hpp>
 
 namespace eslabon {
 
@@ -14,14 +14,16 @@ void load_complaints(const YamlReader& r, const YAML::Node& root, Model& m) {
   k.enabled = true;
   if (!c["unit"]) r.fail(c, p + ".unit", "missing; expected the unit that handles complaints");
   k.unit = unit_ref(r, c["unit"], p + ".unit", m);
-  if (!c["service"]) r.fail(c, p + ".service", "missing; expected the handling time distribution, e.g. {exponential: {mean: 2h}}");
+  if (!c["service"])
+    r.fail(c, p + ".service", "missing; expected the handling time distribution, e.g. {exponential: {mean: 2h}}");
   k.service = read_distribution(r, c["service"], p + ".service");
   if (c["visible"]) k.visible = r.probability(c["visible"], p + ".visible");
   if (c["late_dissatisfies"]) k.late_dissatisfies = r.boolean(c["late_dissatisfies"], p + ".late_dissatisfies");
   if (c["complain"]) k.complain = r.probability(c["complain"], p + ".complain");
   if (c["resolve"]) k.resolve = r.probability(c["resolve"], p + ".resolve");
   if (c["churn_if_resolved"]) k.churn_if_resolved = r.probability(c["churn_if_resolved"], p + ".churn_if_resolved");
-  if (c["churn_if_unresolved"]) k.churn_if_unresolved = r.probability(c["churn_if_unresolved"], p + ".churn_if_unresolved");
+  if (c["churn_if_unresolved"])
+    k.churn_if_unresolved = r.probability(c["churn_if_unresolved"], p + ".churn_if_unresolved");
   if (c["churn_if_silent"]) k.churn_if_silent = r.probability(c["churn_if_silent"], p + ".churn_if_silent");
 }
 

@@ -26,9 +26,12 @@ Distribution make(const YamlReader& r, const YAML::Node& n, const std::string& p
 // One parameter, read as its type says (durations take a unit; the kind checks the range).
 double read_param(const YamlReader& r, const YAML::Node& n, const std::string& path, const dist::Param& p) {
   switch (p.type) {
-    case dist::ParamType::Duration: return r.param(n, path);
-    case dist::ParamType::Number: return r.number(n, path);
-    case dist::ParamType::Integer: return static_cast<double>(r.integer(n, path, p.min, p.max));
+    case dist::ParamType::Duration:
+      return r.param(n, path);
+    case dist::ParamType::Number:
+      return r.number(n, path);
+    case dist::ParamType::Integer:
+      return static_cast<double>(r.integer(n, path, p.min, p.max));
   }
   return 0.0;
 }
@@ -42,8 +45,9 @@ Distribution read_distribution(const YamlReader& r, const YAML::Node& n, const s
     return make(r, n, path, [&] { return Distribution(dist::Deterministic(r.param(n, path))); });
   }
   if (!n.IsMap() || n.size() != 1)
-    r.fail(n, path, "expected one distribution such as {exponential: {mean: 1.5}}, got " + found(n) +
-                      (n.IsMap() ? " with " + std::to_string(n.size()) + " keys" : ""));
+    r.fail(n, path,
+           "expected one distribution such as {exponential: {mean: 1.5}}, got " + found(n) +
+               (n.IsMap() ? " with " + std::to_string(n.size()) + " keys" : ""));
   auto it = n.begin();
   const std::string name = it->first.Scalar();
   const std::string kp = path + "." + name;
@@ -58,14 +62,17 @@ Distribution read_distribution(const YamlReader& r, const YAML::Node& n, const s
       list += (list.empty() ? "" : ", ") + names.back();
     }
     std::string hint = did_you_mean(name, names);
-    r.fail(it->first, kp, "unknown distribution" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; expected one of " + list);
+    r.fail(
+        it->first, kp,
+        "unknown distribution" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; expected one of " + list);
   }
   const DistributionKindInfo& info = kinds[index];
   const auto kind = static_cast<Distribution::Kind>(index);
   if (info.form == dist::Form::List) {
     if (!a.IsSequence() || a.size() == 0) r.fail(a, kp, "expected a non-empty list of durations, got " + found(a));
     std::vector<double> v;
-    for (std::size_t i = 0; i < a.size(); ++i) v.push_back(read_param(r, a[i], kp + "." + std::to_string(i), info.params[0]));
+    for (std::size_t i = 0; i < a.size(); ++i)
+      v.push_back(read_param(r, a[i], kp + "." + std::to_string(i), info.params[0]));
     return make(r, a, kp, [&] { return Distribution::from_values(kind, v); });
   }
   if (info.form == dist::Form::ParamsOrValue && a.IsScalar()) {

@@ -12,11 +12,11 @@ namespace eslabon {
 
 double unit_in_hours(const std::string& u) {
   static const std::map<std::string, double> units = {
-      {"s", 1.0 / 3600}, {"sec", 1.0 / 3600}, {"second", 1.0 / 3600}, {"seconds", 1.0 / 3600},
-      {"min", 1.0 / 60}, {"minute", 1.0 / 60}, {"minutes", 1.0 / 60},
-      {"h", 1.0},        {"hr", 1.0},          {"hour", 1.0},          {"hours", 1.0},
-      {"d", 24.0},       {"day", 24.0},        {"days", 24.0},
-      {"w", 168.0},      {"week", 168.0},      {"weeks", 168.0}};
+      {"s", 1.0 / 3600}, {"sec", 1.0 / 3600},  {"second", 1.0 / 3600}, {"seconds", 1.0 / 3600},
+      {"min", 1.0 / 60}, {"minute", 1.0 / 60}, {"minutes", 1.0 / 60},  {"h", 1.0},
+      {"hr", 1.0},       {"hour", 1.0},        {"hours", 1.0},         {"d", 24.0},
+      {"day", 24.0},     {"days", 24.0},       {"w", 168.0},           {"week", 168.0},
+      {"weeks", 168.0}};
   auto it = units.find(u);
   return it == units.end() ? 0.0 : it->second;
 }
@@ -35,8 +35,7 @@ double parse_duration(const std::string& text, const std::string& time_unit) {
   std::string unit = m[2].str();
   if (unit.empty()) return value;
   double h = unit_in_hours(unit);
-  if (h == 0.0)
-    throw std::invalid_argument("unknown time unit '" + unit + "' (expected s, min, h, d or w)");
+  if (h == 0.0) throw std::invalid_argument("unknown time unit '" + unit + "' (expected s, min, h, d or w)");
   return value * h / unit_in_hours(time_unit);
 }
 

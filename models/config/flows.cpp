@@ -1,8 +1,8 @@
 #include <models/config/did_you_mean.hpp>
 #include <models/config/distribution_spec.hpp>
 #include <models/config/flows.hpp>
-#include <models/config/units.hpp>
 #include <models/config/keys.hpp>
+#include <models/config/units.hpp>
 #include <models/model/task_graph.hpp>
 
 #include <algorithm>
@@ -18,7 +18,8 @@ void load_tasks(const YamlReader& r, const YAML::Node& n, const std::string& p, 
   r.map(tasks, p + ".tasks", "a mapping of task names to {unit, service, after}");
   if (tasks.size() == 0) r.fail(tasks, p + ".tasks", "expected at least one task, got an empty mapping");
   r.unique_keys(tasks, p + ".tasks");
-  if (tasks.size() > 65535) r.fail(tasks, p + ".tasks", "expected at most 65535 tasks, got " + std::to_string(tasks.size()));
+  if (tasks.size() > 65535)
+    r.fail(tasks, p + ".tasks", "expected at most 65535 tasks, got " + std::to_string(tasks.size()));
   std::vector<std::string> names;
   for (auto it = tasks.begin(); it != tasks.end(); ++it) names.push_back(it->first.Scalar());
   std::vector<std::vector<YAML::Node>> after_nodes;
@@ -32,20 +33,26 @@ void load_tasks(const YamlReader& r, const YAML::Node& n, const std::string& p, 
     if (tn["skip_defect"]) t.skip_defect = r.probability(tn["skip_defect"], tp + ".skip_defect");
     if (!tn["unit"]) r.fail(tn, tp + ".unit", "missing; expected the name of a unit");
     t.unit = unit_ref(r, tn["unit"], tp + ".unit", m);
-    if (!tn["service"]) r.fail(tn, tp + ".service", "missing; expected a distribution such as {exponential: {mean: 1.5}}");
+    if (!tn["service"])
+      r.fail(tn, tp + ".service", "missing; expected a distribution such as {exponential: {mean: 1.5}}");
     t.service = read_distribution(r, tn["service"], tp + ".service");
     std::vector<YAML::Node> an;
     if (const YAML::Node af = tn["after"]) {
-      if (af.IsScalar()) an.push_back(af);
-      else if (af.IsSequence()) for (std::size_t i = 0; i < af.size(); ++i) an.push_back(af[i]);
-      else r.fail(af, tp + ".after", "expected a task name or a list of task names, got " + found(af));
+      if (af.IsScalar())
+        an.push_back(af);
+      else if (af.IsSequence())
+        for (std::size_t i = 0; i < af.size(); ++i) an.push_back(af[i]);
+      else
+        r.fail(af, tp + ".after", "expected a task name or a list of task names, got " + found(af));
       std::set<int> seen;
       for (const auto& x : an) {
         std::string name = r.str(x, tp + ".after");
         auto pos = std::find(names.begin(), names.end(), name);
         if (pos == names.end()) {
           std::string hint = did_you_mean(name, names);
-          r.fail(x, tp + ".after", "unknown task '" + name + "' in flow " + f.name + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+          r.fail(x, tp + ".after",
+                 "unknown task '" + name + "' in flow " + f.name +
+                     (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
         }
         int idx = static_cast<int>(pos - names.begin());
         if (name == t.name) r.fail(x, tp + ".after", "a task cannot come after itself");
@@ -66,7 +73,8 @@ void load_tasks(const YamlReader& r, const YAML::Node& n, const std::string& p, 
     for (int c : cycle) chain += (chain.empty() ? "" : " -> ") + f.tasks[c].name;
     chain += " -> " + f.tasks[cycle.front()].name;
     const YAML::Node first = tasks[f.tasks[cycle.front()].name];
-    r.fail(first["after"] ? first["after"] : first, p + ".tasks", "expected the tasks to form an acyclic graph, found the cycle " + chain);
+    r.fail(first["after"] ? first["after"] : first, p + ".tasks",
+           "expected the tasks to form an acyclic graph, found the cycle " + chain);
   }
   for (std::size_t k = 0; k < f.tasks.size(); ++k) {
     if (f.tasks[k].after.empty()) f.sources.push_back(static_cast<int>(k));
@@ -97,7 +105,8 @@ void load_flows(const YamlReader& r, const YAML::Node& root, Model& m) {
     r.keys(n, p, config_keys::flow);
     if (n["value"]) {
       f.value = r.number(n["value"], p + ".value");
-      if (!(f.value >= 0) || !std::isfinite(f.value)) r.fail(n["value"], p + ".value", "expected a value >= 0, got " + found(n["value"]));
+      if (!(f.value >= 0) || !std::isfinite(f.value))
+        r.fail(n["value"], p + ".value", "expected a value >= 0, got " + found(n["value"]));
     }
     // arrivals
     const YAML::Node a = n["arrivals"];
@@ -105,26 +114,33 @@ void load_flows(const YamlReader& r, const YAML::Node& root, Model& m) {
     r.keys(a, p + ".arrivals", config_keys::arrivals);
     if (a["customers"] || a["rate_per_customer"]) {
       if (a["poisson"] || a["interarrival"] || a.size() != 2)
-        r.fail(a, p + ".arrivals", "expected {customers: N, rate_per_customer: R} alone, or {poisson: RATE}, or {interarrival: DISTRIBUTION}");
+        r.fail(
+            a, p + ".arrivals",
+            "expected {customers: N, rate_per_customer: R} alone, or {poisson: RATE}, or {interarrival: DISTRIBUTION}");
       f.customers = r.integer(a["customers"], p + ".arrivals.customers", 1, 1000000000);
       f.rate_per_customer = r.number(a["rate_per_customer"], p + ".arrivals.rate_per_customer");
       if (!(f.rate_per_customer > 0) || !std::isfinite(f.rate_per_customer))
         r.fail(a["rate_per_customer"], p + ".arrivals.rate_per_customer",
-             "expected a rate > 0 (orders per customer per " + r.time_unit() + "), got " + found(a["rate_per_customer"]));
+               "expected a rate > 0 (orders per customer per " + r.time_unit() + "), got " +
+                   found(a["rate_per_customer"]));
       f.interarrival = dist::Exponential(1.0 / (static_cast<double>(f.customers) * f.rate_per_customer));
     } else if (a.size() != 1) {
-      r.fail(a, p + ".arrivals", "expected exactly one of poisson or interarrival, got " + std::to_string(a.size()) + " keys");
+      r.fail(a, p + ".arrivals",
+             "expected exactly one of poisson or interarrival, got " + std::to_string(a.size()) + " keys");
     } else if (a["poisson"]) {
       double rate = r.number(a["poisson"], p + ".arrivals.poisson");
       if (!(rate > 0) || !std::isfinite(rate))
-        r.fail(a["poisson"], p + ".arrivals.poisson", "expected a rate > 0 (arrivals per " + r.time_unit() + "), got " + found(a["poisson"]));
+        r.fail(a["poisson"], p + ".arrivals.poisson",
+               "expected a rate > 0 (arrivals per " + r.time_unit() + "), got " + found(a["poisson"]));
       if (!std::isfinite(1.0 / rate))
-        r.fail(a["poisson"], p + ".arrivals.poisson", "expected a rate whose inverse is finite, got " + found(a["poisson"]));
+        r.fail(a["poisson"], p + ".arrivals.poisson",
+               "expected a rate whose inverse is finite, got " + found(a["poisson"]));
       f.interarrival = dist::Exponential(1.0 / rate);
     } else {
       f.interarrival = read_distribution(r, a["interarrival"], p + ".arrivals.interarrival");
       if (!(f.interarrival.mean() > 0))
-        r.fail(a["interarrival"], p + ".arrivals.interarrival", "expected a distribution with a mean > 0, got " + f.interarrival.describe());
+        r.fail(a["interarrival"], p + ".arrivals.interarrival",
+               "expected a distribution with a mean > 0, got " + f.interarrival.describe());
     }
     if (n["due"]) {
       f.due = r.duration(n["due"], p + ".due", true);
@@ -132,11 +148,13 @@ void load_flows(const YamlReader& r, const YAML::Node& root, Model& m) {
     }
     if (n["priority"]) {
       const YAML::Node pr = n["priority"];
-      f.priority = static_cast<int>(r.integer(pr, p + ".priority", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+      f.priority = static_cast<int>(
+          r.integer(pr, p + ".priority", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
     }
     if (f.interarrival.mean() * 1e12 < m.run.horizon)
-      r.fail(a, p + ".arrivals", "expected fewer than 10^12 arrivals over the horizon (" + std::to_string(m.run.horizon) +
-                                    "), got a mean interarrival time of " + std::to_string(f.interarrival.mean()));
+      r.fail(a, p + ".arrivals",
+             "expected fewer than 10^12 arrivals over the horizon (" + std::to_string(m.run.horizon) +
+                 "), got a mean interarrival time of " + std::to_string(f.interarrival.mean()));
     load_tasks(r, n, p, f, m);
     m.flows.push_back(std::move(f));
   }

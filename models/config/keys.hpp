@@ -17,9 +17,10 @@ inline const std::vector<std::string> outages = {"mtbf", "mttr"};
 inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks"};
 inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "customers", "rate_per_customer"};
 inline const std::vector<std::string> task = {"unit", "service", "after", "skip", "skip_defect"};
-inline const std::vector<std::string> complaints = {"unit",    "service",           "visible",
-                                                    "late_dissatisfies", "complain", "resolve",
-                                                    "churn_if_resolved", "churn_if_unresolved", "churn_if_silent"};
+inline const std::vector<std::string> complaints = {
+    "unit",           "service", "visible",           "late_dissatisfies",
+    "complain",       "resolve", "churn_if_resolved", "churn_if_unresolved",
+    "churn_if_silent"};
 inline const std::vector<std::string> costs = {"late_penalty", "scrap", "complaint", "lost_customer"};
 inline const std::vector<std::string> sweep = {"model", "replications", "seed", "grid", "scenarios"};
 

@@ -9,7 +9,8 @@ namespace eslabon {
 void load_links(const YamlReader& r, const YAML::Node& root, Model& m) {
   const YAML::Node links = root["links"];
   if (!links || links.IsNull()) return;
-  if (!links.IsSequence()) r.fail(links, "links", "expected a list of {from, to, defect, detect, ...}, got " + found(links));
+  if (!links.IsSequence())
+    r.fail(links, "links", "expected a list of {from, to, defect, detect, ...}, got " + found(links));
   std::vector<std::string> task_names, unit_names, both;
   for (const auto& f : m.flows)
     for (const auto& t : f.tasks)
@@ -31,13 +32,15 @@ void load_links(const YamlReader& r, const YAML::Node& root, Model& m) {
     L.to = r.str(n["to"], p + ".to");
     L.key = L.from + "->" + L.to;
     for (std::size_t j = 0; j < m.links.size(); ++j)
-      if (m.links[j].key == L.key) r.fail(n, p, "duplicate link " + L.key + " (also links item " + std::to_string(j) + ")");
+      if (m.links[j].key == L.key)
+        r.fail(n, p, "duplicate link " + L.key + " (also links item " + std::to_string(j) + ")");
     auto side = [&](const std::string& name, const YAML::Node& node, const std::string& what) {
       bool is_task = std::find(task_names.begin(), task_names.end(), name) != task_names.end();
       bool is_unit = std::find(unit_names.begin(), unit_names.end(), name) != unit_names.end();
       if (!is_task && !is_unit) {
         std::string hint = did_you_mean(name, both);
-        r.fail(node, p + "." + what, "unknown task or unit '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        r.fail(node, p + "." + what,
+               "unknown task or unit '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
       }
       return is_task;  // a task name wins over a unit of the same name
     };
@@ -78,7 +81,8 @@ void load_links(const YamlReader& r, const YAML::Node& root, Model& m) {
       L.active_begin = r.duration(w[0], p + ".active.0");
       L.active_end = r.duration(w[1], p + ".active.1", true);
       if (!(L.active_end > L.active_begin))
-        r.fail(w[1], p + ".active", "expected a window whose end comes after its start (" + w[0].Scalar() + "), got " + found(w[1]));
+        r.fail(w[1], p + ".active",
+               "expected a window whose end comes after its start (" + w[0].Scalar() + "), got " + found(w[1]));
     }
     // Cover the handoffs.
     const int li = static_cast<int>(m.links.size());
@@ -91,13 +95,16 @@ void load_links(const YamlReader& r, const YAML::Node& root, Model& m) {
         bool tm = to_task ? b.name == L.to : m.units[b.unit].name == L.to;
         if (!fm || !tm) continue;
         if (e.link >= 0)
-          r.fail(n, p, "the handoff " + a.name + " -> " + b.name + " in flow " + f.name + " is already covered by link " + m.links[e.link].key);
+          r.fail(n, p,
+                 "the handoff " + a.name + " -> " + b.name + " in flow " + f.name + " is already covered by link " +
+                     m.links[e.link].key);
         e.link = li;
         ++covered;
       }
     if (covered == 0)
-      r.fail(n, p, "expected a link between a task and one that comes after it, found no handoff from " + L.from + " to " + L.to +
-                     " in any flow (is `to` after `from`?)");
+      r.fail(n, p,
+             "expected a link between a task and one that comes after it, found no handoff from " + L.from + " to " +
+                 L.to + " in any flow (is `to` after `from`?)");
     L.origin = static_cast<int>(m.origins.size());
     m.origins.push_back(Origin{L.key, li, -1, -1});
     m.links.push_back(std::move(L));

@@ -2,12 +2,12 @@
 // order (each in its own file), so that later sections can name what earlier ones defined.
 #include <models/config/complaints_costs.hpp>
 #include <models/config/flows.hpp>
+#include <models/config/keys.hpp>
 #include <models/config/links.hpp>
 #include <models/config/loader.hpp>
 #include <models/config/overrides.hpp>
 #include <models/config/scenarios.hpp>
 #include <models/config/units.hpp>
-#include <models/config/keys.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -22,13 +22,17 @@ void load_run(const YamlReader& r, const YAML::Node& root, Model& m) {
   r.keys(run, "run", config_keys::run);
   if (!run["horizon"]) r.fail(run, "run.horizon", "missing; expected the simulated time span, e.g. horizon: 20000");
   m.run.horizon = r.duration(run["horizon"], "run.horizon");
-  if (!(m.run.horizon > 0)) r.fail(run["horizon"], "run.horizon", "expected a duration > 0, got " + found(run["horizon"]));
+  if (!(m.run.horizon > 0))
+    r.fail(run["horizon"], "run.horizon", "expected a duration > 0, got " + found(run["horizon"]));
   if (run["warmup"]) {
     m.run.warmup = r.duration(run["warmup"], "run.warmup");
     if (!(m.run.warmup < m.run.horizon))
-      r.fail(run["warmup"], "run.warmup", "expected a duration shorter than run.horizon (" + run["horizon"].Scalar() + "), got " + found(run["warmup"]));
+      r.fail(run["warmup"], "run.warmup",
+             "expected a duration shorter than run.horizon (" + run["horizon"].Scalar() + "), got " +
+                 found(run["warmup"]));
   }
-  if (run["replications"]) m.run.replications = static_cast<int>(r.integer(run["replications"], "run.replications", 1, 1000000));
+  if (run["replications"])
+    m.run.replications = static_cast<int>(r.integer(run["replications"], "run.replications", 1, 1000000));
   if (run["seed"]) m.run.seed = static_cast<std::uint64_t>(r.integer(run["seed"], "run.seed", 0));
 }
 
@@ -41,8 +45,10 @@ YAML::Node parse(const YamlReader& r, const std::string& text) {
   } catch (const YAML::Exception& e) {
     throw ConfigError(r.at(e.mark) + ": " + e.msg);
   }
-  if (!root || root.IsNull()) throw ConfigError(r.source() + ":1:1: expected a mapping with units and flows, got an empty document");
-  if (!root.IsMap()) throw ConfigError(r.at(root.Mark()) + ": expected a mapping with units and flows, got " + found(root));
+  if (!root || root.IsNull())
+    throw ConfigError(r.source() + ":1:1: expected a mapping with units and flows, got an empty document");
+  if (!root.IsMap())
+    throw ConfigError(r.at(root.Mark()) + ": expected a mapping with units and flows, got " + found(root));
   return root;
 }
 
@@ -78,7 +84,8 @@ Model read(YAML::Node root, YamlReader& r, const std::string& text, Scenarios sc
   if (root["time_unit"]) {
     m.time_unit = r.str(root["time_unit"], "time_unit");
     if (unit_in_hours(m.time_unit) == 0.0)
-      r.fail(root["time_unit"], "time_unit", "expected one of second, minute, hour, day, week, got " + found(root["time_unit"]));
+      r.fail(root["time_unit"], "time_unit",
+             "expected one of second, minute, hour, day, week, got " + found(root["time_unit"]));
   }
   m.time_unit = canonical_unit(m.time_unit);
   r.set_time_unit(m.time_unit);
@@ -88,7 +95,8 @@ Model read(YAML::Node root, YamlReader& r, const std::string& text, Scenarios sc
   load_links(r, root, m);
   add_skip_origins(m);  // after the links: their origins come first
   if (m.origins.size() > 250)
-    r.fail(root, "links", "expected at most 250 links and skipped steps in all, got " + std::to_string(m.origins.size()));
+    r.fail(root, "links",
+           "expected at most 250 links and skipped steps in all, got " + std::to_string(m.origins.size()));
   load_complaints(r, root, m);
   load_costs(r, root, m);
   if (scenarios == Scenarios::check) load_scenarios(r, root, m, check);
@@ -96,8 +104,8 @@ Model read(YAML::Node root, YamlReader& r, const std::string& text, Scenarios sc
   return m;
 }
 
-Model load(const std::string& text, const std::string& source, const std::vector<Override>& overrides, Scenarios scenarios,
-           bool keep_text = true) {
+Model load(const std::string& text, const std::string& source, const std::vector<Override>& overrides,
+           Scenarios scenarios, bool keep_text = true) {
   YamlReader r(source, overrides);
   return read(
       parse(r, text), r, text, scenarios,
@@ -121,7 +129,8 @@ Model load_model_text(const std::string& text, const std::string& source, const 
   return load(text, source, overrides, Scenarios::check);
 }
 
-ModelTemplate::ModelTemplate(std::string text, std::string source) : text_(std::move(text)), source_(std::move(source)) {
+ModelTemplate::ModelTemplate(std::string text, std::string source)
+    : text_(std::move(text)), source_(std::move(source)) {
   const YamlReader r(source_, {});
   root_ = std::make_unique<YAML::Node>(parse(r, text_));
 }

@@ -29,8 +29,7 @@ namespace eslabon {
 Override parse_override(const std::string& text);
 
 // Load from YAML text; `source` names it in messages (a file name, or "<string>").
-Model load_model_text(const std::string& text, const std::string& source,
-                      const std::vector<Override>& overrides = {});
+Model load_model_text(const std::string& text, const std::string& source, const std::vector<Override>& overrides = {});
 // Load from a file (ConfigError if it cannot be read).
 Model load_model_file(const std::string& path, const std::vector<Override>& overrides = {});
 

@@ -56,7 +56,8 @@ void apply(YAML::Node& root, const Override& ov, std::size_t index, YamlReader& 
   std::string path;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const std::string& key = parts[i];
-    if (key.empty()) throw ConfigError(where + ": " + ov.path + ": expected a path like units.production.servers, found an empty key");
+    if (key.empty())
+      throw ConfigError(where + ": " + ov.path + ": expected a path like units.production.servers, found an empty key");
     const bool last = i + 1 == parts.size();
     if (cur.IsSequence()) {
       std::size_t idx = cur.size();
@@ -76,12 +77,14 @@ void apply(YAML::Node& root, const Override& ov, std::size_t index, YamlReader& 
           if (used != key.size()) throw std::invalid_argument(key);
         } catch (...) {
           std::string hint = did_you_mean(key, item_keys);
-          throw ConfigError(where + ": " + join_path(path, key) + ": no such item in " + path + " (expected FROM->TO or an index" +
-                            (hint.empty() ? "" : "; did you mean '" + hint + "'?") + ")");
+          throw ConfigError(where + ": " + join_path(path, key) + ": no such item in " + path +
+                            " (expected FROM->TO or an index" + (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+                            ")");
         }
       }
       if (idx >= cur.size())
-        throw ConfigError(where + ": " + join_path(path, key) + ": index out of range (the list has " + std::to_string(cur.size()) + " items)");
+        throw ConfigError(where + ": " + join_path(path, key) + ": index out of range (the list has " +
+                          std::to_string(cur.size()) + " items)");
       {  // errors name link items FROM->TO: remember that this override is also that path
         const YAML::Node item = cur[idx];
         if (item.IsMap() && item["from"] && item["to"] && item["from"].IsScalar() && item["to"].IsScalar()) {
@@ -103,7 +106,8 @@ void apply(YAML::Node& root, const Override& ov, std::size_t index, YamlReader& 
                         " is not a mapping (it is " + found(cur) + ")");
     if (last) {
       if (cur[key] && uses(root, cur[key]) > 1)
-        throw ConfigError(where + ": " + join_path(path, key) + ": this value is a YAML alias shared with another place; " +
+        throw ConfigError(where + ": " + join_path(path, key) +
+                          ": this value is a YAML alias shared with another place; " +
                           "expected a value of its own (write it out in the config to override it here only)");
       cur[key] = value;
       return;

@@ -1,7 +1,7 @@
+#include <models/config/keys.hpp>
 #include <models/config/loader.hpp>
 #include <models/config/sweep_file.hpp>
 #include <models/config/yaml_reader.hpp>
-#include <models/config/keys.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -51,12 +51,14 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
   } catch (const YAML::Exception& e) {
     throw ConfigError(r.at(e.mark) + ": " + e.msg);
   }
-  if (!root || !root.IsMap()) throw ConfigError(r.source() + ":1:1: expected a mapping with model, replications, seed, grid, got " + found(root));
+  if (!root || !root.IsMap())
+    throw ConfigError(r.source() + ":1:1: expected a mapping with model, replications, seed, grid, got " + found(root));
   r.keys(root, "", config_keys::sweep);
   Sweep s;
   s.source = r.source();
   s.text = text;
-  if (!root["model"]) r.fail(root, "model", "missing; expected the path of the model config, e.g. model: ../weak_link.yaml");
+  if (!root["model"])
+    r.fail(root, "model", "missing; expected the path of the model config, e.g. model: ../weak_link.yaml");
   std::string mp = r.str(root["model"], "model");
   std::filesystem::path model_path(mp);
   if (model_path.is_relative()) model_path = std::filesystem::path(dir) / model_path;
@@ -97,7 +99,9 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
       const std::string gp = "grid." + path;
       const YAML::Node values = it->second;
       if (!values.IsSequence() || values.size() == 0)
-        r.fail(values, gp, "expected a non-empty list of values, got " + (values.IsSequence() ? std::string("an empty list") : found(values)));
+        r.fail(values, gp,
+               "expected a non-empty list of values, got " +
+                   (values.IsSequence() ? std::string("an empty list") : found(values)));
       std::vector<Override> axis;
       for (std::size_t i = 0; i < values.size(); ++i) {
         Override ov{path, value_text(values[i]), ""};
@@ -110,7 +114,8 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
   }
   const YAML::Node sc = root["scenarios"];
   if (axes.empty() && (!sc || sc.IsNull() || (sc.IsMap() && sc.size() == 0)))
-    r.fail(root["grid"] ? root["grid"] : root, "grid", "expected at least one path with a list of values (or scenarios), got an empty grid");
+    r.fail(root["grid"] ? root["grid"] : root, "grid",
+           "expected at least one path with a list of values (or scenarios), got an empty grid");
   Fnv fingerprint = fingerprint_start(s);
   auto add_point = [&](const std::string& scenario, std::vector<Override> changes, const YAML::Node& where,
                        const std::string& path) {

@@ -33,10 +33,10 @@ struct SweepPoint {
 };
 
 struct Sweep {
-  std::string source;             // the sweep file
-  std::string text;               // its text
-  std::string model_path;         // the model file, resolved
-  std::string model_text;         // its text, as read once at load
+  std::string source;      // the sweep file
+  std::string text;        // its text
+  std::string model_path;  // the model file, resolved
+  std::string model_text;  // its text, as read once at load
   int replications = 10;
   std::uint64_t seed = 42;
   std::vector<std::string> factors;  // grid paths, in order

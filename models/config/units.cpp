@@ -1,8 +1,8 @@
 #include <models/config/did_you_mean.hpp>
 #include <models/config/distribution_spec.hpp>
 #include <models/config/durations.hpp>
-#include <models/config/units.hpp>
 #include <models/config/keys.hpp>
+#include <models/config/units.hpp>
 
 #include <cmath>
 
@@ -23,13 +23,17 @@ void load_units(const YamlReader& r, const YAML::Node& root, Model& m) {
       r.keys(n, p, config_keys::unit);
       if (n["cost_per_hour"]) {
         double c = r.number(n["cost_per_hour"], p + ".cost_per_hour");
-        if (!(c >= 0) || !std::isfinite(c)) r.fail(n["cost_per_hour"], p + ".cost_per_hour", "expected a cost >= 0, got " + found(n["cost_per_hour"]));
+        if (!(c >= 0) || !std::isfinite(c))
+          r.fail(n["cost_per_hour"], p + ".cost_per_hour", "expected a cost >= 0, got " + found(n["cost_per_hour"]));
         u.cost_per_time = c * unit_in_hours(r.time_unit());
       }
       if (const YAML::Node o = n["outages"]) {
         r.keys(o, p + ".outages", config_keys::outages);
-        if (!o["mtbf"]) r.fail(o, p + ".outages.mtbf", "missing; expected the mean time between failures, e.g. mtbf: 200h");
-        if (!o["mttr"]) r.fail(o, p + ".outages.mttr", "missing; expected the repair time distribution, e.g. mttr: {exponential: {mean: 6h}}");
+        if (!o["mtbf"])
+          r.fail(o, p + ".outages.mtbf", "missing; expected the mean time between failures, e.g. mtbf: 200h");
+        if (!o["mttr"])
+          r.fail(o, p + ".outages.mttr",
+                 "missing; expected the repair time distribution, e.g. mttr: {exponential: {mean: 6h}}");
         u.outages = true;
         u.mtbf = r.duration(o["mtbf"], p + ".outages.mtbf");
         if (!(u.mtbf > 0)) r.fail(o["mtbf"], p + ".outages.mtbf", "expected a duration > 0, got " + found(o["mtbf"]));
@@ -40,14 +44,16 @@ void load_units(const YamlReader& r, const YAML::Node& root, Model& m) {
         u.discipline = static_cast<Discipline>(r.choice(n["discipline"], p + ".discipline", discipline_names()));
       if (n["capacity"]) {
         const YAML::Node c = n["capacity"];
-        if (c.IsScalar() && (c.Scalar() == "inf" || c.Scalar() == ".inf")) u.capacity = -1;
+        if (c.IsScalar() && (c.Scalar() == "inf" || c.Scalar() == ".inf"))
+          u.capacity = -1;
         else {
           if (!c.IsScalar() || !is_number(c.Scalar()))
             r.fail(c, p + ".capacity", "expected an integer >= 1 or inf, got " + found(c));
           u.capacity = r.integer(c, p + ".capacity", 1);
         }
         if (u.capacity >= 0 && u.capacity < u.servers)
-          r.fail(c, p + ".capacity", "expected at least as many places as servers (" + std::to_string(u.servers) + "), got " + c.Scalar());
+          r.fail(c, p + ".capacity",
+                 "expected at least as many places as servers (" + std::to_string(u.servers) + "), got " + c.Scalar());
       }
     }
     m.units.push_back(std::move(u));
@@ -63,6 +69,5 @@ int unit_ref(const YamlReader& r, const YAML::Node& n, const std::string& path, 
   std::string hint = did_you_mean(name, names);
   r.fail(n, path, "unknown unit '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
 }
-
 
 }  // namespace eslabon

@@ -66,7 +66,8 @@ void YamlReader::keys(const YAML::Node& n, const std::string& path, const std::v
       std::string hint = did_you_mean(k, allowed);
       std::string list;
       for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      fail(it->first, kp, "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; expected one of " + list);
+      fail(it->first, kp,
+           "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; expected one of " + list);
     }
     if (!seen.insert(k).second) fail(it->first, kp, "duplicate key");
   }
@@ -91,7 +92,8 @@ double YamlReader::number(const YAML::Node& n, const std::string& path) const {
   return std::strtod(n.Scalar().c_str(), nullptr);
 }
 
-std::int64_t YamlReader::integer(const YAML::Node& n, const std::string& path, std::int64_t min, std::int64_t max) const {
+std::int64_t YamlReader::integer(const YAML::Node& n, const std::string& path, std::int64_t min,
+                                 std::int64_t max) const {
   std::string req = max == std::numeric_limits<std::int64_t>::max()
                         ? "expected an integer >= " + std::to_string(min)
                         : (min == std::numeric_limits<std::int64_t>::min() || min == std::numeric_limits<int>::min()
@@ -112,7 +114,8 @@ std::int64_t YamlReader::integer(const YAML::Node& n, const std::string& path, s
 // A distribution parameter: any finite number (the distribution checks its own range,
 // so the message can say "mean: expected a number > 0").
 double YamlReader::param(const YAML::Node& n, const std::string& path) const {
-  if (!n.IsScalar()) fail(n, path, "expected a duration such as 30min, 8h, 2d or a number of " + time_unit_ + "s, got " + found(n));
+  if (!n.IsScalar())
+    fail(n, path, "expected a duration such as 30min, 8h, 2d or a number of " + time_unit_ + "s, got " + found(n));
   double v;
   try {
     v = parse_duration(n.Scalar(), time_unit_);
@@ -124,7 +127,8 @@ double YamlReader::param(const YAML::Node& n, const std::string& path) const {
 }
 
 double YamlReader::duration(const YAML::Node& n, const std::string& path, bool allow_inf) const {
-  if (!n.IsScalar()) fail(n, path, "expected a duration such as 30min, 8h, 2d or a number of " + time_unit_ + "s, got " + found(n));
+  if (!n.IsScalar())
+    fail(n, path, "expected a duration such as 30min, 8h, 2d or a number of " + time_unit_ + "s, got " + found(n));
   double v;
   try {
     v = parse_duration(n.Scalar(), time_unit_);
@@ -135,7 +139,6 @@ double YamlReader::duration(const YAML::Node& n, const std::string& path, bool a
   if (!(v >= 0)) fail(n, path, "expected a duration >= 0, got " + found(n));
   return v;
 }
-
 
 int YamlReader::choice(const YAML::Node& n, const std::string& path, const std::vector<std::string>& names) const {
   const std::string v = str(n, path);

@@ -84,7 +84,8 @@ void Replication::deliver(std::uint32_t o) {
         churn = true;
         lose_customer(o, blame);
         break;
-      case Customers::Reaction::Stays: break;
+      case Customers::Reaction::Stays:
+        break;
     }
   }
   log(o, OrderOutcome{false, false, churn, true});

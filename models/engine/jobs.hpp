@@ -24,8 +24,8 @@ struct JobSpec {
   int task = 0;
   JobKind kind = TaskJob;
   std::uint32_t attempt = 0;
-  std::uint32_t edge = 0;   // rework and handoffs: the edge the work goes out on
-  std::uint32_t link = 0;   // rework: the link that sent it back
+  std::uint32_t edge = 0;  // rework and handoffs: the edge the work goes out on
+  std::uint32_t link = 0;  // rework: the link that sent it back
   std::int32_t blame = kNoBlame;
   // Rework: the task is done again in full with its own service (its handoff was lost),
   // whatever the link's rework_service. Kept in the job's flag.

@@ -9,73 +9,73 @@
 namespace eslabon {
 
 // System KPIs (README "What is measured" defines each).
-#define ESLABON_KPIS(X)                                                                   \
-  X(LeadTimeMean, "lead_time_mean")                                                       \
-  X(LeadTimeP50, "lead_time_p50")                                                         \
-  X(LeadTimeP95, "lead_time_p95")                                                         \
-  X(OnTimeRate, "on_time_rate")                                                           \
-  X(Throughput, "throughput")                                                             \
-  X(WipMean, "wip_mean")                                                                  \
-  X(OrdersDelivered, "orders_delivered")                                                  \
-  X(OrdersArrived, "orders_arrived")                                                      \
-  X(LossRate, "loss_rate")                                                                \
-  X(OrdersUnfinished, "orders_unfinished") /* tagged orders open when the run was cut */  \
-  X(DefectEscapeRate, "defect_escape_rate") /* delivered with >= 1 undetected defect */   \
-  X(VisibleDefectRate, "visible_defect_rate") /* delivered with >= 1 noticed defect */    \
-  X(PerfectOrderRate, "perfect_order_rate") /* on time with nothing visible */            \
-  X(ReworkPerOrder, "rework_per_order")     /* redos (rework, scrap, lost) per delivered order */ \
-  X(ComplaintRate, "complaint_rate")        /* complaints per delivered order */          \
-  X(ComplaintResolutionTimeMean, "complaint_resolution_time_mean")                        \
-  X(ChurnRate, "churn_rate")                /* customers lost per delivered order */      \
-  X(CopqPerOrder, "copq_per_order")         /* cost of poor quality per delivered order */ \
-  X(Revenue, "revenue")                     /* value delivered in the window per time unit */
+#define ESLABON_KPIS(X)                                                                             \
+  X(LeadTimeMean, "lead_time_mean")                                                                 \
+  X(LeadTimeP50, "lead_time_p50")                                                                   \
+  X(LeadTimeP95, "lead_time_p95")                                                                   \
+  X(OnTimeRate, "on_time_rate")                                                                     \
+  X(Throughput, "throughput")                                                                       \
+  X(WipMean, "wip_mean")                                                                            \
+  X(OrdersDelivered, "orders_delivered")                                                            \
+  X(OrdersArrived, "orders_arrived")                                                                \
+  X(LossRate, "loss_rate")                                                                          \
+  X(OrdersUnfinished, "orders_unfinished")    /* tagged orders open when the run was cut */         \
+  X(DefectEscapeRate, "defect_escape_rate")   /* delivered with >= 1 undetected defect */           \
+  X(VisibleDefectRate, "visible_defect_rate") /* delivered with >= 1 noticed defect */              \
+  X(PerfectOrderRate, "perfect_order_rate")   /* on time with nothing visible */                    \
+  X(ReworkPerOrder, "rework_per_order")       /* redos (rework, scrap, lost) per delivered order */ \
+  X(ComplaintRate, "complaint_rate")          /* complaints per delivered order */                  \
+  X(ComplaintResolutionTimeMean, "complaint_resolution_time_mean")                                  \
+  X(ChurnRate, "churn_rate")        /* customers lost per delivered order */                        \
+  X(CopqPerOrder, "copq_per_order") /* cost of poor quality per delivered order */                  \
+  X(Revenue, "revenue")             /* value delivered in the window per time unit */
 
-#define ESLABON_UNIT_STATS(X)                                                             \
-  X(Utilisation, "utilisation")                                                           \
-  X(MeanQueue, "mean_queue")                                                              \
-  X(MeanWait, "mean_wait")                                                                \
-  X(Throughput, "throughput")                                                             \
-  X(MeanBusy, "mean_busy")                                                                \
-  X(Rejected, "rejected")                                                                 \
+#define ESLABON_UNIT_STATS(X)   \
+  X(Utilisation, "utilisation") \
+  X(MeanQueue, "mean_queue")    \
+  X(MeanWait, "mean_wait")      \
+  X(Throughput, "throughput")   \
+  X(MeanBusy, "mean_busy")      \
+  X(Rejected, "rejected")       \
   X(Availability, "availability")
 
 // Per flow: the system KPIs' definitions restricted to one flow's orders.
-#define ESLABON_FLOW_STATS(X)                                                             \
-  X(LeadTimeMean, "lead_time_mean")                                                       \
-  X(LeadTimeP50, "lead_time_p50")                                                         \
-  X(LeadTimeP95, "lead_time_p95")                                                         \
-  X(OnTimeRate, "on_time_rate")                                                           \
-  X(Throughput, "throughput")                                                             \
-  X(OrdersDelivered, "orders_delivered")                                                  \
-  X(OrdersArrived, "orders_arrived")                                                      \
+#define ESLABON_FLOW_STATS(X)            \
+  X(LeadTimeMean, "lead_time_mean")      \
+  X(LeadTimeP50, "lead_time_p50")        \
+  X(LeadTimeP95, "lead_time_p95")        \
+  X(OnTimeRate, "on_time_rate")          \
+  X(Throughput, "throughput")            \
+  X(OrdersDelivered, "orders_delivered") \
+  X(OrdersArrived, "orders_arrived")     \
   X(LossRate, "loss_rate")
 
 // Per link (the handoffs it covers, of tagged orders).
-#define ESLABON_LINK_STATS(X)                                                             \
-  X(Handoffs, "handoffs")                                                                 \
-  X(Defects, "defects")                                                                   \
-  X(Detected, "detected")                                                                 \
-  X(Escaped, "escaped")                                                                   \
-  X(Lost, "lost")           /* handoff attempts lost (fault kind lost) */                \
-  X(ReworkTime, "rework_time")                                                            \
-  X(SlaMetRate, "sla_met_rate")                                                           \
+#define ESLABON_LINK_STATS(X)                                   \
+  X(Handoffs, "handoffs")                                       \
+  X(Defects, "defects")                                         \
+  X(Detected, "detected")                                       \
+  X(Escaped, "escaped")                                         \
+  X(Lost, "lost") /* handoff attempts lost (fault kind lost) */ \
+  X(ReworkTime, "rework_time")                                  \
+  X(SlaMetRate, "sla_met_rate")                                 \
   X(Copq, "copq")
 
 // Per origin of defects (each link, each skippable task, then "(unattributed)").
-#define ESLABON_ORIGIN_STATS(X)                                                           \
-  X(VisibleDefects, "visible_defects")                                                    \
-  X(VisibleShare, "visible_share")                                                        \
-  X(Copq, "copq")                                                                         \
+#define ESLABON_ORIGIN_STATS(X)        \
+  X(VisibleDefects, "visible_defects") \
+  X(VisibleShare, "visible_share")     \
+  X(Copq, "copq")                      \
   X(CopqShare, "copq_share")
 
 #define ESLABON_ENUM_ENTRY(id, name) id,
 #define ESLABON_NAME_ENTRY(id, name) name,
-#define ESLABON_VOCABULARY(Type, LIST, count, names_fn)                                              \
-  enum class Type : int { LIST(ESLABON_ENUM_ENTRY) Count };                                          \
-  inline constexpr int count = static_cast<int>(Type::Count);                                        \
-  inline const std::array<const char*, count>& names_fn() {                                          \
-    static const std::array<const char*, count> names = {LIST(ESLABON_NAME_ENTRY)};                  \
-    return names;                                                                                    \
+#define ESLABON_VOCABULARY(Type, LIST, count, names_fn)                             \
+  enum class Type : int { LIST(ESLABON_ENUM_ENTRY) Count };                         \
+  inline constexpr int count = static_cast<int>(Type::Count);                       \
+  inline const std::array<const char*, count>& names_fn() {                         \
+    static const std::array<const char*, count> names = {LIST(ESLABON_NAME_ENTRY)}; \
+    return names;                                                                   \
   }
 
 ESLABON_VOCABULARY(Kpi, ESLABON_KPIS, kKpiCount, kpi_names)

@@ -30,7 +30,9 @@ struct LinkMeasures {
 
 struct Measures {
   Measures(const Model& m, double warmup, double horizon)
-      : flows(m.flows.size()), links(m.links.size()), origin_visible(m.origins.size() + 1, 0.0),
+      : flows(m.flows.size()),
+        links(m.links.size()),
+        origin_visible(m.origins.size() + 1, 0.0),
         per_flow_leads(m.flows.size() > 1) {
     wip.window(warmup, horizon);
   }

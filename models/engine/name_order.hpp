@@ -41,7 +41,7 @@ struct NameOrder {
   }
 
   std::vector<std::size_t> flows, units, origins;
-  std::vector<std::vector<int>> sources;          // per flow: first tasks
+  std::vector<std::vector<int>> sources;           // per flow: first tasks
   std::vector<std::vector<std::vector<int>>> out;  // per flow and task: outgoing edges
 
  private:

@@ -115,7 +115,7 @@ class Orders {
   std::vector<std::uint32_t> sinks_, inflight_;
   std::vector<std::uint16_t> reworks_, carried_, visible_;
   std::vector<std::uint8_t> flags_;
-  std::vector<std::uint16_t> pending_, attempt_;   // per order x task
+  std::vector<std::uint16_t> pending_, attempt_;  // per order x task
   std::vector<double> first_enqueue_, extra_;     // per order x task
   std::vector<std::uint8_t> defects_, detected_;  // per order x origin
 };

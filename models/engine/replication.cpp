@@ -26,10 +26,18 @@ ReplicationResult Replication::run() {
       case ServiceEnd:
         if ((e.kind >> 8) == jobs_.stamp(e.id)) service_end(e.id);  // else cancelled by an outage
         break;
-      case Arrival: arrival(e.id); break;
-      case Handoff: handoff_arrives(e.id); break;
-      case Failure: failure(e.id); break;
-      case Repair: repair(e.id); break;
+      case Arrival:
+        arrival(e.id);
+        break;
+      case Handoff:
+        handoff_arrives(e.id);
+        break;
+      case Failure:
+        failure(e.id);
+        break;
+      case Repair:
+        repair(e.id);
+        break;
     }
     events_.release();
     if ((++n & 0x3FFF) == 0) {
@@ -120,7 +128,8 @@ void Replication::handoff(std::uint32_t o, int e) {
   if (f.delayed || f.lost) {
     // In transit: a delayed attempt reaches the receiver after its delay; the receiver
     // notices a lost one after the link's timeout.
-    const std::uint32_t h = jobs_.take(JobSpec{o, ed.from, HandoffRecord, attempt, static_cast<std::uint32_t>(e)}, now_);
+    const std::uint32_t h =
+        jobs_.take(JobSpec{o, ed.from, HandoffRecord, attempt, static_cast<std::uint32_t>(e)}, now_);
     jobs_.flag(h) = f.lost ? kHandoffLost : defective ? kHandoffDefective : 0;
     ++orders_.inflight(o);
     events_.push(now_ + (f.lost ? L.timeout : f.delay), event_class::handoff, Handoff, h);
@@ -145,8 +154,13 @@ void Replication::handoff_arrives(std::uint32_t h) {
     // rework charged to this link, and hands over again (a new attempt, which can be lost).
     const Edge& ed = flow_of(o).edges[e];
     ++orders_.reworks(o);
-    JobSpec redo{o, ed.from, ReworkJob, ++orders_.attempt(o, ed.from), static_cast<std::uint32_t>(e),
-                 static_cast<std::uint32_t>(ed.link), m_.links[ed.link].origin};
+    JobSpec redo{o,
+                 ed.from,
+                 ReworkJob,
+                 ++orders_.attempt(o, ed.from),
+                 static_cast<std::uint32_t>(e),
+                 static_cast<std::uint32_t>(ed.link),
+                 m_.links[ed.link].origin};
     redo.full_redo = true;
     submit(redo);
     return;
@@ -161,8 +175,7 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt, bool ne
   LinkMeasures& lm = measures_.links[ed.link];
   const auto at = streams(o, draws_.edge(orders_.flow(o), e, attempt));
   bool escaped = false;
-  const int caught =
-      inspection_.inspect(L, orders_.defects_of(o), orders_.detected_of(o), new_defect, escaped, at);
+  const int caught = inspection_.inspect(L, orders_.defects_of(o), orders_.detected_of(o), new_defect, escaped, at);
   if (tagged(o)) lm.detected += static_cast<std::uint64_t>(caught);
   if (caught > 0) {
     if (L.on_detect == OnDetect::Fix) {
@@ -207,8 +220,10 @@ void Replication::submit(const JobSpec& s) {
   UnitState& us = units_[u];
   if (us.full()) {
     if (in_window()) ++us.rejected;
-    if (s.kind == ComplaintJob) complaint_done(o, false);
-    else lose(o);
+    if (s.kind == ComplaintJob)
+      complaint_done(o, false);
+    else
+      lose(o);
     return;
   }
   const std::uint32_t j = jobs_.take(s, now_);
@@ -257,8 +272,10 @@ void Replication::start(int u, std::uint32_t j) {
     const std::uint32_t o = jobs_.order(j);
     if (tagged(o)) measures_.links[jobs_.link(j)].rework_time += s;
     const double c = s * m_.units[u].cost_per_time;
-    if (jobs_.blame(j) >= 0) charge_one(o, c, jobs_.blame(j));
-    else charge(o, c, orders_.blame_of(o));
+    if (jobs_.blame(j) >= 0)
+      charge_one(o, c, jobs_.blame(j));
+    else
+      charge(o, c, orders_.blame_of(o));
   }
   if (us.outages) us.hold(j, jobs_.slot(j));
   jobs_.end(j) = now_ + s;
@@ -275,8 +292,10 @@ void Replication::service_end(std::uint32_t j) {
   if (us.outages) jobs_.slot(us.unhold(jobs_.slot(j))) = jobs_.slot(j);
   if (in_window()) ++us.completions;
   const std::uint32_t next = next_waiting(us);
-  if (next != Jobs::kNone) start(u, next);
-  else us.busy_tw.set(now_, us.busy);
+  if (next != Jobs::kNone)
+    start(u, next);
+  else
+    us.busy_tw.set(now_, us.busy);
   const JobKind kind = jobs_.kind(j);
   const int task = static_cast<int>(jobs_.task(j));
   const int edge = static_cast<int>(jobs_.edge(j));
@@ -290,8 +309,10 @@ void Replication::service_end(std::uint32_t j) {
     settle_if_idle(o);
     return;
   }
-  if (kind == ReworkJob) handoff(o, edge);  // hand the redone work over again, on the edge that sent it back
-  else task_complete(o, task);
+  if (kind == ReworkJob)
+    handoff(o, edge);  // hand the redone work over again, on the edge that sent it back
+  else
+    task_complete(o, task);
 }
 
 // The next job to serve from a unit's waiting line, or none. Jobs of orders lost in the

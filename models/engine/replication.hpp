@@ -30,9 +30,18 @@ namespace eslabon::engine {
 class Replication {
  public:
   Replication(const Model& m, std::uint64_t seed, std::uint64_t rep, const SimOptions& opt)
-      : m_(m), opt_(opt), horizon_(m.run.horizon), warmup_(m.run.warmup), cap_(horizon_ + (horizon_ - warmup_)),
-        names_(m), draws_(m, seed, rep), orders_(m.max_tasks(), m.origins.size()), ledger_(m.origins.size()),
-        measures_(m, warmup_, horizon_), customers_(m, names_.origins), inspection_(names_.origins),
+      : m_(m),
+        opt_(opt),
+        horizon_(m.run.horizon),
+        warmup_(m.run.warmup),
+        cap_(horizon_ + (horizon_ - warmup_)),
+        names_(m),
+        draws_(m, seed, rep),
+        orders_(m.max_tasks(), m.origins.size()),
+        ledger_(m.origins.size()),
+        measures_(m, warmup_, horizon_),
+        customers_(m, names_.origins),
+        inspection_(names_.origins),
         next_number_(m.flows.size(), 0) {
     units_.reserve(m.units.size());
     for (const Unit& u : m.units) units_.emplace_back(u, warmup_, horizon_);
@@ -140,7 +149,8 @@ class Replication {
   }
 
   void log(std::uint32_t o, const OrderOutcome& out) {
-    if (opt_.record_orders && tagged(o)) OrderLog::append(result_.orders, result_.replication, m_, names_.origins, orders_, o, out);
+    if (opt_.record_orders && tagged(o))
+      OrderLog::append(result_.orders, result_.replication, m_, names_.origins, orders_, o, out);
   }
 
   const Model& m_;

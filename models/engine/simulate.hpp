@@ -27,21 +27,21 @@ namespace eslabon {
 
 struct SimOptions {
   bool record_orders = false;
-  std::atomic<bool>* stop = nullptr;       // checked every 2^14 events
-  std::atomic<double>* progress = nullptr; // set every 2^14 events to the fraction of the horizon done (1 at the end)
+  std::atomic<bool>* stop = nullptr;        // checked every 2^14 events
+  std::atomic<double>* progress = nullptr;  // set every 2^14 events to the fraction of the horizon done (1 at the end)
 };
 
 struct ReplicationResult {
   std::uint64_t replication = 0;
   std::array<double, kKpiCount> kpi{};
-  std::vector<std::array<double, kUnitStatCount>> units;  // one per model unit
-  std::vector<std::array<double, kFlowStatCount>> flows;  // one per model flow
-  std::vector<std::array<double, kLinkStatCount>> links;  // one per model link
+  std::vector<std::array<double, kUnitStatCount>> units;      // one per model unit
+  std::vector<std::array<double, kFlowStatCount>> flows;      // one per model flow
+  std::vector<std::array<double, kLinkStatCount>> links;      // one per model link
   std::vector<std::array<double, kOriginStatCount>> origins;  // model origins, then "(unattributed)"
-  Table orders{"orders"};                                  // filled when record_orders
+  Table orders{"orders"};                                     // filled when record_orders
   std::uint64_t events = 0;
-  std::uint64_t peak_orders = 0;   // most orders alive at once (pool high-water mark)
-  std::uint64_t peak_events = 0;   // most pending events at once
+  std::uint64_t peak_orders = 0;  // most orders alive at once (pool high-water mark)
+  std::uint64_t peak_events = 0;  // most pending events at once
 };
 
 ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t replication,

@@ -15,20 +15,26 @@ namespace eslabon {
 
 struct UnitState {
   UnitState(const Unit& u, double warmup, double horizon)
-      : servers(u.servers), capacity(u.capacity), discipline(u.discipline), outages(u.outages), line(u.discipline),
-        busy_tw(warmup, horizon), queue_tw(warmup, horizon), down_tw(warmup, horizon) {}
+      : servers(u.servers),
+        capacity(u.capacity),
+        discipline(u.discipline),
+        outages(u.outages),
+        line(u.discipline),
+        busy_tw(warmup, horizon),
+        queue_tw(warmup, horizon),
+        down_tw(warmup, horizon) {}
 
   int servers;
   std::int64_t capacity;
   Discipline discipline;
-  int busy = 0;                      // servers holding a job (working, or frozen by an outage)
+  int busy = 0;  // servers holding a job (working, or frozen by an outage)
   bool down = false;
-  bool outages = false;              // only then are the jobs in service tracked
+  bool outages = false;  // only then are the jobs in service tracked
   WaitingLine line;
   TimeWeighted busy_tw, queue_tw, down_tw;
   Welford wait;
-  std::uint64_t completions = 0;     // in the window
-  std::uint64_t rejected = 0;        // in the window
+  std::uint64_t completions = 0;          // in the window
+  std::uint64_t rejected = 0;             // in the window
   std::vector<std::uint32_t> in_service;  // jobs holding a server (for outages)
 
   bool full() const { return capacity >= 0 && static_cast<std::int64_t>(line.size()) + busy >= capacity; }

@@ -50,9 +50,7 @@ class WaitingLine {
     std::uint32_t job;
   };
   struct Later {
-    bool operator()(const Entry& a, const Entry& b) const {
-      return a.key > b.key || (a.key == b.key && a.seq > b.seq);
-    }
+    bool operator()(const Entry& a, const Entry& b) const { return a.key > b.key || (a.key == b.key && a.seq > b.seq); }
   };
   void grow() {
     std::vector<std::uint32_t> r(ring_.empty() ? 16 : ring_.size() * 2);

@@ -110,7 +110,8 @@ inline std::vector<std::string> discipline_names() {
 inline double queue_key(Discipline d, const QueueFacts& q) {
   switch (d) {
 #define ESLABON_DISCIPLINE_KEY(T) \
-  case Discipline::T: return discipline::T::key(q);
+  case Discipline::T:             \
+    return discipline::T::key(q);
     ESLABON_DISCIPLINES(ESLABON_DISCIPLINE_KEY)
 #undef ESLABON_DISCIPLINE_KEY
   }

@@ -27,8 +27,8 @@ struct Unit {
   double cost_per_time = 0;  // cost_per_hour converted to the model's time unit
   // Outages: all servers stop at a failure; work in progress resumes after the repair.
   bool outages = false;
-  double mtbf = 0;           // mean time between failures (exponential, from each repair)
-  Distribution mttr;         // repair time
+  double mtbf = 0;    // mean time between failures (exponential, from each repair)
+  Distribution mttr;  // repair time
 };
 
 struct Task {
@@ -58,12 +58,12 @@ struct Flow {
   std::int64_t customers = 0;
   double rate_per_customer = 0;
   double due = std::numeric_limits<double>::infinity();
-  int priority = 0;           // higher is served first by `priority` units
-  double value = 0;           // revenue per delivered order
-  std::vector<Task> tasks;    // in declaration order (indices address random numbers)
+  int priority = 0;         // higher is served first by `priority` units
+  double value = 0;         // revenue per delivered order
+  std::vector<Task> tasks;  // in declaration order (indices address random numbers)
   std::vector<Edge> edges;
-  std::vector<int> sources;   // tasks with no `after`
-  int sinks = 0;              // tasks with no successor
+  std::vector<int> sources;  // tasks with no `after`
+  int sinks = 0;             // tasks with no successor
 };
 
 const char* to_string(OnDetect d);
@@ -71,23 +71,23 @@ const char* to_string(OnDetect d);
 // A weak internal link: faults injected into the handoffs it covers (their kinds and keys
 // are listed in link_faults.hpp).
 struct Link {
-  std::string from, to;       // as written: task names or unit names
-  std::string key;            // "FROM->TO"
-  double defect = 0;          // probability a handoff attempt is defective
-  double detect = 0;          // probability the receiver notices each carried defect
+  std::string from, to;  // as written: task names or unit names
+  std::string key;       // "FROM->TO"
+  double defect = 0;     // probability a handoff attempt is defective
+  double detect = 0;     // probability the receiver notices each carried defect
   OnDetect on_detect = OnDetect::Rework;
   bool has_rework_service = false;
   Distribution rework_service;  // default: the supplier task's own service
   bool has_fix_service = false;
-  Distribution fix_service;     // extra work at the receiver (on_detect: fix)
+  Distribution fix_service;  // extra work at the receiver (on_detect: fix)
   bool has_delay = false;
-  Distribution delay;           // handoff latency
-  double lost = 0;              // probability a handoff attempt is lost
-  double timeout = 0;           // from a lost handoff to the receiver noticing it (lost > 0)
+  Distribution delay;                                    // handoff latency
+  double lost = 0;                                       // probability a handoff attempt is lost
+  double timeout = 0;                                    // from a lost handoff to the receiver noticing it (lost > 0)
   double sla = std::numeric_limits<double>::infinity();  // supplier queue entry to accepted handoff
-  double active_begin = 0;      // faults (defect, delay, lost) on in [active_begin, active_end)
+  double active_begin = 0;  // faults (defect, delay, lost) on in [active_begin, active_end)
   double active_end = std::numeric_limits<double>::infinity();
-  int origin = -1;              // origin index of its defects
+  int origin = -1;  // origin index of its defects
 };
 
 // Where a defect began: a link, or a skipped task.

@@ -28,8 +28,11 @@ Json summary_json(const Table& t) {
   const auto& sd = std::get<std::vector<double>>(t.find("std")->data);
   const auto& n = std::get<std::vector<std::int64_t>>(t.find("n")->data);
   for (std::size_t r = 0; r < t.rows(); ++r) {
-    Json iv = {{"mean", number(mean[r])}, {"ci_low", number(low[r])}, {"ci_high", number(high[r])},
-               {"std", number(sd[r])}, {"n", n[r]}};
+    Json iv = {{"mean", number(mean[r])},
+               {"ci_low", number(low[r])},
+               {"ci_high", number(high[r])},
+               {"std", number(sd[r])},
+               {"n", n[r]}};
     if (stat) {
       Json& slot = out[item[r]];
       if (slot.is_null()) slot = Json::object();

@@ -5,8 +5,8 @@
 #include <models/output/hdf5_run.hpp>
 
 #include <fcntl.h>
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 namespace eslabon {
 namespace {
@@ -52,9 +52,7 @@ void SweepFileRecorder::replay(const PairDone& give) {
   read_journal(journal_->path(), [&](std::size_t pair, ReplicationResult&& r) { give(pair, r); });
 }
 
-void SweepFileRecorder::pair_done(std::size_t pair, const ReplicationResult& result) {
-  journal_->append(pair, result);
-}
+void SweepFileRecorder::pair_done(std::size_t pair, const ReplicationResult& result) { journal_->append(pair, result); }
 
 void SweepFileRecorder::point_complete(std::size_t point, const RunResult& result) {
   write_result_tables(*file_, "/points/" + sweep_.points[point].id, result, true);

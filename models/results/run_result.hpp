@@ -8,8 +8,8 @@
 #include <eslabon/core/confidence.hpp>
 #include <eslabon/core/runner.hpp>
 #include <eslabon/core/table.hpp>
-#include <models/model/model.hpp>
 #include <models/engine/simulate.hpp>
+#include <models/model/model.hpp>
 
 #include <atomic>
 #include <memory>
@@ -32,9 +32,9 @@ class ProgressBoard {
 };
 
 struct RunOptions {
-  int replications = 0;        // 0: the model's run.replications
-  std::int64_t seed = -1;      // -1: the model's run.seed
-  unsigned threads = 0;        // 0: one per core
+  int replications = 0;    // 0: the model's run.replications
+  std::int64_t seed = -1;  // -1: the model's run.seed
+  unsigned threads = 0;    // 0: one per core
   bool record_orders = false;
   RunControl control;
   ProgressBoard* progress = nullptr;  // sized and filled by run_model when given
@@ -49,17 +49,17 @@ struct RunResult {
   std::vector<std::string> origin_names;  // model origins, then "(unattributed)"
   std::vector<ReplicationResult> replications;
 
-  Table replications_table() const;  // replication, then every KPI
-  Table summary_table() const;       // kpi, mean, ci_low, ci_high, std, n
-  Table units_table() const;         // replication, unit, then every unit statistic
-  Table unit_summary_table() const;  // unit, stat, mean, ci_low, ci_high, std, n
-  Table flows_table() const;         // replication, flow, then every flow statistic
-  Table flow_summary_table() const;  // flow, stat, mean, ci_low, ci_high, std, n
-  Table links_table() const;         // replication, link, then every link statistic
-  Table link_summary_table() const;  // link, stat, mean, ci_low, ci_high, std, n
-  Table origins_table() const;       // replication, origin, then every origin statistic
+  Table replications_table() const;    // replication, then every KPI
+  Table summary_table() const;         // kpi, mean, ci_low, ci_high, std, n
+  Table units_table() const;           // replication, unit, then every unit statistic
+  Table unit_summary_table() const;    // unit, stat, mean, ci_low, ci_high, std, n
+  Table flows_table() const;           // replication, flow, then every flow statistic
+  Table flow_summary_table() const;    // flow, stat, mean, ci_low, ci_high, std, n
+  Table links_table() const;           // replication, link, then every link statistic
+  Table link_summary_table() const;    // link, stat, mean, ci_low, ci_high, std, n
+  Table origins_table() const;         // replication, origin, then every origin statistic
   Table origin_summary_table() const;  // origin, stat, mean, ci_low, ci_high, std, n
-  Table orders_table() const;        // one row per tagged order (empty unless recorded)
+  Table orders_table() const;          // one row per tagged order (empty unless recorded)
   Interval kpi(Kpi k) const;
   Interval unit_stat(std::size_t unit, UnitStat s) const;
   Interval flow_stat(std::size_t flow, FlowStat s) const;

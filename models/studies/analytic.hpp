@@ -11,9 +11,9 @@
 namespace eslabon {
 
 struct UnitLoad {
-  double arrival_rate = 0;   // jobs per time unit
-  double work_rate = 0;      // expected service time arriving per time unit
-  double utilisation = 0;    // work_rate / servers / availability
+  double arrival_rate = 0;  // jobs per time unit
+  double work_rate = 0;     // expected service time arriving per time unit
+  double utilisation = 0;   // work_rate / servers / availability
 };
 
 std::vector<UnitLoad> offered_load(const Model& model);

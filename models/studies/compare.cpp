@@ -29,9 +29,10 @@ Table compare_runs(const RunResult& base, const RunResult& variant) {
     if (ia.n > 1 && ib.n > 1) {
       const double va = ia.std * ia.std / static_cast<double>(ia.n), vb = ib.std * ib.std / static_cast<double>(ib.n);
       const double se = std::sqrt(va + vb);
-      const double dof = se > 0 ? (va + vb) * (va + vb) /
-                                      (va * va / static_cast<double>(ia.n - 1) + vb * vb / static_cast<double>(ib.n - 1))
-                                : static_cast<double>(ia.n + ib.n - 2);
+      const double dof = se > 0
+                             ? (va + vb) * (va + vb) /
+                                   (va * va / static_cast<double>(ia.n - 1) + vb * vb / static_cast<double>(ib.n - 1))
+                             : static_cast<double>(ia.n + ib.n - 2);
       unpaired = se > 0 ? student_t_quantile(0.95, dof) * se : 0.0;
     }
     t.str("kpi").push_back(kpi_names()[k]);
@@ -93,7 +94,8 @@ Table rank_links(const Model& base, const RunOptions& options, Kpi kpi, const st
   for (const auto& f : base.flows)
     for (const auto& t : f.tasks)
       if (t.skip > 0)
-        weak.push_back({base.origins[static_cast<std::size_t>(t.skip_origin)].name, "skip",
+        weak.push_back({base.origins[static_cast<std::size_t>(t.skip_origin)].name,
+                        "skip",
                         {Override{"flows." + f.name + ".tasks." + t.name + ".skip", "0", ""}}});
   const double steps = static_cast<double>(weak.size() + 1);
   RunResult b = run_model(base, options);
@@ -153,8 +155,10 @@ nlohmann::ordered_json row_json(const Table& t, std::size_t r, const std::string
         [&](const auto& v) {
           using T = typename std::decay_t<decltype(v)>::value_type;
           if constexpr (std::is_same_v<T, double>) {
-            if (std::isfinite(v[r])) o[c.name] = v[r];
-            else o[c.name] = nullptr;
+            if (std::isfinite(v[r]))
+              o[c.name] = v[r];
+            else
+              o[c.name] = nullptr;
           } else {
             o[c.name] = v[r];
           }

@@ -39,7 +39,7 @@ Kpi kpi_from_name(const std::string& name);
 // then the table as {"KPI": {column: value}} (compare) or a list of row objects (rank).
 std::string comparison_json(const std::string& name, const std::string& scenario, std::size_t replications,
                             std::uint64_t seed, const Table& comparison);
-std::string ranking_json(const std::string& name, const std::string& kpi, std::size_t replications,
-                         std::uint64_t seed, const Table& ranking);
+std::string ranking_json(const std::string& name, const std::string& kpi, std::size_t replications, std::uint64_t seed,
+                         const Table& ranking);
 
 }  // namespace eslabon

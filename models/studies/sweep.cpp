@@ -37,7 +37,8 @@ void PointKpis::point_complete(std::size_t point, const RunResult& result) {
 }
 
 SweepResults::SweepResults(const Sweep& sweep) {
-  for (std::size_t p = 0; p < sweep.points.size(); ++p) results.push_back(describe_run(point_model(sweep, p), sweep.seed));
+  for (std::size_t p = 0; p < sweep.points.size(); ++p)
+    results.push_back(describe_run(point_model(sweep, p), sweep.seed));
 }
 
 void SweepResults::point_complete(std::size_t point, const RunResult& result) { results[point] = result; }
@@ -53,8 +54,11 @@ namespace {
 class Pending {
  public:
   Pending(const Sweep& sweep, SweepRecorder& recorder)
-      : sweep_(sweep), recorder_(recorder), reps_(static_cast<std::size_t>(sweep.replications)),
-        have_(sweep.points.size() * reps_, false), waiting_(sweep.points.size()),
+      : sweep_(sweep),
+        recorder_(recorder),
+        reps_(static_cast<std::size_t>(sweep.replications)),
+        have_(sweep.points.size() * reps_, false),
+        waiting_(sweep.points.size()),
         complete_(sweep.points.size(), false) {}
 
   bool has(std::size_t pair) const { return have_[pair]; }

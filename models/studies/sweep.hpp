@@ -81,7 +81,8 @@ struct SweepRun {
 // Who computes the pairs. Given the pair indices still to do, it must call `done(pair,
 // result)` once per pair, from one thread at a time (it may be any thread). The default runs
 // them on threads here; the CLI passes one that shares them among MPI ranks.
-using PairExecutor = std::function<void(const Sweep& sweep, const std::vector<std::size_t>& todo, const PairDone& done)>;
+using PairExecutor =
+    std::function<void(const Sweep& sweep, const std::vector<std::size_t>& todo, const PairDone& done)>;
 
 // One pair: point pair / replications, replication pair % replications.
 ReplicationResult simulate_pair(const Sweep& sweep, std::size_t pair, const SimOptions& options = {});

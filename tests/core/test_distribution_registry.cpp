@@ -32,9 +32,12 @@ std::string schema_param(const Json& p) {
 
 std::string registry_param(const dist::Param& p) {
   switch (p.type) {
-    case dist::ParamType::Duration: return "duration";
-    case dist::ParamType::Number: return "number";
-    case dist::ParamType::Integer: return "integer " + std::to_string(p.min) + ".." + std::to_string(p.max);
+    case dist::ParamType::Duration:
+      return "duration";
+    case dist::ParamType::Number:
+      return "number";
+    case dist::ParamType::Integer:
+      return "integer " + std::to_string(p.min) + ".." + std::to_string(p.max);
   }
   return "?";
 }
@@ -93,10 +96,10 @@ TEST(DistributionRegistry, AgreesWithTheJsonSchema) {
 // Every kind's parameters round-trip: from_values(values()) describes the same distribution,
 // and scaling multiplies exactly the duration parameters.
 TEST(DistributionRegistry, KindsRoundTripThroughTheirValues) {
-  const std::vector<Distribution> ds = {dist::Deterministic(2), dist::Exponential(1.5), dist::Uniform(1, 4),
-                                        dist::Triangular(1, 2, 6), dist::LogNormal(3.2, 0.5), dist::Gamma(2, 0.5),
-                                        dist::Erlang(3, 6), dist::Weibull(1.5, 2), dist::Empirical({1, 2, 7}),
-                                        dist::Pert(1, 2, 6)};
+  const std::vector<Distribution> ds = {
+      dist::Deterministic(2),     dist::Exponential(1.5), dist::Uniform(1, 4), dist::Triangular(1, 2, 6),
+      dist::LogNormal(3.2, 0.5),  dist::Gamma(2, 0.5),    dist::Erlang(3, 6),  dist::Weibull(1.5, 2),
+      dist::Empirical({1, 2, 7}), dist::Pert(1, 2, 6)};
   std::vector<bool> seen(Distribution::kinds().size(), false);
   for (const auto& d : ds) {
     seen[static_cast<std::size_t>(d.kind())] = true;
@@ -108,7 +111,8 @@ TEST(DistributionRegistry, KindsRoundTripThroughTheirValues) {
     EXPECT_DOUBLE_EQ(d.scaled(60).mean(), 60 * d.mean()) << d.describe();
     EXPECT_STREQ(d.name(), Distribution::kinds()[static_cast<std::size_t>(d.kind())].name);
   }
-  for (std::size_t k = 0; k < seen.size(); ++k) EXPECT_TRUE(seen[k]) << Distribution::kinds()[k].name << " is not checked here";
+  for (std::size_t k = 0; k < seen.size(); ++k)
+    EXPECT_TRUE(seen[k]) << Distribution::kinds()[k].name << " is not checked here";
 }
 
 // --- pert --------------------------------------------------------------------------------
@@ -163,7 +167,8 @@ TEST(DistributionPert, GoldenDraws) {
   RandomStream rs = src.stream(7, 1 << 16), by_hand = src.stream(7, 1 << 16), through = src.stream(7, 1 << 16);
   const Distribution d = p;
   // Pinned bits: a change in how pert consumes uniforms or combines them shows here first.
-  const double golden[] = {2.1798052793796443, 1.7593475537416468, 1.329818958832488, 1.5089647863356557, 3.9286722554040989};
+  const double golden[] = {2.1798052793796443, 1.7593475537416468, 1.329818958832488, 1.5089647863356557,
+                           3.9286722554040989};
   for (double want : golden) {
     // The draw is min + (max - min) G1 / (G1 + G2), G1 of shape alpha = 1.8 drawn before G2 (beta = 4.2).
     const double g1 = sample_gamma_shape(by_hand, 1.8), g2 = sample_gamma_shape(by_hand, 4.2);

@@ -34,7 +34,8 @@ TEST(Random, GoldenDraws) {
   RandomStream s = src.stream(0, 0);
   EXPECT_EQ(s.next_u64(), 0xca00a0459843d731ULL);
   EXPECT_EQ(s.next_u64(), 0x66c24222c9a845b5ULL);
-  EXPECT_DOUBLE_EQ(to_unit_open(0xca00a0459843d731ULL), (static_cast<double>(0xca00a0459843d731ULL >> 11) + 0.5) / 9007199254740992.0);
+  EXPECT_DOUBLE_EQ(to_unit_open(0xca00a0459843d731ULL),
+                   (static_cast<double>(0xca00a0459843d731ULL >> 11) + 0.5) / 9007199254740992.0);
   // The key mixes seed and replication (splitmix64's finaliser, twice).
   EXPECT_EQ(mix64(0), 0u);
   EXPECT_EQ(mix64(1), 0x5692161d100b05e5ULL);

@@ -29,9 +29,10 @@ TEST(Runner, ResultsByIndexWhateverTheThreads) {
   RunControl halt;
   halt.stop = &stop;
   EXPECT_THROW(run_replications<double>(5, 2, f, halt), Interrupted);
-  EXPECT_THROW(run_replications<double>(3, 2, [](std::size_t i) -> double {
-                 if (i == 1) throw std::runtime_error("boom");
-                 return 0.0;
-               }),
+  EXPECT_THROW(run_replications<double>(3, 2,
+                                        [](std::size_t i) -> double {
+                                          if (i == 1) throw std::runtime_error("boom");
+                                          return 0.0;
+                                        }),
                std::runtime_error);
 }

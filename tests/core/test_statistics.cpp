@@ -31,9 +31,9 @@ TEST(Statistics, WelfordAgreesWithTwoPass) {
 
 TEST(Statistics, TimeWeightedClipsToWindow) {
   TimeWeighted tw(10, 20);
-  tw.set(0, 5);    // 5 over [0, 12): only [10, 12) counts
-  tw.set(12, 1);   // 1 over [12, 18)
-  tw.set(18, 3);   // 3 over [18, 25): only [18, 20) counts
+  tw.set(0, 5);   // 5 over [0, 12): only [10, 12) counts
+  tw.set(12, 1);  // 1 over [12, 18)
+  tw.set(18, 3);  // 3 over [18, 25): only [18, 20) counts
   tw.set(25, 100);
   EXPECT_DOUBLE_EQ(tw.mean(30), (5 * 2 + 1 * 6 + 3 * 2) / 10.0);
   TimeWeighted open(0, 100);

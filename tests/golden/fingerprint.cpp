@@ -8,9 +8,9 @@
 // A refactoring must leave every line unchanged. A change meant to move results regenerates
 // the file in a commit of its own that says why.
 
-#include <models/studies/compare.hpp>
 #include <models/config/loader.hpp>
 #include <models/results/run_result.hpp>
+#include <models/studies/compare.hpp>
 #include <models/studies/sweep.hpp>
 
 #include <algorithm>
@@ -59,9 +59,12 @@ std::string hash_table(const Table& t) {
         [&](const auto& v) {
           using V = std::decay_t<decltype(v)>;
           for (const auto& x : v) {
-            if constexpr (std::is_same_v<V, std::vector<double>>) f.f64(x);
-            else if constexpr (std::is_same_v<V, std::vector<std::int64_t>>) f.u64(static_cast<std::uint64_t>(x));
-            else f.str(x);
+            if constexpr (std::is_same_v<V, std::vector<double>>)
+              f.f64(x);
+            else if constexpr (std::is_same_v<V, std::vector<std::int64_t>>)
+              f.u64(static_cast<std::uint64_t>(x));
+            else
+              f.str(x);
           }
         },
         c.data);
@@ -79,7 +82,7 @@ void fingerprint(const std::string& name, const Model& model, int replications, 
   opt.replications = std::min(replications, kMaxReplications);
   opt.record_orders = true;
   const RunResult r = run_model(model, opt);
-  const Table tables[] = {r.replications_table(), r.units_table(), r.flows_table(),
+  const Table tables[] = {r.replications_table(), r.units_table(),   r.flows_table(),
                           r.links_table(),        r.origins_table(), r.orders_table()};
   for (const Table& t : tables) out[name + " " + t.name()] = std::to_string(t.rows()) + " " + hash_table(t);
 }
@@ -101,7 +104,8 @@ Prints compute(const fs::path& root) {
     const std::string rel = fs::relative(p, root).generic_string();
     const Model m = load_model_file(p.string());
     fingerprint(rel, m, m.run.replications, out);
-    for (const Scenario& s : m.scenarios) fingerprint(rel + "#" + s.name, scenario_model(m, s.name), m.run.replications, out);
+    for (const Scenario& s : m.scenarios)
+      fingerprint(rel + "#" + s.name, scenario_model(m, s.name), m.run.replications, out);
   }
   for (const fs::path& p : yaml_files(root / "configs/sweeps")) {
     const std::string rel = fs::relative(p, root).generic_string();
@@ -133,7 +137,8 @@ Prints read(const fs::path& file) {
 
 int main(int argc, char** argv) {
   if (argc != 3 || (std::string(argv[1]) != "--check" && std::string(argv[1]) != "--write")) {
-    std::cerr << "usage: eslabon_fingerprint --check|--write FILE (run from the repository root, or set ESLABON_SOURCE_DIR)\n";
+    std::cerr
+        << "usage: eslabon_fingerprint --check|--write FILE (run from the repository root, or set ESLABON_SOURCE_DIR)\n";
     return 2;
   }
   const char* src = std::getenv("ESLABON_SOURCE_DIR");

@@ -46,8 +46,8 @@ inline ::testing::AssertionResult Covers(const std::string& what, const std::vec
                                          double allowance = 0.0) {
   const eslabon::Interval iv = eslabon::confidence_interval(xs, kLevel);
   std::ostringstream msg;
-  msg << what << ": estimate " << g(iv.mean) << ", 99.9% CI [" << g(iv.low) << ", " << g(iv.high)
-      << "] over n=" << iv.n << " of " << xs.size() << " replications";
+  msg << what << ": estimate " << g(iv.mean) << ", 99.9% CI [" << g(iv.low) << ", " << g(iv.high) << "] over n=" << iv.n
+      << " of " << xs.size() << " replications";
   if (allowance > 0) msg << ", widened by " << g(allowance);
   msg << "; theory " << g(theory);
   const bool ok = iv.n == static_cast<std::int64_t>(xs.size()) && iv.n >= 2 && std::isfinite(iv.low) &&

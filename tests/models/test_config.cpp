@@ -115,7 +115,9 @@ TEST(Config, AllDistributionsParse) {
   };
   for (const char* s : services) {
     Model m = load_model_text(good_with("{exponential: {mean: 30min}}", s), "m.yaml");
-    EXPECT_NEAR(m.flows[0].tasks[0].service.mean(), std::string(s) == "20min" ? 1.0 / 3 : (std::string(s) == "3" ? 3 : 2), 1e-9) << s;
+    EXPECT_NEAR(m.flows[0].tasks[0].service.mean(),
+                std::string(s) == "20min" ? 1.0 / 3 : (std::string(s) == "3" ? 3 : 2), 1e-9)
+        << s;
   }
 }
 
@@ -191,7 +193,9 @@ TEST(Config, BadInputMessages) {
        "m.yaml:13:64: flows.standard.tasks.take.service.triangular.mode: expected a number >= min (3), got 2"},
       {"empty document", "", "m.yaml:1:1: expected a mapping with units and flows, got an empty document"},
       {"not a mapping", "[1, 2]", "m.yaml:1:1: expected a mapping with units and flows, got a list"},
-      {"empty units", good_with("units:\n  sales: {servers: 2}\n  production: {servers: 1, discipline: edf, capacity: 8}", "units: {}"),
+      {"empty units",
+       good_with("units:\n  sales: {servers: 2}\n  production: {servers: 1, discipline: edf, capacity: 8}",
+                 "units: {}"),
        "m.yaml:4:8: units: expected at least one unit, got an empty mapping"},
       {"service missing", good_with(", service: {exponential: {mean: 30min}}", ""),
        "m.yaml:13:13: flows.standard.tasks.take.service: missing; expected a distribution such as {exponential: {mean: 1.5}}"},
@@ -218,8 +222,9 @@ TEST(Config, OverrideErrorsNameTheOverride) {
             "--set units.production.servers=0: units.production.servers: expected an integer from 1 to 1000000, got 0");
   EXPECT_EQ(error_of(kGood, {{"units.prodution.servers", "3"}}),
             "--set units.prodution.servers=3: units.prodution: no such key in the config (did you mean 'production'?)");
-  EXPECT_EQ(error_of(kGood, {{"run.horizn", "3"}}),
-            "--set run.horizn=3: run.horizn: unknown key (did you mean 'horizon'?); expected one of horizon, warmup, replications, seed");
+  EXPECT_EQ(
+      error_of(kGood, {{"run.horizn", "3"}}),
+      "--set run.horizn=3: run.horizn: unknown key (did you mean 'horizon'?); expected one of horizon, warmup, replications, seed");
   EXPECT_EQ(error_of(kGood, {{"units.sales.servers.x", "3"}}),
             "--set units.sales.servers.x=3: units.sales.servers.x: units.sales.servers is not a mapping (it is 2)");
   EXPECT_THROW(parse_override("novalue"), ConfigError);

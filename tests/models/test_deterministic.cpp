@@ -14,8 +14,8 @@
 // while another seed gives different results.
 
 #include <models/config/loader.hpp>
-#include <models/results/run_result.hpp>
 #include <models/engine/simulate.hpp>
+#include <models/results/run_result.hpp>
 
 #include <gtest/gtest.h>
 
@@ -91,9 +91,11 @@ void expect_unit(const RunResult& r, std::size_t u, const UnitExpect& e) {
 std::string model(double A, double warmup, double horizon, const std::string& units, const std::string& tasks,
                   const std::string& due = "") {
   return "name: deterministic\n"
-         "run: {horizon: " + num(horizon) + ", warmup: " + num(warmup) + ", replications: 2, seed: 1}\n"
-         "units:\n" + units +
-         "flows:\n  orders:\n    arrivals: {interarrival: {deterministic: " + num(A) + "}}\n" +
+         "run: {horizon: " +
+         num(horizon) + ", warmup: " + num(warmup) +
+         ", replications: 2, seed: 1}\n"
+         "units:\n" +
+         units + "flows:\n  orders:\n    arrivals: {interarrival: {deterministic: " + num(A) + "}}\n" +
          (due.empty() ? "" : "    due: " + due + "\n") + "    tasks:\n" + tasks;
 }
 
@@ -365,8 +367,8 @@ TEST(DeterministicEventOrder, FreedServerServesTheLineBeforeRoutingOn) {
       "run: {horizon: 110.25, warmup: 10.25, replications: 1, seed: 1}\n"
       "units:\n  desk: {servers: 1, discipline: priority}\nflows:\n";
   for (auto [f, prio] : {std::pair{"express", 10}, std::pair{"normal", 0}})
-    yaml += std::string("  ") + f + ":\n    arrivals: {interarrival: {deterministic: 2}}\n    priority: " +
-            std::to_string(prio) +
+    yaml += std::string("  ") + f +
+            ":\n    arrivals: {interarrival: {deterministic: 2}}\n    priority: " + std::to_string(prio) +
             "\n    tasks:\n"
             "      a: {unit: desk, service: {deterministic: 0.5}}\n"
             "      b: {unit: desk, service: {deterministic: 0.5}, after: a}\n";
@@ -436,9 +438,9 @@ bool same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)
     for (std::size_t u = 0; u < x.units.size(); ++u)
       for (int s = 0; s < eslabon::kUnitStatCount; ++s)
         if (!same(x.units[u][s], y.units[u][s]))
-          return ::testing::AssertionFailure() << "replication " << i << " unit " << u << " "
-                                               << eslabon::unit_stat_names()[s] << ": " << num(x.units[u][s])
-                                               << " vs " << num(y.units[u][s]);
+          return ::testing::AssertionFailure()
+                 << "replication " << i << " unit " << u << " " << eslabon::unit_stat_names()[s] << ": "
+                 << num(x.units[u][s]) << " vs " << num(y.units[u][s]);
     if (x.events != y.events)
       return ::testing::AssertionFailure() << "replication " << i << " events " << x.events << " vs " << y.events;
   }
@@ -483,8 +485,12 @@ TEST(DeterministicEquivalence, SingleFlowEdfAndPriorityEqualFifo) {
   auto yaml = [](const std::string& discipline) {
     return "name: eq\n"
            "run: {horizon: 5000, warmup: 500, replications: 4, seed: 9}\n"
-           "units:\n  desk: {servers: 1, discipline: " + discipline + "}\n"
-           "  next: {servers: 2, discipline: " + discipline + "}\n"
+           "units:\n  desk: {servers: 1, discipline: " +
+           discipline +
+           "}\n"
+           "  next: {servers: 2, discipline: " +
+           discipline +
+           "}\n"
            "flows:\n  orders:\n    arrivals: {poisson: 1.2}\n    due: 6\n    tasks:\n"
            "      a: {unit: desk, service: {exponential: {mean: 0.7}}}\n"
            "      b: {unit: next, service: {gamma: {mean: 1.5, cv: 0.7}}, after: a}\n";
@@ -504,7 +510,9 @@ TEST(DeterministicCommonRandomNumbers, ArrivalsDoNotDependOnTheUnits) {
   auto yaml = [](const std::string& unit) {
     return "name: crn\n"
            "run: {horizon: 2000, warmup: 200, replications: 4, seed: 5}\n"
-           "units:\n  desk: " + unit + "\n"
+           "units:\n  desk: " +
+           unit +
+           "\n"
            "flows:\n  orders:\n    arrivals: {poisson: 0.9}\n    tasks:\n"
            "      a: {unit: desk, service: {exponential: {mean: 1}}}\n";
   };

@@ -1,7 +1,7 @@
 // Engine properties: no allocation per event, memory bounded in the horizon, order records.
 #include <models/config/loader.hpp>
-#include <models/results/run_result.hpp>
 #include <models/engine/simulate.hpp>
+#include <models/results/run_result.hpp>
 
 #include <gtest/gtest.h>
 

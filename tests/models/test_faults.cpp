@@ -71,18 +71,25 @@ std::string two_step_model(const std::string& run, const std::string& arrivals, 
                            const std::string& check, const std::string& link, double cost = 10) {
   return "name: faults\n" + run + "units:\n  supplier: {servers: 1, cost_per_hour: " + num(cost) +
          "}\n  receiver: {servers: 1}\n"
-         "flows:\n  orders:\n    arrivals: " + arrivals + "\n    tasks:\n"
-         "      make: {unit: supplier, service: " + make + "}\n"
-         "      check: {unit: receiver, service: " + check + ", after: make}\n"
-         "links:\n  - {from: make, to: check, " + link + "}\n";
+         "flows:\n  orders:\n    arrivals: " +
+         arrivals +
+         "\n    tasks:\n"
+         "      make: {unit: supplier, service: " +
+         make +
+         "}\n"
+         "      check: {unit: receiver, service: " +
+         check +
+         ", after: make}\n"
+         "links:\n  - {from: make, to: check, " +
+         link + "}\n";
 }
 
 // Every table of two runs, bit for bit (NaN equal to NaN).
 void expect_same_tables(const RunResult& a, const RunResult& b) {
-  const eslabon::Table ta[] = {a.replications_table(), a.units_table(), a.flows_table(),
-                               a.links_table(), a.origins_table(), a.orders_table()};
-  const eslabon::Table tb[] = {b.replications_table(), b.units_table(), b.flows_table(),
-                               b.links_table(), b.origins_table(), b.orders_table()};
+  const eslabon::Table ta[] = {a.replications_table(), a.units_table(),   a.flows_table(),
+                               a.links_table(),        a.origins_table(), a.orders_table()};
+  const eslabon::Table tb[] = {b.replications_table(), b.units_table(),   b.flows_table(),
+                               b.links_table(),        b.origins_table(), b.orders_table()};
   for (std::size_t t = 0; t < std::size(ta); ++t) {
     SCOPED_TRACE(ta[t].name());
     ASSERT_EQ(ta[t].columns().size(), tb[t].columns().size());
@@ -118,7 +125,8 @@ TEST(LinkFaults, AgreeWithTheJsonSchema) {
   for (auto it = link.at("properties").begin(); it != link.at("properties").end(); ++it) keys.push_back(it.key());
   EXPECT_EQ(keys, eslabon::link_keys());
   EXPECT_EQ(link.at("required"), Json({"from", "to"}));
-  EXPECT_EQ(link.at("properties").at("on_detect").at("enum").get<std::vector<std::string>>(), eslabon::on_detect_names());
+  EXPECT_EQ(link.at("properties").at("on_detect").at("enum").get<std::vector<std::string>>(),
+            eslabon::on_detect_names());
 }
 
 TEST(LinkFaults, NamesAreSpelledOnce) {
@@ -148,8 +156,8 @@ TEST(WeakLinkLost, ExactScenarioWithDeterministicTimes) {
   const std::string arrivals = "{interarrival: {deterministic: 100}}";
   for (const std::string extra : {"", ", defect: 1, detect: 0, delay: 1, rework_service: 0.5"}) {
     SCOPED_TRACE("link extras '" + extra + "'");
-    const RunResult r = run_text(
-        two_step_model(run, arrivals, "2", "1", "lost: 1, timeout: 300min, active: [0, 110]" + extra), true);
+    const RunResult r =
+        run_text(two_step_model(run, arrivals, "2", "1", "lost: 1, timeout: 300min, active: [0, 110]" + extra), true);
     ASSERT_EQ(r.replications.size(), 2u);
     for (const auto& x : r.replications) {
       EXPECT_EQ(K(x, Kpi::OrdersArrived), 4);
@@ -157,7 +165,7 @@ TEST(WeakLinkLost, ExactScenarioWithDeterministicTimes) {
       EXPECT_EQ(K(x, Kpi::OrdersUnfinished), 0);
       EXPECT_DOUBLE_EQ(K(x, Kpi::LeadTimeMean), (17.0 + 3 + 3 + 3) / 4);
       EXPECT_DOUBLE_EQ(K(x, Kpi::WipMean), 26.0 / 500);
-      EXPECT_DOUBLE_EQ(K(x, Kpi::ReworkPerOrder), 2.0 / 4);  // the two redos count as rework
+      EXPECT_DOUBLE_EQ(K(x, Kpi::ReworkPerOrder), 2.0 / 4);         // the two redos count as rework
       EXPECT_DOUBLE_EQ(K(x, Kpi::CopqPerOrder), 2 * 2.0 * 10 / 4);  // 4 h of redo at 10 per hour
       EXPECT_EQ(K(x, Kpi::DefectEscapeRate), 0);
       EXPECT_EQ(L(x, 0, LinkStat::Handoffs), 6);
@@ -167,9 +175,9 @@ TEST(WeakLinkLost, ExactScenarioWithDeterministicTimes) {
       EXPECT_EQ(L(x, 0, LinkStat::Escaped), 0);
       EXPECT_DOUBLE_EQ(L(x, 0, LinkStat::ReworkTime), 4);
       EXPECT_DOUBLE_EQ(L(x, 0, LinkStat::Copq), 40);
-      EXPECT_EQ(L(x, 0, LinkStat::SlaMetRate), 1);  // no sla: every accepted handoff meets it
+      EXPECT_EQ(L(x, 0, LinkStat::SlaMetRate), 1);                          // no sla: every accepted handoff meets it
       EXPECT_EQ(x.origins[0][static_cast<int>(OriginStat::CopqShare)], 1);  // all on make->check
-      EXPECT_DOUBLE_EQ(U(x, 0, UnitStat::Utilisation), 12.0 / 500);  // 3 + 3 makes of 2 h
+      EXPECT_DOUBLE_EQ(U(x, 0, UnitStat::Utilisation), 12.0 / 500);         // 3 + 3 makes of 2 h
       EXPECT_DOUBLE_EQ(U(x, 0, UnitStat::Throughput), 6.0 / 500);
       EXPECT_DOUBLE_EQ(U(x, 1, UnitStat::Throughput), 4.0 / 500);
     }
@@ -205,10 +213,9 @@ TEST(WeakLinkLost, AttemptsAreGeometricAndTheSupplierIsJacksonWithFeedback) {
   const double lam_a = lambda / (1 - p), rho = lam_a * es;  // 2/3
   const double tau = std::max(mm1_tau(lam_a, mu), mm1_tau(lambda, 1 / es_r));
   const double warmup = std::ceil(30 * tau), window = 100000;
-  const std::string yaml =
-      two_step_model(run_block(warmup, window, 30, 2201), "{poisson: " + num(lambda) + "}",
-                     "{exponential: {mean: " + num(es) + "}}", "{exponential: {mean: " + num(es_r) + "}}",
-                     "lost: " + num(p) + ", timeout: " + num(tau_out), cost);
+  const std::string yaml = two_step_model(
+      run_block(warmup, window, 30, 2201), "{poisson: " + num(lambda) + "}", "{exponential: {mean: " + num(es) + "}}",
+      "{exponential: {mean: " + num(es_r) + "}}", "lost: " + num(p) + ", timeout: " + num(tau_out), cost);
   const RunResult r = run_text(yaml);
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   const std::string tag = "lost p=" + g(p) + ": ";
@@ -224,9 +231,10 @@ TEST(WeakLinkLost, AttemptsAreGeometricAndTheSupplierIsJacksonWithFeedback) {
   EXPECT_TRUE(Covers(tag + "supplier throughput = lambda/(1-p)", unit(UnitStat::Throughput), lam_a, allow(lam_a)));
   const double lq = rho * rho / (1 - rho);
   EXPECT_TRUE(Covers(tag + "supplier mean_queue = rho^2/(1-rho)", unit(UnitStat::MeanQueue), lq, allow(lq)));
-  EXPECT_TRUE(Covers(tag + "lost/handoffs = p",
-                     per_rep(r, [&](const ReplicationResult& x) { return L(x, 0, LinkStat::Lost) / L(x, 0, LinkStat::Handoffs); }),
-                     p));
+  EXPECT_TRUE(Covers(
+      tag + "lost/handoffs = p",
+      per_rep(r, [&](const ReplicationResult& x) { return L(x, 0, LinkStat::Lost) / L(x, 0, LinkStat::Handoffs); }),
+      p));
   EXPECT_TRUE(Covers(tag + "handoffs per order = 1/(1-p)", per_order(LinkStat::Handoffs), 1 / (1 - p)));
   EXPECT_TRUE(Covers(tag + "lost per order = p/(1-p)", per_order(LinkStat::Lost), p / (1 - p)));
   EXPECT_TRUE(Covers(tag + "rework_time per order = E[S] p/(1-p)", per_order(LinkStat::ReworkTime), es * p / (1 - p)));
@@ -264,31 +272,32 @@ TEST(WeakLinkLost, LostAndDefectsOnOneLinkShareTheFeedback) {
   const double r_ = p + (1 - p) * d * c;
   const double rho = lambda * (es + (p * es + (1 - p) * d * c * R) / (1 - r_));
   const double tau = 200, warmup = 6000, window = 100000;  // tau bounds the M/G/1's relaxation time (rho ~ 0.54)
-  const std::string yaml = two_step_model(
-      run_block(warmup, window, 30, 2202), "{poisson: " + num(lambda) + "}", "{exponential: {mean: " + num(es) + "}}",
-      "{exponential: {mean: 0.5}}",
-      "lost: " + num(p) + ", timeout: 1, defect: " + num(d) + ", detect: " + num(c) +
-          ", on_detect: rework, rework_service: " + num(R));
+  const std::string yaml = two_step_model(run_block(warmup, window, 30, 2202), "{poisson: " + num(lambda) + "}",
+                                          "{exponential: {mean: " + num(es) + "}}", "{exponential: {mean: 0.5}}",
+                                          "lost: " + num(p) + ", timeout: 1, defect: " + num(d) +
+                                              ", detect: " + num(c) + ", on_detect: rework, rework_service: " + num(R));
   const RunResult r = run_text(yaml);
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   auto per_order = [&](LinkStat s) {
     return per_rep(r, [&](const ReplicationResult& x) { return L(x, 0, s) / K(x, Kpi::OrdersArrived); });
   };
   const std::string tag = "lost p=" + g(p) + " defect " + g(d) + " detect " + g(c) + ": ";
-  EXPECT_TRUE(Covers(tag + "supplier utilisation", per_rep(r, [](const ReplicationResult& x) { return U(x, 0, UnitStat::Utilisation); }),
-                     rho, allow(rho)));
+  EXPECT_TRUE(Covers(tag + "supplier utilisation",
+                     per_rep(r, [](const ReplicationResult& x) { return U(x, 0, UnitStat::Utilisation); }), rho,
+                     allow(rho)));
   EXPECT_TRUE(Covers(tag + "handoffs per order = 1/(1-r)", per_order(LinkStat::Handoffs), 1 / (1 - r_)));
   EXPECT_TRUE(Covers(tag + "lost per order = p/(1-r)", per_order(LinkStat::Lost), p / (1 - r_)));
   EXPECT_TRUE(Covers(tag + "defects per order = (1-p) d/(1-r)", per_order(LinkStat::Defects), (1 - p) * d / (1 - r_)));
-  EXPECT_TRUE(Covers(tag + "detected per order = (1-p) d c/(1-r)", per_order(LinkStat::Detected),
-                     (1 - p) * d * c / (1 - r_)));
+  EXPECT_TRUE(
+      Covers(tag + "detected per order = (1-p) d c/(1-r)", per_order(LinkStat::Detected), (1 - p) * d * c / (1 - r_)));
   EXPECT_TRUE(Covers(tag + "rework_time per order", per_order(LinkStat::ReworkTime),
                      (p * es + (1 - p) * d * c * R) / (1 - r_)));
   EXPECT_TRUE(Covers(tag + "rework_per_order = r/(1-r)",
                      per_rep(r, [](const ReplicationResult& x) { return K(x, Kpi::ReworkPerOrder); }), r_ / (1 - r_)));
   for (const auto& x : r.replications) {
     // Every attempt is lost, caught, or accepted once per order; a lost one has no defect.
-    EXPECT_EQ(L(x, 0, LinkStat::Handoffs), K(x, Kpi::OrdersArrived) + L(x, 0, LinkStat::Lost) + L(x, 0, LinkStat::Detected));
+    EXPECT_EQ(L(x, 0, LinkStat::Handoffs),
+              K(x, Kpi::OrdersArrived) + L(x, 0, LinkStat::Lost) + L(x, 0, LinkStat::Detected));
     EXPECT_EQ(L(x, 0, LinkStat::Defects), L(x, 0, LinkStat::Detected) + L(x, 0, LinkStat::Escaped));
   }
   const auto load = eslabon::offered_load(eslabon::load_model_text(yaml, "<test>"));
@@ -320,7 +329,8 @@ TEST(WeakLinkLost, LostZeroReproducesTheRunBitForBit) {
 
 TEST(WeakLinkLost, LostOutsideTheActiveWindowReproducesTheRunBitForBit) {
   const std::string run = "run: {horizon: 2000, warmup: 200, replications: 3, seed: 9}\n";
-  const std::string arrivals = "{poisson: 0.5}", make = "{exponential: {mean: 1}}", check = "{exponential: {mean: 0.5}}";
+  const std::string arrivals = "{poisson: 0.5}", make = "{exponential: {mean: 1}}",
+                    check = "{exponential: {mean: 0.5}}";
   const std::string faults = "defect: 0.2, detect: 0.5, delay: {exponential: {mean: 0.3}}, active: [5000, inf]";
   const RunResult a = run_text(two_step_model(run, arrivals, make, check, faults), true);
   const RunResult b = run_text(two_step_model(run, arrivals, make, check, faults + ", lost: 0.5, timeout: 3"), true);
@@ -342,15 +352,19 @@ TEST(WeakLinkLost, BadInputMessages) {
   const std::vector<Case> cases = {
       {"lost: 0.2}",
        "m.yaml:13:5: links.make->check.timeout: missing; lost needs timeout (how long until the receiver notices a lost handoff)"},
-      {"lost: 1.5, timeout: 2}", "m.yaml:13:35: links.make->check.lost: expected a probability between 0 and 1, got 1.5"},
-      {"lost: -0.1, timeout: 2}", "m.yaml:13:35: links.make->check.lost: expected a probability between 0 and 1, got -0.1"},
-      {"lost: 5%, timeout: 2}", "m.yaml:13:35: links.make->check.lost: expected a probability between 0 and 1, got '5%'"},
+      {"lost: 1.5, timeout: 2}",
+       "m.yaml:13:35: links.make->check.lost: expected a probability between 0 and 1, got 1.5"},
+      {"lost: -0.1, timeout: 2}",
+       "m.yaml:13:35: links.make->check.lost: expected a probability between 0 and 1, got -0.1"},
+      {"lost: 5%, timeout: 2}",
+       "m.yaml:13:35: links.make->check.lost: expected a probability between 0 and 1, got '5%'"},
       {"lost: 0.1, timeout: 0}", "m.yaml:13:49: links.make->check.timeout: expected a duration > 0, got 0"},
       {"lost: 0.1, timeout: inf}", "m.yaml:13:49: links.make->check.timeout: expected a finite duration, got inf"},
       {"lost: 0.1, timout: 2}",
        "m.yaml:13:40: links.make->check.timout: unknown key (did you mean 'timeout'?); expected one of from, to, defect, "
        "detect, on_detect, rework_service, fix_service, delay, lost, timeout, sla, active"},
-      {"on_detect: rewrok}", "m.yaml:13:40: links.make->check.on_detect: expected rework, fix or scrap, got 'rewrok' (did you mean 'rework'?)"},
+      {"on_detect: rewrok}",
+       "m.yaml:13:40: links.make->check.on_detect: expected rework, fix or scrap, got 'rewrok' (did you mean 'rework'?)"},
   };
   for (const auto& c : cases) EXPECT_EQ(error_of(head + c.link + "\n"), c.message) << c.link;
   // lost: 0 needs no timeout; a timeout without losses is allowed (and does nothing).

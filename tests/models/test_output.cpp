@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <bit>
 #include <cctype>
@@ -23,7 +24,6 @@
 #include <fstream>
 #include <set>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -60,7 +60,8 @@ bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == s
 void expect_same(const ReplicationResult& a, const ReplicationResult& b) {
   EXPECT_EQ(a.replication, b.replication);
   EXPECT_EQ(a.events, b.events);
-  for (int k = 0; k < kKpiCount; ++k) EXPECT_TRUE(same_bits(a.kpi[k], b.kpi[k]) || (std::isnan(a.kpi[k]) && std::isnan(b.kpi[k])));
+  for (int k = 0; k < kKpiCount; ++k)
+    EXPECT_TRUE(same_bits(a.kpi[k], b.kpi[k]) || (std::isnan(a.kpi[k]) && std::isnan(b.kpi[k])));
   ASSERT_EQ(a.units.size(), b.units.size());
   for (std::size_t u = 0; u < a.units.size(); ++u)
     for (int s = 0; s < kUnitStatCount; ++s)
@@ -123,7 +124,8 @@ TEST(Output, JsonHoldsEverySummaryIntervalExactly) {
   const auto j = nlohmann::json::parse(to_json(r));
   EXPECT_EQ(j["replications"], 3);
   auto check = [](const nlohmann::json& e, const Interval& iv) {
-    for (const auto& [key, x] : {std::pair<const char*, double>{"mean", iv.mean}, {"ci_low", iv.low}, {"ci_high", iv.high}, {"std", iv.std}}) {
+    for (const auto& [key, x] :
+         {std::pair<const char*, double>{"mean", iv.mean}, {"ci_low", iv.low}, {"ci_high", iv.high}, {"std", iv.std}}) {
       if (std::isfinite(x)) {
         EXPECT_TRUE(same_bits(e[key].get<double>(), x)) << key;
       } else {
@@ -201,7 +203,8 @@ TEST(Output, ReplayedPairsAreNotRunAgain) {
   EXPECT_EQ(probe.pairs, sweep.points.size() * 3 - 5);
   EXPECT_EQ(probe.completed, std::vector<int>(sweep.points.size(), 1));
   for (std::size_t p = 0; p < sweep.points.size(); ++p)
-    for (std::size_t k = 0; k < 3; ++k) expect_same(kept.results[p].replications[k], simulate(point_model(sweep, p), sweep.seed, k));
+    for (std::size_t k = 0; k < 3; ++k)
+      expect_same(kept.results[p].replications[k], simulate(point_model(sweep, p), sweep.seed, k));
 }
 
 TEST(Output, InterruptedSweepTellsTheRecorderWhatIsComplete) {
@@ -257,7 +260,8 @@ TEST(Output, FileRecorderResumesAndCleansUp) {
 // gives for those changes, and the fingerprint is still FNV-1a over the sweep's text, seed,
 // replications and every point's model text (so journals written before resume).
 TEST(Output, PointModelsAreBuiltAsLoadedAndFingerprintHolds) {
-  const Sweep sweep = load_sweep_file((fs::path(ESLABON_SOURCE_DIR) / "configs/sweeps/staffing_vs_defects.yaml").string());
+  const Sweep sweep =
+      load_sweep_file((fs::path(ESLABON_SOURCE_DIR) / "configs/sweeps/staffing_vs_defects.yaml").string());
   auto fingerprint = [&](std::uint64_t seed) {
     std::uint64_t h = 1469598103934665603ULL;
     auto mix = [&](const std::string& s) {
@@ -267,7 +271,8 @@ TEST(Output, PointModelsAreBuiltAsLoadedAndFingerprintHolds) {
     mix(sweep.text);
     mix(std::to_string(seed));
     mix(std::to_string(sweep.replications));
-    for (const SweepPoint& p : sweep.points) mix(load_model_text(sweep.model_text, sweep.model_path, p.changes).config_text);
+    for (const SweepPoint& p : sweep.points)
+      mix(load_model_text(sweep.model_text, sweep.model_path, p.changes).config_text);
     char buf[32];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
     return std::string(buf);
@@ -296,7 +301,8 @@ TEST(Output, PointModelsAreBuiltAsLoadedAndFingerprintHolds) {
 // still names the line of the model file it is about.
 TEST(Output, BadPointNamesTheModelsLine) {
   SweepDir d;
-  std::ofstream(d.dir / "sweep.yaml") << "model: model.yaml\nreplications: 3\nseed: 5\ngrid:\n  run.horizon: [300, 20]\n";
+  std::ofstream(d.dir / "sweep.yaml")
+      << "model: model.yaml\nreplications: 3\nseed: 5\ngrid:\n  run.horizon: [300, 20]\n";
   try {
     d.load();
     FAIL() << "expected a ConfigError";

@@ -38,8 +38,8 @@
 
 #include <eslabon/core/confidence.hpp>
 #include <models/config/loader.hpp>
-#include <models/results/run_result.hpp>
 #include <models/engine/simulate.hpp>
+#include <models/results/run_result.hpp>
 
 #include <gtest/gtest.h>
 
@@ -71,9 +71,6 @@ constexpr double kSketchRelativeResolution = 1.0 / 256.0;
 
 // --- formatting and running -----------------------------------------------------------------
 
-
-
-
 RunResult run_text(const std::string& yaml) {
   eslabon::Model m = eslabon::load_model_text(yaml, "<test>");
   eslabon::RunOptions o;
@@ -99,8 +96,6 @@ double kpi_of(const ReplicationResult& r, Kpi k) { return r.kpi[static_cast<int>
 double stat_of(const ReplicationResult& r, std::size_t u, UnitStat s) { return r.units[u][static_cast<int>(s)]; }
 
 // --- the oracle's tolerance --------------------------------------------------------------------
-
-
 
 // --- closed forms -----------------------------------------------------------------------------
 
@@ -162,29 +157,32 @@ std::string exp_service(double mean) { return "{exponential: {mean: " + num(mean
 std::string single_station(int servers, double lambda, const std::string& service, double warmup, double window,
                            int reps, std::uint64_t seed, const std::string& unit_extra = "") {
   return "name: single station\n" + run_block(warmup, window, reps, seed) +
-         "units:\n  desk: {servers: " + std::to_string(servers) + unit_extra + "}\n"
-         "flows:\n  orders:\n    arrivals: {poisson: " + num(lambda) + "}\n"
-         "    tasks:\n      serve: {unit: desk, service: " + service + "}\n";
+         "units:\n  desk: {servers: " + std::to_string(servers) + unit_extra +
+         "}\n"
+         "flows:\n  orders:\n    arrivals: {poisson: " +
+         num(lambda) +
+         "}\n"
+         "    tasks:\n      serve: {unit: desk, service: " +
+         service + "}\n";
 }
 
 // M/M/c: per-unit and system-wide KPIs against Erlang C.
 void check_mmc(const MMc& q, double window, int reps, std::uint64_t seed) {
   const double tau = q.tau();
   const double warmup = std::ceil(30 * tau);
-  const RunResult r =
-      run_text(single_station(q.c, q.lambda, exp_service(1.0 / q.mu), warmup, window, reps, seed));
+  const RunResult r = run_text(single_station(q.c, q.lambda, exp_service(1.0 / q.mu), warmup, window, reps, seed));
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   const std::string tag = "M/M/" + std::to_string(q.c) + " rho=" + g(q.rho()) + " ";
   EXPECT_TRUE(Covers(tag + "mean_wait (Erlang C Wq)", unit_values(r, 0, UnitStat::MeanWait), q.wq(), allow(q.wq())));
   EXPECT_TRUE(Covers(tag + "mean_queue (Lq)", unit_values(r, 0, UnitStat::MeanQueue), q.lq(), allow(q.lq())));
-  EXPECT_TRUE(Covers(tag + "utilisation = lambda E[S] / c", unit_values(r, 0, UnitStat::Utilisation), q.rho(),
-                     allow(q.rho())));
+  EXPECT_TRUE(
+      Covers(tag + "utilisation = lambda E[S] / c", unit_values(r, 0, UnitStat::Utilisation), q.rho(), allow(q.rho())));
   EXPECT_TRUE(Covers(tag + "mean_busy = lambda E[S]", unit_values(r, 0, UnitStat::MeanBusy), q.a(), allow(q.a())));
-  EXPECT_TRUE(Covers(tag + "unit throughput = lambda", unit_values(r, 0, UnitStat::Throughput), q.lambda,
-                     allow(q.lambda)));
+  EXPECT_TRUE(
+      Covers(tag + "unit throughput = lambda", unit_values(r, 0, UnitStat::Throughput), q.lambda, allow(q.lambda)));
   EXPECT_TRUE(Covers(tag + "lead_time_mean = Wq + E[S]", kpi_values(r, Kpi::LeadTimeMean), q.w(), allow(q.w())));
-  EXPECT_TRUE(Covers(tag + "wip_mean = lambda W", kpi_values(r, Kpi::WipMean), q.lambda * q.w(),
-                     allow(q.lambda * q.w())));
+  EXPECT_TRUE(
+      Covers(tag + "wip_mean = lambda W", kpi_values(r, Kpi::WipMean), q.lambda * q.w(), allow(q.lambda * q.w())));
   expect_little(r, {1.0 / q.mu});
 }
 
@@ -203,10 +201,10 @@ TEST(TheoryMM1, WaitQueueUtilisationLeadTimeQuantilesAndWip) {
   const RunResult r = run_text(yaml + "    due: " + num(due) + "\n");
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
 
-  const double wq = rho / (mu - lambda);        // 4
-  const double lq = rho * rho / (1 - rho);      // 3.2
-  const double w = 1.0 / (mu - lambda);         // 5
-  const double l = lambda * w;                  // 4
+  const double wq = rho / (mu - lambda);    // 4
+  const double lq = rho * rho / (1 - rho);  // 3.2
+  const double w = 1.0 / (mu - lambda);     // 5
+  const double l = lambda * w;              // 4
   // Sojourn time in FIFO M/M/1 is exponential with rate mu - lambda: q-quantile -ln(1-q)/(mu-lambda).
   const double p50 = -std::log(0.5) * w, p95 = -std::log(0.05) * w;
   auto allow_q = [&](double x) { return x * kSketchRelativeResolution + allow(x); };
@@ -253,18 +251,24 @@ TEST(TheoryJackson, TandemLeadTimeIsSumOfStationSojourns) {
   const int reps = kReps;
   const std::string yaml = "name: tandem\n" + run_block(warmup, window, reps, 303) +
                            "units:\n  s1: {servers: 1}\n  s2: {servers: 2}\n  s3: {servers: 3}\n"
-                           "flows:\n  orders:\n    arrivals: {poisson: " + num(lambda) + "}\n    tasks:\n"
-                           "      a: {unit: s1, service: " + exp_service(1 / st[0].mu) + "}\n"
-                           "      b: {unit: s2, service: " + exp_service(1 / st[1].mu) + ", after: a}\n"
-                           "      c: {unit: s3, service: " + exp_service(1 / st[2].mu) + ", after: b}\n";
+                           "flows:\n  orders:\n    arrivals: {poisson: " +
+                           num(lambda) +
+                           "}\n    tasks:\n"
+                           "      a: {unit: s1, service: " +
+                           exp_service(1 / st[0].mu) +
+                           "}\n"
+                           "      b: {unit: s2, service: " +
+                           exp_service(1 / st[1].mu) +
+                           ", after: a}\n"
+                           "      c: {unit: s3, service: " +
+                           exp_service(1 / st[2].mu) + ", after: b}\n";
   const RunResult r = run_text(yaml);
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   for (std::size_t u = 0; u < st.size(); ++u) {
-    const std::string tag = "tandem station " + r.unit_names[u] + " (M/M/" + std::to_string(st[u].c) + ", rho=" +
-                            g(st[u].rho()) + ") ";
+    const std::string tag =
+        "tandem station " + r.unit_names[u] + " (M/M/" + std::to_string(st[u].c) + ", rho=" + g(st[u].rho()) + ") ";
     EXPECT_TRUE(Covers(tag + "mean_wait", unit_values(r, u, UnitStat::MeanWait), st[u].wq(), allow(st[u].wq())));
-    EXPECT_TRUE(Covers(tag + "utilisation", unit_values(r, u, UnitStat::Utilisation), st[u].rho(),
-                       allow(st[u].rho())));
+    EXPECT_TRUE(Covers(tag + "utilisation", unit_values(r, u, UnitStat::Utilisation), st[u].rho(), allow(st[u].rho())));
   }
   EXPECT_TRUE(Covers("tandem lead_time_mean = sum of station sojourns", kpi_values(r, Kpi::LeadTimeMean), w_total,
                      allow(w_total)));
@@ -286,15 +290,20 @@ TEST(TheoryForkJoin, TwoBranchesNelsonTantawi) {
   const int reps = kReps;
   const std::string yaml = "name: fork join\n" + run_block(warmup, window, reps, 404) +
                            "units:\n  left: {servers: 1}\n  right: {servers: 1}\n"
-                           "flows:\n  orders:\n    arrivals: {poisson: " + num(lambda) + "}\n    tasks:\n"
-                           "      l: {unit: left, service: " + exp_service(1 / mu) + "}\n"
-                           "      r: {unit: right, service: " + exp_service(1 / mu) + "}\n";
+                           "flows:\n  orders:\n    arrivals: {poisson: " +
+                           num(lambda) +
+                           "}\n    tasks:\n"
+                           "      l: {unit: left, service: " +
+                           exp_service(1 / mu) +
+                           "}\n"
+                           "      r: {unit: right, service: " +
+                           exp_service(1 / mu) + "}\n";
   const RunResult r = run_text(yaml);
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   const double t2 = (12.0 - rho) / 8.0 / (mu - lambda);
   const double wq = rho / (mu - lambda);
-  EXPECT_TRUE(Covers("fork-join lead_time_mean = (12-rho)/8/(mu-lambda)", kpi_values(r, Kpi::LeadTimeMean), t2,
-                     allow(t2)));
+  EXPECT_TRUE(
+      Covers("fork-join lead_time_mean = (12-rho)/8/(mu-lambda)", kpi_values(r, Kpi::LeadTimeMean), t2, allow(t2)));
   EXPECT_TRUE(Covers("fork-join wip_mean = lambda T2", kpi_values(r, Kpi::WipMean), lambda * t2, allow(lambda * t2)));
   for (std::size_t u = 0; u < 2; ++u)
     EXPECT_TRUE(Covers("fork-join branch " + r.unit_names[u] + " mean_wait (M/M/1)",
@@ -310,8 +319,8 @@ TEST(TheoryForkJoin, TwoBranchesNelsonTantawi) {
 // engine, so these tests also check that every sampler has the right first two moments.
 
 namespace {
-void check_mg1(const std::string& label, const std::string& service, double rho, double es, double es2,
-               double window, std::uint64_t seed) {
+void check_mg1(const std::string& label, const std::string& service, double rho, double es, double es2, double window,
+               std::uint64_t seed) {
   const double lambda = rho / es;
   const double tau = 2 * lambda * es2 / ((1 - rho) * (1 - rho));  // RBM relaxation time
   const double warmup = std::ceil(30 * tau);
@@ -321,10 +330,9 @@ void check_mg1(const std::string& label, const std::string& service, double rho,
   const std::string tag = "M/G/1 " + label + " rho=" + g(rho) + " ";
   EXPECT_TRUE(Covers(tag + "utilisation = lambda E[S]", unit_values(r, 0, UnitStat::Utilisation), rho, allow(rho)));
   EXPECT_TRUE(Covers(tag + "mean_wait (Pollaczek-Khinchine)", unit_values(r, 0, UnitStat::MeanWait), wq, allow(wq)));
-  EXPECT_TRUE(Covers(tag + "mean_queue = lambda Wq", unit_values(r, 0, UnitStat::MeanQueue), lambda * wq,
-                     allow(lambda * wq)));
-  EXPECT_TRUE(Covers(tag + "lead_time_mean = Wq + E[S]", kpi_values(r, Kpi::LeadTimeMean), wq + es,
-                     allow(wq + es)));
+  EXPECT_TRUE(
+      Covers(tag + "mean_queue = lambda Wq", unit_values(r, 0, UnitStat::MeanQueue), lambda * wq, allow(lambda * wq)));
+  EXPECT_TRUE(Covers(tag + "lead_time_mean = Wq + E[S]", kpi_values(r, Kpi::LeadTimeMean), wq + es, allow(wq + es)));
   expect_little(r, {es});
 }
 }  // namespace
@@ -356,8 +364,7 @@ TEST(TheoryPollaczekKhinchine, Weibull) {
 
 TEST(TheoryPollaczekKhinchine, Uniform) {
   // E[S^2] = (a^2 + ab + b^2) / 3
-  check_mg1("uniform(0.5, 1.5)", "{uniform: {min: 0.5, max: 1.5}}", 0.75, 1.0, (0.25 + 0.75 + 2.25) / 3, 100000,
-            510);
+  check_mg1("uniform(0.5, 1.5)", "{uniform: {min: 0.5, max: 1.5}}", 0.75, 1.0, (0.25 + 0.75 + 2.25) / 3, 100000, 510);
 }
 
 TEST(TheoryPollaczekKhinchine, Triangular) {
@@ -404,8 +411,8 @@ TEST(TheoryLittle, MG2UniformUtilisationAndLittle) {
   const RunResult r =
       run_text(single_station(c, lambda, "{uniform: {min: 0.5, max: 2.5}}", warmup, window, kReps, 520));
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
-  EXPECT_TRUE(Covers("M/G/2 uniform utilisation = lambda E[S]/c", unit_values(r, 0, UnitStat::Utilisation), rho,
-                     allow(rho)));
+  EXPECT_TRUE(
+      Covers("M/G/2 uniform utilisation = lambda E[S]/c", unit_values(r, 0, UnitStat::Utilisation), rho, allow(rho)));
   EXPECT_TRUE(Covers("M/G/2 uniform mean_busy = lambda E[S]", unit_values(r, 0, UnitStat::MeanBusy), lambda * es,
                      allow(lambda * es)));
   EXPECT_TRUE(Covers("M/G/2 uniform throughput = lambda", kpi_values(r, Kpi::Throughput), lambda, allow(lambda)));
@@ -432,16 +439,19 @@ void check_gm1(const std::string& label, const std::string& interarrival, double
   const double warmup = std::ceil(30 * tau);
   const std::string yaml = "name: gm1\n" + run_block(warmup, window, kReps, seed) +
                            "units:\n  desk: {servers: 1}\n"
-                           "flows:\n  orders:\n    arrivals: {interarrival: " + interarrival + "}\n"
-                           "    tasks:\n      serve: {unit: desk, service: " + exp_service(1 / mu) + "}\n";
+                           "flows:\n  orders:\n    arrivals: {interarrival: " +
+                           interarrival +
+                           "}\n"
+                           "    tasks:\n      serve: {unit: desk, service: " +
+                           exp_service(1 / mu) + "}\n";
   const RunResult r = run_text(yaml);
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   auto allow_q = [&](double x) { return x * kSketchRelativeResolution + allow(x); };
   const std::string tag = label + "/M/1 rho=" + g(rho) + " sigma=" + g(sigma) + " ";
   EXPECT_TRUE(Covers(tag + "mean_wait = sigma/(mu(1-sigma))", unit_values(r, 0, UnitStat::MeanWait), wq, allow(wq)));
   EXPECT_TRUE(Covers(tag + "lead_time_mean = 1/(mu(1-sigma))", kpi_values(r, Kpi::LeadTimeMean), w, allow(w)));
-  EXPECT_TRUE(Covers(tag + "lead_time_p95 = ln20/(mu(1-sigma))", kpi_values(r, Kpi::LeadTimeP95),
-                     -std::log(0.05) * w, allow_q(-std::log(0.05) * w)));
+  EXPECT_TRUE(Covers(tag + "lead_time_p95 = ln20/(mu(1-sigma))", kpi_values(r, Kpi::LeadTimeP95), -std::log(0.05) * w,
+                     allow_q(-std::log(0.05) * w)));
   EXPECT_TRUE(Covers(tag + "wip_mean = rho/(1-sigma)", kpi_values(r, Kpi::WipMean), lambda * w, allow(lambda * w)));
   EXPECT_TRUE(Covers(tag + "mean_queue = rho sigma/(1-sigma)", unit_values(r, 0, UnitStat::MeanQueue), lambda * wq,
                      allow(lambda * wq)));
@@ -453,14 +463,16 @@ void check_gm1(const std::string& label, const std::string& interarrival, double
 TEST(TheoryGM1, Erlang2Arrivals) {
   const double lambda = 0.8;
   const int k = 2;
-  check_gm1("E2", "{erlang: {k: 2, mean: " + num(1 / lambda) + "}}", lambda, 1.0 / k,
-            [&](double s) { return std::pow(k * lambda / (k * lambda + s), k); }, 100000, 530);
+  check_gm1(
+      "E2", "{erlang: {k: 2, mean: " + num(1 / lambda) + "}}", lambda, 1.0 / k,
+      [&](double s) { return std::pow(k * lambda / (k * lambda + s), k); }, 100000, 530);
 }
 
 TEST(TheoryGM1, DeterministicArrivals) {
   const double lambda = 0.8;
-  check_gm1("D", "{deterministic: " + num(1 / lambda) + "}", lambda, 0.0,
-            [&](double s) { return std::exp(-s / lambda); }, 100000, 531);
+  check_gm1(
+      "D", "{deterministic: " + num(1 / lambda) + "}", lambda, 0.0, [&](double s) { return std::exp(-s / lambda); },
+      100000, 531);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,12 +489,20 @@ TEST(TheoryConservation, EdfAndPriorityKeepTheFifoMeanWait) {
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   for (const std::string discipline : {"edf", "priority"}) {
     const std::string yaml = "name: conservation\n" + run_block(warmup, window, kReps, 540) +
-                             "units:\n  desk: {servers: 1, discipline: " + discipline + "}\n"
+                             "units:\n  desk: {servers: 1, discipline: " + discipline +
+                             "}\n"
                              "flows:\n"
-                             "  tight:\n    arrivals: {poisson: " + num(l1) + "}\n    due: 2\n    priority: 3\n"
-                             "    tasks:\n      serve: {unit: desk, service: " + exp_service(1 / mu) + "}\n"
-                             "  loose:\n    arrivals: {poisson: " + num(l2) + "}\n    due: 20\n    priority: 0\n"
-                             "    tasks:\n      serve: {unit: desk, service: " + exp_service(1 / mu) + "}\n";
+                             "  tight:\n    arrivals: {poisson: " +
+                             num(l1) +
+                             "}\n    due: 2\n    priority: 3\n"
+                             "    tasks:\n      serve: {unit: desk, service: " +
+                             exp_service(1 / mu) +
+                             "}\n"
+                             "  loose:\n    arrivals: {poisson: " +
+                             num(l2) +
+                             "}\n    due: 20\n    priority: 0\n"
+                             "    tasks:\n      serve: {unit: desk, service: " +
+                             exp_service(1 / mu) + "}\n";
     const RunResult r = run_text(yaml);
     const std::string tag = discipline + " M/M/1 two flows ";
     EXPECT_TRUE(Covers(tag + "mean_wait = FIFO Wq", unit_values(r, 0, UnitStat::MeanWait), wq, allow(wq)));
@@ -514,10 +534,17 @@ TEST(TheoryPriority, CobhamNonPreemptiveTwoClasses) {
   const std::string yaml = "name: priority\n" + run_block(warmup, window, kReps, 606) +
                            "units:\n  desk: {servers: 1, discipline: priority}\n"
                            "flows:\n"
-                           "  urgent:\n    arrivals: {poisson: " + num(l1) + "}\n    priority: 10\n    tasks:\n"
-                           "      serve: {unit: desk, service: " + exp_service(s1) + "}\n"
-                           "  normal:\n    arrivals: {poisson: " + num(l2) + "}\n    priority: 0\n    tasks:\n"
-                           "      serve: {unit: desk, service: " + exp_service(s2) + "}\n";
+                           "  urgent:\n    arrivals: {poisson: " +
+                           num(l1) +
+                           "}\n    priority: 10\n    tasks:\n"
+                           "      serve: {unit: desk, service: " +
+                           exp_service(s1) +
+                           "}\n"
+                           "  normal:\n    arrivals: {poisson: " +
+                           num(l2) +
+                           "}\n    priority: 0\n    tasks:\n"
+                           "      serve: {unit: desk, service: " +
+                           exp_service(s2) + "}\n";
   const eslabon::Model m = eslabon::load_model_text(yaml, "<test>");
   eslabon::RunOptions o;
   o.threads = 1;
@@ -560,8 +587,8 @@ TEST(TheoryPriority, CobhamNonPreemptiveTwoClasses) {
   EXPECT_TRUE(Covers("priority class 2 throughput = lambda2", thr2, l2, allow(l2)));
   EXPECT_TRUE(Covers("priority unit mean_wait = arrival-weighted Cobham waits", unit_values(r, 0, UnitStat::MeanWait),
                      wq_mix, allow(wq_mix)));
-  EXPECT_TRUE(Covers("priority conservation law sum rho_k Wq_k = rho W0/(1-rho)", conservation,
-                     rho * w0 / (1 - rho), allow(rho * w0 / (1 - rho))));
+  EXPECT_TRUE(Covers("priority conservation law sum rho_k Wq_k = rho W0/(1-rho)", conservation, rho * w0 / (1 - rho),
+                     allow(rho * w0 / (1 - rho))));
   expect_little(r, {(l1 * s1 + l2 * s2) / (l1 + l2)});
 }
 
@@ -580,21 +607,20 @@ void check_mm1k(double lambda, double mu, int K, double window, int reps, std::u
   const double gap = lambda + mu - 2 * std::sqrt(lambda * mu) * std::cos(std::numbers::pi / (K + 1));
   const double tau = 1.0 / gap;
   const double warmup = std::ceil(30 * tau);
-  const RunResult r = run_text(single_station(1, lambda, exp_service(1 / mu), warmup, window, reps, seed,
-                                              ", capacity: " + std::to_string(K)));
+  const RunResult r = run_text(
+      single_station(1, lambda, exp_service(1 / mu), warmup, window, reps, seed, ", capacity: " + std::to_string(K)));
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   const std::string tag = "M/M/1/" + std::to_string(K) + " rho=" + g(lambda / mu) + " ";
   EXPECT_TRUE(Covers(tag + "loss_rate = pi_K", kpi_values(r, Kpi::LossRate), block, allow(block)));
   std::vector<double> rejected_rate;
   for (const auto& rep : r.replications) rejected_rate.push_back(stat_of(rep, 0, UnitStat::Rejected) / window);
   EXPECT_TRUE(Covers(tag + "rejected per time = lambda pi_K", rejected_rate, lambda * block, allow(lambda * block)));
-  EXPECT_TRUE(Covers(tag + "throughput = lambda (1 - pi_K)", kpi_values(r, Kpi::Throughput), lambda_eff,
-                     allow(lambda_eff)));
-  EXPECT_TRUE(Covers(tag + "utilisation = 1 - pi_0", unit_values(r, 0, UnitStat::Utilisation), 1 - p[0],
-                     allow(1 - p[0])));
+  EXPECT_TRUE(
+      Covers(tag + "throughput = lambda (1 - pi_K)", kpi_values(r, Kpi::Throughput), lambda_eff, allow(lambda_eff)));
+  EXPECT_TRUE(
+      Covers(tag + "utilisation = 1 - pi_0", unit_values(r, 0, UnitStat::Utilisation), 1 - p[0], allow(1 - p[0])));
   EXPECT_TRUE(Covers(tag + "wip_mean = sum n pi_n", kpi_values(r, Kpi::WipMean), l, allow(l)));
-  EXPECT_TRUE(Covers(tag + "lead_time_mean = L / (lambda (1 - pi_K))", kpi_values(r, Kpi::LeadTimeMean), w,
-                     allow(w)));
+  EXPECT_TRUE(Covers(tag + "lead_time_mean = L / (lambda (1 - pi_K))", kpi_values(r, Kpi::LeadTimeMean), w, allow(w)));
   expect_little(r, {1 / mu});
 }
 }  // namespace

@@ -18,8 +18,8 @@
 
 #include <eslabon/core/confidence.hpp>
 #include <models/config/loader.hpp>
-#include <models/results/run_result.hpp>
 #include <models/engine/simulate.hpp>
+#include <models/results/run_result.hpp>
 
 #include <gtest/gtest.h>
 
@@ -52,9 +52,6 @@ using eslabon::UnitStat;
 constexpr int kReps = 30;
 
 // --- formatting and running -----------------------------------------------------------------
-
-
-
 
 std::string exp_service(double mean) { return "{exponential: {mean: " + num(mean) + "}}"; }
 
@@ -110,8 +107,6 @@ std::vector<double> link_per_order(const RunResult& r, std::size_t l, LinkStat s
   return per_rep(r, [&](const ReplicationResult& x) { return link_of(x, l, s) / kpi_of(x, Kpi::OrdersArrived); });
 }
 
-
-
 // Every tagged order was followed to its end (the models here are stable).
 void expect_all_finished(const RunResult& r) {
   for (const auto& rep : r.replications) {
@@ -154,13 +149,20 @@ TEST(WeakLinkRework, OneFaultyLinkIsAJacksonQueueWithFeedback) {
   const double tau = std::max(mm1_tau(lam_a, mu), mm1_tau(lambda, 1 / es_check));
   const double warmup = std::ceil(30 * tau), window = 100000;
   const std::string yaml = "name: rework\n" + run_block(warmup, window, kReps, 1101) +
-                           "units:\n  supplier: {servers: 1, cost_per_hour: " + num(cost) + "}\n"
+                           "units:\n  supplier: {servers: 1, cost_per_hour: " + num(cost) +
+                           "}\n"
                            "  receiver: {servers: 1}\n"
-                           "flows:\n  orders:\n    arrivals: {poisson: " + num(lambda) + "}\n    tasks:\n"
-                           "      make: {unit: supplier, service: " + exp_service(es) + "}\n"
-                           "      check: {unit: receiver, service: " + exp_service(es_check) + ", after: make}\n"
-                           "links:\n  - {from: make, to: check, defect: " + num(p) + ", detect: " + num(d) +
-                           ", on_detect: rework}\n";
+                           "flows:\n  orders:\n    arrivals: {poisson: " +
+                           num(lambda) +
+                           "}\n    tasks:\n"
+                           "      make: {unit: supplier, service: " +
+                           exp_service(es) +
+                           "}\n"
+                           "      check: {unit: receiver, service: " +
+                           exp_service(es_check) +
+                           ", after: make}\n"
+                           "links:\n  - {from: make, to: check, defect: " +
+                           num(p) + ", detect: " + num(d) + ", on_detect: rework}\n";
   const RunResult r = run_text(yaml);
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   expect_all_finished(r);
@@ -172,20 +174,21 @@ TEST(WeakLinkRework, OneFaultyLinkIsAJacksonQueueWithFeedback) {
   const std::string tag = "rework p=" + g(p) + " d=" + g(d) + ": ";
   EXPECT_TRUE(Covers(tag + "supplier throughput = lambda/(1-pd)", unit_values(r, sup, UnitStat::Throughput), lam_a,
                      allow(lam_a)));
-  EXPECT_TRUE(Covers(tag + "supplier utilisation = lambda E[S]/(1-pd)", unit_values(r, sup, UnitStat::Utilisation),
-                     rho, allow(rho)));
+  EXPECT_TRUE(Covers(tag + "supplier utilisation = lambda E[S]/(1-pd)", unit_values(r, sup, UnitStat::Utilisation), rho,
+                     allow(rho)));
   EXPECT_TRUE(Covers(tag + "supplier L = mean_queue + mean_busy = rho/(1-rho)",
-                     per_rep(r, [&](const ReplicationResult& x) {
-                       return unit_of(x, sup, UnitStat::MeanQueue) + unit_of(x, sup, UnitStat::MeanBusy);
-                     }),
+                     per_rep(r,
+                             [&](const ReplicationResult& x) {
+                               return unit_of(x, sup, UnitStat::MeanQueue) + unit_of(x, sup, UnitStat::MeanBusy);
+                             }),
                      l, allow(l)));
-  EXPECT_TRUE(Covers(tag + "supplier mean_queue = rho^2/(1-rho)", unit_values(r, sup, UnitStat::MeanQueue), lq,
-                     allow(lq)));
+  EXPECT_TRUE(
+      Covers(tag + "supplier mean_queue = rho^2/(1-rho)", unit_values(r, sup, UnitStat::MeanQueue), lq, allow(lq)));
   EXPECT_TRUE(Covers(tag + "supplier mean_wait per visit = rho E[S]/(1-rho)", unit_values(r, sup, UnitStat::MeanWait),
                      wq, allow(wq)));
   // The receiver sees each order once (accepted handoffs only): M/M/1 at lambda.
-  EXPECT_TRUE(Covers(tag + "receiver throughput = lambda", unit_values(r, rec, UnitStat::Throughput), lambda,
-                     allow(lambda)));
+  EXPECT_TRUE(
+      Covers(tag + "receiver throughput = lambda", unit_values(r, rec, UnitStat::Throughput), lambda, allow(lambda)));
   EXPECT_TRUE(Covers(tag + "receiver utilisation = lambda E[S_check]", unit_values(r, rec, UnitStat::Utilisation),
                      lambda * es_check, allow(lambda * es_check)));
 
@@ -193,17 +196,17 @@ TEST(WeakLinkRework, OneFaultyLinkIsAJacksonQueueWithFeedback) {
   const double escape = p * (1 - d) / (1 - p * d);
   EXPECT_TRUE(Covers(tag + "defect_escape_rate = p(1-d)/(1-pd)", kpi_values(r, Kpi::DefectEscapeRate), escape));
   // No complaints section: every carried defect is visible (visible defaults to 1), no due date.
-  EXPECT_TRUE(Covers(tag + "visible_defect_rate = escape rate (visible 1)", kpi_values(r, Kpi::VisibleDefectRate),
-                     escape));
+  EXPECT_TRUE(
+      Covers(tag + "visible_defect_rate = escape rate (visible 1)", kpi_values(r, Kpi::VisibleDefectRate), escape));
   EXPECT_TRUE(Covers(tag + "perfect_order_rate = 1 - escape rate (no due date)", kpi_values(r, Kpi::PerfectOrderRate),
                      1 - escape));
 
-  EXPECT_TRUE(Covers(tag + "link handoffs per order = 1/(1-q)", link_per_order(r, link, LinkStat::Handoffs),
-                     1 / (1 - q)));
-  EXPECT_TRUE(Covers(tag + "link defects per order = p/(1-q)", link_per_order(r, link, LinkStat::Defects),
-                     p / (1 - q)));
-  EXPECT_TRUE(Covers(tag + "link detected per order = q/(1-q)", link_per_order(r, link, LinkStat::Detected),
-                     q / (1 - q)));
+  EXPECT_TRUE(
+      Covers(tag + "link handoffs per order = 1/(1-q)", link_per_order(r, link, LinkStat::Handoffs), 1 / (1 - q)));
+  EXPECT_TRUE(
+      Covers(tag + "link defects per order = p/(1-q)", link_per_order(r, link, LinkStat::Defects), p / (1 - q)));
+  EXPECT_TRUE(
+      Covers(tag + "link detected per order = q/(1-q)", link_per_order(r, link, LinkStat::Detected), q / (1 - q)));
   EXPECT_TRUE(Covers(tag + "link escaped per order = p(1-d)/(1-q)", link_per_order(r, link, LinkStat::Escaped),
                      p * (1 - d) / (1 - q)));
   EXPECT_TRUE(Covers(tag + "link rework_time per order = E[S] q/(1-q)", link_per_order(r, link, LinkStat::ReworkTime),
@@ -247,15 +250,29 @@ TEST(WeakLinkRework, EachReworkUsesItsOwnLinksServiceAndBooksItsOwnTime) {
   const double rho_u = lambda * (es + es + rework * r1 + es * r2);
   const double warmup = 1000, window = 50000;
   const std::string yaml = "name: two reworks at one unit\n" + run_block(warmup, window, kReps, 1151) +
-                           "units:\n  U: {servers: 1, cost_per_hour: " + num(cost) + "}\n  C: {servers: 1}\n"
-                           "flows:\n  orders:\n    arrivals: {poisson: " + num(lambda) + "}\n    tasks:\n"
-                           "      a: {unit: U, service: " + exp_service(es) + "}\n"
-                           "      b: {unit: U, service: " + exp_service(es) + ", after: a}\n"
-                           "      c: {unit: C, service: " + exp_service(es) + ", after: b}\n"
+                           "units:\n  U: {servers: 1, cost_per_hour: " + num(cost) +
+                           "}\n  C: {servers: 1}\n"
+                           "flows:\n  orders:\n    arrivals: {poisson: " +
+                           num(lambda) +
+                           "}\n    tasks:\n"
+                           "      a: {unit: U, service: " +
+                           exp_service(es) +
+                           "}\n"
+                           "      b: {unit: U, service: " +
+                           exp_service(es) +
+                           ", after: a}\n"
+                           "      c: {unit: C, service: " +
+                           exp_service(es) +
+                           ", after: b}\n"
                            "links:\n"
-                           "  - {from: a, to: b, defect: " + num(p1) + ", detect: 1, on_detect: rework, "
-                           "rework_service: {deterministic: " + num(rework) + "}}\n"
-                           "  - {from: b, to: c, defect: " + num(p2) + ", detect: 1, on_detect: rework}\n";
+                           "  - {from: a, to: b, defect: " +
+                           num(p1) +
+                           ", detect: 1, on_detect: rework, "
+                           "rework_service: {deterministic: " +
+                           num(rework) +
+                           "}}\n"
+                           "  - {from: b, to: c, defect: " +
+                           num(p2) + ", detect: 1, on_detect: rework}\n";
   const RunResult r = run_text(yaml);
   expect_all_finished(r);
   const std::size_t u = index_of(r.unit_names, "U");
@@ -324,10 +341,14 @@ TEST(WeakLinkSkip, SkippedStepUnloadsItsUnitAndLeavesDefects) {
   const double warmup = std::ceil(30 * tau), window = 100000;
   const std::string yaml = "name: skip\n" + run_block(warmup, window, kReps, 1201) +
                            "units:\n  A: {servers: 1}\n  B: {servers: 2}\n"
-                           "flows:\n  orders:\n    arrivals: {poisson: " + num(lambda) + "}\n    tasks:\n"
-                           "      a: {unit: A, service: " + exp_service(es_a) + "}\n"
-                           "      b: {unit: B, service: " + exp_service(es_b) + ", after: a, skip: " + num(s) +
-                           ", skip_defect: " + num(sd) + "}\n";
+                           "flows:\n  orders:\n    arrivals: {poisson: " +
+                           num(lambda) +
+                           "}\n    tasks:\n"
+                           "      a: {unit: A, service: " +
+                           exp_service(es_a) +
+                           "}\n"
+                           "      b: {unit: B, service: " +
+                           exp_service(es_b) + ", after: a, skip: " + num(s) + ", skip_defect: " + num(sd) + "}\n";
   const RunResult r = run_text(yaml);
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   expect_all_finished(r);
@@ -340,8 +361,8 @@ TEST(WeakLinkSkip, SkippedStepUnloadsItsUnitAndLeavesDefects) {
                      qb.rho(), allow(qb.rho())));
   EXPECT_TRUE(Covers(tag + "unit B mean_wait = Erlang C at lambda(1-s)", unit_values(r, ub, UnitStat::MeanWait),
                      qb.wq(), allow(qb.wq())));
-  EXPECT_TRUE(Covers(tag + "unit A throughput = lambda", unit_values(r, ua, UnitStat::Throughput), lambda,
-                     allow(lambda)));
+  EXPECT_TRUE(
+      Covers(tag + "unit A throughput = lambda", unit_values(r, ua, UnitStat::Throughput), lambda, allow(lambda)));
   const double w = qa.w() + (1 - s) * qb.w();
   EXPECT_TRUE(Covers(tag + "lead_time_mean = W_A + (1-s) W_B", kpi_values(r, Kpi::LeadTimeMean), w, allow(w)));
   EXPECT_TRUE(Covers(tag + "defect_escape_rate = s sd", kpi_values(r, Kpi::DefectEscapeRate), s * sd));
@@ -361,22 +382,27 @@ TEST(WeakLinkSkip, SkippedStepUnloadsItsUnitAndLeavesDefects) {
 // and complaint_resolution_time_mean (delivery to the end of handling) is its sojourn.
 
 TEST(WeakLinkComplaints, RatesChurnAndResolutionTimeAtAnMM1Desk) {
-  const double lambda = 1.0, es_a = 0.5, s = 0.4, sd = 0.5, v = 0.75, complain = 0.6, resolve = 0.7, cr = 0.1,
-               cu = 0.5, cs = 0.2, es_desk = 4.0, c_complaint = 30, c_lost = 2000;
+  const double lambda = 1.0, es_a = 0.5, s = 0.4, sd = 0.5, v = 0.75, complain = 0.6, resolve = 0.7, cr = 0.1, cu = 0.5,
+               cs = 0.2, es_desk = 4.0, c_complaint = 30, c_lost = 2000;
   const double dissat = s * sd * v;
   const double lam_desk = lambda * dissat * complain;  // 0.09
   const double mu_desk = 1 / es_desk;
   const double tau = std::max(mm1_tau(lambda * (1 - s), 1 / es_a), mm1_tau(lam_desk, mu_desk));
   const double warmup = std::ceil(30 * tau), window = 100000;
-  const std::string yaml =
-      "name: complaints\n" + run_block(warmup, window, kReps, 1301) +
-      "units:\n  A: {servers: 1}\n  desk: {servers: 1}\n"
-      "flows:\n  orders:\n    arrivals: {poisson: " + num(lambda) + "}\n    due: inf\n    tasks:\n"
-      "      a: {unit: A, service: " + exp_service(es_a) + ", skip: " + num(s) + ", skip_defect: " + num(sd) + "}\n"
-      "complaints:\n  unit: desk\n  service: " + exp_service(es_desk) + "\n  visible: " + num(v) +
-      "\n  late_dissatisfies: true\n  complain: " + num(complain) + "\n  resolve: " + num(resolve) +
-      "\n  churn_if_resolved: " + num(cr) + "\n  churn_if_unresolved: " + num(cu) + "\n  churn_if_silent: " + num(cs) +
-      "\ncosts: {complaint: " + num(c_complaint) + ", lost_customer: " + num(c_lost) + "}\n";
+  const std::string yaml = "name: complaints\n" + run_block(warmup, window, kReps, 1301) +
+                           "units:\n  A: {servers: 1}\n  desk: {servers: 1}\n"
+                           "flows:\n  orders:\n    arrivals: {poisson: " +
+                           num(lambda) +
+                           "}\n    due: inf\n    tasks:\n"
+                           "      a: {unit: A, service: " +
+                           exp_service(es_a) + ", skip: " + num(s) + ", skip_defect: " + num(sd) +
+                           "}\n"
+                           "complaints:\n  unit: desk\n  service: " +
+                           exp_service(es_desk) + "\n  visible: " + num(v) +
+                           "\n  late_dissatisfies: true\n  complain: " + num(complain) +
+                           "\n  resolve: " + num(resolve) + "\n  churn_if_resolved: " + num(cr) +
+                           "\n  churn_if_unresolved: " + num(cu) + "\n  churn_if_silent: " + num(cs) +
+                           "\ncosts: {complaint: " + num(c_complaint) + ", lost_customer: " + num(c_lost) + "}\n";
   const RunResult r = run_text(yaml);
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   expect_all_finished(r);
@@ -385,12 +411,12 @@ TEST(WeakLinkComplaints, RatesChurnAndResolutionTimeAtAnMM1Desk) {
   const std::string tag = "complaints: ";
   EXPECT_TRUE(Covers(tag + "defect_escape_rate = s sd", kpi_values(r, Kpi::DefectEscapeRate), s * sd));
   EXPECT_TRUE(Covers(tag + "visible_defect_rate = s sd v", kpi_values(r, Kpi::VisibleDefectRate), dissat));
-  EXPECT_TRUE(Covers(tag + "perfect_order_rate = 1 - s sd v (never late)", kpi_values(r, Kpi::PerfectOrderRate),
-                     1 - dissat));
+  EXPECT_TRUE(
+      Covers(tag + "perfect_order_rate = 1 - s sd v (never late)", kpi_values(r, Kpi::PerfectOrderRate), 1 - dissat));
   for (const auto& x : r.replications) EXPECT_EQ(kpi_of(x, Kpi::OnTimeRate), 1.0);
   const double complaint_rate = complain * dissat;
-  EXPECT_TRUE(Covers(tag + "complaint_rate = complain P(dissatisfied)", kpi_values(r, Kpi::ComplaintRate),
-                     complaint_rate));
+  EXPECT_TRUE(
+      Covers(tag + "complaint_rate = complain P(dissatisfied)", kpi_values(r, Kpi::ComplaintRate), complaint_rate));
   const double churn = dissat * (complain * (resolve * cr + (1 - resolve) * cu) + (1 - complain) * cs);
   EXPECT_TRUE(Covers(tag + "churn_rate = P(dissat)[complain(resolve cr + (1-resolve) cu) + (1-complain) cs]",
                      kpi_values(r, Kpi::ChurnRate), churn));
@@ -450,13 +476,24 @@ RunResult run_two_links(double p1, double p2, double d2, std::uint64_t seed) {
   const double lambda = 1.0, es = 0.3;
   const std::string yaml = "name: two links\n" + run_block(300, 50000, kReps, seed) +
                            "units:\n  A: {servers: 1}\n  B: {servers: 1}\n  C: {servers: 1}\n"
-                           "flows:\n  orders:\n    arrivals: {poisson: " + num(lambda) + "}\n    tasks:\n"
-                           "      a: {unit: A, service: " + exp_service(es) + "}\n"
-                           "      b: {unit: B, service: " + exp_service(es) + ", after: a}\n"
-                           "      c: {unit: C, service: " + exp_service(es) + ", after: b}\n"
+                           "flows:\n  orders:\n    arrivals: {poisson: " +
+                           num(lambda) +
+                           "}\n    tasks:\n"
+                           "      a: {unit: A, service: " +
+                           exp_service(es) +
+                           "}\n"
+                           "      b: {unit: B, service: " +
+                           exp_service(es) +
+                           ", after: a}\n"
+                           "      c: {unit: C, service: " +
+                           exp_service(es) +
+                           ", after: b}\n"
                            "links:\n"
-                           "  - {from: a, to: b, defect: " + num(p1) + ", detect: 0}\n"
-                           "  - {from: b, to: c, defect: " + num(p2) + ", detect: " + num(d2) + ", on_detect: rework}\n";
+                           "  - {from: a, to: b, defect: " +
+                           num(p1) +
+                           ", detect: 0}\n"
+                           "  - {from: b, to: c, defect: " +
+                           num(p2) + ", detect: " + num(d2) + ", on_detect: rework}\n";
   return run_text(yaml);
 }
 
@@ -466,13 +503,17 @@ void check_two_links(double p1, double p2, double d2, std::uint64_t seed) {
   const TwoLinks t = two_links(p1, p2, d2);
   const std::size_t o1 = index_of(r.origin_names, "a->b"), o2 = index_of(r.origin_names, "b->c");
   const std::string tag = "two links p1=" + g(p1) + " p2=" + g(p2) + " d2=" + g(d2) + ": ";
-  EXPECT_TRUE(Covers(tag + "visible defects from a->b per order = N1", per_rep(r, [&](const ReplicationResult& x) {
-                       return origin_of(x, o1, OriginStat::VisibleDefects) / kpi_of(x, Kpi::OrdersArrived);
-                     }),
+  EXPECT_TRUE(Covers(tag + "visible defects from a->b per order = N1",
+                     per_rep(r,
+                             [&](const ReplicationResult& x) {
+                               return origin_of(x, o1, OriginStat::VisibleDefects) / kpi_of(x, Kpi::OrdersArrived);
+                             }),
                      t.n1));
-  EXPECT_TRUE(Covers(tag + "visible defects from b->c per order = N2", per_rep(r, [&](const ReplicationResult& x) {
-                       return origin_of(x, o2, OriginStat::VisibleDefects) / kpi_of(x, Kpi::OrdersArrived);
-                     }),
+  EXPECT_TRUE(Covers(tag + "visible defects from b->c per order = N2",
+                     per_rep(r,
+                             [&](const ReplicationResult& x) {
+                               return origin_of(x, o2, OriginStat::VisibleDefects) / kpi_of(x, Kpi::OrdersArrived);
+                             }),
                      t.n2));
   EXPECT_TRUE(Covers(tag + "visible_share a->b = N1/(N1+N2)", origin_values(r, o1, OriginStat::VisibleShare),
                      t.n1 / (t.n1 + t.n2)));
@@ -483,8 +524,8 @@ void check_two_links(double p1, double p2, double d2, std::uint64_t seed) {
                        1 - (1 - p1) * (1 - p2)));
     for (const auto& x : r.replications) EXPECT_EQ(kpi_of(x, Kpi::ReworkPerOrder), 0.0);
   } else {
-    EXPECT_TRUE(Covers(tag + "rework_per_order = p1 R(1,0) + (1-p1) R(0,0)", kpi_values(r, Kpi::ReworkPerOrder),
-                       t.reworks));
+    EXPECT_TRUE(
+        Covers(tag + "rework_per_order = p1 R(1,0) + (1-p1) R(0,0)", kpi_values(r, Kpi::ReworkPerOrder), t.reworks));
   }
   for (const auto& x : r.replications)
     EXPECT_DOUBLE_EQ(origin_of(x, o1, OriginStat::VisibleShare) + origin_of(x, o2, OriginStat::VisibleShare), 1.0);
@@ -521,31 +562,38 @@ TEST(WeakLinkFix, FixAddsWorkAtTheReceiver) {
   const double warmup = std::ceil(30 * tau), window = 100000;
   const std::string yaml = "name: fix\n" + run_block(warmup, window, kReps, 1501) +
                            "units:\n  A: {servers: 1}\n  B: {servers: " + std::to_string(c) +
-                           ", cost_per_hour: " + num(cost) + "}\n"
-                           "flows:\n  orders:\n    arrivals: {poisson: " + num(lambda) + "}\n    tasks:\n"
-                           "      a: {unit: A, service: " + exp_service(es_a) + "}\n"
-                           "      b: {unit: B, service: " + exp_service(es_b) + ", after: a}\n"
-                           "links:\n  - {from: a, to: b, defect: " + num(p) + ", detect: " + num(d) +
-                           ", on_detect: fix, fix_service: " + exp_service(ef) + "}\n";
+                           ", cost_per_hour: " + num(cost) +
+                           "}\n"
+                           "flows:\n  orders:\n    arrivals: {poisson: " +
+                           num(lambda) +
+                           "}\n    tasks:\n"
+                           "      a: {unit: A, service: " +
+                           exp_service(es_a) +
+                           "}\n"
+                           "      b: {unit: B, service: " +
+                           exp_service(es_b) +
+                           ", after: a}\n"
+                           "links:\n  - {from: a, to: b, defect: " +
+                           num(p) + ", detect: " + num(d) + ", on_detect: fix, fix_service: " + exp_service(ef) + "}\n";
   const RunResult r = run_text(yaml);
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   expect_all_finished(r);
   const std::size_t ua = index_of(r.unit_names, "A"), ub = index_of(r.unit_names, "B");
   const std::size_t link = index_of(r.link_names, "a->b");
   const std::string tag = "fix p=" + g(p) + " d=" + g(d) + ": ";
-  EXPECT_TRUE(Covers(tag + "receiver utilisation = lambda(E[S] + p d E[fix])/c", unit_values(r, ub, UnitStat::Utilisation),
-                     rho_b, allow(rho_b)));
-  EXPECT_TRUE(Covers(tag + "receiver throughput = lambda", unit_values(r, ub, UnitStat::Throughput), lambda,
-                     allow(lambda)));
+  EXPECT_TRUE(Covers(tag + "receiver utilisation = lambda(E[S] + p d E[fix])/c",
+                     unit_values(r, ub, UnitStat::Utilisation), rho_b, allow(rho_b)));
+  EXPECT_TRUE(
+      Covers(tag + "receiver throughput = lambda", unit_values(r, ub, UnitStat::Throughput), lambda, allow(lambda)));
   EXPECT_TRUE(Covers(tag + "supplier utilisation = lambda E[S_a]", unit_values(r, ua, UnitStat::Utilisation),
                      lambda * es_a, allow(lambda * es_a)));
-  EXPECT_TRUE(Covers(tag + "supplier throughput = lambda (nothing comes back)", unit_values(r, ua, UnitStat::Throughput),
-                     lambda, allow(lambda)));
+  EXPECT_TRUE(Covers(tag + "supplier throughput = lambda (nothing comes back)",
+                     unit_values(r, ua, UnitStat::Throughput), lambda, allow(lambda)));
   EXPECT_TRUE(Covers(tag + "link rework_time (fix time) per order = p d E[fix]",
                      link_per_order(r, link, LinkStat::ReworkTime), p * d * ef));
   EXPECT_TRUE(Covers(tag + "link detected per order = p d", link_per_order(r, link, LinkStat::Detected), p * d));
-  EXPECT_TRUE(Covers(tag + "copq_per_order = cost_per_hour p d E[fix]", kpi_values(r, Kpi::CopqPerOrder),
-                     cost * p * d * ef));
+  EXPECT_TRUE(
+      Covers(tag + "copq_per_order = cost_per_hour p d E[fix]", kpi_values(r, Kpi::CopqPerOrder), cost * p * d * ef));
   EXPECT_TRUE(Covers(tag + "defect_escape_rate = p(1-d)", kpi_values(r, Kpi::DefectEscapeRate), p * (1 - d)));
   for (const auto& x : r.replications) {
     EXPECT_EQ(kpi_of(x, Kpi::ReworkPerOrder), 0.0);
@@ -568,20 +616,31 @@ TEST(WeakLinkDelay, LeadTimeIsSojournsPlusDelays) {
   const double warmup = std::ceil(30 * tau), window = 100000;
   const std::string yaml = "name: delay\n" + run_block(warmup, window, kReps, 1601) +
                            "units:\n  A: {servers: 1}\n  B: {servers: 1}\n  C: {servers: 1}\n"
-                           "flows:\n  orders:\n    arrivals: {poisson: " + num(lambda) + "}\n    tasks:\n"
-                           "      a: {unit: A, service: " + exp_service(es_a) + "}\n"
-                           "      b: {unit: B, service: " + exp_service(es_b) + ", after: a}\n"
-                           "      c: {unit: C, service: " + exp_service(es_c) + ", after: b}\n"
+                           "flows:\n  orders:\n    arrivals: {poisson: " +
+                           num(lambda) +
+                           "}\n    tasks:\n"
+                           "      a: {unit: A, service: " +
+                           exp_service(es_a) +
+                           "}\n"
+                           "      b: {unit: B, service: " +
+                           exp_service(es_b) +
+                           ", after: a}\n"
+                           "      c: {unit: C, service: " +
+                           exp_service(es_c) +
+                           ", after: b}\n"
                            "links:\n"
-                           "  - {from: a, to: b, delay: {deterministic: " + num(dd) + "}, sla: " + num(sla_ab) + "}\n"
-                           "  - {from: b, to: c, delay: " + exp_service(de) + ", sla: " + num(sla_bc) + "}\n";
+                           "  - {from: a, to: b, delay: {deterministic: " +
+                           num(dd) + "}, sla: " + num(sla_ab) +
+                           "}\n"
+                           "  - {from: b, to: c, delay: " +
+                           exp_service(de) + ", sla: " + num(sla_bc) + "}\n";
   const RunResult r = run_text(yaml);
   auto allow = [&](double x) { return transient_allowance(x, tau, warmup, window); };
   expect_all_finished(r);
   const double wa = 1 / (ma - lambda), wb = 1 / (mb - lambda), wc = 1 / (mc - lambda);
   const double lead = wa + dd + wb + de + wc;
-  EXPECT_TRUE(Covers("delay: lead_time_mean = W_A + D + W_B + E + W_C", kpi_values(r, Kpi::LeadTimeMean), lead,
-                     allow(lead)));
+  EXPECT_TRUE(
+      Covers("delay: lead_time_mean = W_A + D + W_B + E + W_C", kpi_values(r, Kpi::LeadTimeMean), lead, allow(lead)));
   EXPECT_TRUE(Covers("delay: wip_mean = lambda * lead time (orders in transit count)", kpi_values(r, Kpi::WipMean),
                      lambda * lead, allow(lambda * lead)));
   for (const char* u : {"A", "B", "C"}) {
@@ -594,7 +653,8 @@ TEST(WeakLinkDelay, LeadTimeIsSojournsPlusDelays) {
   const std::size_t lab = index_of(r.link_names, "a->b"), lbc = index_of(r.link_names, "b->c");
   const double sla_ab_theory = 1 - std::exp(-(ma - lambda) * (sla_ab - dd));
   const double alpha = mb - lambda, beta = 1 / de;
-  const double sla_bc_theory = 1 - (beta * std::exp(-alpha * sla_bc) - alpha * std::exp(-beta * sla_bc)) / (beta - alpha);
+  const double sla_bc_theory =
+      1 - (beta * std::exp(-alpha * sla_bc) - alpha * std::exp(-beta * sla_bc)) / (beta - alpha);
   EXPECT_TRUE(Covers("delay: a->b sla_met_rate = P(W_A <= sla - D)",
                      per_rep(r, [&](const ReplicationResult& x) { return link_of(x, lab, LinkStat::SlaMetRate); }),
                      sla_ab_theory));
@@ -619,14 +679,21 @@ TEST(WeakLinkOutages, AvailabilityAndUtilisationCountWorkingTime) {
   const double lambda = 1.0, es1 = 1.2, mtbf1 = 20, mttr1 = 5, es2 = 0.5, mtbf2 = 18, mttr2 = 2;
   const int c1 = 2, c2 = 1;
   const double warmup = 5000, window = 100000;
-  const std::string yaml = "name: outages\n" + run_block(warmup, window, 20, 1701) +
-                           "units:\n  P1: {servers: " + std::to_string(c1) + ", outages: {mtbf: " + num(mtbf1) +
-                           ", mttr: " + exp_service(mttr1) + "}}\n"
-                           "  P2: {servers: " + std::to_string(c2) + ", outages: {mtbf: " + num(mtbf2) +
-                           ", mttr: {deterministic: " + num(mttr2) + "}}}\n"
-                           "flows:\n  orders:\n    arrivals: {poisson: " + num(lambda) + "}\n    tasks:\n"
-                           "      a: {unit: P1, service: " + exp_service(es1) + "}\n"
-                           "      b: {unit: P2, service: " + exp_service(es2) + ", after: a}\n";
+  const std::string yaml =
+      "name: outages\n" + run_block(warmup, window, 20, 1701) + "units:\n  P1: {servers: " + std::to_string(c1) +
+      ", outages: {mtbf: " + num(mtbf1) + ", mttr: " + exp_service(mttr1) +
+      "}}\n"
+      "  P2: {servers: " +
+      std::to_string(c2) + ", outages: {mtbf: " + num(mtbf2) + ", mttr: {deterministic: " + num(mttr2) +
+      "}}}\n"
+      "flows:\n  orders:\n    arrivals: {poisson: " +
+      num(lambda) +
+      "}\n    tasks:\n"
+      "      a: {unit: P1, service: " +
+      exp_service(es1) +
+      "}\n"
+      "      b: {unit: P2, service: " +
+      exp_service(es2) + ", after: a}\n";
   const RunResult r = run_text(yaml);
   expect_all_finished(r);
   const std::size_t u1 = index_of(r.unit_names, "P1"), u2 = index_of(r.unit_names, "P2");
@@ -660,20 +727,26 @@ TEST(WeakLinkChurn, FiniteCustomerBaseShrinksAsALinearDeathProcess) {
   const int reps = 100;
   auto yaml = [&](double churn_if_silent, std::uint64_t seed) {
     return "name: churn\nrun: {horizon: " + num(T) + ", warmup: 0, replications: " + std::to_string(reps) +
-           ", seed: " + std::to_string(seed) + "}\n"
-           "units:\n  desk: {servers: 50}\n  care: {servers: 1}\n"
-           "flows:\n  orders:\n    arrivals: {customers: " + num(N) + ", rate_per_customer: " + num(rate) + "}\n"
-           "    value: " + num(value) + "\n    tasks:\n"
-           "      serve: {unit: desk, service: " + exp_service(0.5) + ", skip: " + num(s) + ", skip_defect: " + num(sd) +
+           ", seed: " + std::to_string(seed) +
            "}\n"
-           "complaints: {unit: care, service: " + exp_service(1) + ", visible: 1, complain: 0, churn_if_silent: " +
-           num(churn_if_silent) + "}\n";
+           "units:\n  desk: {servers: 50}\n  care: {servers: 1}\n"
+           "flows:\n  orders:\n    arrivals: {customers: " +
+           num(N) + ", rate_per_customer: " + num(rate) +
+           "}\n"
+           "    value: " +
+           num(value) +
+           "\n    tasks:\n"
+           "      serve: {unit: desk, service: " +
+           exp_service(0.5) + ", skip: " + num(s) + ", skip_defect: " + num(sd) +
+           "}\n"
+           "complaints: {unit: care, service: " +
+           exp_service(1) + ", visible: 1, complain: 0, churn_if_silent: " + num(churn_if_silent) + "}\n";
   };
   const RunResult r = run_text(yaml(1.0, 1801));
   expect_all_finished(r);
   const double arrivals = N * (1 - std::exp(-rate * q * T)) / q;
-  EXPECT_TRUE(Covers("churn: orders_arrived = N(1 - exp(-r s sd T))/(s sd)", kpi_values(r, Kpi::OrdersArrived),
-                     arrivals));
+  EXPECT_TRUE(
+      Covers("churn: orders_arrived = N(1 - exp(-r s sd T))/(s sd)", kpi_values(r, Kpi::OrdersArrived), arrivals));
   EXPECT_TRUE(Covers("churn: churn_rate = s sd", kpi_values(r, Kpi::ChurnRate), q));
   for (const auto& x : r.replications)
     EXPECT_EQ(kpi_of(x, Kpi::Revenue), value * kpi_of(x, Kpi::Throughput)) << "replication " << x.replication;
@@ -742,8 +815,8 @@ TEST(WeakLinkCommonRandomNumbers, ZeroProbabilitiesReproduceTheFaultFreeRunBitFo
     }
     for (std::size_t f = 0; f < base.flow_names.size(); ++f)
       for (int s = 0; s < eslabon::kFlowStatCount; ++s)
-        EXPECT_TRUE(same(a.flows[f][s], b.flows[f][s])) << "replication " << i << " flow stat "
-                                                        << eslabon::flow_stat_names()[s];
+        EXPECT_TRUE(same(a.flows[f][s], b.flows[f][s]))
+            << "replication " << i << " flow stat " << eslabon::flow_stat_names()[s];
     EXPECT_EQ(a.events, b.events) << "replication " << i << ": no fault fired, so no event was added";
     for (std::size_t l = 0; l < zero.link_names.size(); ++l) {
       EXPECT_EQ(link_of(b, l, LinkStat::Defects), 0.0);
@@ -877,9 +950,9 @@ TEST(WeakLinkConfig, ProbabilitiesOutsideZeroOne) {
 }
 
 TEST(WeakLinkConfig, UnknownTaskInALinkWithDidYouMean) {
-  EXPECT_TRUE(ErrorIs(error_of(weak_with("- from: purchase", "- from: purchse")),
-                      "w.yaml:16:11: links.purchse->produce.from: ", {"unknown task or unit 'purchse'",
-                                                                         "did you mean 'purchase'"}));
+  EXPECT_TRUE(ErrorIs(
+      error_of(weak_with("- from: purchase", "- from: purchse")),
+      "w.yaml:16:11: links.purchse->produce.from: ", {"unknown task or unit 'purchse'", "did you mean 'purchase'"}));
   EXPECT_TRUE(ErrorIs(error_of(weak_with("to: produce", "to: prodce")),
                       "w.yaml:17:9: links.purchase->prodce.to: ", {"'prodce'", "did you mean 'produce'"}));
 }
@@ -888,8 +961,8 @@ TEST(WeakLinkConfig, ActiveWindowThatEndsBeforeItStarts) {
   EXPECT_TRUE(ErrorIs(error_of(weak_with("detect: 0.8\n", "detect: 0.8\n    active: [800, 500]\n")),
                       "w.yaml:20:19: links.purchase->produce.active: ", {"800", "500"}));
   // A window that does not end is fine.
-  const eslabon::Model m = eslabon::load_model_text(weak_with("detect: 0.8\n", "detect: 0.8\n    active: [50, inf]\n"),
-                                                    "w.yaml");
+  const eslabon::Model m =
+      eslabon::load_model_text(weak_with("detect: 0.8\n", "detect: 0.8\n    active: [50, inf]\n"), "w.yaml");
   EXPECT_EQ(m.links[0].active_begin, 50.0);
   EXPECT_TRUE(std::isinf(m.links[0].active_end));
 }
@@ -909,8 +982,8 @@ TEST(WeakLinkConfig, LinkThatMatchesNoHandoff) {
 }
 
 TEST(WeakLinkConfig, ComplaintsUnitThatDoesNotExist) {
-  EXPECT_TRUE(ErrorIs(error_of(weak_with("  unit: desk\n", "  unit: dsk\n")), "w.yaml:21:9: complaints.unit: ",
-                      {"unknown unit 'dsk'", "did you mean 'desk'"}));
+  EXPECT_TRUE(ErrorIs(error_of(weak_with("  unit: desk\n", "  unit: dsk\n")),
+                      "w.yaml:21:9: complaints.unit: ", {"unknown unit 'dsk'", "did you mean 'desk'"}));
 }
 
 TEST(WeakLinkConfig, OverrideOfALinkByFromTo) {
@@ -924,9 +997,9 @@ TEST(WeakLinkConfig, OverrideOfALinkByFromTo) {
   EXPECT_EQ(error_of(kWeak, {set_("links.purchase->produce.defect", "1.5")}),
             "--set links.purchase->produce.defect=1.5: links.purchase->produce.defect: expected a probability "
             "between 0 and 1, got 1.5");
-  EXPECT_TRUE(ErrorIs(error_of(kWeak, {set_("links.purchse->produce.defect", "0.1")}),
-                      "--set links.purchse->produce.defect=0.1: links.purchse->produce: ",
-                      {"did you mean 'purchase->produce'"}));
+  EXPECT_TRUE(ErrorIs(
+      error_of(kWeak, {set_("links.purchse->produce.defect", "0.1")}),
+      "--set links.purchse->produce.defect=0.1: links.purchse->produce: ", {"did you mean 'purchase->produce'"}));
 }
 
 // The loader also addresses list items by index (links.0.defect); an error in a value set
@@ -934,6 +1007,6 @@ TEST(WeakLinkConfig, OverrideOfALinkByFromTo) {
 TEST(WeakLinkConfig, OverrideOfALinkByIndexIsReportedOnTheSet) {
   const eslabon::Model m = eslabon::load_model_text(kWeak, "w.yaml", {set_("links.0.defect", "0.1")});
   EXPECT_EQ(m.links[0].defect, 0.1);
-  EXPECT_TRUE(ErrorIs(error_of(kWeak, {set_("links.0.defect", "1.5")}), "--set links.0.defect=1.5: ",
-                      {"defect", "probability", "1.5"}));
+  EXPECT_TRUE(ErrorIs(error_of(kWeak, {set_("links.0.defect", "1.5")}),
+                      "--set links.0.defect=1.5: ", {"defect", "probability", "1.5"}));
 }

@@ -10,8 +10,8 @@ struct Interval {
   double mean;
   double low;
   double high;
-  double std;        // sample standard deviation of the observations
-  std::int64_t n;    // observations used (NaNs are skipped)
+  double std;      // sample standard deviation of the observations
+  std::int64_t n;  // observations used (NaNs are skipped)
   double half_width() const { return 0.5 * (high - low); }
 };
 

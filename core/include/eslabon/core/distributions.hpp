@@ -49,8 +49,8 @@ class Distribution {
   Distribution() : v_(dist::Deterministic(0.0)) {}
   // Any kind converts to a Distribution: `Distribution d = dist::Exponential(1.5);`.
   template <class K>
-    requires std::is_constructible_v<Variant, K>
-  Distribution(K kind) : v_(std::move(kind)) {}  // NOLINT(google-explicit-constructor)
+  requires std::is_constructible_v<Variant, K> Distribution(K kind)
+      : v_(std::move(kind)) {}  // NOLINT(google-explicit-constructor)
 
   // Every kind, in the list's order (index = Kind).
   static const std::vector<DistributionKindInfo>& kinds();
@@ -65,7 +65,9 @@ class Distribution {
   Kind kind() const { return static_cast<Kind>(v_.index()); }
   const char* name() const { return kinds()[v_.index()].name; }
   template <class K>
-  const K* get_if() const { return std::get_if<K>(&v_); }
+  const K* get_if() const {
+    return std::get_if<K>(&v_);
+  }
   std::string describe() const;
   // Multiply every duration parameter by `factor` (used to convert time units).
   Distribution scaled(double factor) const;

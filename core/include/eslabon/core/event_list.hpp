@@ -44,9 +44,9 @@ namespace eslabon {
 
 struct Event {
   double time;
-  std::uint64_t order;   // class << 56 | sequence
-  std::uint32_t kind;    // what happens (meaning chosen by the model)
-  std::uint32_t id;      // which entity it happens to (index into a pool)
+  std::uint64_t order;  // class << 56 | sequence
+  std::uint32_t kind;   // what happens (meaning chosen by the model)
+  std::uint32_t id;     // which entity it happens to (index into a pool)
 
   std::uint8_t priority_class() const { return static_cast<std::uint8_t>(order >> 56); }
   std::uint64_t sequence() const { return order & ((std::uint64_t{1} << 56) - 1); }

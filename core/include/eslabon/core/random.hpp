@@ -33,9 +33,7 @@ inline constexpr std::uint64_t mix64(std::uint64_t x) {
   return x;
 }
 
-inline double to_unit_open(std::uint64_t x) {
-  return (static_cast<double>(x >> 11) + 0.5) * 0x1p-53;
-}
+inline double to_unit_open(std::uint64_t x) { return (static_cast<double>(x >> 11) + 0.5) * 0x1p-53; }
 
 class RandomStream {
  public:

@@ -85,8 +85,8 @@ class QuantileSketch {
   double max() const { return max_; }
 
  private:
-  static constexpr int kSub = 256;        // sub-buckets per power of two
-  static constexpr int kMinExp = -40;     // values below 2^-40 land in bucket 0 (treated as 0)
+  static constexpr int kSub = 256;     // sub-buckets per power of two
+  static constexpr int kMinExp = -40;  // values below 2^-40 land in bucket 0 (treated as 0)
   static constexpr int kMaxExp = 64;
   static constexpr std::size_t kBuckets = (kMaxExp - kMinExp) * kSub + 1;
   std::size_t index(double x) const;

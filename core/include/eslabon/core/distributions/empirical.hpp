@@ -30,7 +30,9 @@ struct Empirical {
     for (double v : values_) s += (v - m) * (v - m);
     return s / static_cast<double>(values_.size());
   }
-  std::string describe() const { return "Empirical(n=" + std::to_string(values_.size()) + ", mean=" + num(mean()) + ")"; }
+  std::string describe() const {
+    return "Empirical(n=" + std::to_string(values_.size()) + ", mean=" + num(mean()) + ")";
+  }
 
  private:
   std::vector<double> values_;

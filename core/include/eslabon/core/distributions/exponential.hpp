@@ -10,7 +10,9 @@ struct Exponential {
   static constexpr Form form = Form::Params;
   static constexpr std::array<Param, 1> params{{{"mean", ParamType::Duration}}};
 
-  explicit Exponential(double mean) : mean_(mean) { require(finite(mean) && mean > 0, "mean: expected a number > 0", mean); }
+  explicit Exponential(double mean) : mean_(mean) {
+    require(finite(mean) && mean > 0, "mean: expected a number > 0", mean);
+  }
   std::array<double, 1> values() const { return {mean_}; }
   double sample(RandomStream& rs) const { return -mean_ * std::log(rs.uniform()); }
   double mean() const { return mean_; }

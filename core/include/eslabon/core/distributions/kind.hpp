@@ -50,7 +50,8 @@ template <class K>
 std::string describe_params(const K& k) {
   std::string s = std::string(K::title) + "(";
   const auto v = k.values();
-  for (std::size_t i = 0; i < K::params.size(); ++i) s += (i ? ", " : "") + std::string(K::params[i].name) + "=" + num(v[i]);
+  for (std::size_t i = 0; i < K::params.size(); ++i)
+    s += (i ? ", " : "") + std::string(K::params[i].name) + "=" + num(v[i]);
   return s + ")";
 }
 

@@ -14,7 +14,8 @@ struct Weibull {
     require(finite(shape) && shape >= 0.05 && shape <= 1000, "shape: expected a number from 0.05 to 1000", shape);
     require(finite(scale) && scale > 0, "scale: expected a number > 0", scale);
     inv_shape_ = 1.0 / shape;
-    require(std::isfinite(mean()) && std::isfinite(variance()), "scale: expected a scale whose mean and variance are finite", scale);
+    require(std::isfinite(mean()) && std::isfinite(variance()),
+            "scale: expected a scale whose mean and variance are finite", scale);
   }
   std::array<double, 2> values() const { return {shape_, scale_}; }
   double sample(RandomStream& rs) const { return scale_ * std::pow(-std::log(rs.uniform()), inv_shape_); }
