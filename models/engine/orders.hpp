@@ -78,9 +78,12 @@ class Orders {
   double& first_enqueue(std::uint32_t o, int k) { return first_enqueue_[task_base(o) + k]; }
   double& extra(std::uint32_t o, int k) { return extra_[task_base(o) + k]; }
 
-  std::uint8_t* defects_of(std::uint32_t o) { return &defects_[static_cast<std::size_t>(o) * origins_]; }
-  const std::uint8_t* defects_of(std::uint32_t o) const { return &defects_[static_cast<std::size_t>(o) * origins_]; }
-  std::uint8_t* detected_of(std::uint32_t o) { return &detected_[static_cast<std::size_t>(o) * origins_]; }
+  // (data() + offset: valid, and null + 0, in a model without origins, where nothing is read)
+  std::uint8_t* defects_of(std::uint32_t o) { return defects_.data() + static_cast<std::size_t>(o) * origins_; }
+  const std::uint8_t* defects_of(std::uint32_t o) const {
+    return defects_.data() + static_cast<std::size_t>(o) * origins_;
+  }
+  std::uint8_t* detected_of(std::uint32_t o) { return detected_.data() + static_cast<std::size_t>(o) * origins_; }
   // Whom costs are blamed on (null when the model has no origins).
   const std::uint8_t* blame_of(std::uint32_t o) { return origins_ ? detected_of(o) : nullptr; }
 
