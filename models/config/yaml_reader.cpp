@@ -114,27 +114,24 @@ std::int64_t YamlReader::integer(const YAML::Node& n, const std::string& path, s
 // A distribution parameter: any finite number (the distribution checks its own range,
 // so the message can say "mean: expected a number > 0").
 double YamlReader::param(const YAML::Node& n, const std::string& path) const {
-  if (!n.IsScalar())
-    fail(n, path, "expected a duration such as 30min, 8h, 2d or a number of " + time_unit_ + "s, got " + found(n));
-  double v;
-  try {
-    v = parse_duration(n.Scalar(), time_unit_);
-  } catch (const std::invalid_argument& e) {
-    fail(n, path, std::string(e.what()) + ", got " + found(n));
-  }
+  const double v = any_duration(n, path);
   if (!std::isfinite(v)) fail(n, path, "expected a finite duration, got " + found(n));
   return v;
 }
 
-double YamlReader::duration(const YAML::Node& n, const std::string& path, bool allow_inf) const {
+// A scalar read as a duration in the model's time unit (any value parse_duration accepts).
+double YamlReader::any_duration(const YAML::Node& n, const std::string& path) const {
   if (!n.IsScalar())
     fail(n, path, "expected a duration such as 30min, 8h, 2d or a number of " + time_unit_ + "s, got " + found(n));
-  double v;
   try {
-    v = parse_duration(n.Scalar(), time_unit_);
+    return parse_duration(n.Scalar(), time_unit_);
   } catch (const std::invalid_argument& e) {
     fail(n, path, std::string(e.what()) + ", got " + found(n));
   }
+}
+
+double YamlReader::duration(const YAML::Node& n, const std::string& path, bool allow_inf) const {
+  const double v = any_duration(n, path);
   if (std::isinf(v) && !allow_inf) fail(n, path, "expected a finite duration, got " + found(n));
   if (!(v >= 0)) fail(n, path, "expected a duration >= 0, got " + found(n));
   return v;

@@ -58,6 +58,7 @@ class YamlReader {
   // so the message can say "mean: expected a number > 0").
   double param(const YAML::Node& n, const std::string& path) const;
   double duration(const YAML::Node& n, const std::string& path, bool allow_inf = false) const;
+  double any_duration(const YAML::Node& n, const std::string& path) const;  // what both read first
   // The index of node n's value among `names` (an error listing them, with a did-you-mean).
   int choice(const YAML::Node& n, const std::string& path, const std::vector<std::string>& names) const;
   double probability(const YAML::Node& n, const std::string& path) const;

@@ -72,7 +72,8 @@ class Jobs {
   std::uint32_t edge(std::uint32_t j) const { return edge_[j]; }
   std::uint32_t link(std::uint32_t j) const { return link_[j]; }
   std::int32_t blame(std::uint32_t j) const { return blame_[j]; }
-  std::uint8_t& flag(std::uint32_t j) { return flag_[j]; }  // handoff records: kHandoff*; rework: full_redo
+  std::uint8_t& flag(std::uint32_t j) { return flag_[j]; }         // handoff records: kHandoff*
+  bool full_redo(std::uint32_t j) const { return flag_[j] != 0; }  // rework jobs (JobSpec::full_redo)
   double enqueued(std::uint32_t j) const { return enqueued_[j]; }
   double& end(std::uint32_t j) { return end_[j]; }  // service end; the remaining work while frozen
   // Its own service draw, made when it joined a unit whose discipline orders by it (spt).

@@ -230,14 +230,13 @@ void Replication::submit(const JobSpec& s) {
   ++orders_.inflight(o);
   // A discipline that orders by processing time draws it now, from the same address as at
   // service start (draws.hpp), so a job's service time does not depend on the discipline.
-  const bool drawn = discipline_info(us.discipline).needs_service;
-  if (drawn) jobs_.service(j) = draw_service(j);
+  if (us.service_at_entry) jobs_.service(j) = draw_service(j);
   if (us.can_start()) {
     start(u, j);
     return;
   }
   QueueFacts q{fl.priority, orders_.due(o), 0.0};
-  if (drawn) q.service = jobs_.service(j) + (s.kind == TaskJob ? orders_.extra(o, s.task) : 0.0);
+  if (us.service_at_entry) q.service = jobs_.service(j) + (s.kind == TaskJob ? orders_.extra(o, s.task) : 0.0);
   us.enqueue(j, queue_key(us.discipline, q), now_);
 }
 
@@ -253,7 +252,7 @@ double Replication::draw_service(std::uint32_t j) {
   RandomStream rs = streams(o, draws_.task(orders_.flow(o), static_cast<int>(k), jobs_.attempt(j)))(purpose::service);
   if (jobs_.kind(j) == ReworkJob) {
     const Link& L = m_.links[jobs_.link(j)];
-    const bool own = jobs_.flag(j) || !(L.on_detect == OnDetect::Rework && L.has_rework_service);  // flag: full_redo
+    const bool own = jobs_.full_redo(j) || !(L.on_detect == OnDetect::Rework && L.has_rework_service);
     return (own ? t.service : L.rework_service).sample(rs);
   }
   return t.service.sample(rs);
@@ -262,7 +261,7 @@ double Replication::draw_service(std::uint32_t j) {
 void Replication::start(int u, std::uint32_t j) {
   UnitState& us = units_[u];
   us.seize(now_, jobs_.enqueued(j), in_window());
-  double s = discipline_info(us.discipline).needs_service ? jobs_.service(j) : draw_service(j);
+  double s = us.service_at_entry ? jobs_.service(j) : draw_service(j);
   if (jobs_.kind(j) == TaskJob) {
     double& extra = orders_.extra(jobs_.order(j), static_cast<int>(jobs_.task(j)));
     s += extra;  // fixes of defects caught at receipt

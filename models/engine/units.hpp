@@ -18,6 +18,7 @@ struct UnitState {
       : servers(u.servers),
         capacity(u.capacity),
         discipline(u.discipline),
+        service_at_entry(discipline_info(u.discipline).needs_service),
         outages(u.outages),
         line(u.discipline),
         busy_tw(warmup, horizon),
@@ -27,7 +28,8 @@ struct UnitState {
   int servers;
   std::int64_t capacity;
   Discipline discipline;
-  int busy = 0;  // servers holding a job (working, or frozen by an outage)
+  bool service_at_entry;  // its discipline orders by service time, drawn when a job joins
+  int busy = 0;           // servers holding a job (working, or frozen by an outage)
   bool down = false;
   bool outages = false;  // only then are the jobs in service tracked
   WaitingLine line;

@@ -207,7 +207,9 @@ TEST(Config, BadInputMessages) {
     std::string msg = error_of(c.text);
     EXPECT_NE(msg, "(no error)") << c.name;
     EXPECT_EQ(msg.rfind("m.yaml", 0), 0u) << c.name << ": " << msg;
-    if (!c.expected.empty()) EXPECT_EQ(msg, c.expected) << c.name;
+    if (!c.expected.empty()) {
+      EXPECT_EQ(msg, c.expected) << c.name;
+    }
   }
 }
 
