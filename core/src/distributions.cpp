@@ -92,10 +92,6 @@ Distribution Distribution::from_values(Kind kind, const std::vector<double>& val
   throw std::invalid_argument("unknown distribution kind " + std::to_string(static_cast<int>(kind)));
 }
 
-double Distribution::sample(RandomStream& rs) const {
-  return visit([&rs](const auto& k) { return k.sample(rs); });
-}
-
 double Distribution::mean() const {
   return visit([](const auto& k) { return k.mean(); });
 }

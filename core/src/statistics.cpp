@@ -30,18 +30,6 @@ double TimeWeighted::mean(double now) const {
 
 QuantileSketch::QuantileSketch() = default;
 
-std::size_t QuantileSketch::index(double x) const {
-  // From the bits of the double: the exponent picks the power of two, the top 8 bits of
-  // the mantissa the sub-bucket (kSub = 256). Exact, and no call to frexp or log.
-  static_assert(kSub == 256);
-  if (!(x >= 0x1p-40)) return 0;  // 2^kMinExp; also NaN
-  const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
-  const int e = static_cast<int>(bits >> 52) - 1023;  // x in [2^e, 2^(e+1))
-  if (e >= kMaxExp) return kBuckets - 1;
-  const int sub = static_cast<int>((bits >> 44) & 0xFF);
-  return static_cast<std::size_t>((e - kMinExp) * kSub + sub + 1);
-}
-
 double QuantileSketch::lower_edge(std::size_t i) const {
   if (i == 0) return 0.0;
   auto k = static_cast<long>(i - 1);
@@ -67,16 +55,6 @@ void QuantileSketch::widen(std::size_t i) {
     std::copy(counts_.begin(), counts_.end(), wider.begin() + static_cast<std::ptrdiff_t>(lo_ - lo));
   counts_ = std::move(wider);
   lo_ = lo;
-}
-
-void QuantileSketch::add(double x) {
-  if (std::isnan(x)) return;
-  const std::size_t i = index(x);
-  if (i < lo_ || i >= lo_ + counts_.size()) widen(i);
-  ++counts_[i - lo_];
-  ++n_;
-  if (x < min_) min_ = x;
-  if (x > max_) max_ = x;
 }
 
 double QuantileSketch::quantile(double q) const {

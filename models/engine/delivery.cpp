@@ -78,7 +78,7 @@ void Replication::deliver(std::uint32_t o) {
         if (tg) ++measures_.complaints;
         charge(o, m_.costs.complaint, blame);
         orders_.set(o, Orders::kComplaining);
-        submit(JobSpec{o, 0, ComplaintJob});
+        submit_complaint(o);
         return;
       case Customers::Reaction::Leaves:
         churn = true;

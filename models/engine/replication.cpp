@@ -55,7 +55,7 @@ ReplicationResult Replication::run() {
 }
 
 // --- arrivals -------------------------------------------------------------------------
-void Replication::schedule_arrival(std::uint32_t f, double from) {
+ESLABON_INLINE void Replication::schedule_arrival(std::uint32_t f, double from) {
   events_.push(from + m_.flows[f].interarrival.sample(draws_.arrival(f)), event_class::arrival, Arrival, f);
 }
 
@@ -81,7 +81,7 @@ void Replication::arrival(std::uint32_t f) {
 
 // --- tasks and handoffs ---------------------------------------------------------------
 // All of task k's suppliers have handed over: skip it, or queue it at its unit.
-void Replication::task_ready(std::uint32_t o, int k) {
+ESLABON_INLINE void Replication::task_ready(std::uint32_t o, int k) {
   const Task& t = flow_of(o).tasks[k];
   orders_.first_enqueue(o, k) = now_;
   if (t.skip > 0) {
@@ -96,7 +96,7 @@ void Replication::task_ready(std::uint32_t o, int k) {
 }
 
 // Task k's work is done for the first time: hand it over to every successor.
-void Replication::task_complete(std::uint32_t o, int k) {
+ESLABON_INLINE void Replication::task_complete(std::uint32_t o, int k) {
   const Task& t = flow_of(o).tasks[k];
   if (t.next.empty()) {
     if (--orders_.sinks(o) == 0) deliver(o);
@@ -213,7 +213,7 @@ void Replication::accept(std::uint32_t o, int e) {
 
 // Queues work at its unit, or starts it on a free server. A unit that is full turns it
 // away: a complaint nobody takes is not resolved; a task's order is lost.
-void Replication::submit(const JobSpec& s) {
+ESLABON_INLINE void Replication::submit(const JobSpec& s) {
   const std::uint32_t o = s.order;
   const Flow& fl = flow_of(o);
   const int u = s.kind == ComplaintJob ? m_.complaints.unit : fl.tasks[s.task].unit;
@@ -240,8 +240,11 @@ void Replication::submit(const JobSpec& s) {
   us.enqueue(j, queue_key(us.discipline, q), now_);
 }
 
+// Out of line, for delivery.cpp (submit is inlined into the hot path here).
+void Replication::submit_complaint(std::uint32_t o) { submit(JobSpec{o, 0, ComplaintJob}); }
+
 // The job's own service draw (a task's fix work is added at its start).
-double Replication::draw_service(std::uint32_t j) {
+ESLABON_INLINE double Replication::draw_service(std::uint32_t j) {
   const std::uint32_t o = jobs_.order(j);
   if (jobs_.kind(j) == ComplaintJob) {
     RandomStream rs = streams(o)(purpose::complaint_service);
@@ -258,7 +261,7 @@ double Replication::draw_service(std::uint32_t j) {
   return t.service.sample(rs);
 }
 
-void Replication::start(int u, std::uint32_t j) {
+ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
   UnitState& us = units_[u];
   us.seize(now_, jobs_.enqueued(j), in_window());
   double s = us.service_at_entry ? jobs_.service(j) : draw_service(j);
@@ -317,7 +320,7 @@ void Replication::service_end(std::uint32_t j) {
 // The next job to serve from a unit's waiting line, or none. Jobs of orders lost in the
 // meantime (another branch was rejected by a full unit) are withdrawn as they come up,
 // unserved: whichever branch was listed first, a lost order's waiting work is not done.
-std::uint32_t Replication::next_waiting(UnitState& us) {
+ESLABON_INLINE std::uint32_t Replication::next_waiting(UnitState& us) {
   while (!us.line.empty()) {
     const std::uint32_t j = us.dequeue(now_);
     const std::uint32_t o = jobs_.order(j);

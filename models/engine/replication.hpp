@@ -59,7 +59,9 @@ class Replication {
   const Flow& flow_of(std::uint32_t o) const { return m_.flows[orders_.flow(o)]; }
   // The order's draws for a purpose (the lambda's argument), about `item` (draws.hpp).
   auto streams(std::uint32_t o, std::uint64_t item = 0) const {
-    return [this, o, item](std::uint8_t tag) { return draws_.order(tag, orders_.flow(o), orders_.number(o), item); };
+    return [ this, o, item ](std::uint8_t tag) __attribute__((always_inline)) {
+      return draws_.order(tag, orders_.flow(o), orders_.number(o), item);
+    };
   }
 
   // --- costs ----------------------------------------------------------------------------
@@ -113,6 +115,7 @@ class Replication {
   // Queues work at its unit, or starts it on a free server. A unit that is full turns it
   // away: a complaint nobody takes is not resolved; a task's order is lost.
   void submit(const JobSpec& s);
+  void submit_complaint(std::uint32_t o);
 
   double draw_service(std::uint32_t j);
 

@@ -6,6 +6,7 @@
 #include <models/engine/waiting_line.hpp>
 #include <models/model/model.hpp>
 
+#include <eslabon/core/event_list.hpp>  // ESLABON_INLINE
 #include <eslabon/core/statistics.hpp>
 
 #include <cstdint>
@@ -52,7 +53,7 @@ struct UnitState {
     return j;
   }
   // A server takes a job that waited since `enqueued`.
-  void seize(double now, double enqueued, bool in_window) {
+  ESLABON_INLINE void seize(double now, double enqueued, bool in_window) {
     ++busy;
     busy_tw.set(now, busy);
     if (in_window) wait.add(now - enqueued);

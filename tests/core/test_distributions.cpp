@@ -46,7 +46,9 @@ TEST(Distributions, MomentsMatchTheory) {
     // Sample mean within 5 standard errors of the true mean.
     double se = std::sqrt(mc.var / n);
     EXPECT_NEAR(w.mean(), mc.mean, 5 * se + 1e-12) << mc.d.describe();
-    if (mc.var > 0) EXPECT_NEAR(w.variance() / mc.var, 1.0, 0.05) << mc.d.describe();
+    if (mc.var > 0) {
+      EXPECT_NEAR(w.variance() / mc.var, 1.0, 0.05) << mc.d.describe();
+    }
   }
 }
 

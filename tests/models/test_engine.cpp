@@ -74,8 +74,11 @@ TEST(Engine, OrderRecordsOnlyWhenAsked) {
   ReplicationResult rec = simulate(m, 2, 0, opt);
   EXPECT_EQ(static_cast<double>(rec.orders.rows()), rec.kpi[static_cast<int>(Kpi::OrdersArrived)]);
   // Recording does not change the simulation.
-  for (int k = 0; k < kKpiCount; ++k)
-    if (!std::isnan(plain.kpi[k])) EXPECT_EQ(plain.kpi[k], rec.kpi[k]) << kpi_names()[k];
+  for (int k = 0; k < kKpiCount; ++k) {
+    if (!std::isnan(plain.kpi[k])) {
+      EXPECT_EQ(plain.kpi[k], rec.kpi[k]) << kpi_names()[k];
+    }
+  }
 }
 
 TEST(Engine, StopFlagInterruptsARun) {

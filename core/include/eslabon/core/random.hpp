@@ -44,7 +44,8 @@ class RandomStream {
     ctr_[1] = base;
   }
 
-  std::uint64_t next_u64() {
+  // Always inlined: a call per draw cost more than the branch (measured with callgrind).
+  inline __attribute__((always_inline)) std::uint64_t next_u64() {
     if (used_ == 2) {
       block_ = Philox()(ctr_, key_);
       ++ctr_[1];
