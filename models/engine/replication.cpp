@@ -226,7 +226,7 @@ ESLABON_INLINE void Replication::submit(const JobSpec& s) {
       lose(o);
     return;
   }
-  const std::uint32_t j = jobs_.take(s, now_);
+  const std::uint32_t j = jobs_.take(s, now_, static_cast<std::uint32_t>(u));
   ++orders_.inflight(o);
   // A discipline that orders by processing time draws it now, from the same address as at
   // service start (draws.hpp), so a job's service time does not depend on the discipline.
@@ -286,7 +286,7 @@ ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
 
 void Replication::service_end(std::uint32_t j) {
   const std::uint32_t o = jobs_.order(j);
-  const int u = unit_of(j);
+  const int u = static_cast<int>(jobs_.unit(j));
   UnitState& us = units_[u];
   // Release before seize: the freed server takes the next waiting job first, so work
   // routed on from this task queues behind it.

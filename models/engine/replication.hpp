@@ -107,11 +107,6 @@ class Replication {
   void accept(std::uint32_t o, int e);
 
   // --- work at units --------------------------------------------------------------------
-  int unit_of(std::uint32_t j) const {
-    if (jobs_.kind(j) == ComplaintJob) return m_.complaints.unit;
-    return flow_of(jobs_.order(j)).tasks[jobs_.task(j)].unit;
-  }
-
   // Queues work at its unit, or starts it on a free server. A unit that is full turns it
   // away: a complaint nobody takes is not resolved; a task's order is lost.
   void submit(const JobSpec& s);
