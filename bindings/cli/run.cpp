@@ -3,7 +3,7 @@
 #include "command.hpp"
 #include "format.hpp"
 #include "options.hpp"
-#include "output_path.hpp"
+#include <models/output/output_path.hpp>
 #include "signals.hpp"
 
 #include <models/config/loader.hpp>

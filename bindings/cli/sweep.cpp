@@ -1,9 +1,9 @@
 // eslabon sweep: every grid point and scenario of a sweep file, paired by common random
 // numbers, on threads and, under an MPI launcher, across ranks (mpi_sweep.hpp).
 
+#include <models/output/output_path.hpp>
 #include "command.hpp"
 #include "format.hpp"
-#include "output_path.hpp"
 #include "signals.hpp"
 
 #include <models/config/loader.hpp>
@@ -71,7 +71,10 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
   }
   if (status == 0 && rank == 0) {
     try {
-      if (!output_arg.empty()) output = check_output_path(output_arg, file);
+      if (!output_arg.empty())
+        output = check_output_path(output_arg,
+                                   {{file, "the config file itself"}, {sweep.model_path, "the sweep's model file"}},
+                                   "-o " + output_arg);
       if (resume && output.empty()) throw ConfigError("--resume: expected -o OUT.h5 (the sweep to resume), found none");
     } catch (const ConfigError& e) {
       error = e.what();

@@ -2,7 +2,11 @@
 #include "register.hpp"
 
 #include <models/config/loader.hpp>
+#include <models/config/sweep_file.hpp>
+#include <models/output/output_path.hpp>
+#include <models/output/sweep_recorder.hpp>
 #include <models/studies/compare.hpp>
+#include <models/studies/sweep.hpp>
 
 namespace eslabon::python {
 
@@ -28,6 +32,32 @@ void register_studies(py::module_& m) {
       },
       py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
       py::arg("kpi") = "copq_per_order", py::arg("progress") = py::none());
+  // A sweep file run into an HDF5 file by the recorder `eslabon sweep -o` uses (journal,
+  // resume, one point appended at a time). Returns (pairs resumed, points, replications).
+  m.def(
+      "run_sweep_file",
+      [](const std::string& path, const std::string& out, bool resume, unsigned threads, py::object progress) {
+        Sweep sweep = load_sweep_file(path);
+        const std::string output = check_output_path(
+            out, {{path, "the sweep file itself"}, {sweep.model_path, "the sweep's model file"}}, "out=" + out);
+        std::atomic<bool> stop{false};
+        std::atomic<double> done{0.0};
+        RunOptions opt;
+        opt.threads = threads;
+        opt.control.stop = &stop;
+        opt.control.on_done = [&](std::size_t d, std::size_t total) {
+          done.store(total ? static_cast<double>(d) / static_cast<double>(total) : 1.0);
+        };
+        const SweepRun run = run_interruptibly<SweepRun>(
+            [&] {
+              SweepFileRecorder file(sweep, output, resume);
+              return run_sweep(sweep, opt, file);
+            },
+            stop, [&] { return done.load(); }, progress);
+        return py::make_tuple(run.resumed, sweep.points.size(), sweep.replications);
+      },
+      py::arg("path"), py::arg("out"), py::arg("resume") = false, py::arg("threads") = 0,
+      py::arg("progress") = py::none());
 }
 
 }  // namespace eslabon::python

@@ -115,6 +115,33 @@ def test_sweep_equals_python_and_any_thread_count(tmp_path):
             np.testing.assert_array_equal(rows.loc[sa.index, "mean"].to_numpy(dtype=float), sa["mean"].to_numpy())
 
 
+def test_python_run_sweep_writes_the_clis_file(tmp_path):
+    sweep = small_sweep(tmp_path)
+    cli, py = tmp_path / "cli.h5", tmp_path / "py.h5"
+    run("sweep", sweep, "-o", cli, check=True)
+    stored = es.run_sweep(sweep, py, threads=2)
+    assert isinstance(stored, es.StoredSweep) and stored.complete and len(stored.points) == 5
+    a, b = h5_sweep_tables(cli), h5_sweep_tables(py)
+    assert a.keys() == b.keys()
+    for key in a:
+        pd.testing.assert_frame_equal(a[key], b[key], check_exact=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cli.h5", "model.yaml", "py.h5", "sweep.yaml"]
+
+
+def test_sweep_output_never_replaces_the_sweeps_model(tmp_path):
+    sweep = small_sweep(tmp_path)
+    model = tmp_path / "model.yaml"
+    before = model.read_text()
+    p = run("sweep", sweep, "-o", model)
+    assert p.returncode == 2 and "expected an output file, found the sweep's model file" in p.stderr, p.stderr
+    with pytest.raises(es.ConfigError, match="out=.*model.yaml: expected an output file, found the sweep's model file"):
+        es.run_sweep(sweep, model)
+    with pytest.raises(es.ConfigError, match="found the sweep file itself"):
+        es.run_sweep(sweep, sweep)
+    assert model.read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.yaml", "sweep.yaml"]
+
+
 @pytest.mark.parametrize("grid,scenarios,extra,message", [
     ("  units.prodution.servers: [3, 4]\n", None, "",
      "grid.units.prodution.servers.0: this does not give a valid model: units.prodution: no such key in the config "

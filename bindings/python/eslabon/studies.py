@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from concurrent.futures import Executor
 from typing import Any, Iterable, Mapping
 
@@ -9,7 +10,7 @@ import pandas as pd
 
 from . import _core
 from .model import Model
-from .result import _frame
+from .result import StoredSweep, _frame
 
 
 def compare(base: Model, variant: Model, replications: int = 30, seed: int = 1, threads: int | None = None,
@@ -81,3 +82,21 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
     df = pd.DataFrame(rows)
     df.attrs["factors"] = keys
     return df
+
+
+def run_sweep(path: str | os.PathLike[str], out: str | os.PathLike[str], resume: bool = False,
+              threads: int | None = None, progress: bool = False) -> StoredSweep:
+    """Run a sweep file (YAML: model, replications, seed, grid, scenarios) into the HDF5 file ``out``,
+    exactly as ``eslabon sweep PATH -o OUT`` does: the same file, journal and resume.
+
+    Each complete point is appended to the file as it finishes; an interrupted sweep (Ctrl-C in
+    Jupyter raises KeyboardInterrupt) keeps its finished pairs, and ``resume=True`` runs only the
+    pairs still missing. ``out`` must not be the sweep file or its model. Returns the file read back
+    (``es.read_hdf5(out)``); its ``summary()`` has one row per (point, KPI) like ``es.sweep``.
+    """
+    from ._progress import progress_bar
+
+    path, out = os.fspath(path), os.fspath(out)
+    with progress_bar(progress, f"sweep {os.path.basename(path)}") as update:
+        _core.run_sweep_file(path, out, bool(resume), int(threads or 0), update)
+    return StoredSweep(out)

@@ -1,0 +1,25 @@
+#pragma once
+// The checks on an output file (the CLI's -o, Python's out=), made before any work starts.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace eslabon {
+
+// A file an output must never replace, and what to call it in the message ("the config
+// file itself", "the sweep's model file").
+using KeptFile = std::pair<std::string, std::string>;
+
+// Throws ConfigError (bad input) when `path` cannot or must not be written: no such directory,
+// not a regular file, one of the `kept` files, or a directory that is not writable. Messages
+// start with `label` (e.g. "-o out.h5"). Returns the path to write: a symbolic link is
+// followed, so the file it points to is replaced and the link stays.
+std::string check_output_path(const std::string& path, const std::vector<KeptFile>& kept, const std::string& label);
+
+// The CLI's form: "-o PATH", keeping the config file.
+inline std::string check_output_path(const std::string& path, const std::string& config) {
+  return check_output_path(path, {{config, "the config file itself"}}, "-o " + path);
+}
+
+}  // namespace eslabon
