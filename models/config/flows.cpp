@@ -112,17 +112,24 @@ void load_flows(const YamlReader& r, const YAML::Node& root, Model& m) {
     const YAML::Node a = n["arrivals"];
     if (!a) r.fail(n, p + ".arrivals", "missing; expected {poisson: RATE} or {interarrival: DISTRIBUTION}");
     r.keys(a, p + ".arrivals", config_keys::arrivals);
-    if (a["customers"] || a["rate_per_customer"]) {
-      if (a["poisson"] || a["interarrival"] || a.size() != 2)
-        r.fail(
-            a, p + ".arrivals",
-            "expected {customers: N, rate_per_customer: R} alone, or {poisson: RATE}, or {interarrival: DISTRIBUTION}");
+    if (a["customers"] || a["rate_per_customer"] || a["acquisition"]) {
+      if (a["poisson"] || a["interarrival"] || !a["customers"] || !a["rate_per_customer"] ||
+          a.size() != (a["acquisition"] ? 3u : 2u))
+        r.fail(a, p + ".arrivals",
+               "expected {customers: N, rate_per_customer: R} (and optionally acquisition: RATE) alone, or {poisson: "
+               "RATE}, or {interarrival: DISTRIBUTION}");
       f.customers = r.integer(a["customers"], p + ".arrivals.customers", 1, 1000000000);
       f.rate_per_customer = r.number(a["rate_per_customer"], p + ".arrivals.rate_per_customer");
       if (!(f.rate_per_customer > 0) || !std::isfinite(f.rate_per_customer))
         r.fail(a["rate_per_customer"], p + ".arrivals.rate_per_customer",
                "expected a rate > 0 (orders per customer per " + r.time_unit() + "), got " +
                    found(a["rate_per_customer"]));
+      if (a["acquisition"]) {
+        f.acquisition = r.number(a["acquisition"], p + ".arrivals.acquisition");
+        if (!(f.acquisition >= 0) || !std::isfinite(f.acquisition))
+          r.fail(a["acquisition"], p + ".arrivals.acquisition",
+                 "expected a rate >= 0 (new customers per " + r.time_unit() + "), got " + found(a["acquisition"]));
+      }
       f.interarrival = dist::Exponential(1.0 / (static_cast<double>(f.customers) * f.rate_per_customer));
     } else if (a.size() != 1) {
       r.fail(a, p + ".arrivals",

@@ -17,7 +17,11 @@ class Customers {
   // `order`: the origins in the order their defects are looked at (by name, name_order.hpp).
   Customers(const Model& m, const std::vector<std::size_t>& order)
       : complaints_(m.complaints), order_(order), seen_(m.origins.size(), 0) {
-    for (const Flow& f : m.flows) left_.push_back(f.customers);
+    for (const Flow& f : m.flows) {
+      left_.push_back(f.customers);
+      base_ += f.customers;
+      finite_ = finite_ || f.customers > 0;
+    }
   }
 
   // Thinning: a candidate arrival from the full base becomes an order with probability
@@ -28,8 +32,21 @@ class Customers {
     return !(u * static_cast<double>(fl.customers) >= static_cast<double>(left_[flow]));
   }
   void lose(std::uint32_t flow) {
-    if (left_[flow] > 0) --left_[flow];
+    if (left_[flow] > 0) {
+      --left_[flow];
+      --base_;
+    }
   }
+  // A new customer joins the flow's base, unless it is the whole market already.
+  void gain(const Flow& fl, std::uint32_t flow) {
+    if (left_[flow] < fl.customers) {
+      ++left_[flow];
+      ++base_;
+    }
+  }
+  // Customers in the finite bases of all flows; whether any flow has one.
+  std::int64_t base() const { return base_; }
+  bool finite() const { return finite_; }
 
   // The customer looks at a delivery carrying `defects` (per origin). Returns the number
   // carried; `visible` gets the number noticed and seen() the noticed ones per origin.
@@ -84,6 +101,8 @@ class Customers {
   const std::vector<std::size_t>& order_;
   std::vector<std::uint8_t> seen_;
   std::vector<std::int64_t> left_;
+  std::int64_t base_ = 0;
+  bool finite_ = false;
 };
 
 }  // namespace eslabon

@@ -95,6 +95,7 @@ void Replication::deliver(std::uint32_t o) {
 void Replication::lose_customer(std::uint32_t o, const std::uint8_t* blame) {
   if (tagged(o)) ++measures_.churned;
   customers_.lose(orders_.flow(o));
+  measures_.base.set(now_, static_cast<double>(customers_.base()));
   charge(o, m_.costs.lost_customer, blame);
 }
 

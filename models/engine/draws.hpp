@@ -28,6 +28,7 @@
 // |-------------------|-----------|-------|-----------------|-------------------------------------|
 // | arrival           | flow      | 0     | 0               | interarrival times, in order        |
 // | thinning          | flow      | 0     | 0               | finite customer base, in order      |
+// | acquisition       | flow      | 0     | 0               | times between new customers         |
 // | outage            | unit      | 0     | 0               | time to failure, repair, in order   |
 // | service           | flow      | order | task, attempt   | service (or rework) time            |
 // | skip              | flow      | order | task            | skip, then skip_defect              |
@@ -51,7 +52,8 @@ namespace eslabon {
 
 namespace purpose {
 inline constexpr std::uint8_t arrival = 1, service = 2, defect = 3, detect = 4, delay = 5, skip = 6, fix = 7,
-                              visible = 8, complaint = 9, complaint_service = 10, outage = 11, thinning = 12, lost = 13;
+                              visible = 8, complaint = 9, complaint_service = 10, outage = 11, thinning = 12, lost = 13,
+                              acquisition = 14;
 }  // namespace purpose
 
 // A 64-bit key for a name (FNV-1a over its bytes, then splitmix64's finaliser to spread it).
@@ -72,6 +74,7 @@ class Draws {
       flow_.push_back(fk);
       arrival_.push_back(rng_.stream(address(word0(purpose::arrival, fk), 0)));
       thinning_.push_back(rng_.stream(address(word0(purpose::thinning, fk), 0)));
+      acquisition_.push_back(rng_.stream(address(word0(purpose::acquisition, fk), 0)));
       std::vector<std::uint64_t> tk, ek;
       for (const Task& t : f.tasks) tk.push_back(item(name_key(t.name)));
       for (const Edge& e : f.edges) ek.push_back(item(name_key(f.tasks[e.from].name + "->" + f.tasks[e.to].name)));
@@ -96,6 +99,7 @@ class Draws {
 
   RandomStream& arrival(std::uint32_t flow) { return arrival_[flow]; }
   RandomStream& thinning(std::uint32_t flow) { return thinning_[flow]; }
+  RandomStream& acquisition(std::uint32_t flow) { return acquisition_[flow]; }
   RandomStream& outage(std::uint32_t unit) { return outage_[unit]; }
 
  private:
@@ -110,7 +114,7 @@ class Draws {
   RandomSource rng_;
   std::vector<std::uint64_t> flow_;
   std::vector<std::vector<std::uint64_t>> task_, edge_;  // per flow: item words (attempt 0)
-  std::vector<RandomStream> arrival_, thinning_, outage_;
+  std::vector<RandomStream> arrival_, thinning_, acquisition_, outage_;
 };
 
 }  // namespace eslabon

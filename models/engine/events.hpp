@@ -11,6 +11,7 @@
 // | 1     | Handoff     | a delayed handoff reaches its receiver: an internal completion, too   |
 // | 2     | Failure     | a unit fails after the work finishing at t has finished               |
 // | 3     | Arrival     | external orders enter after the internal state at t is settled.       |
+// | 3     | Acquire     | a new customer joins a finite base (in insertion order with arrivals) |
 //
 // An event's `kind` word holds the kind in its low 8 bits; a ServiceEnd also carries the
 // job's generation stamp in the upper 24 (a stale one, cancelled by an outage, is skipped).
@@ -19,10 +20,10 @@
 
 namespace eslabon {
 
-enum EventKind : std::uint32_t { ServiceEnd = 0, Arrival = 1, Handoff = 2, Failure = 3, Repair = 4 };
+enum EventKind : std::uint32_t { ServiceEnd = 0, Arrival = 1, Handoff = 2, Failure = 3, Repair = 4, Acquire = 5 };
 
 namespace event_class {
-inline constexpr std::uint8_t repair = 0, service_end = 1, handoff = 1, failure = 2, arrival = 3;
+inline constexpr std::uint8_t repair = 0, service_end = 1, handoff = 1, failure = 2, arrival = 3, acquire = 3;
 }  // namespace event_class
 
 inline constexpr std::uint32_t service_end_kind(std::uint32_t stamp) { return ServiceEnd | (stamp << 8); }

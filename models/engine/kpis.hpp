@@ -28,7 +28,8 @@ namespace eslabon {
   X(ComplaintResolutionTimeMean, "complaint_resolution_time_mean")                                  \
   X(ChurnRate, "churn_rate")        /* customers lost per delivered order */                        \
   X(CopqPerOrder, "copq_per_order") /* cost of poor quality per delivered order */                  \
-  X(Revenue, "revenue")             /* value delivered in the window per time unit */
+  X(Revenue, "revenue")             /* value delivered in the window per time unit */               \
+  X(CustomerBase, "customer_base")  /* time-average customers in the finite bases */
 
 #define ESLABON_UNIT_STATS(X)   \
   X(Utilisation, "utilisation") \

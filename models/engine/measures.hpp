@@ -35,12 +35,15 @@ struct Measures {
         origin_visible(m.origins.size() + 1, 0.0),
         per_flow_leads(m.flows.size() > 1) {
     wip.window(warmup, horizon);
+    base.window(warmup, horizon);
   }
 
   std::vector<FlowMeasures> flows;
   std::vector<LinkMeasures> links;
   std::vector<double> origin_visible;
   TimeWeighted wip;
+  TimeWeighted base;  // customers in the finite bases (customer_base)
+  bool finite_base = false;
   Welford lead, complaint_time;
   QuantileSketch lead_q;
   std::uint64_t on_time = 0, delivered_in_window = 0;
@@ -78,6 +81,7 @@ struct Measures {
     at(Kpi::ComplaintRate) = ratio(count(complaints), delivered);
     at(Kpi::ComplaintResolutionTimeMean) = complaint_time.count() ? complaint_time.mean() : nan;
     at(Kpi::ChurnRate) = ratio(count(churned), delivered);
+    at(Kpi::CustomerBase) = finite_base ? base.mean(horizon) : nan;
     at(Kpi::CopqPerOrder) = ratio(ledger.total(), delivered);
     at(Kpi::Revenue) = revenue_in_window / window;
     r.units.resize(units.size());

@@ -13,6 +13,10 @@ namespace engine {
 
 ReplicationResult Replication::run() {
   for (std::size_t f : names_.flows) schedule_arrival(static_cast<std::uint32_t>(f), 0.0);
+  for (std::size_t f : names_.flows)
+    if (m_.flows[f].acquisition > 0) schedule_acquisition(static_cast<std::uint32_t>(f));
+  measures_.finite_base = customers_.finite();
+  measures_.base.set(0.0, static_cast<double>(customers_.base()));
   for (std::size_t u : names_.units)
     if (m_.units[u].outages) schedule_failure(static_cast<std::uint32_t>(u));
   std::uint64_t n = 0;
@@ -37,6 +41,9 @@ ReplicationResult Replication::run() {
         break;
       case Repair:
         repair(e.id);
+        break;
+      case Acquire:
+        acquire(e.id);
         break;
     }
     events_.release();
@@ -77,6 +84,18 @@ void Replication::arrival(std::uint32_t f) {
     if (orders_.lost(o)) break;
     task_ready(o, k);
   }
+}
+
+// A new customer for a finite base: a Poisson stream of its own, whatever the base's size.
+void Replication::schedule_acquisition(std::uint32_t f) {
+  const double gap = -std::log(draws_.acquisition(f).uniform()) / m_.flows[f].acquisition;
+  events_.push(now_ + gap, event_class::acquire, Acquire, f);
+}
+
+void Replication::acquire(std::uint32_t f) {
+  schedule_acquisition(f);
+  customers_.gain(m_.flows[f], f);
+  measures_.base.set(now_, static_cast<double>(customers_.base()));
 }
 
 // --- tasks and handoffs ---------------------------------------------------------------

@@ -82,6 +82,10 @@ class Replication {
 
   void arrival(std::uint32_t f);
 
+  // A finite base gains customers (flow.acquisition per time unit).
+  void schedule_acquisition(std::uint32_t f);
+  void acquire(std::uint32_t f);
+
   // --- tasks and handoffs ---------------------------------------------------------------
   // All of task k's suppliers have handed over: skip it, or queue it at its unit.
   void task_ready(std::uint32_t o, int k);

@@ -759,6 +759,46 @@ TEST(WeakLinkChurn, FiniteCustomerBaseShrinksAsALinearDeathProcess) {
   }
 }
 
+// 8b. Acquisition: the base also gains customers, A per time unit (a Poisson stream; one that
+// arrives when the base is whole, N, is not added). Every order is skipped (skip 1) and leaves
+// a visible defect with probability sd, and its customer churns at once (churn_if_silent 1):
+// the base is a birth-death process, n -> n + 1 at rate A (n < N) and n -> n - 1 at rate
+// r sd n, whose stationary law is Poisson(rho = A / (r sd)) truncated to [0, N]. From N at
+// t = 0 it relaxes at rate r sd: after a warm-up of 20 relaxation times, customer_base (the
+// time average of n) is E[n] and throughput is r E[n].
+
+TEST(WeakLinkChurn, AcquisitionGivesTheBaseATruncatedPoissonSteadyState) {
+  const double N = 1000, rate = 0.01, sd = 0.5, A = 2, warmup = 4000, window = 20000;
+  const double rho = A / (rate * sd);
+  double mass = 0, first = 0, term = std::exp(-rho);  // Poisson(rho) probabilities, n = 0..N
+  for (int n = 0; n <= static_cast<int>(N); ++n) {
+    mass += term;
+    first += n * term;
+    term *= rho / (n + 1);
+  }
+  const double mean_base = first / mass;
+  const std::string yaml = "name: acquisition\n" + run_block(warmup, window, 20, 1803) +
+                           "units:\n  desk: {servers: 1}\n  care: {servers: 1}\n"
+                           "flows:\n  orders:\n    arrivals: {customers: " +
+                           num(N) + ", rate_per_customer: " + num(rate) + ", acquisition: " + num(A) +
+                           "}\n    tasks:\n      serve: {unit: desk, service: " + exp_service(0.5) +
+                           ", skip: 1, skip_defect: " + num(sd) +
+                           "}\n"
+                           "complaints: {unit: care, service: " +
+                           exp_service(1) + ", visible: 1, complain: 0, churn_if_silent: 1}\n";
+  const RunResult r = run_text(yaml);
+  EXPECT_TRUE(Covers("acquisition: customer_base = E[n], Poisson(A/(r sd)) truncated at N",
+                     kpi_values(r, Kpi::CustomerBase), mean_base));
+  EXPECT_TRUE(Covers("acquisition: throughput = r E[n]", kpi_values(r, Kpi::Throughput), rate * mean_base));
+  EXPECT_TRUE(Covers("acquisition: churn_rate = sd", kpi_values(r, Kpi::ChurnRate), sd));
+  // Without a finite base there is no customer_base.
+  const RunResult open = run_text("name: open\n" + run_block(0, 100, 2, 1) +
+                                  "units:\n  desk: {servers: 1}\nflows:\n  orders:\n    arrivals: {poisson: 0.5}\n"
+                                  "    tasks:\n      serve: {unit: desk, service: " +
+                                  exp_service(0.5) + "}\n");
+  for (const auto& x : open.replications) EXPECT_TRUE(std::isnan(kpi_of(x, Kpi::CustomerBase)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // 9. Zero probabilities reproduce the fault-free run bit for bit (random numbers are
 // addressed by purpose), and faults change nothing upstream of where they act.
