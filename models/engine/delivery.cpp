@@ -58,7 +58,10 @@ void Replication::deliver(std::uint32_t o) {
   const bool late = !on_time;
   if (tg) {
     ++measures_.delivered_tagged;
-    if (carried) ++measures_.escaped_orders;
+    if (carried) {
+      ++measures_.escaped_orders;
+      measures_.count_escaped(orders_.defects_of(o));
+    }
     if (visible) ++measures_.visible_orders;
     if (on_time && !visible) ++measures_.perfect_orders;
     measures_.reworks += orders_.reworks(o);

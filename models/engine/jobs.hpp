@@ -32,8 +32,9 @@ struct JobSpec {
   bool full_redo = false;
 };
 
-// A handoff record's flag: what the attempt in transit carries.
-inline constexpr std::uint8_t kHandoffDefective = 1, kHandoffLost = 2;
+// A handoff record's flag: the attempt in transit was lost (its defect, if any, is on the
+// order already).
+inline constexpr std::uint8_t kHandoffLost = 2;
 
 class Jobs {
  public:

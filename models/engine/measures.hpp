@@ -35,11 +35,20 @@ struct Measures {
         origin_visible(m.origins.size() + 1, 0.0),
         per_flow_leads(m.flows.size() > 1) {
     wip.window(warmup, horizon);
+    for (const Origin& g : m.origins) link_of_origin.push_back(g.link);
+  }
+
+  // A tagged order reaches the customer carrying `carried` undetected defects per origin:
+  // each link's escaped counts its own.
+  void count_escaped(const std::uint8_t* carried) {
+    for (std::size_t g = 0; g < link_of_origin.size(); ++g)
+      if (carried[g] && link_of_origin[g] >= 0) links[static_cast<std::size_t>(link_of_origin[g])].escaped += carried[g];
   }
 
   std::vector<FlowMeasures> flows;
   std::vector<LinkMeasures> links;
   std::vector<double> origin_visible;
+  std::vector<int> link_of_origin;  // the link whose defects an origin stands for, or -1 (a skip)
   TimeWeighted wip;
   Welford lead, complaint_time;
   QuantileSketch lead_q;

@@ -130,12 +130,12 @@ void Replication::handoff(std::uint32_t o, int e) {
     // notices a lost one after the link's timeout.
     const std::uint32_t h =
         jobs_.take(JobSpec{o, ed.from, HandoffRecord, attempt, static_cast<std::uint32_t>(e)}, now_);
-    jobs_.flag(h) = f.lost ? kHandoffLost : defective ? kHandoffDefective : 0;
+    jobs_.flag(h) = f.lost ? kHandoffLost : 0;  // its defect is on the order already
     ++orders_.inflight(o);
     events_.push(now_ + (f.lost ? L.timeout : f.delay), event_class::handoff, Handoff, h);
     return;
   }
-  receive(o, e, attempt, defective);
+  receive(o, e, attempt);
 }
 
 void Replication::handoff_arrives(std::uint32_t h) {
@@ -165,17 +165,16 @@ void Replication::handoff_arrives(std::uint32_t h) {
     submit(redo);
     return;
   }
-  receive(o, e, attempt, carried == kHandoffDefective);
+  receive(o, e, attempt);
 }
 
 // The receiver inspects what it got; what it catches goes back to this link's supplier.
-void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt, bool new_defect) {
+void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt) {
   const Edge& ed = flow_of(o).edges[e];
   const Link& L = m_.links[ed.link];
   LinkMeasures& lm = measures_.links[ed.link];
   const auto at = streams(o, draws_.edge(orders_.flow(o), e, attempt));
-  bool escaped = false;
-  const int caught = inspection_.inspect(L, orders_.defects_of(o), orders_.detected_of(o), new_defect, escaped, at);
+  const int caught = inspection_.inspect(L, orders_.defects_of(o), orders_.detected_of(o), at);
   if (tagged(o)) lm.detected += static_cast<std::uint64_t>(caught);
   if (caught > 0) {
     if (L.on_detect == OnDetect::Fix) {
@@ -197,7 +196,6 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt, bool ne
     }
   }
   if (tagged(o)) {
-    if (escaped) ++lm.escaped;
     ++lm.accepted;
     if (now_ - orders_.first_enqueue(o, ed.from) <= L.sla) ++lm.sla_met;
   }

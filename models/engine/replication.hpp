@@ -98,7 +98,7 @@ class Replication {
   void handoff_arrives(std::uint32_t h);
 
   // The receiver inspects what it got; what it catches goes back to this link's supplier.
-  void receive(std::uint32_t o, int e, std::uint32_t attempt, bool new_defect);
+  void receive(std::uint32_t o, int e, std::uint32_t attempt);
 
   // The handoff along edge e is accepted: the receiving task may start once all its
   // suppliers have handed over.

@@ -1,0 +1,76 @@
+// Counting errors of issue 9, one minimal model each (configs A-E of the issue): what a
+// link's row, a KPI or a unit counts must be what README "What is measured" says, checked by
+// a second counting route or an exact scenario where one exists, else against a closed form
+// with the oracle's CI-derived tolerance (oracle.hpp).
+
+#include <eslabon/core/confidence.hpp>
+#include <models/config/loader.hpp>
+#include <models/engine/simulate.hpp>
+#include <models/results/run_result.hpp>
+
+#include <gtest/gtest.h>
+
+#include "oracle.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace eslabon_test;
+
+using eslabon::FlowStat;
+using eslabon::Kpi;
+using eslabon::LinkStat;
+using eslabon::OriginStat;
+using eslabon::ReplicationResult;
+using eslabon::RunResult;
+using eslabon::UnitStat;
+
+RunResult run_text(const std::string& yaml) {
+  eslabon::RunOptions o;
+  o.threads = 1;
+  return eslabon::run_model(eslabon::load_model_text(yaml, "<test>"), o);
+}
+
+std::size_t index_of(const std::vector<std::string>& names, const std::string& name) {
+  auto it = std::find(names.begin(), names.end(), name);
+  EXPECT_NE(it, names.end()) << "no '" << name << "'";
+  return static_cast<std::size_t>(it - names.begin());
+}
+
+double K(const ReplicationResult& r, Kpi k) { return r.kpi[static_cast<int>(k)]; }
+double L(const ReplicationResult& r, std::size_t l, LinkStat s) { return r.links[l][static_cast<int>(s)]; }
+double O(const ReplicationResult& r, std::size_t o, OriginStat s) { return r.origins[o][static_cast<int>(s)]; }
+double F(const ReplicationResult& r, std::size_t f, FlowStat s) { return r.flows[f][static_cast<int>(s)]; }
+double U(const ReplicationResult& r, std::size_t u, UnitStat s) { return r.units[u][static_cast<int>(s)]; }
+
+}  // namespace
+
+// A: b->c's defects can pass an attempt's inspection and still be sent back with that attempt
+// (the a->b defect it carries is caught), then reach the customer. `escaped` counts b->c's
+// defects delivered undetected, whichever attempt made them. Second route: with every carried
+// defect visible (and nobody complaining), the origin's visible_defects counts the same defects.
+TEST(CountingEscaped, EscapedIsThisLinksDefectsDeliveredUndetected) {
+  const RunResult r = run_text(
+      "run: {horizon: 20000, warmup: 1000, replications: 10, seed: 5}\n"
+      "units: {A: {servers: 1}, B: {servers: 1}, C: {servers: 1}, desk: {servers: 1}}\n"
+      "flows: {f: {arrivals: {poisson: 0.2}, tasks: {a: {unit: A, service: {exponential: {mean: 1}}},\n"
+      "  b: {unit: B, service: {exponential: {mean: 1}}, after: a},\n"
+      "  c: {unit: C, service: {exponential: {mean: 1}}, after: b}}}}\n"
+      "links: [{from: a, to: b, defect: 1, detect: 0}, {from: b, to: c, defect: 0.5, detect: 0.5, on_detect: rework}]\n"
+      "complaints: {unit: desk, service: 1, visible: 1, complain: 0}\n");
+  const std::size_t bc = index_of(r.link_names, "b->c"), ab = index_of(r.link_names, "a->b");
+  const std::size_t obc = index_of(r.origin_names, "b->c"), oab = index_of(r.origin_names, "a->b");
+  ASSERT_EQ(r.replications.size(), 10u);
+  for (const auto& x : r.replications) {
+    ASSERT_EQ(K(x, Kpi::LossRate), 0);
+    ASSERT_EQ(K(x, Kpi::OrdersUnfinished), 0);
+    EXPECT_GT(L(x, bc, LinkStat::Escaped), 0);
+    EXPECT_EQ(L(x, bc, LinkStat::Escaped), O(x, obc, OriginStat::VisibleDefects)) << "replication " << x.replication;
+    EXPECT_EQ(L(x, ab, LinkStat::Escaped), O(x, oab, OriginStat::VisibleDefects)) << "replication " << x.replication;
+  }
+}
+
