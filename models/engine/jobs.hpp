@@ -6,6 +6,8 @@
 
 #include <models/engine/index_pool.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -15,8 +17,9 @@ namespace eslabon {
 // What a job is for.
 enum JobKind : std::uint8_t { TaskJob = 0, ReworkJob = 1, ComplaintJob = 2, HandoffRecord = 3 };
 
-// Who is charged for a rework job's time: an origin index, kNoBlame (the order's caught
-// defects), or kManyOrigins (several origins caught at once: split by the order's counts).
+// Who is charged for a rework job's time: an origin index, kNoBlame (task and complaint
+// jobs, never charged), or kManyOrigins (several origins caught at the inspection that sent
+// it back: split by what was caught of each there, kept with the job).
 inline constexpr std::int32_t kNoBlame = -1, kManyOrigins = -2;
 
 struct JobSpec {
@@ -27,6 +30,7 @@ struct JobSpec {
   std::uint32_t edge = 0;  // rework and handoffs: the edge the work goes out on
   std::uint32_t link = 0;  // rework: the link that sent it back
   std::int32_t blame = kNoBlame;
+  const std::uint8_t* caught = nullptr;  // kManyOrigins: the counts caught per origin
   // Rework: the task is done again in full with its own service (its handoff was lost),
   // whatever the link's rework_service. Kept in the job's flag.
   bool full_redo = false;
@@ -40,6 +44,8 @@ class Jobs {
  public:
   static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
+  explicit Jobs(std::size_t origins) : origins_(origins) {}
+
   std::uint32_t take(const JobSpec& s, double now) {
     const std::uint32_t j = pool_.take();
     if (j == order_.size()) grow();
@@ -51,6 +57,7 @@ class Jobs {
     edge_[j] = s.edge;
     link_[j] = s.link;
     blame_[j] = s.blame;
+    if (s.blame == kManyOrigins) std::copy(s.caught, s.caught + origins_, weights_.data() + j * origins_);
     enqueued_[j] = now;
     return j;
   }
@@ -73,6 +80,8 @@ class Jobs {
   std::uint32_t edge(std::uint32_t j) const { return edge_[j]; }
   std::uint32_t link(std::uint32_t j) const { return link_[j]; }
   std::int32_t blame(std::uint32_t j) const { return blame_[j]; }
+  // kManyOrigins: whom the job's cost is split over (counts per origin).
+  const std::uint8_t* weights(std::uint32_t j) const { return weights_.data() + j * origins_; }
   std::uint8_t& flag(std::uint32_t j) { return flag_[j]; }         // handoff records: kHandoff*
   bool full_redo(std::uint32_t j) const { return flag_[j] != 0; }  // rework jobs (JobSpec::full_redo)
   double enqueued(std::uint32_t j) const { return enqueued_[j]; }
@@ -96,11 +105,14 @@ class Jobs {
     enqueued_.push_back(0);
     end_.push_back(0);
     service_.push_back(0);
+    weights_.resize(weights_.size() + origins_, 0);
   }
+  std::size_t origins_;
   IndexPool pool_;
   std::vector<std::uint32_t> order_, task_, attempt_, edge_, link_, gen_, slot_;
   std::vector<std::int32_t> blame_;
   std::vector<std::uint8_t> kind_, flag_;
+  std::vector<std::uint8_t> weights_;  // per job x origin
   std::vector<double> enqueued_, end_, service_;
 };
 

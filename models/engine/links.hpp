@@ -60,7 +60,7 @@ class Inspection {
 
   const std::uint8_t* caught() const { return caught_.data(); }
 
-  // The single origin caught, or kManyOrigins when several were, -1 when none.
+  // The single origin caught, or kManyOrigins (-2) when several were, -1 when none.
   std::int32_t single_origin() const {
     std::int32_t found = -1;
     for (std::size_t g = 0; g < caught_.size(); ++g)

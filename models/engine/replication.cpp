@@ -186,12 +186,12 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt) {
     } else {
       // Rework or scrap: the supplier task goes back to the end of its unit's queue and
       // hands over again when redone (a new attempt, which can be defective again). The
-      // job knows whom to charge before it can start.
+      // job keeps whom to charge: the origins caught here, not those caught before.
       if (L.on_detect == OnDetect::Scrap) charge(o, m_.costs.scrap, inspection_.caught());
       ++orders_.reworks(o);
       const std::uint16_t a = ++orders_.attempt(o, ed.from);
       submit(JobSpec{o, ed.from, ReworkJob, a, static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(ed.link),
-                     inspection_.single_origin()});
+                     inspection_.single_origin(), inspection_.caught()});
       return;
     }
   }
@@ -269,10 +269,10 @@ void Replication::start(int u, std::uint32_t j) {
     const std::uint32_t o = jobs_.order(j);
     if (tagged(o)) measures_.links[jobs_.link(j)].rework_time += s;
     const double c = s * m_.units[u].cost_per_time;
-    if (jobs_.blame(j) >= 0)
-      charge_one(o, c, jobs_.blame(j));
+    if (jobs_.blame(j) == kManyOrigins)
+      charge(o, c, jobs_.weights(j));
     else
-      charge(o, c, orders_.blame_of(o));
+      charge_one(o, c, jobs_.blame(j));
   }
   if (us.outages) us.hold(j, jobs_.slot(j));
   jobs_.end(j) = now_ + s;

@@ -38,6 +38,7 @@ class Replication {
         names_(m),
         draws_(m, seed, rep),
         orders_(m.max_tasks(), m.origins.size()),
+        jobs_(m.origins.size()),
         ledger_(m.origins.size()),
         measures_(m, warmup_, horizon_),
         customers_(m, names_.origins),

@@ -74,3 +74,29 @@ TEST(CountingEscaped, EscapedIsThisLinksDefectsDeliveredUndetected) {
   }
 }
 
+// B: a->b's defects are all caught at b and fixed at a unit that costs nothing; b->c's
+// (uninspected at c) and c->d's are caught together at d and reworked at C (100 per hour).
+// The cost of a rework goes to the origins caught at that inspection: a->b owes nothing.
+TEST(CountingCost, ReworkCostGoesToTheOriginsCaughtAtThatInspection) {
+  const RunResult r = run_text(
+      "run: {horizon: 20000, warmup: 1000, replications: 10, seed: 5}\n"
+      "units: {A: {servers: 1}, B: {servers: 1}, C: {servers: 1, cost_per_hour: 100}, D: {servers: 1}}\n"
+      "flows: {f: {arrivals: {poisson: 0.1}, tasks: {a: {unit: A, service: {exponential: {mean: 1}}},\n"
+      "  b: {unit: B, service: {exponential: {mean: 1}}, after: a},\n"
+      "  c: {unit: C, service: {exponential: {mean: 1}}, after: b},\n"
+      "  d: {unit: D, service: {exponential: {mean: 1}}, after: c}}}}\n"
+      "links: [{from: a, to: b, defect: 1, detect: 1, on_detect: fix, fix_service: 0.001},\n"
+      "  {from: b, to: c, defect: 0.5, detect: 0},\n"
+      "  {from: c, to: d, defect: 0.5, detect: 1, on_detect: rework, rework_service: {exponential: {mean: 1}}}]\n");
+  const std::size_t ab = index_of(r.link_names, "a->b"), bc = index_of(r.link_names, "b->c");
+  const std::size_t cd = index_of(r.link_names, "c->d");
+  for (const auto& x : r.replications) {
+    EXPECT_GT(L(x, ab, LinkStat::Detected), 0);
+    EXPECT_EQ(L(x, ab, LinkStat::Copq), 0) << "replication " << x.replication;
+    EXPECT_GT(L(x, bc, LinkStat::Copq), 0);
+    EXPECT_GT(L(x, cd, LinkStat::Copq), 0);
+    EXPECT_NEAR(L(x, bc, LinkStat::Copq) + L(x, cd, LinkStat::Copq), K(x, Kpi::CopqPerOrder) * K(x, Kpi::OrdersArrived),
+                1e-9 * L(x, cd, LinkStat::Copq));
+  }
+}
+
