@@ -101,10 +101,12 @@ void Replication::lose_customer(std::uint32_t o, const std::uint8_t* blame) {
   charge(o, m_.costs.lost_customer, blame);
 }
 
-// Handling ended (or the desk was full: not resolved). The customer may still leave.
-void Replication::complaint_done(std::uint32_t o, bool resolved) {
+// Handling ended (`handled`), or the desk was full and turned the complaint away (not
+// resolved, and no resolution time: the mean is over complaints handled). The customer may
+// still leave.
+void Replication::complaint_done(std::uint32_t o, bool handled, bool resolved) {
   const bool churn = customers_.leaves_after(resolved, streams(o));
-  if (tagged(o)) measures_.complaint_time.add(now_ - orders_.delivered(o));
+  if (handled && tagged(o)) measures_.complaint_time.add(now_ - orders_.delivered(o));
   if (churn) lose_customer(o, orders_.blame_of(o));
   orders_.clear(o, Orders::kComplaining);
   log(o, OrderOutcome{true, resolved, churn});

@@ -219,7 +219,7 @@ void Replication::submit(const JobSpec& s) {
   if (us.full()) {
     if (in_window()) ++us.rejected;
     if (s.kind == ComplaintJob)
-      complaint_done(o, false);
+      complaint_done(o, false, false);
     else
       lose(o);
     return;
@@ -299,7 +299,7 @@ void Replication::service_end(std::uint32_t j) {
   jobs_.retire(j);
   --orders_.inflight(o);
   if (kind == ComplaintJob) {
-    complaint_done(o, customers_.resolved(streams(o)));
+    complaint_done(o, true, customers_.resolved(streams(o)));
     return;
   }
   if (orders_.lost(o)) {

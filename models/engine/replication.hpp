@@ -140,7 +140,7 @@ class Replication {
 
   // delivery.cpp: the order reaches the customer, who may complain or leave.
   void deliver(std::uint32_t o);
-  void complaint_done(std::uint32_t o, bool resolved);
+  void complaint_done(std::uint32_t o, bool handled, bool resolved);
   void lose_customer(std::uint32_t o, const std::uint8_t* blame);
 
   void settle_if_idle(std::uint32_t o) {

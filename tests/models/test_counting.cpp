@@ -100,3 +100,21 @@ TEST(CountingCost, ReworkCostGoesToTheOriginsCaughtAtThatInspection) {
   }
 }
 
+// C: the complaint desk holds one complaint (M/M/1/1): a complaint that finds it busy is
+// turned away. complaint_resolution_time_mean averages the complaints handled, whose time
+// from delivery to the end of handling is their service time, mean 4.
+TEST(CountingComplaints, ResolutionTimeAveragesHandledComplaintsOnly) {
+  const RunResult r = run_text(
+      "run: {horizon: 20000, warmup: 1000, replications: 10, seed: 5}\n"
+      "units: {A: {servers: 1}, desk: {servers: 1, capacity: 1}}\n"
+      "flows: {f: {arrivals: {poisson: 0.5},\n"
+      "  tasks: {a: {unit: A, service: {exponential: {mean: 1}}, skip: 0.5, skip_defect: 1}}}}\n"
+      "complaints: {unit: desk, service: {exponential: {mean: 4}}, visible: 1, complain: 1, resolve: 1}\n");
+  std::vector<double> xs;
+  for (const auto& x : r.replications) {
+    EXPECT_GT(U(x, index_of(r.unit_names, "desk"), UnitStat::Rejected), 0);  // some were turned away
+    xs.push_back(K(x, Kpi::ComplaintResolutionTimeMean));
+  }
+  EXPECT_TRUE(Covers("C: complaint_resolution_time_mean = E[service] = 4 (handled complaints)", xs, 4.0));
+}
+
