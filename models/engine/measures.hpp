@@ -38,11 +38,33 @@ struct Measures {
     for (const Origin& g : m.origins) link_of_origin.push_back(g.link);
   }
 
-  // A tagged order reaches the customer carrying `carried` undetected defects per origin:
-  // each link's escaped counts its own.
+  // Link rows go by origin: a link's detected, escaped and rework_time are about the defects
+  // (and lost handoffs) that began on it, wherever they were caught or cost time.
+  //
+  // A tagged order reaches the customer carrying `carried` undetected defects per origin.
   void count_escaped(const std::uint8_t* carried) {
     for (std::size_t g = 0; g < link_of_origin.size(); ++g)
       if (carried[g] && link_of_origin[g] >= 0) links[static_cast<std::size_t>(link_of_origin[g])].escaped += carried[g];
+  }
+  // An inspection of a tagged order caught `caught` defects per origin.
+  void count_detected(const std::uint8_t* caught) {
+    for (std::size_t g = 0; g < link_of_origin.size(); ++g)
+      if (caught[g] && link_of_origin[g] >= 0) links[static_cast<std::size_t>(link_of_origin[g])].detected += caught[g];
+  }
+  // Rework, fix or redo time `t` of a tagged order caused by one origin (-1: none) ...
+  void add_rework_time(double t, int origin) {
+    if (origin >= 0 && link_of_origin[static_cast<std::size_t>(origin)] >= 0)
+      links[static_cast<std::size_t>(link_of_origin[static_cast<std::size_t>(origin)])].rework_time += t;
+  }
+  // ... or by the origins caught at one inspection, split in proportion to the counts
+  // caught of each, as its cost is (Ledger::split).
+  void add_rework_time(double t, const std::uint8_t* caught) {
+    double sum = 0;
+    for (std::size_t g = 0; g < link_of_origin.size(); ++g) sum += caught[g];
+    if (sum <= 0) return;
+    for (std::size_t g = 0; g < link_of_origin.size(); ++g)
+      if (caught[g] && link_of_origin[g] >= 0)
+        links[static_cast<std::size_t>(link_of_origin[g])].rework_time += t * caught[g] / sum;
   }
 
   std::vector<FlowMeasures> flows;

@@ -175,14 +175,14 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt) {
   LinkMeasures& lm = measures_.links[ed.link];
   const auto at = streams(o, draws_.edge(orders_.flow(o), e, attempt));
   const int caught = inspection_.inspect(L, orders_.defects_of(o), orders_.detected_of(o), at);
-  if (tagged(o)) lm.detected += static_cast<std::uint64_t>(caught);
   if (caught > 0) {
+    if (tagged(o)) measures_.count_detected(inspection_.caught());
     if (L.on_detect == OnDetect::Fix) {
       // The receiver fixes what it caught: extra work on the receiving task.
       const double extra = Inspection::fix_work(L, caught, at);
       orders_.extra(o, ed.to) += extra;
       charge(o, extra * m_.units[flow_of(o).tasks[ed.to].unit].cost_per_time, inspection_.caught());
-      if (tagged(o)) lm.rework_time += extra;
+      if (tagged(o)) measures_.add_rework_time(extra, inspection_.caught());
     } else {
       // Rework or scrap: the supplier task goes back to the end of its unit's queue and
       // hands over again when redone (a new attempt, which can be defective again). The
@@ -267,12 +267,14 @@ void Replication::start(int u, std::uint32_t j) {
   }
   if (jobs_.kind(j) == ReworkJob) {
     const std::uint32_t o = jobs_.order(j);
-    if (tagged(o)) measures_.links[jobs_.link(j)].rework_time += s;
     const double c = s * m_.units[u].cost_per_time;
-    if (jobs_.blame(j) == kManyOrigins)
+    if (jobs_.blame(j) == kManyOrigins) {
+      if (tagged(o)) measures_.add_rework_time(s, jobs_.weights(j));
       charge(o, c, jobs_.weights(j));
-    else
+    } else {
+      if (tagged(o)) measures_.add_rework_time(s, jobs_.blame(j));
       charge_one(o, c, jobs_.blame(j));
+    }
   }
   if (us.outages) us.hold(j, jobs_.slot(j));
   jobs_.end(j) = now_ + s;

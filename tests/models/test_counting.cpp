@@ -118,3 +118,28 @@ TEST(CountingComplaints, ResolutionTimeAveragesHandledComplaintsOnly) {
   EXPECT_TRUE(Covers("C: complaint_resolution_time_mean = E[service] = 4 (handled complaints)", xs, 4.0));
 }
 
+// D: a->b's defects are never inspected at b, and c catches them all and sends b back. By
+// origin, a->b owns what was caught of it and the rework it caused; b->c made no defect.
+TEST(CountingOrigins, DetectedAndReworkTimeGoByOrigin) {
+  const RunResult r = run_text(
+      "run: {horizon: 20000, warmup: 1000, replications: 10, seed: 5}\n"
+      "units: {A: {servers: 1}, B: {servers: 1, cost_per_hour: 60}, C: {servers: 1}}\n"
+      "flows: {f: {arrivals: {poisson: 0.2}, tasks: {a: {unit: A, service: {exponential: {mean: 1}}},\n"
+      "  b: {unit: B, service: {exponential: {mean: 1}}, after: a},\n"
+      "  c: {unit: C, service: {exponential: {mean: 1}}, after: b}}}}\n"
+      "links: [{from: a, to: b, defect: 0.5, detect: 0}, {from: b, to: c, defect: 0, detect: 1, on_detect: rework}]\n");
+  const std::size_t ab = index_of(r.link_names, "a->b"), bc = index_of(r.link_names, "b->c");
+  for (const auto& x : r.replications) {
+    ASSERT_EQ(K(x, Kpi::LossRate), 0);
+    for (std::size_t l : {ab, bc}) EXPECT_LE(L(x, l, LinkStat::Detected), L(x, l, LinkStat::Defects));
+    EXPECT_GT(L(x, ab, LinkStat::Defects), 0);
+    EXPECT_EQ(L(x, ab, LinkStat::Detected), L(x, ab, LinkStat::Defects)) << "c catches every one";
+    EXPECT_EQ(L(x, ab, LinkStat::Escaped), 0);
+    EXPECT_EQ(L(x, bc, LinkStat::Detected), 0);
+    EXPECT_GT(L(x, ab, LinkStat::ReworkTime), 0);
+    EXPECT_EQ(L(x, bc, LinkStat::ReworkTime), 0);
+    EXPECT_NEAR(L(x, ab, LinkStat::Copq), 60 * L(x, ab, LinkStat::ReworkTime), 1e-9 * L(x, ab, LinkStat::Copq));
+    EXPECT_EQ(L(x, bc, LinkStat::Copq), 0);
+  }
+}
+
