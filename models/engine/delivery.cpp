@@ -8,8 +8,15 @@
 
 namespace eslabon::engine {
 
-// Lost to a full unit: its work still queued is withdrawn as it comes up.
+// Lost to a full unit: its work waiting in units' lines leaves them at once (the entries are
+// dropped when they come up, Replication::next_waiting).
 void Replication::lose(std::uint32_t o) {
+  for (std::uint32_t j = orders_.waiting(o); j != Jobs::kNone; j = jobs_.next_waiting(j)) {
+    jobs_.withdraw(j);
+    units_[unit_of(j)].withdraw(now_);
+    --orders_.inflight(o);
+  }
+  orders_.waiting(o) = Jobs::kNone;
   measures_.wip.add(now_, -1.0);
   if (tagged(o)) {
     ++measures_.tagged_lost;

@@ -36,9 +36,11 @@ struct JobSpec {
   bool full_redo = false;
 };
 
-// A handoff record's flag: the attempt in transit was lost (its defect, if any, is on the
-// order already).
-inline constexpr std::uint8_t kHandoffLost = 2;
+// A job's flag bits. kFullRedo: a rework done again in full (JobSpec::full_redo). A handoff
+// record's kHandoffLost: the attempt in transit was lost (its defect, if any, is on the order
+// already). kWithdrawn: the job's order was lost while it waited; its entry in the unit's
+// line is skipped when it comes up.
+inline constexpr std::uint8_t kFullRedo = 1, kHandoffLost = 2, kWithdrawn = 4;
 
 class Jobs {
  public:
@@ -53,7 +55,7 @@ class Jobs {
     task_[j] = static_cast<std::uint32_t>(s.task);
     attempt_[j] = s.attempt;
     kind_[j] = s.kind;
-    flag_[j] = s.full_redo;
+    flag_[j] = s.full_redo ? kFullRedo : 0;
     edge_[j] = s.edge;
     link_[j] = s.link;
     blame_[j] = s.blame;
@@ -82,8 +84,28 @@ class Jobs {
   std::int32_t blame(std::uint32_t j) const { return blame_[j]; }
   // kManyOrigins: whom the job's cost is split over (counts per origin).
   const std::uint8_t* weights(std::uint32_t j) const { return weights_.data() + j * origins_; }
-  std::uint8_t& flag(std::uint32_t j) { return flag_[j]; }         // handoff records: kHandoff*
-  bool full_redo(std::uint32_t j) const { return flag_[j] != 0; }  // rework jobs (JobSpec::full_redo)
+  std::uint8_t& flag(std::uint32_t j) { return flag_[j]; }                 // handoff records: kHandoff*
+  bool full_redo(std::uint32_t j) const { return flag_[j] & kFullRedo; }  // rework jobs (JobSpec::full_redo)
+  bool withdrawn(std::uint32_t j) const { return flag_[j] & kWithdrawn; }
+  void withdraw(std::uint32_t j) { flag_[j] |= kWithdrawn; }
+
+  // The jobs of one order waiting in units' lines, a doubly linked list through the jobs
+  // (`head` is the order's, Orders::waiting), so that a lost order's waiting work can leave
+  // the lines at once: O(1) to join and leave, nothing allocated.
+  void join_waiting(std::uint32_t j, std::uint32_t& head) {
+    prev_[j] = kNone;
+    next_[j] = head;
+    if (head != kNone) prev_[head] = j;
+    head = j;
+  }
+  void leave_waiting(std::uint32_t j, std::uint32_t& head) {
+    if (prev_[j] != kNone)
+      next_[prev_[j]] = next_[j];
+    else
+      head = next_[j];
+    if (next_[j] != kNone) prev_[next_[j]] = prev_[j];
+  }
+  std::uint32_t next_waiting(std::uint32_t j) const { return next_[j]; }
   double enqueued(std::uint32_t j) const { return enqueued_[j]; }
   double& end(std::uint32_t j) { return end_[j]; }  // service end; the remaining work while frozen
   // Its own service draw, made when it joined a unit whose discipline orders by it (spt).
@@ -102,6 +124,8 @@ class Jobs {
     blame_.push_back(0);
     gen_.push_back(0);
     slot_.push_back(0);
+    next_.push_back(kNone);
+    prev_.push_back(kNone);
     enqueued_.push_back(0);
     end_.push_back(0);
     service_.push_back(0);
@@ -110,6 +134,7 @@ class Jobs {
   std::size_t origins_;
   IndexPool pool_;
   std::vector<std::uint32_t> order_, task_, attempt_, edge_, link_, gen_, slot_;
+  std::vector<std::uint32_t> next_, prev_;  // the order's waiting jobs (join_waiting)
   std::vector<std::int32_t> blame_;
   std::vector<std::uint8_t> kind_, flag_;
   std::vector<std::uint8_t> weights_;  // per job x origin

@@ -17,6 +17,7 @@ namespace eslabon {
 class Orders {
  public:
   static constexpr std::uint8_t kTagged = 1, kLost = 2, kDelivered = 4, kComplaining = 8;
+  static constexpr std::uint32_t kNoJob = 0xFFFFFFFFu;  // Jobs::kNone
 
   Orders(std::size_t max_tasks, std::size_t origins) : max_tasks_(max_tasks), origins_(origins) {}
 
@@ -31,6 +32,7 @@ class Orders {
     copq_[o] = 0;
     sinks_[o] = static_cast<std::uint32_t>(fl.sinks);
     inflight_[o] = 0;
+    waiting_[o] = kNoJob;
     reworks_[o] = 0;
     carried_[o] = 0;
     visible_[o] = 0;
@@ -66,6 +68,8 @@ class Orders {
   double copq(std::uint32_t o) const { return copq_[o]; }
   std::uint32_t& sinks(std::uint32_t o) { return sinks_[o]; }
   std::uint32_t& inflight(std::uint32_t o) { return inflight_[o]; }
+  // The first of its jobs waiting in a unit's line (Jobs::join_waiting), or kNoJob.
+  std::uint32_t& waiting(std::uint32_t o) { return waiting_[o]; }
   std::uint16_t& reworks(std::uint32_t o) { return reworks_[o]; }
   std::uint16_t reworks(std::uint32_t o) const { return reworks_[o]; }
   std::uint16_t& carried(std::uint32_t o) { return carried_[o]; }
@@ -98,6 +102,7 @@ class Orders {
     copq_.push_back(0);
     sinks_.push_back(0);
     inflight_.push_back(0);
+    waiting_.push_back(kNoJob);
     reworks_.push_back(0);
     carried_.push_back(0);
     visible_.push_back(0);
@@ -115,7 +120,7 @@ class Orders {
   std::vector<std::uint32_t> flow_;
   std::vector<std::uint64_t> number_;
   std::vector<double> arrival_, due_, delivered_, copq_;
-  std::vector<std::uint32_t> sinks_, inflight_;
+  std::vector<std::uint32_t> sinks_, inflight_, waiting_;
   std::vector<std::uint16_t> reworks_, carried_, visible_;
   std::vector<std::uint8_t> flags_;
   std::vector<std::uint16_t> pending_, attempt_;  // per order x task

@@ -236,6 +236,7 @@ void Replication::submit(const JobSpec& s) {
   QueueFacts q{fl.priority, orders_.due(o), 0.0};
   if (us.service_at_entry) q.service = jobs_.service(j) + (s.kind == TaskJob ? orders_.extra(o, s.task) : 0.0);
   us.enqueue(j, queue_key(us.discipline, q), now_);
+  jobs_.join_waiting(j, orders_.waiting(o));
 }
 
 // The job's own service draw (a task's fix work is added at its start).
@@ -314,19 +315,18 @@ void Replication::service_end(std::uint32_t j) {
     task_complete(o, task);
 }
 
-// The next job to serve from a unit's waiting line, or none. Jobs of orders lost in the
-// meantime (another branch was rejected by a full unit) are withdrawn as they come up,
-// unserved: whichever branch was listed first, a lost order's waiting work is not done.
+// The next job to serve from a unit's waiting line, or none. The entries of jobs withdrawn
+// when their order was lost (lose()) are dropped as they come up: they left the queue then.
 std::uint32_t Replication::next_waiting(UnitState& us) {
   while (!us.line.empty()) {
-    const std::uint32_t j = us.dequeue(now_);
-    const std::uint32_t o = jobs_.order(j);
-    if (jobs_.kind(j) != ComplaintJob && orders_.lost(o)) {
+    const std::uint32_t j = us.pop();
+    if (jobs_.withdrawn(j)) {
+      us.dropped();
       jobs_.retire(j);
-      --orders_.inflight(o);
-      settle_if_idle(o);
       continue;
     }
+    us.dequeued(now_);
+    jobs_.leave_waiting(j, orders_.waiting(jobs_.order(j)));
     return j;
   }
   return Jobs::kNone;

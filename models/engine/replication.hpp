@@ -121,9 +121,7 @@ class Replication {
 
   void service_end(std::uint32_t j);
 
-  // The next job to serve from a unit's waiting line, or none. Jobs of orders lost in the
-  // meantime (another branch was rejected by a full unit) are withdrawn as they come up,
-  // unserved: whichever branch was listed first, a lost order's waiting work is not done.
+  // The next job to serve from a unit's waiting line, or none (withdrawn entries dropped).
   std::uint32_t next_waiting(UnitState& us);
 
   // --- outages --------------------------------------------------------------------------
@@ -135,7 +133,9 @@ class Replication {
   void repair(std::uint32_t u);
 
   // --- the order leaves -----------------------------------------------------------------
-  // Lost to a full unit: its work still queued is withdrawn as it comes up.
+  // Lost to a full unit: its work waiting in units' lines leaves them at once (it frees its
+  // places and stops counting in the queues); work in service or in transit is dropped
+  // when it ends.
   void lose(std::uint32_t o);
 
   // delivery.cpp: the order reaches the customer, who may complain or leave.

@@ -143,3 +143,35 @@ TEST(CountingOrigins, DetectedAndReworkTimeGoByOrigin) {
   }
 }
 
+// E: an order of flow `both` needs l at L (2 h) and r at R (3 h), sources visited by name (l
+// first); an order of flow `one` needs only l at L (1 h). Each unit has one server and holds 2
+// jobs. both-orders arrive at 1, 2, 3, ...: at 3, l1 is done, l2 starts and l3 joins L's line,
+// then r3 finds R full (r1 in service until 4, r2 waiting): the order is lost and l3 leaves
+// L's line at once. The one-order arriving at 3.5 then finds a place at L, waits for l2 and
+// is served 5 to 6: lead time 2.5. (Were l3 left in the line until it came up, L would be
+// full at 3.5 and the one-order lost too.) Both-orders 1 and 2 are delivered at 4 and 7.
+TEST(CountingLoss, ALostOrdersQueuedWorkFreesItsPlaceAtOnce) {
+  const RunResult r = run_text(
+      "run: {horizon: 4, warmup: 0, replications: 1, seed: 5}\n"
+      "units: {L: {servers: 1, capacity: 2}, R: {servers: 1, capacity: 2}}\n"
+      "flows:\n"
+      "  both: {arrivals: {interarrival: 1}, tasks: {l: {unit: L, service: 2}, r: {unit: R, service: 3}}}\n"
+      "  one: {arrivals: {interarrival: 3.5}, tasks: {l: {unit: L, service: 1}}}\n");
+  ASSERT_EQ(r.replications.size(), 1u);
+  const auto& x = r.replications[0];
+  const std::size_t both = index_of(r.flow_names, "both"), one = index_of(r.flow_names, "one");
+  const std::size_t ul = index_of(r.unit_names, "L"), ur = index_of(r.unit_names, "R");
+  EXPECT_EQ(K(x, Kpi::OrdersUnfinished), 0);
+  EXPECT_EQ(F(x, both, FlowStat::OrdersArrived), 3);
+  EXPECT_DOUBLE_EQ(F(x, both, FlowStat::LossRate), 1.0 / 3);
+  EXPECT_EQ(F(x, both, FlowStat::LeadTimeMean), (3.0 + 5.0) / 2);
+  EXPECT_EQ(F(x, one, FlowStat::OrdersArrived), 1);
+  EXPECT_EQ(F(x, one, FlowStat::LossRate), 0);
+  EXPECT_EQ(F(x, one, FlowStat::LeadTimeMean), 2.5);
+  EXPECT_EQ(U(x, ul, UnitStat::Rejected), 0);
+  EXPECT_EQ(U(x, ur, UnitStat::Rejected), 1);
+  // L's queue over [0, 4]: l2 waits 2 to 3; l3 joins at 3 and leaves at once; the one-order
+  // waits from 3.5.
+  EXPECT_DOUBLE_EQ(U(x, ul, UnitStat::MeanQueue), (1.0 + 0.5) / 4);
+}
+
