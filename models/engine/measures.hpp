@@ -11,6 +11,7 @@
 #include <eslabon/core/statistics.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -150,7 +151,8 @@ struct Measures {
       put(LinkStat::Escaped, count(ls.escaped));
       put(LinkStat::Lost, count(ls.lost));
       put(LinkStat::ReworkTime, ls.rework_time);
-      put(LinkStat::SlaMetRate, ratio(count(ls.sla_met), count(ls.accepted)));
+      // Empty for a link without an SLA: there is no level to meet.
+      put(LinkStat::SlaMetRate, std::isfinite(m.links[l].sla) ? ratio(count(ls.sla_met), count(ls.accepted)) : nan);
       put(LinkStat::Copq, ledger.of(static_cast<std::size_t>(m.links[l].origin)));
     }
     const std::size_t n = m.origins.size();

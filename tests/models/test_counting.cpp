@@ -175,3 +175,62 @@ TEST(CountingLoss, ALostOrdersQueuedWorkFreesItsPlaceAtOnce) {
   EXPECT_DOUBLE_EQ(U(x, ul, UnitStat::MeanQueue), (1.0 + 0.5) / 4);
 }
 
+// Links without an SLA have no sla_met_rate.
+TEST(CountingRates, SlaMetRateIsEmptyWithoutAnSla) {
+  const RunResult r = run_text(
+      "run: {horizon: 200, warmup: 0, replications: 2, seed: 5}\n"
+      "units: {A: {servers: 1}, B: {servers: 1}}\n"
+      "flows: {f: {arrivals: {poisson: 0.2}, tasks: {a: {unit: A, service: 1}, b: {unit: B, service: 1, after: a}}}}\n"
+      "links: [{from: a, to: b, defect: 0.1}]\n");
+  for (const auto& x : r.replications) EXPECT_TRUE(std::isnan(L(x, 0, LinkStat::SlaMetRate)));
+  EXPECT_TRUE(std::isnan(r.link_stat(0, LinkStat::SlaMetRate).mean));
+}
+
+// A proportion's confidence interval stays within [0, 1]; other figures keep the t-interval.
+TEST(CountingRates, ProportionIntervalsAreClippedToZeroOne) {
+  RunResult r;
+  r.unit_names = {"u"};
+  r.flow_names = {"f"};
+  r.link_names = {"a->b"};
+  r.origin_names = {"a->b", "(unattributed)"};
+  for (int i = 0; i < 2; ++i) {
+    ReplicationResult x;
+    x.replication = static_cast<std::uint64_t>(i);
+    x.kpi.fill(i ? 0.95 : 0.05);
+    x.units.resize(1);
+    x.units[0].fill(i ? 0.95 : 0.05);
+    x.flows.resize(1);
+    x.flows[0].fill(i ? 0.95 : 0.05);
+    x.links.resize(1);
+    x.links[0].fill(i ? 0.95 : 0.05);
+    x.origins.resize(2);
+    for (auto& o : x.origins) o.fill(i ? 0.95 : 0.05);
+    r.replications.push_back(std::move(x));
+  }
+  const double h = eslabon::confidence_interval(std::vector<double>{0.05, 0.95}).half_width();
+  ASSERT_GT(h, 0.5);  // the plain t-interval leaves [0, 1] on both sides
+  auto clipped = [](const eslabon::Interval& iv) { return iv.low == 0 && iv.high == 1 && iv.mean == 0.5; };
+  auto plain = [&](const eslabon::Interval& iv) { return iv.low == 0.5 - h && iv.high == 0.5 + h; };
+  for (Kpi k : {Kpi::OnTimeRate, Kpi::LossRate, Kpi::DefectEscapeRate, Kpi::VisibleDefectRate, Kpi::PerfectOrderRate,
+                Kpi::ComplaintRate, Kpi::ChurnRate})
+    EXPECT_TRUE(clipped(r.kpi(k))) << eslabon::kpi_names()[static_cast<int>(k)];
+  for (Kpi k : {Kpi::LeadTimeMean, Kpi::ReworkPerOrder, Kpi::CopqPerOrder, Kpi::Throughput})
+    EXPECT_TRUE(plain(r.kpi(k))) << eslabon::kpi_names()[static_cast<int>(k)];
+  EXPECT_TRUE(clipped(r.flow_stat(0, FlowStat::OnTimeRate)));
+  EXPECT_TRUE(clipped(r.flow_stat(0, FlowStat::LossRate)));
+  EXPECT_TRUE(plain(r.flow_stat(0, FlowStat::LeadTimeMean)));
+  EXPECT_TRUE(clipped(r.link_stat(0, LinkStat::SlaMetRate)));
+  EXPECT_TRUE(plain(r.link_stat(0, LinkStat::ReworkTime)));
+  EXPECT_TRUE(clipped(r.unit_stat(0, UnitStat::Utilisation)));
+  EXPECT_TRUE(clipped(r.unit_stat(0, UnitStat::Availability)));
+  EXPECT_TRUE(plain(r.unit_stat(0, UnitStat::MeanQueue)));
+  EXPECT_TRUE(clipped(r.origin_stat(0, OriginStat::VisibleShare)));
+  EXPECT_TRUE(clipped(r.origin_stat(0, OriginStat::CopqShare)));
+  EXPECT_TRUE(plain(r.origin_stat(0, OriginStat::Copq)));
+  // The summary tables carry the same bounds.
+  const eslabon::Table t = r.summary_table();
+  const auto& low = std::get<std::vector<double>>(t.find("ci_low")->data);
+  const auto& kpi = std::get<std::vector<std::string>>(t.find("kpi")->data);
+  EXPECT_EQ(low[index_of(kpi, "on_time_rate")], 0.0);
+  EXPECT_EQ(low[index_of(kpi, "lead_time_mean")], 0.5 - h);
+}
