@@ -84,7 +84,7 @@ class Jobs {
   std::int32_t blame(std::uint32_t j) const { return blame_[j]; }
   // kManyOrigins: whom the job's cost is split over (counts per origin).
   const std::uint8_t* weights(std::uint32_t j) const { return weights_.data() + j * origins_; }
-  std::uint8_t& flag(std::uint32_t j) { return flag_[j]; }                 // handoff records: kHandoff*
+  std::uint8_t& flag(std::uint32_t j) { return flag_[j]; }                // handoff records: kHandoff*
   bool full_redo(std::uint32_t j) const { return flag_[j] & kFullRedo; }  // rework jobs (JobSpec::full_redo)
   bool withdrawn(std::uint32_t j) const { return flag_[j] & kWithdrawn; }
   void withdraw(std::uint32_t j) { flag_[j] |= kWithdrawn; }

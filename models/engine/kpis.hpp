@@ -107,6 +107,8 @@ inline constexpr bool is_proportion(Kpi k) {
 inline constexpr bool is_proportion(UnitStat s) { return s == UnitStat::Utilisation || s == UnitStat::Availability; }
 inline constexpr bool is_proportion(FlowStat s) { return s == FlowStat::OnTimeRate || s == FlowStat::LossRate; }
 inline constexpr bool is_proportion(LinkStat s) { return s == LinkStat::SlaMetRate; }
-inline constexpr bool is_proportion(OriginStat s) { return s == OriginStat::VisibleShare || s == OriginStat::CopqShare; }
+inline constexpr bool is_proportion(OriginStat s) {
+  return s == OriginStat::VisibleShare || s == OriginStat::CopqShare;
+}
 
 }  // namespace eslabon

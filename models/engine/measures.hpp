@@ -45,7 +45,8 @@ struct Measures {
   // A tagged order reaches the customer carrying `carried` undetected defects per origin.
   void count_escaped(const std::uint8_t* carried) {
     for (std::size_t g = 0; g < link_of_origin.size(); ++g)
-      if (carried[g] && link_of_origin[g] >= 0) links[static_cast<std::size_t>(link_of_origin[g])].escaped += carried[g];
+      if (carried[g] && link_of_origin[g] >= 0)
+        links[static_cast<std::size_t>(link_of_origin[g])].escaped += carried[g];
   }
   // An inspection of a tagged order caught `caught` defects per origin.
   void count_detected(const std::uint8_t* caught) {
