@@ -20,8 +20,12 @@ std::string fmt_num(double x) {
 
 std::string fmt_pm(const Interval& iv) {
   std::string cell = fmt_num(iv.mean);
-  if (!std::isnan(iv.low)) cell += " ± " + fmt_num(iv.half_width());
-  return cell;
+  if (std::isnan(iv.low)) return cell;
+  // A proportion's interval clipped to [0, 1] is no longer mean ± h: show its bounds.
+  const double below = iv.mean - iv.low, above = iv.high - iv.mean;
+  if (std::fabs(below - above) > 1e-9 * (std::fabs(iv.mean) + above + below))
+    return cell + " [" + fmt_num(iv.low) + ", " + fmt_num(iv.high) + "]";
+  return cell + " ± " + fmt_num(iv.half_width());
 }
 
 std::string fmt_ci(const Interval& iv) {

@@ -8,8 +8,15 @@
 
 namespace eslabon::engine {
 
-// Lost to a full unit: its work still queued is withdrawn as it comes up.
+// Lost to a full unit: its work waiting in units' lines leaves them at once (the entries are
+// dropped when they come up, Replication::next_waiting).
 void Replication::lose(std::uint32_t o) {
+  for (std::uint32_t j = orders_.waiting(o); j != Jobs::kNone; j = jobs_.next_waiting(j)) {
+    jobs_.withdraw(j);
+    units_[jobs_.unit(j)].withdraw(now_);
+    --orders_.inflight(o);
+  }
+  orders_.waiting(o) = Jobs::kNone;
   measures_.wip.add(now_, -1.0);
   if (tagged(o)) {
     ++measures_.tagged_lost;
@@ -58,7 +65,10 @@ void Replication::deliver(std::uint32_t o) {
   const bool late = !on_time;
   if (tg) {
     ++measures_.delivered_tagged;
-    if (carried) ++measures_.escaped_orders;
+    if (carried) {
+      ++measures_.escaped_orders;
+      measures_.count_escaped(orders_.defects_of(o));
+    }
     if (visible) ++measures_.visible_orders;
     if (on_time && !visible) ++measures_.perfect_orders;
     measures_.reworks += orders_.reworks(o);
@@ -99,10 +109,12 @@ void Replication::lose_customer(std::uint32_t o, const std::uint8_t* blame) {
   charge(o, m_.costs.lost_customer, blame);
 }
 
-// Handling ended (or the desk was full: not resolved). The customer may still leave.
-void Replication::complaint_done(std::uint32_t o, bool resolved) {
+// Handling ended (`handled`), or the desk was full and turned the complaint away (not
+// resolved, and no resolution time: the mean is over complaints handled). The customer may
+// still leave.
+void Replication::complaint_done(std::uint32_t o, bool handled, bool resolved) {
   const bool churn = customers_.leaves_after(resolved, streams(o));
-  if (tagged(o)) measures_.complaint_time.add(now_ - orders_.delivered(o));
+  if (handled && tagged(o)) measures_.complaint_time.add(now_ - orders_.delivered(o));
   if (churn) lose_customer(o, orders_.blame_of(o));
   orders_.clear(o, Orders::kComplaining);
   log(o, OrderOutcome{true, resolved, churn});

@@ -6,6 +6,8 @@
 
 #include <models/engine/index_pool.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -15,8 +17,9 @@ namespace eslabon {
 // What a job is for.
 enum JobKind : std::uint8_t { TaskJob = 0, ReworkJob = 1, ComplaintJob = 2, HandoffRecord = 3 };
 
-// Who is charged for a rework job's time: an origin index, kNoBlame (the order's caught
-// defects), or kManyOrigins (several origins caught at once: split by the order's counts).
+// Who is charged for a rework job's time: an origin index, kNoBlame (task and complaint
+// jobs, never charged), or kManyOrigins (several origins caught at the inspection that sent
+// it back: split by what was caught of each there, kept with the job).
 inline constexpr std::int32_t kNoBlame = -1, kManyOrigins = -2;
 
 struct JobSpec {
@@ -27,32 +30,39 @@ struct JobSpec {
   std::uint32_t edge = 0;  // rework and handoffs: the edge the work goes out on
   std::uint32_t link = 0;  // rework: the link that sent it back
   std::int32_t blame = kNoBlame;
+  const std::uint8_t* caught = nullptr;  // kManyOrigins: the counts caught per origin
   // Rework: the task is done again in full with its own service (its handoff was lost),
   // whatever the link's rework_service. Kept in the job's flag.
   bool full_redo = false;
 };
 
-// A handoff record's flag: what the attempt in transit carries.
-inline constexpr std::uint8_t kHandoffDefective = 1, kHandoffLost = 2;
+// A job's flag bits. kFullRedo: a rework done again in full (JobSpec::full_redo). A handoff
+// record's kHandoffLost: the attempt in transit was lost (its defect, if any, is on the order
+// already). kWithdrawn: the job's order was lost while it waited; its entry in the unit's
+// line is skipped when it comes up.
+inline constexpr std::uint8_t kFullRedo = 1, kHandoffLost = 2, kWithdrawn = 4;
 
 class Jobs {
  public:
   static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
+  explicit Jobs(std::size_t origins) : origins_(origins) {}
+
   // `unit`: where the job is served (a handoff record has none).
   std::uint32_t take(const JobSpec& s, double now, std::uint32_t unit = 0) {
     const std::uint32_t j = pool_.take();
-    if (j == jobs_.size()) jobs_.emplace_back();
+    if (j == jobs_.size()) grow();
     Job& r = jobs_[j];
     r.order = s.order;
     r.task = static_cast<std::uint32_t>(s.task);
     r.attempt = s.attempt;
     r.kind = s.kind;
-    r.flag = s.full_redo;
+    r.flag = s.full_redo ? kFullRedo : 0;
     r.edge = s.edge;
     r.link = s.link;
     r.blame = s.blame;
     r.unit = unit;
+    if (s.blame == kManyOrigins) std::copy(s.caught, s.caught + origins_, weights_.data() + j * origins_);
     r.enqueued = now;
     return j;
   }
@@ -76,8 +86,31 @@ class Jobs {
   std::uint32_t edge(std::uint32_t j) const { return jobs_[j].edge; }
   std::uint32_t link(std::uint32_t j) const { return jobs_[j].link; }
   std::int32_t blame(std::uint32_t j) const { return jobs_[j].blame; }
-  std::uint8_t& flag(std::uint32_t j) { return jobs_[j].flag; }         // handoff records: kHandoff*
-  bool full_redo(std::uint32_t j) const { return jobs_[j].flag != 0; }  // rework jobs (JobSpec::full_redo)
+  // kManyOrigins: whom the job's cost is split over (counts per origin).
+  const std::uint8_t* weights(std::uint32_t j) const { return weights_.data() + j * origins_; }
+  std::uint8_t& flag(std::uint32_t j) { return jobs_[j].flag; }                // handoff records: kHandoff*
+  bool full_redo(std::uint32_t j) const { return jobs_[j].flag & kFullRedo; }  // rework jobs (JobSpec::full_redo)
+  bool withdrawn(std::uint32_t j) const { return jobs_[j].flag & kWithdrawn; }
+  void withdraw(std::uint32_t j) { jobs_[j].flag |= kWithdrawn; }
+
+  // The jobs of one order waiting in units' lines, a doubly linked list through the jobs
+  // (`head` is the order's, Orders::waiting), so that a lost order's waiting work can leave
+  // the lines at once: O(1) to join and leave, nothing allocated.
+  void join_waiting(std::uint32_t j, std::uint32_t& head) {
+    waiting_[j].prev = kNone;
+    waiting_[j].next = head;
+    if (head != kNone) waiting_[head].prev = j;
+    head = j;
+  }
+  void leave_waiting(std::uint32_t j, std::uint32_t& head) {
+    const Waiting w = waiting_[j];
+    if (w.prev != kNone)
+      waiting_[w.prev].next = w.next;
+    else
+      head = w.next;
+    if (w.next != kNone) waiting_[w.next].prev = w.prev;
+  }
+  std::uint32_t next_waiting(std::uint32_t j) const { return waiting_[j].next; }
   double enqueued(std::uint32_t j) const { return jobs_[j].enqueued; }
   double& end(std::uint32_t j) { return jobs_[j].end; }  // service end; the remaining work while frozen
   // Its own service draw, made when it joined a unit whose discipline orders by it (spt).
@@ -95,8 +128,19 @@ class Jobs {
     double enqueued = 0, end = 0, service = 0;
   };
   static_assert(sizeof(Job) == 64);
+  struct Waiting {
+    std::uint32_t next = kNone, prev = kNone;
+  };
+  void grow() {
+    jobs_.emplace_back();
+    waiting_.emplace_back();
+    weights_.resize(weights_.size() + origins_, 0);
+  }
+  std::size_t origins_;
   IndexPool pool_;
   std::vector<Job> jobs_;
+  std::vector<Waiting> waiting_;       // the order's waiting jobs (join_waiting)
+  std::vector<std::uint8_t> weights_;  // per job x origin
 };
 
 }  // namespace eslabon

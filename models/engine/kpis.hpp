@@ -89,4 +89,27 @@ ESLABON_VOCABULARY(OriginStat, ESLABON_ORIGIN_STATS, kOriginStatCount, origin_st
 #undef ESLABON_NAME_ENTRY
 #undef ESLABON_ENUM_ENTRY
 
+// The figures that are proportions (shares or per-order rates that cannot exceed 1): their
+// confidence intervals are clipped to [0, 1] (models/results/run_result.cpp).
+inline constexpr bool is_proportion(Kpi k) {
+  switch (k) {
+    case Kpi::OnTimeRate:
+    case Kpi::LossRate:
+    case Kpi::DefectEscapeRate:
+    case Kpi::VisibleDefectRate:
+    case Kpi::PerfectOrderRate:
+    case Kpi::ComplaintRate:  // at most one complaint per delivered order
+    case Kpi::ChurnRate:      // at most one customer lost per delivered order
+      return true;
+    default:
+      return false;
+  }
+}
+inline constexpr bool is_proportion(UnitStat s) { return s == UnitStat::Utilisation || s == UnitStat::Availability; }
+inline constexpr bool is_proportion(FlowStat s) { return s == FlowStat::OnTimeRate || s == FlowStat::LossRate; }
+inline constexpr bool is_proportion(LinkStat s) { return s == LinkStat::SlaMetRate; }
+inline constexpr bool is_proportion(OriginStat s) {
+  return s == OriginStat::VisibleShare || s == OriginStat::CopqShare;
+}
+
 }  // namespace eslabon

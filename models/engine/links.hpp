@@ -39,14 +39,11 @@ class Inspection {
   // `order`: the origins in the order their defects are inspected (by name, name_order.hpp).
   explicit Inspection(const std::vector<std::size_t>& order) : order_(order), caught_(order.size(), 0) {}
 
-  // Returns how many defects were caught; caught() says of which origins. `escaped` is
-  // whether a defect this very attempt added (new_defect) passed unnoticed.
+  // Returns how many defects were caught; caught() says of which origins.
   template <class StreamAt>
-  int inspect(const Link& L, std::uint8_t* carried, std::uint8_t* caught_so_far, bool new_defect, bool& escaped,
-              StreamAt&& at) {
+  int inspect(const Link& L, std::uint8_t* carried, std::uint8_t* caught_so_far, StreamAt&& at) {
     int total = 0;
     std::fill(caught_.begin(), caught_.end(), 0);
-    escaped = new_defect;
     if (L.detect <= 0) return 0;
     RandomStream rs = at(purpose::detect);
     for (std::size_t g : order_) {
@@ -54,8 +51,6 @@ class Inspection {
         if (rs.uniform() < L.detect) ++caught_[g];
       total += caught_[g];
     }
-    const auto origin = static_cast<std::size_t>(L.origin);
-    if (new_defect && caught_[origin] >= carried[origin]) escaped = false;
     for (std::size_t g = 0; g < caught_.size(); ++g) {
       carried[g] = static_cast<std::uint8_t>(carried[g] - caught_[g]);
       caught_so_far[g] = static_cast<std::uint8_t>(std::min(255, caught_so_far[g] + caught_[g]));
@@ -65,7 +60,7 @@ class Inspection {
 
   const std::uint8_t* caught() const { return caught_.data(); }
 
-  // The single origin caught, or kManyOrigins when several were, -1 when none.
+  // The single origin caught, or kManyOrigins (-2) when several were, -1 when none.
   std::int32_t single_origin() const {
     std::int32_t found = -1;
     for (std::size_t g = 0; g < caught_.size(); ++g)

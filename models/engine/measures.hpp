@@ -11,6 +11,7 @@
 #include <eslabon/core/statistics.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -36,11 +37,43 @@ struct Measures {
         per_flow_leads(m.flows.size() > 1) {
     wip.window(warmup, horizon);
     base.window(warmup, horizon);
+    for (const Origin& g : m.origins) link_of_origin.push_back(g.link);
+  }
+
+  // Link rows go by origin: a link's detected, escaped and rework_time are about the defects
+  // (and lost handoffs) that began on it, wherever they were caught or cost time.
+  //
+  // A tagged order reaches the customer carrying `carried` undetected defects per origin.
+  void count_escaped(const std::uint8_t* carried) {
+    for (std::size_t g = 0; g < link_of_origin.size(); ++g)
+      if (carried[g] && link_of_origin[g] >= 0)
+        links[static_cast<std::size_t>(link_of_origin[g])].escaped += carried[g];
+  }
+  // An inspection of a tagged order caught `caught` defects per origin.
+  void count_detected(const std::uint8_t* caught) {
+    for (std::size_t g = 0; g < link_of_origin.size(); ++g)
+      if (caught[g] && link_of_origin[g] >= 0) links[static_cast<std::size_t>(link_of_origin[g])].detected += caught[g];
+  }
+  // Rework, fix or redo time `t` of a tagged order caused by one origin (-1: none) ...
+  void add_rework_time(double t, int origin) {
+    if (origin >= 0 && link_of_origin[static_cast<std::size_t>(origin)] >= 0)
+      links[static_cast<std::size_t>(link_of_origin[static_cast<std::size_t>(origin)])].rework_time += t;
+  }
+  // ... or by the origins caught at one inspection, split in proportion to the counts
+  // caught of each, as its cost is (Ledger::split).
+  void add_rework_time(double t, const std::uint8_t* caught) {
+    double sum = 0;
+    for (std::size_t g = 0; g < link_of_origin.size(); ++g) sum += caught[g];
+    if (sum <= 0) return;
+    for (std::size_t g = 0; g < link_of_origin.size(); ++g)
+      if (caught[g] && link_of_origin[g] >= 0)
+        links[static_cast<std::size_t>(link_of_origin[g])].rework_time += t * caught[g] / sum;
   }
 
   std::vector<FlowMeasures> flows;
   std::vector<LinkMeasures> links;
   std::vector<double> origin_visible;
+  std::vector<int> link_of_origin;  // the link whose defects an origin stands for, or -1 (a skip)
   TimeWeighted wip;
   TimeWeighted base;  // customers in the finite bases (customer_base)
   bool finite_base = false;
@@ -123,7 +156,8 @@ struct Measures {
       put(LinkStat::Escaped, count(ls.escaped));
       put(LinkStat::Lost, count(ls.lost));
       put(LinkStat::ReworkTime, ls.rework_time);
-      put(LinkStat::SlaMetRate, ratio(count(ls.sla_met), count(ls.accepted)));
+      // Empty for a link without an SLA: there is no level to meet.
+      put(LinkStat::SlaMetRate, std::isfinite(m.links[l].sla) ? ratio(count(ls.sla_met), count(ls.accepted)) : nan);
       put(LinkStat::Copq, ledger.of(static_cast<std::size_t>(m.links[l].origin)));
     }
     const std::size_t n = m.origins.size();

@@ -16,6 +16,7 @@ namespace eslabon {
 class Orders {
  public:
   static constexpr std::uint8_t kTagged = 1, kLost = 2, kDelivered = 4, kComplaining = 8;
+  static constexpr std::uint32_t kNoJob = 0xFFFFFFFFu;  // Jobs::kNone
 
   Orders(std::size_t max_tasks, std::size_t origins) : max_tasks_(max_tasks), origins_(origins) {}
 
@@ -31,6 +32,7 @@ class Orders {
     r.copq = 0;
     r.sinks = static_cast<std::uint32_t>(fl.sinks);
     r.inflight = 0;
+    r.waiting = kNoJob;
     r.reworks = 0;
     r.carried = 0;
     r.visible = 0;
@@ -66,6 +68,8 @@ class Orders {
   double copq(std::uint32_t o) const { return orders_[o].copq; }
   std::uint32_t& sinks(std::uint32_t o) { return orders_[o].sinks; }
   std::uint32_t& inflight(std::uint32_t o) { return orders_[o].inflight; }
+  // The first of its jobs waiting in a unit's line (Jobs::join_waiting), or kNoJob.
+  std::uint32_t& waiting(std::uint32_t o) { return orders_[o].waiting; }
   std::uint16_t& reworks(std::uint32_t o) { return orders_[o].reworks; }
   std::uint16_t reworks(std::uint32_t o) const { return orders_[o].reworks; }
   std::uint16_t& carried(std::uint32_t o) { return orders_[o].carried; }
@@ -93,7 +97,7 @@ class Orders {
   struct alignas(64) Order {
     std::uint64_t number = 0;
     double arrival = 0, due = 0, delivered = 0, copq = 0;
-    std::uint32_t flow = 0, sinks = 0, inflight = 0;
+    std::uint32_t flow = 0, sinks = 0, inflight = 0, waiting = kNoJob;
     std::uint16_t reworks = 0, carried = 0, visible = 0;
     std::uint8_t flags = 0;
   };

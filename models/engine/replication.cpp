@@ -149,12 +149,12 @@ void Replication::handoff(std::uint32_t o, int e) {
     // notices a lost one after the link's timeout.
     const std::uint32_t h =
         jobs_.take(JobSpec{o, ed.from, HandoffRecord, attempt, static_cast<std::uint32_t>(e)}, now_);
-    jobs_.flag(h) = f.lost ? kHandoffLost : defective ? kHandoffDefective : 0;
+    jobs_.flag(h) = f.lost ? kHandoffLost : 0;  // its defect is on the order already
     ++orders_.inflight(o);
     events_.push(now_ + (f.lost ? L.timeout : f.delay), event_class::handoff, Handoff, h);
     return;
   }
-  receive(o, e, attempt, defective);
+  receive(o, e, attempt);
 }
 
 void Replication::handoff_arrives(std::uint32_t h) {
@@ -184,39 +184,37 @@ void Replication::handoff_arrives(std::uint32_t h) {
     submit(redo);
     return;
   }
-  receive(o, e, attempt, carried == kHandoffDefective);
+  receive(o, e, attempt);
 }
 
 // The receiver inspects what it got; what it catches goes back to this link's supplier.
-void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt, bool new_defect) {
+void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt) {
   const Edge& ed = flow_of(o).edges[e];
   const Link& L = m_.links[ed.link];
   LinkMeasures& lm = measures_.links[ed.link];
   const auto at = streams(o, draws_.edge(orders_.flow(o), e, attempt));
-  bool escaped = false;
-  const int caught = inspection_.inspect(L, orders_.defects_of(o), orders_.detected_of(o), new_defect, escaped, at);
-  if (tagged(o)) lm.detected += static_cast<std::uint64_t>(caught);
+  const int caught = inspection_.inspect(L, orders_.defects_of(o), orders_.detected_of(o), at);
   if (caught > 0) {
+    if (tagged(o)) measures_.count_detected(inspection_.caught());
     if (L.on_detect == OnDetect::Fix) {
       // The receiver fixes what it caught: extra work on the receiving task.
       const double extra = Inspection::fix_work(L, caught, at);
       orders_.extra(o, ed.to) += extra;
       charge(o, extra * m_.units[flow_of(o).tasks[ed.to].unit].cost_per_time, inspection_.caught());
-      if (tagged(o)) lm.rework_time += extra;
+      if (tagged(o)) measures_.add_rework_time(extra, inspection_.caught());
     } else {
       // Rework or scrap: the supplier task goes back to the end of its unit's queue and
       // hands over again when redone (a new attempt, which can be defective again). The
-      // job knows whom to charge before it can start.
+      // job keeps whom to charge: the origins caught here, not those caught before.
       if (L.on_detect == OnDetect::Scrap) charge(o, m_.costs.scrap, inspection_.caught());
       ++orders_.reworks(o);
       const std::uint16_t a = ++orders_.attempt(o, ed.from);
       submit(JobSpec{o, ed.from, ReworkJob, a, static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(ed.link),
-                     inspection_.single_origin()});
+                     inspection_.single_origin(), inspection_.caught()});
       return;
     }
   }
   if (tagged(o)) {
-    if (escaped) ++lm.escaped;
     ++lm.accepted;
     if (now_ - orders_.first_enqueue(o, ed.from) <= L.sla) ++lm.sla_met;
   }
@@ -240,7 +238,7 @@ ESLABON_INLINE void Replication::submit(const JobSpec& s) {
   if (us.full()) {
     if (in_window()) ++us.rejected;
     if (s.kind == ComplaintJob)
-      complaint_done(o, false);
+      complaint_done(o, false, false);
     else
       lose(o);
     return;
@@ -257,6 +255,7 @@ ESLABON_INLINE void Replication::submit(const JobSpec& s) {
   QueueFacts q{fl.priority, orders_.due(o), 0.0};
   if (us.service_at_entry) q.service = jobs_.service(j) + (s.kind == TaskJob ? orders_.extra(o, s.task) : 0.0);
   us.enqueue(j, queue_key(us.discipline, q), now_);
+  jobs_.join_waiting(j, orders_.waiting(o));
 }
 
 // Out of line, for delivery.cpp (submit is inlined into the hot path here).
@@ -291,12 +290,14 @@ ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
   }
   if (jobs_.kind(j) == ReworkJob) {
     const std::uint32_t o = jobs_.order(j);
-    if (tagged(o)) measures_.links[jobs_.link(j)].rework_time += s;
     const double c = s * m_.units[u].cost_per_time;
-    if (jobs_.blame(j) >= 0)
+    if (jobs_.blame(j) == kManyOrigins) {
+      if (tagged(o)) measures_.add_rework_time(s, jobs_.weights(j));
+      charge(o, c, jobs_.weights(j));
+    } else {
+      if (tagged(o)) measures_.add_rework_time(s, jobs_.blame(j));
       charge_one(o, c, jobs_.blame(j));
-    else
-      charge(o, c, orders_.blame_of(o));
+    }
   }
   if (us.outages) us.hold(j, jobs_.slot(j));
   jobs_.end(j) = now_ + s;
@@ -323,7 +324,7 @@ void Replication::service_end(std::uint32_t j) {
   jobs_.retire(j);
   --orders_.inflight(o);
   if (kind == ComplaintJob) {
-    complaint_done(o, customers_.resolved(streams(o)));
+    complaint_done(o, true, customers_.resolved(streams(o)));
     return;
   }
   if (orders_.lost(o)) {
@@ -336,19 +337,18 @@ void Replication::service_end(std::uint32_t j) {
     task_complete(o, task);
 }
 
-// The next job to serve from a unit's waiting line, or none. Jobs of orders lost in the
-// meantime (another branch was rejected by a full unit) are withdrawn as they come up,
-// unserved: whichever branch was listed first, a lost order's waiting work is not done.
+// The next job to serve from a unit's waiting line, or none. The entries of jobs withdrawn
+// when their order was lost (lose()) are dropped as they come up: they left the queue then.
 ESLABON_INLINE std::uint32_t Replication::next_waiting(UnitState& us) {
   while (!us.line.empty()) {
-    const std::uint32_t j = us.dequeue(now_);
-    const std::uint32_t o = jobs_.order(j);
-    if (jobs_.kind(j) != ComplaintJob && orders_.lost(o)) {
+    const std::uint32_t j = us.pop();
+    if (jobs_.withdrawn(j)) {
+      us.dropped();
       jobs_.retire(j);
-      --orders_.inflight(o);
-      settle_if_idle(o);
       continue;
     }
+    us.dequeued(now_);
+    jobs_.leave_waiting(j, orders_.waiting(jobs_.order(j)));
     return j;
   }
   return Jobs::kNone;

@@ -38,6 +38,7 @@ class Replication {
         names_(m),
         draws_(m, seed, rep),
         orders_(m.max_tasks(), m.origins.size()),
+        jobs_(m.origins.size()),
         ledger_(m.origins.size()),
         measures_(m, warmup_, horizon_),
         customers_(m, names_.origins),
@@ -104,7 +105,7 @@ class Replication {
   void handoff_arrives(std::uint32_t h);
 
   // The receiver inspects what it got; what it catches goes back to this link's supplier.
-  void receive(std::uint32_t o, int e, std::uint32_t attempt, bool new_defect);
+  void receive(std::uint32_t o, int e, std::uint32_t attempt);
 
   // The handoff along edge e is accepted: the receiving task may start once all its
   // suppliers have handed over.
@@ -122,9 +123,7 @@ class Replication {
 
   void service_end(std::uint32_t j);
 
-  // The next job to serve from a unit's waiting line, or none. Jobs of orders lost in the
-  // meantime (another branch was rejected by a full unit) are withdrawn as they come up,
-  // unserved: whichever branch was listed first, a lost order's waiting work is not done.
+  // The next job to serve from a unit's waiting line, or none (withdrawn entries dropped).
   std::uint32_t next_waiting(UnitState& us);
 
   // --- outages --------------------------------------------------------------------------
@@ -136,12 +135,14 @@ class Replication {
   void repair(std::uint32_t u);
 
   // --- the order leaves -----------------------------------------------------------------
-  // Lost to a full unit: its work still queued is withdrawn as it comes up.
+  // Lost to a full unit: its work waiting in units' lines leaves them at once (it frees its
+  // places and stops counting in the queues); work in service or in transit is dropped
+  // when it ends.
   void lose(std::uint32_t o);
 
   // delivery.cpp: the order reaches the customer, who may complain or leave.
   void deliver(std::uint32_t o);
-  void complaint_done(std::uint32_t o, bool resolved);
+  void complaint_done(std::uint32_t o, bool handled, bool resolved);
   void lose_customer(std::uint32_t o, const std::uint8_t* blame);
 
   void settle_if_idle(std::uint32_t o) {

@@ -38,20 +38,29 @@ struct UnitState {
   Welford wait;
   std::uint64_t completions = 0;          // in the window
   std::uint64_t rejected = 0;             // in the window
+  std::size_t withdrawn = 0;              // entries of lost orders' jobs still in the line
   std::vector<std::uint32_t> in_service;  // jobs holding a server (for outages)
 
-  bool full() const { return capacity >= 0 && static_cast<std::int64_t>(line.size()) + busy >= capacity; }
+  // Jobs waiting: the line without the withdrawn entries, which hold no place (capacity)
+  // and do not count in the queue length; they are dropped when they come up.
+  std::size_t waiting() const { return line.size() - withdrawn; }
+  bool full() const { return capacity >= 0 && static_cast<std::int64_t>(waiting()) + busy >= capacity; }
   bool can_start() const { return busy < servers && !down; }
 
   void enqueue(std::uint32_t job, double key, double now) {
     line.push(job, key);
-    queue_tw.set(now, static_cast<double>(line.size()));
+    queue_tw.set(now, static_cast<double>(waiting()));
   }
-  std::uint32_t dequeue(double now) {
-    const std::uint32_t j = line.pop();
-    queue_tw.set(now, static_cast<double>(line.size()));
-    return j;
+  // A waiting job's order was lost: it leaves the queue now (its entry stays in the line).
+  void withdraw(double now) {
+    ++withdrawn;
+    queue_tw.set(now, static_cast<double>(waiting()));
   }
+  // The next entry of the line; the caller drops a withdrawn one (dropped()) or takes it
+  // (dequeued()).
+  std::uint32_t pop() { return line.pop(); }
+  void dropped() { --withdrawn; }
+  void dequeued(double now) { queue_tw.set(now, static_cast<double>(waiting())); }
   // A server takes a job that waited since `enqueued`.
   ESLABON_INLINE void seize(double now, double enqueued, bool in_window) {
     ++busy;

@@ -59,34 +59,48 @@ Table RunResult::replications_table() const {
   return t;
 }
 
+namespace {
+// The Student-t interval of the replications' values; a proportion's is clipped to [0, 1],
+// where its values lie (a t-interval from few replications can reach past either end).
+template <class Stat>
+Interval interval_of(const std::vector<double>& xs, Stat s) {
+  Interval iv = confidence_interval(xs);
+  if (is_proportion(s)) {
+    if (iv.low < 0) iv.low = 0;
+    if (iv.high > 1) iv.high = 1;
+  }
+  return iv;
+}
+}  // namespace
+
 Interval RunResult::kpi(Kpi k) const {
   std::vector<double> xs;
   for (const auto& r : replications) xs.push_back(r.kpi[static_cast<int>(k)]);
-  return confidence_interval(xs);
+  return interval_of(xs, k);
 }
 
 Interval RunResult::unit_stat(std::size_t unit, UnitStat s) const {
   std::vector<double> xs;
   for (const auto& r : replications) xs.push_back(r.units[unit][static_cast<int>(s)]);
-  return confidence_interval(xs);
+  return interval_of(xs, s);
 }
 
 Interval RunResult::flow_stat(std::size_t flow, FlowStat s) const {
   std::vector<double> xs;
   for (const auto& r : replications) xs.push_back(r.flows[flow][static_cast<int>(s)]);
-  return confidence_interval(xs);
+  return interval_of(xs, s);
 }
 
 Interval RunResult::link_stat(std::size_t link, LinkStat s) const {
   std::vector<double> xs;
   for (const auto& r : replications) xs.push_back(r.links[link][static_cast<int>(s)]);
-  return confidence_interval(xs);
+  return interval_of(xs, s);
 }
 
 Interval RunResult::origin_stat(std::size_t origin, OriginStat s) const {
   std::vector<double> xs;
   for (const auto& r : replications) xs.push_back(r.origins[origin][static_cast<int>(s)]);
-  return confidence_interval(xs);
+  return interval_of(xs, s);
 }
 
 std::uint64_t RunResult::events() const {
