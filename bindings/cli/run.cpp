@@ -1,9 +1,9 @@
 // eslabon run: run a model, print its KPIs with 95% confidence intervals, optionally write HDF5.
 
+#include <models/output/output_path.hpp>
 #include "command.hpp"
 #include "format.hpp"
 #include "options.hpp"
-#include <models/output/output_path.hpp>
 #include "signals.hpp"
 
 #include <models/config/loader.hpp>
@@ -14,6 +14,7 @@
 #include <fmt/core.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -40,6 +41,20 @@ void print_tables(const RunResult& r, const Model& m) {
     fmt::print("{:<16}", r.unit_names[u]);
     for (UnitStat s : shown) fmt::print(" {:>22}", fmt_pm(r.unit_stat(u, s)));
     fmt::print("\n");
+  }
+  // Where the lead time went: causes with any time, largest first.
+  std::vector<std::size_t> causes;
+  for (std::size_t c = 0; c < r.cause_names.size(); ++c)
+    if (r.delay_stat(c, DelayStat::Time).mean > 0) causes.push_back(c);
+  std::stable_sort(causes.begin(), causes.end(), [&](std::size_t a, std::size_t b) {
+    return r.delay_stat(a, DelayStat::Time).mean > r.delay_stat(b, DelayStat::Time).mean;
+  });
+  if (!causes.empty()) {
+    fmt::print("\n{:<34} {:>22} {:>22} {:>22}\n", "where the time went (per order)", "time", "share of lead time",
+               "share of lateness");
+    for (std::size_t c : causes)
+      fmt::print("{:<34} {:>22} {:>22} {:>22}\n", r.cause_names[c], fmt_pm(r.delay_stat(c, DelayStat::Time)),
+                 fmt_pm(r.delay_stat(c, DelayStat::LeadShare)), fmt_pm(r.delay_stat(c, DelayStat::LatenessShare)));
   }
   if (!r.link_names.empty()) {
     fmt::print("\n{:<26}", "link");

@@ -69,6 +69,14 @@ namespace eslabon {
   X(Copq, "copq")                      \
   X(CopqShare, "copq_share")
 
+// Per cause of delay (engine/delays.hpp): per delivered order, its time and its share of
+// lateness; and their shares of the lead time and of the lateness.
+#define ESLABON_DELAY_STATS(X) \
+  X(Time, "time")              \
+  X(Lateness, "lateness")      \
+  X(LeadShare, "lead_share")   \
+  X(LatenessShare, "lateness_share")
+
 #define ESLABON_ENUM_ENTRY(id, name) id,
 #define ESLABON_NAME_ENTRY(id, name) name,
 #define ESLABON_VOCABULARY(Type, LIST, count, names_fn)                             \
@@ -84,6 +92,7 @@ ESLABON_VOCABULARY(UnitStat, ESLABON_UNIT_STATS, kUnitStatCount, unit_stat_names
 ESLABON_VOCABULARY(FlowStat, ESLABON_FLOW_STATS, kFlowStatCount, flow_stat_names)
 ESLABON_VOCABULARY(LinkStat, ESLABON_LINK_STATS, kLinkStatCount, link_stat_names)
 ESLABON_VOCABULARY(OriginStat, ESLABON_ORIGIN_STATS, kOriginStatCount, origin_stat_names)
+ESLABON_VOCABULARY(DelayStat, ESLABON_DELAY_STATS, kDelayStatCount, delay_stat_names)
 
 #undef ESLABON_VOCABULARY
 #undef ESLABON_NAME_ENTRY
@@ -108,6 +117,7 @@ inline constexpr bool is_proportion(Kpi k) {
 inline constexpr bool is_proportion(UnitStat s) { return s == UnitStat::Utilisation || s == UnitStat::Availability; }
 inline constexpr bool is_proportion(FlowStat s) { return s == FlowStat::OnTimeRate || s == FlowStat::LossRate; }
 inline constexpr bool is_proportion(LinkStat s) { return s == LinkStat::SlaMetRate; }
+inline constexpr bool is_proportion(DelayStat s) { return s == DelayStat::LeadShare || s == DelayStat::LatenessShare; }
 inline constexpr bool is_proportion(OriginStat s) {
   return s == OriginStat::VisibleShare || s == OriginStat::CopqShare;
 }

@@ -41,6 +41,26 @@ class OrderLog {
     t.f64("copq");
   }
 
+  static void create_delay_columns(Table& t) {
+    t.i64("replication");
+    t.str("flow");
+    t.i64("order");
+    t.str("cause");
+    t.f64("time");
+  }
+  // One row per cause that took time on the delivered order's path (DelayBook::order_times).
+  static void append_delays(Table& t, std::uint64_t replication, const std::string& flow, std::uint64_t number,
+                            const std::vector<std::string>& causes, const std::vector<double>& times) {
+    for (std::size_t c = 0; c < times.size(); ++c) {
+      if (!(times[c] > 0)) continue;
+      t.i64("replication").push_back(static_cast<std::int64_t>(replication));
+      t.str("flow").push_back(flow);
+      t.i64("order").push_back(static_cast<std::int64_t>(number));
+      t.str("cause").push_back(causes[c]);
+      t.f64("time").push_back(times[c]);
+    }
+  }
+
   // `origin_order`: origins by name (the defect_origins column lists them in that order).
   static void append(Table& t, std::uint64_t replication, const Model& m, const std::vector<std::size_t>& origin_order,
                      const Orders& orders, std::uint32_t o, const OrderOutcome& out) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace eslabon {
 namespace engine {
@@ -54,11 +55,31 @@ ReplicationResult Replication::run() {
     }
   }
   measures_.fill(result_, m_, units_, ledger_);
+  fill_delays();
   result_.events = n;
   result_.peak_orders = orders_.peak();
   result_.peak_events = std::max<std::uint64_t>(measures_.peak_events, events_.size());
   if (opt_.progress) opt_.progress->store(1.0, std::memory_order_relaxed);
   return std::move(result_);
+}
+
+// Per cause: time and lateness per delivered tagged order, and their shares.
+void Replication::fill_delays() {
+  const std::vector<double>& time = delays_.time_sums();
+  const std::vector<double>& late = delays_.lateness_sums();
+  const double n = static_cast<double>(delays_.delivered_count());
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  double lead = 0;
+  for (double t : time) lead += t;
+  result_.delays.resize(time.size());
+  for (std::size_t c = 0; c < time.size(); ++c) {
+    auto& d = result_.delays[c];
+    d[static_cast<int>(DelayStat::Time)] = n > 0 ? time[c] / n : nan;
+    d[static_cast<int>(DelayStat::Lateness)] = n > 0 ? late[c] / n : nan;
+    d[static_cast<int>(DelayStat::LeadShare)] = lead > 0 ? time[c] / lead : nan;
+    d[static_cast<int>(DelayStat::LatenessShare)] =
+        delays_.lateness_total() > 0 ? late[c] / delays_.lateness_total() : nan;
+  }
 }
 
 // --- arrivals -------------------------------------------------------------------------
@@ -74,6 +95,7 @@ void Replication::arrival(std::uint32_t f) {
   const std::uint64_t number = next_number_[f]++;
   if (!customers_.admits(fl, f, draws_.thinning(f))) return;
   const std::uint32_t o = orders_.take(fl, f, number, now_, in_window());
+  delays_.take(o, fl);
   measures_.wip.add(now_, 1.0);
   if (tagged(o)) {
     ++measures_.tagged_open;
@@ -101,11 +123,14 @@ void Replication::acquire(std::uint32_t f) {
 // --- tasks and handoffs ---------------------------------------------------------------
 // All of task k's suppliers have handed over: skip it, or queue it at its unit.
 ESLABON_INLINE void Replication::task_ready(std::uint32_t o, int k) {
-  const Task& t = flow_of(o).tasks[k];
+  const Flow& fl = flow_of(o);
+  const Task& t = fl.tasks[k];
   orders_.first_enqueue(o, k) = now_;
+  delays_.ready(o, k, now_, down_clock(fl, k));
   if (t.skip > 0) {
     RandomStream rs = streams(o, draws_.task(orders_.flow(o), k))(purpose::skip);
     if (rs.uniform() < t.skip) {
+      delays_.start(o, k, now_, down_clock(fl, k));
       if (t.skip_defect > 0 && rs.uniform() < t.skip_defect) add_defect(o, t.skip_origin);
       task_complete(o, k);
       return;
@@ -116,9 +141,17 @@ ESLABON_INLINE void Replication::task_ready(std::uint32_t o, int k) {
 
 // Task k's work is done for the first time: hand it over to every successor.
 ESLABON_INLINE void Replication::task_complete(std::uint32_t o, int k) {
-  const Task& t = flow_of(o).tasks[k];
+  const Flow& fl = flow_of(o);
+  const Task& t = fl.tasks[k];
+  delays_.done(o, k, now_, down_clock(fl, k));
   if (t.next.empty()) {
-    if (--orders_.sinks(o) == 0) deliver(o);
+    if (--orders_.sinks(o) == 0) {
+      delays_.delivered(o, fl, k, orders_.arrival(o), now_, tagged(o));
+      if (opt_.record_orders && tagged(o))
+        OrderLog::append_delays(result_.order_delays, result_.replication, fl.name, orders_.number(o),
+                                delays_.causes().names, delays_.order_times());
+      deliver(o);
+    }
     return;
   }
   for (int e : names_.out[orders_.flow(o)][k]) {
@@ -130,6 +163,7 @@ ESLABON_INLINE void Replication::task_complete(std::uint32_t o, int k) {
 // One attempt at handing task `from` over to `to` along edge e.
 void Replication::handoff(std::uint32_t o, int e) {
   const Edge& ed = flow_of(o).edges[e];
+  delays_.sent(o, e, now_);
   if (ed.link < 0) {
     accept(o, e);
     return;
@@ -172,6 +206,7 @@ void Replication::handoff_arrives(std::uint32_t h) {
     // The receiver has noticed the loss: the supplier task is done again in full, as a
     // rework charged to this link, and hands over again (a new attempt, which can be lost).
     const Edge& ed = flow_of(o).edges[e];
+    delays_.arrived(o, e, ed.link, m_.links[ed.link].origin, true, now_);
     ++orders_.reworks(o);
     JobSpec redo{o,
                  ed.from,
@@ -193,6 +228,7 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt) {
   const Link& L = m_.links[ed.link];
   LinkMeasures& lm = measures_.links[ed.link];
   const auto at = streams(o, draws_.edge(orders_.flow(o), e, attempt));
+  delays_.arrived(o, e, ed.link, L.origin, false, now_);
   const int caught = inspection_.inspect(L, orders_.defects_of(o), orders_.detected_of(o), at);
   if (caught > 0) {
     if (tagged(o)) measures_.count_detected(inspection_.caught());
@@ -200,6 +236,7 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt) {
       // The receiver fixes what it caught: extra work on the receiving task.
       const double extra = Inspection::fix_work(L, caught, at);
       orders_.extra(o, ed.to) += extra;
+      delays_.fix(o, ed.to, extra, inspection_.caught(), m_.origins.size());
       charge(o, extra * m_.units[flow_of(o).tasks[ed.to].unit].cost_per_time, inspection_.caught());
       if (tagged(o)) measures_.add_rework_time(extra, inspection_.caught());
     } else {
@@ -208,6 +245,7 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt) {
       // job keeps whom to charge: the origins caught here, not those caught before.
       if (L.on_detect == OnDetect::Scrap) charge(o, m_.costs.scrap, inspection_.caught());
       ++orders_.reworks(o);
+      delays_.sent_back(o, e, now_, inspection_.caught(), m_.origins.size(), inspection_.single_origin());
       const std::uint16_t a = ++orders_.attempt(o, ed.from);
       submit(JobSpec{o, ed.from, ReworkJob, a, static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(ed.link),
                      inspection_.single_origin(), inspection_.caught()});
@@ -225,7 +263,10 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt) {
 // suppliers have handed over.
 void Replication::accept(std::uint32_t o, int e) {
   const int to = flow_of(o).edges[e].to;
-  if (--orders_.pending(o, to) == 0) task_ready(o, to);
+  if (--orders_.pending(o, to) == 0) {
+    delays_.accepted(o, e, to, true);
+    task_ready(o, to);
+  }
 }
 
 // Queues work at its unit, or starts it on a free server. A unit that is full turns it
@@ -284,6 +325,7 @@ ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
   us.seize(now_, jobs_.enqueued(j), in_window());
   double s = us.service_at_entry ? jobs_.service(j) : draw_service(j);
   if (jobs_.kind(j) == TaskJob) {
+    delays_.start(jobs_.order(j), static_cast<int>(jobs_.task(j)), now_, us.down_clock(now_));
     double& extra = orders_.extra(jobs_.order(j), static_cast<int>(jobs_.task(j)));
     s += extra;  // fixes of defects caught at receipt
     extra = 0;

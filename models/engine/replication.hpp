@@ -8,6 +8,7 @@
 // and churn (once per order) are in delivery.cpp.
 
 #include <models/engine/customers.hpp>
+#include <models/engine/delays.hpp>
 #include <models/engine/draws.hpp>
 #include <models/engine/events.hpp>
 #include <models/engine/jobs.hpp>
@@ -43,16 +44,28 @@ class Replication {
         measures_(m, warmup_, horizon_),
         customers_(m, names_.origins),
         inspection_(names_.origins),
+        delays_(m, m.max_tasks(), max_edges(m)),
         next_number_(m.flows.size(), 0) {
     units_.reserve(m.units.size());
     for (const Unit& u : m.units) units_.emplace_back(u, warmup_, horizon_);
     result_.replication = rep;
-    if (opt_.record_orders) OrderLog::create_columns(result_.orders);
+    if (opt_.record_orders) {
+      OrderLog::create_columns(result_.orders);
+      OrderLog::create_delay_columns(result_.order_delays);
+    }
   }
 
   ReplicationResult run();
 
  private:
+  static std::size_t max_edges(const Model& m) {
+    std::size_t n = 0;
+    for (const Flow& f : m.flows) n = std::max(n, f.edges.size());
+    return n;
+  }
+  double down_clock(const Flow& fl, int k) const {
+    return units_[static_cast<std::size_t>(fl.tasks[static_cast<std::size_t>(k)].unit)].down_clock(now_);
+  }
   // The measurement window is half-open, [warmup, horizon): an event exactly at the
   // horizon belongs to the next window, as an order arriving then is not tagged.
   bool in_window() const { return now_ >= warmup_ && now_ < horizon_; }
@@ -77,6 +90,8 @@ class Replication {
     orders_.copq(o) += amount;
     ledger_.book(amount, origin);
   }
+
+  void fill_delays();
 
   // --- arrivals -------------------------------------------------------------------------
   void schedule_arrival(std::uint32_t f, double from);
@@ -169,6 +184,7 @@ class Replication {
   Measures measures_;
   Customers customers_;
   Inspection inspection_;
+  DelayBook delays_;
   std::vector<std::uint64_t> next_number_;  // candidates per flow so far
   ReplicationResult result_;
 };

@@ -38,7 +38,9 @@ struct ReplicationResult {
   std::vector<std::array<double, kFlowStatCount>> flows;      // one per model flow
   std::vector<std::array<double, kLinkStatCount>> links;      // one per model link
   std::vector<std::array<double, kOriginStatCount>> origins;  // model origins, then "(unattributed)"
+  std::vector<std::array<double, kDelayStatCount>> delays;    // one per cause (DelayCauses::names)
   Table orders{"orders"};                                     // filled when record_orders
+  Table order_delays{"delays"};  // when record_orders: replication, flow, order, cause, time (causes with time)
   std::uint64_t events = 0;
   std::uint64_t peak_orders = 0;  // most orders alive at once (pool high-water mark)
   std::uint64_t peak_events = 0;  // most pending events at once

@@ -32,7 +32,8 @@ struct UnitState {
   bool service_at_entry;  // its discipline orders by service time, drawn when a job joins
   int busy = 0;           // servers holding a job (working, or frozen by an outage)
   bool down = false;
-  bool outages = false;  // only then are the jobs in service tracked
+  double down_total = 0, down_since = 0;  // down_clock()
+  bool outages = false;                   // only then are the jobs in service tracked
   WaitingLine line;
   TimeWeighted busy_tw, queue_tw, down_tw;
   Welford wait;
@@ -79,13 +80,17 @@ struct UnitState {
     in_service.pop_back();
     return last;
   }
+  // Total time down up to `now` (a clock that runs only while the unit is down).
+  double down_clock(double now) const { return down_total + (down ? now - down_since : 0.0); }
   void fail(double now) {
     down = true;
+    down_since = now;
     down_tw.set(now, 1.0);
     busy_tw.set(now, 0.0);
   }
   void recover(double now) {
     down = false;
+    down_total += now - down_since;
     down_tw.set(now, 0.0);
     busy_tw.set(now, busy);
   }

@@ -17,7 +17,10 @@ const std::vector<ResultTable>& result_tables() {
       {"link_summary", &RunResult::link_summary_table, "", "", false, false},
       {"origins", &RunResult::origins_table, "origin_summary", "origins", true, false},
       {"origin_summary", &RunResult::origin_summary_table, "", "", false, false},
+      {"delay_causes", &RunResult::delay_causes_table, "delay_summary", "delays", false, false},
+      {"delay_summary", &RunResult::delay_summary_table, "", "", false, false},
       {"orders", &RunResult::orders_table, "", "", false, true},
+      {"delays", &RunResult::delays_table, "", "", false, true},
   };
   return tables;
 }

@@ -1,5 +1,7 @@
 #include <models/results/run_result.hpp>
 
+#include <models/engine/delays.hpp>
+
 #include <cmath>
 
 namespace eslabon {
@@ -26,6 +28,7 @@ RunResult describe_run(const Model& model, std::uint64_t seed) {
   for (const auto& l : model.links) r.link_names.push_back(l.key);
   for (const auto& g : model.origins) r.origin_names.push_back(g.name);
   r.origin_names.push_back("(unattributed)");
+  r.cause_names = DelayCauses(model).names;
   return r;
 }
 
@@ -94,6 +97,12 @@ Interval RunResult::flow_stat(std::size_t flow, FlowStat s) const {
 Interval RunResult::link_stat(std::size_t link, LinkStat s) const {
   std::vector<double> xs;
   for (const auto& r : replications) xs.push_back(r.links[link][static_cast<int>(s)]);
+  return interval_of(xs, s);
+}
+
+Interval RunResult::delay_stat(std::size_t cause, DelayStat s) const {
+  std::vector<double> xs;
+  for (const auto& r : replications) xs.push_back(r.delays[cause][static_cast<int>(s)]);
   return interval_of(xs, s);
 }
 
@@ -202,6 +211,22 @@ Table RunResult::origins_table() const {
 Table RunResult::origin_summary_table() const {
   return per_item_summary("origin_summary", "origin", origin_names, origin_stat_names(),
                           [&](std::size_t i, std::size_t s) { return origin_stat(i, static_cast<OriginStat>(s)); });
+}
+
+Table RunResult::delay_causes_table() const {
+  return per_item_table("delay_causes", "cause", replications, cause_names, delay_stat_names(),
+                        [](const ReplicationResult& r, std::size_t i, std::size_t s) { return r.delays[i][s]; });
+}
+
+Table RunResult::delay_summary_table() const {
+  return per_item_summary("delay_summary", "cause", cause_names, delay_stat_names(),
+                          [&](std::size_t i, std::size_t s) { return delay_stat(i, static_cast<DelayStat>(s)); });
+}
+
+Table RunResult::delays_table() const {
+  Table t("delays");
+  for (const auto& r : replications) t.append(r.order_delays);
+  return t;
 }
 
 Table RunResult::orders_table() const {

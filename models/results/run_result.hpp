@@ -47,6 +47,7 @@ struct RunResult {
   std::vector<std::string> flow_names;
   std::vector<std::string> link_names;    // "FROM->TO"
   std::vector<std::string> origin_names;  // model origins, then "(unattributed)"
+  std::vector<std::string> cause_names;   // causes of delay (engine/delays.hpp)
   std::vector<ReplicationResult> replications;
 
   Table replications_table() const;    // replication, then every KPI
@@ -59,12 +60,16 @@ struct RunResult {
   Table link_summary_table() const;    // link, stat, mean, ci_low, ci_high, std, n
   Table origins_table() const;         // replication, origin, then every origin statistic
   Table origin_summary_table() const;  // origin, stat, mean, ci_low, ci_high, std, n
+  Table delay_causes_table() const;    // replication, cause, then every delay statistic
+  Table delays_table() const;          // per tagged delivered order and cause (empty unless recorded)
+  Table delay_summary_table() const;   // cause, stat, mean, ci_low, ci_high, std, n
   Table orders_table() const;          // one row per tagged order (empty unless recorded)
   Interval kpi(Kpi k) const;
   Interval unit_stat(std::size_t unit, UnitStat s) const;
   Interval flow_stat(std::size_t flow, FlowStat s) const;
   Interval link_stat(std::size_t link, LinkStat s) const;
   Interval origin_stat(std::size_t origin, OriginStat s) const;
+  Interval delay_stat(std::size_t cause, DelayStat s) const;
   std::uint64_t events() const;
 };
 

@@ -82,8 +82,8 @@ void fingerprint(const std::string& name, const Model& model, int replications, 
   opt.replications = std::min(replications, kMaxReplications);
   opt.record_orders = true;
   const RunResult r = run_model(model, opt);
-  const Table tables[] = {r.replications_table(), r.units_table(),   r.flows_table(),
-                          r.links_table(),        r.origins_table(), r.orders_table()};
+  const Table tables[] = {r.replications_table(), r.units_table(),        r.flows_table(),  r.links_table(),
+                          r.origins_table(),      r.delay_causes_table(), r.orders_table(), r.delays_table()};
   for (const Table& t : tables) out[name + " " + t.name()] = std::to_string(t.rows()) + " " + hash_table(t);
 }
 

@@ -648,3 +648,24 @@ def test_progress_in_a_subprocess_without_a_terminal():
     assert p.returncode == 0, p.stderr
     expected = es.Model.from_yaml(WEAK).with_changes(SHORT).run(replications=2, seed=1, progress=False)
     assert float(p.stdout.strip()) == pytest.approx(expected.summary().loc["throughput", "mean"], rel=1e-12)
+
+
+def test_delays_show_where_each_orders_time_went(tmp_path):
+    m = es.Model.from_yaml(CONFIGS / "weak_link.yaml").with_changes({"run.horizon": 3000, "run.warmup": 300})
+    r = m.run(replications=3, seed=5, orders=True)
+    d = r.delays
+    assert list(d.columns) == ["time", "ci_low", "ci_high", "lead_share", "lateness_share"]
+    assert d["time"].is_monotonic_decreasing and (d["time"] > 0).all()
+    assert {"service:production", "queue:production", "delay:purchase->produce"} <= set(d.index)
+    # Per replication the causes add up to the lead time; per order, to the order's lead time.
+    per_rep = r.delay_causes.groupby("replication")["time"].sum()
+    lead = r.replications.set_index("replication")["lead_time_mean"]
+    np.testing.assert_allclose(per_rep.to_numpy(), lead.loc[per_rep.index].to_numpy(), rtol=1e-9)
+    per_order = r.order_delays.groupby(["replication", "order"])["time"].sum()
+    orders = r.orders[r.orders["lost"] == 0].set_index(["replication", "order"])["lead_time"]
+    np.testing.assert_allclose(per_order.to_numpy(), orders.loc[per_order.index].to_numpy(), rtol=1e-9)
+    assert len(per_order) == len(orders)
+    # The same tables in the HDF5 file, and the summary in --json.
+    r.to_hdf5(tmp_path / "r.h5")
+    back = es.read_hdf5(tmp_path / "r.h5")
+    pd.testing.assert_frame_equal(back.delays, d)

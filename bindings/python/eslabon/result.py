@@ -80,6 +80,30 @@ class _Tables:
         return self._table("origins")
 
     @property
+    def delays(self) -> pd.DataFrame:
+        """Where the lead time went: index = cause (service:UNIT, queue:UNIT, outage:UNIT, rework:ORIGIN,
+        delay:LINK), largest first, causes that took no time left out; columns time (mean per delivered
+        order), ci_low, ci_high (95%), lead_share, lateness_share (means over replications)."""
+        s = self.delay_summary()
+        if s.empty:
+            return pd.DataFrame(columns=["time", "ci_low", "ci_high", "lead_share", "lateness_share"])
+        t = s.xs("time", level="stat")[["mean", "ci_low", "ci_high"]].rename(columns={"mean": "time"})
+        t["lead_share"] = s.xs("lead_share", level="stat")["mean"]
+        t["lateness_share"] = s.xs("lateness_share", level="stat")["mean"]
+        return t[t["time"] > 0].sort_values("time", ascending=False)
+
+    @property
+    def delay_causes(self) -> pd.DataFrame:
+        """One row per (replication, cause): time and lateness per delivered order, lead_share, lateness_share."""
+        return self._table("delay_causes")
+
+    @property
+    def order_delays(self) -> pd.DataFrame:
+        """One row per (order, cause that took time on its path): replication, flow, order, cause, time
+        (only when the run recorded orders; else empty)."""
+        return self._table("delays")
+
+    @property
     def orders(self) -> pd.DataFrame:
         """One row per order (only when the run recorded orders; else empty)."""
         return self._table("orders")
@@ -92,6 +116,11 @@ class _Tables:
 
     def origin_summary(self) -> pd.DataFrame:
         return self._table("origin_summary").set_index(["origin", "stat"])
+
+    def delay_summary(self) -> pd.DataFrame:
+        """Where the lead time went, over replications: index (cause, stat), stats time and lateness (per
+        delivered order), lead_share and lateness_share; columns mean, ci_low, ci_high, std, n."""
+        return self._table("delay_summary").set_index(["cause", "stat"])
 
     def __repr__(self) -> str:
         s = self.summary()
