@@ -62,6 +62,9 @@ class DelayBook {
   DelayBook(const Model& m, std::size_t max_tasks, std::size_t max_edges)
       : causes_(m), max_tasks_(max_tasks), max_edges_(std::max<std::size_t>(max_edges, 1)) {
     time_.assign(causes_.names.size(), 0.0);
+    service_cause_.assign(causes_.names.size(), false);
+    for (int c : causes_.service)
+      if (c >= 0) service_cause_[static_cast<std::size_t>(c)] = true;
     late_.assign(causes_.names.size(), 0.0);
     order_.assign(causes_.names.size(), 0.0);
   }
@@ -209,9 +212,7 @@ class DelayBook {
   };
 
   static std::size_t idx(int c) { return static_cast<std::size_t>(c); }
-  bool is_service(std::size_t c) const {
-    return std::find(causes_.service.begin(), causes_.service.end(), static_cast<int>(c)) != causes_.service.end();
-  }
+  bool is_service(std::size_t c) const { return service_cause_[c]; }
   TaskTimes& task(std::uint32_t o, int k) { return tasks_[o * max_tasks_ + static_cast<std::size_t>(k)]; }
   EdgeTimes& edge(std::uint32_t o, int e) { return edges_[o * max_edges_ + static_cast<std::size_t>(e)]; }
   void add_part(std::uint32_t o, std::int32_t kind, int where, int cause, double time) {
@@ -235,6 +236,7 @@ class DelayBook {
   // Adds the parts recorded for one task or edge to order_; returns their total.
   double parts_of(std::uint32_t o, std::int32_t kind, int where) {
     double sum = 0;
+    if (parts_[o].empty()) return 0;
     for (const Part& p : parts_[o])
       if (p.kind == kind && p.where == where) {
         order_[idx(p.cause)] += p.time;
@@ -249,6 +251,7 @@ class DelayBook {
   std::vector<EdgeTimes> edges_;          // per order x edge
   std::vector<std::vector<Part>> parts_;  // per order: rework and delay parts (capacity kept)
   std::vector<double> order_, time_, late_;
+  std::vector<bool> service_cause_;
   double lateness_ = 0;
   std::uint64_t delivered_ = 0;
 };
