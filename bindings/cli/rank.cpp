@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -23,7 +24,7 @@ struct RankArgs {
   RunArgs run;
   std::string kpi = "copq_per_order";
   bool shapley = false;
-  double budget = std::numeric_limits<double>::quiet_NaN();
+  std::string budget;  // as written, for the message
 };
 
 bool any_cost(const Table& t) {
@@ -56,14 +57,17 @@ int cmd_rank(const RankArgs& args) {
   try {
     l = load_for_study(a);
     settings.kpi = kpi_from_name(args.kpi);
-    if (!std::isnan(args.budget) && !(args.budget >= 0 && std::isfinite(args.budget)))
-      throw ConfigError("--budget " + fmt_num(args.budget) + ": expected a cost per time unit >= 0");
+    if (!args.budget.empty()) {
+      char* end = nullptr;
+      settings.budget = std::strtod(args.budget.c_str(), &end);
+      if (*end != '\0' || !(settings.budget >= 0 && std::isfinite(settings.budget)))
+        throw ConfigError("--budget " + args.budget + ": expected a cost per time unit >= 0");
+    }
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
   }
   settings.shapley = args.shapley;
-  settings.budget = args.budget;
   Ranking r;
   try {
     r = rank_weak_points(l.model, l.options, settings);
