@@ -158,9 +158,10 @@ Ranking rank_weak_points(const Model& base, const RunOptions& options, const Ran
   std::vector<std::size_t> players;
   for (std::size_t i = 0; i < points.size(); ++i)
     if (points[i].fault) players.push_back(i);
+  // The sampled orders follow the run's seed, so a ranking is reproduced by its seed alone.
+  const std::uint64_t seed = options.seed >= 0 ? static_cast<std::uint64_t>(options.seed) : base.run.seed;
   std::vector<std::uint64_t> masks;
-  if (settings.shapley)
-    masks = shapley_coalitions(players.size(), settings.exact_limit, settings.permutations, base.run.seed);
+  if (settings.shapley) masks = shapley_coalitions(players.size(), settings.exact_limit, settings.permutations, seed);
   // Progress by runs; cached runs (base and singletons inside the coalitions) are not run
   // twice, so the bar may jump at the end.
   const double planned = static_cast<double>(1 + points.size() + masks.size() + 1);
@@ -211,7 +212,7 @@ Ranking rank_weak_points(const Model& base, const RunOptions& options, const Ran
             if (mask >> i & 1) fix.insert(fix.end(), points[players[i]].fix.begin(), points[players[i]].fix.end());
           return variants.get(fix).kpi;
         },
-        settings.exact_limit, settings.permutations, base.run.seed);
+        settings.exact_limit, settings.permutations, seed);
     for (std::size_t i = 0; i < players.size(); ++i) rows[players[i]].shapley = out.attribution.contribution[i];
   }
 

@@ -250,6 +250,24 @@ TEST(Rank, WithoutInteractionsShapleyIsTheOneAtATimeEffect) {
   EXPECT_NEAR(sum, r.attribution.total.mean, 1e-9 * r.attribution.total.mean);
 }
 
+TEST(Rank, SampledOrdersAlsoSumExactlyOnAModel) {
+  const auto m = load_model_text(kTwoFlows, "two.yaml");
+  RankSettings s;
+  s.shapley = true;
+  s.exact_limit = 1;  // two faults: sampled orders instead of the 4 coalitions
+  const auto r = eslabon::rank_weak_points(m, few(4), s);
+  EXPECT_EQ(r.attribution.method, "permutations");
+  EXPECT_EQ(r.attribution.permutations, eslabon::kShapleyPermutations);
+  const auto phi = numbers(r.table, "shapley_mean"), effect = numbers(r.table, "effect_mean");
+  double sum = 0;
+  for (std::size_t i = 0; i < phi.size(); ++i)
+    if (!std::isnan(phi[i])) {
+      sum += phi[i];
+      EXPECT_NEAR(phi[i], effect[i], 1e-9 * effect[i]);  // additive: every order gives the effect
+    }
+  EXPECT_NEAR(sum, r.attribution.total.mean, 1e-9 * r.attribution.total.mean);
+}
+
 TEST(Rank, ShapleyContributionsSumExactlyToBaseMinusEverythingFixed) {
   const auto m =
       load_model_text(weak_link_text(), "weak_link.yaml", {{"run.horizon", "2500", ""}, {"run.warmup", "300", ""}});
