@@ -1,4 +1,5 @@
-// eslabon rank: the weak links ranked by what fixing each one changes on a KPI (paired).
+// eslabon rank: every weak point ranked by what fixing it changes on a KPI (paired), with
+// costed scenarios' net benefit, optional Shapley contributions and a plan within a budget.
 
 #include "command.hpp"
 #include "format.hpp"
@@ -6,9 +7,12 @@
 
 #include <models/config/loader.hpp>
 #include <models/studies/compare.hpp>
+#include <models/studies/rank.hpp>
 
 #include <fmt/core.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -19,38 +23,113 @@ namespace {
 struct RankArgs {
   RunArgs run;
   std::string kpi = "copq_per_order";
+  bool shapley = false;
+  std::string budget;  // as written, for the message
 };
 
-int cmd_rank(const RunArgs& a, const std::string& kpi_name) {
+bool any_cost(const Table& t) {
+  for (double c : std::get<std::vector<double>>(t.find("cost")->data))
+    if (std::isfinite(c)) return true;
+  return false;
+}
+
+void print_plan(const Ranking& r) {
+  fmt::print("\nbudget {:g} per time unit ({}): ", r.budget, r.plan.method);
+  if (r.plan.chosen.empty()) {
+    fmt::print("nothing chosen{}\n",
+               r.plan_note.empty() ? " (no costed scenario with a positive net benefit fits)" : ": " + r.plan_note);
+    return;
+  }
+  std::string names;
+  for (const auto& n : r.plan_names) names += (names.empty() ? "" : ", ") + n;
+  fmt::print("{}\n  cost {}, estimated net benefit {} per time unit (the sum of each alone)\n", names,
+             fmt_num(r.plan.cost), fmt_num(r.plan.net));
+  if (r.plan_combined.n > 0)
+    fmt::print("  run together: net benefit {} {}\n", fmt_num(r.plan_combined.mean), fmt_ci(r.plan_combined));
+  else if (!r.plan_note.empty())
+    fmt::print("  ({})\n", r.plan_note);
+}
+
+int cmd_rank(const RankArgs& args) {
+  const RunArgs& a = args.run;
   Loaded l;
-  Kpi kpi;
+  RankSettings settings;
   try {
     l = load_for_study(a);
-    kpi = kpi_from_name(kpi_name);
+    settings.kpi = kpi_from_name(args.kpi);
+    if (!args.budget.empty()) {
+      char* end = nullptr;
+      settings.budget = std::strtod(args.budget.c_str(), &end);
+      if (*end != '\0' || !(settings.budget >= 0 && std::isfinite(settings.budget)))
+        throw ConfigError("--budget " + args.budget + ": expected a cost per time unit >= 0");
+    }
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
   }
-  Table t;
+  settings.shapley = args.shapley;
+  Ranking r;
   try {
-    t = rank_links(l.model, l.options, kpi);
+    r = rank_weak_points(l.model, l.options, settings);
   } catch (const Interrupted&) {
     std::cerr << "eslabon: interrupted\n";
     return kInterrupted;
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
   }
   const std::size_t reps = static_cast<std::size_t>(l.model.run.replications);
   if (a.json) {
-    std::cout << ranking_json(l.model.name, kpi_name, reps, l.model.run.seed, t) << "\n";
+    std::cout << rank_json(l.model.name, args.kpi, reps, l.model.run.seed, r) << "\n";
     return 0;
   }
-  fmt::print("{}: the cost of each weak link on {}, {} paired replications (seed {})\n", l.model.name, kpi_name, reps,
-             l.model.run.seed);
-  fmt::print("effect = base - fixed (the link's defects or skips set to 0), with its paired 95% CI\n\n");
+  const Table& t = r.table;
+  fmt::print("{}: what fixing each weak point is worth on {}, {} paired replications (seed {})\n", l.model.name,
+             args.kpi, reps, l.model.run.seed);
+  fmt::print("effect = base - fixed (the change applied alone), with its paired 95% CI\n\n");
   if (t.rows() == 0) {
-    fmt::print("(the model has no link with defect > 0 and no task with skip > 0)\n");
+    fmt::print("(the model has no weak point)\n");
     return 0;
   }
-  print_table(t, {"link", "kind", "base_mean", "fixed_mean", "effect_mean", "effect_ci_low", "effect_ci_high"}, 26);
+  std::vector<std::string> cols = {"name",        "kind",          "base_mean",     "fixed_mean",
+                                   "effect_mean", "effect_ci_low", "effect_ci_high"};
+  if (settings.kpi == Kpi::CopqPerOrder) cols.push_back("ledger");
+  if (r.shapley)
+    for (const char* c : {"shapley_mean", "shapley_ci_low", "shapley_ci_high"}) cols.push_back(c);
+  print_table(t, cols, 26);
+  if (r.shapley)
+    fmt::print("\nShapley ({}, {} runs{}): base - every fault fixed = {} {}; the contributions sum to it\n",
+               r.attribution.method, r.attribution.coalitions,
+               r.attribution.permutations ? ", " + std::to_string(r.attribution.permutations) + " orders" : "",
+               fmt_num(r.attribution.total.mean), fmt_ci(r.attribution.total));
+  if (any_cost(t)) {
+    if (r.money) {
+      fmt::print(
+          "\ncosted scenarios: net benefit per time unit = saving - cost (paired 95% CI), return = net / cost\n");
+      Table costed("costed");
+      const auto& cost = std::get<std::vector<double>>(t.find("cost")->data);
+      for (const auto& c : t.columns()) {
+        std::visit(
+            [&](const auto& v) {
+              using T = typename std::decay_t<decltype(v)>::value_type;
+              std::vector<T>* keep = nullptr;
+              if constexpr (std::is_same_v<T, double>)
+                keep = &costed.f64(c.name);
+              else if constexpr (std::is_same_v<T, std::int64_t>)
+                keep = &costed.i64(c.name);
+              else
+                keep = &costed.str(c.name);
+              for (std::size_t i = 0; i < v.size(); ++i)
+                if (std::isfinite(cost[i])) keep->push_back(v[i]);
+            },
+            c.data);
+      }
+      print_table(costed, {"name", "cost", "saving_mean", "net_mean", "net_ci_low", "net_ci_high", "return_mean"}, 26);
+    } else {
+      fmt::print("\n({} is not money: net benefits need --kpi copq_per_order or revenue)\n", args.kpi);
+    }
+  }
+  if (r.planned) print_plan(r);
   return 0;
 }
 
@@ -58,10 +137,12 @@ int cmd_rank(const RunArgs& a, const std::string& kpi_name) {
 
 void add_rank_command(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<RankArgs>();
-  auto* rank = app.add_subcommand("rank", "Rank the weak links by what fixing each one changes (paired)");
+  auto* rank = app.add_subcommand("rank", "Rank every weak point by what fixing it changes (paired)");
   add_run_options(rank, a->run);
   rank->add_option("--kpi", a->kpi, "KPI to rank on (default copq_per_order)");
-  commands.push_back({rank, [a] { return cmd_rank(a->run, a->kpi); }});
+  rank->add_flag("--shapley", a->shapley, "Shapley contributions of the faults to (base - every fault fixed)");
+  rank->add_option("--budget", a->budget, "pick the best set of costed scenarios whose cost per time unit fits");
+  commands.push_back({rank, [a] { return cmd_rank(*a); }});
 }
 
 }  // namespace eslabon::cli

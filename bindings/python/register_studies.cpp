@@ -6,7 +6,10 @@
 #include <models/output/output_path.hpp>
 #include <models/output/sweep_recorder.hpp>
 #include <models/studies/compare.hpp>
+#include <models/studies/rank.hpp>
 #include <models/studies/sweep.hpp>
+
+#include <cmath>
 
 namespace eslabon::python {
 
@@ -32,6 +35,67 @@ void register_studies(py::module_& m) {
       },
       py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
       py::arg("kpi") = "copq_per_order", py::arg("progress") = py::none());
+  // Every weak point ranked (eslabon rank): the table, then the Shapley total and the budget plan.
+  m.def(
+      "rank",
+      [](const Model& model, int replications, std::int64_t seed, unsigned threads, const std::string& kpi,
+         bool shapley, py::object budget, py::object progress) {
+        RankSettings settings;
+        settings.kpi = kpi_from_name(kpi);
+        settings.shapley = shapley;
+        if (!budget.is_none()) {
+          settings.budget = budget.cast<double>();
+          if (!(settings.budget >= 0 && std::isfinite(settings.budget)))
+            throw ConfigError("budget=" + py::str(budget).cast<std::string>() + ": expected a cost per time unit >= 0");
+        }
+        std::atomic<bool> stop{false};
+        std::atomic<double> done{0.0};
+        RunOptions opt;
+        opt.replications = replications;
+        opt.seed = seed;
+        opt.threads = threads;
+        opt.control.stop = &stop;
+        Ranking r = run_interruptibly<Ranking>(
+            [&] { return rank_weak_points(model, opt, settings, [&](double f) { done.store(f); }); }, stop,
+            [&] { return done.load(); }, progress);
+        py::dict out;
+        out["table"] = table_to_dict(r.table);
+        auto iv = [](const Interval& x) {
+          py::dict d;
+          d["mean"] = x.mean;
+          d["ci_low"] = x.low;
+          d["ci_high"] = x.high;
+          d["n"] = x.n;
+          return d;
+        };
+        if (r.shapley) {
+          py::dict s;
+          s["method"] = r.attribution.method;
+          s["coalitions"] = r.attribution.coalitions;
+          s["permutations"] = r.attribution.permutations;
+          s["total"] = iv(r.attribution.total);
+          out["shapley"] = s;
+        } else {
+          out["shapley"] = py::none();
+        }
+        if (r.planned) {
+          py::dict b;
+          b["budget"] = r.budget;
+          b["method"] = r.plan.method;
+          b["chosen"] = r.plan_names;
+          b["cost"] = r.plan.cost;
+          b["net"] = r.plan.net;
+          b["combined_net"] = iv(r.plan_combined);
+          b["note"] = r.plan_note;
+          out["budget"] = b;
+        } else {
+          out["budget"] = py::none();
+        }
+        return out;
+      },
+      py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
+      py::arg("kpi") = "copq_per_order", py::arg("shapley") = false, py::arg("budget") = py::none(),
+      py::arg("progress") = py::none());
   // A sweep file run into an HDF5 file by the recorder `eslabon sweep -o` uses (journal,
   // resume, one point appended at a time). Returns (pairs resumed, points, replications).
   m.def(

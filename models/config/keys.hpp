@@ -15,13 +15,16 @@ inline const std::vector<std::string> run = {"horizon", "warmup", "replications"
 inline const std::vector<std::string> unit = {"servers", "discipline", "capacity", "cost_per_hour", "outages"};
 inline const std::vector<std::string> outages = {"mtbf", "mttr"};
 inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks"};
-inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "customers", "rate_per_customer", "acquisition"};
+inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "customers", "rate_per_customer",
+                                                  "acquisition"};
 inline const std::vector<std::string> task = {"unit", "service", "after", "skip", "skip_defect"};
 inline const std::vector<std::string> complaints = {
     "unit",           "service", "visible",           "late_dissatisfies",
     "complain",       "resolve", "churn_if_resolved", "churn_if_unresolved",
     "churn_if_silent"};
 inline const std::vector<std::string> costs = {"late_penalty", "scrap", "complaint", "lost_customer"};
+// A scenario's reserved keys beside its changes (config paths, which never start with these).
+inline const std::vector<std::string> scenario = {"cost"};
 inline const std::vector<std::string> sweep = {"model", "replications", "seed", "grid", "scenarios"};
 
 // Where each section's keys are in the JSON Schema: a JSON pointer to an object schema with
@@ -39,7 +42,8 @@ inline std::vector<SchemaSection> schema_sections() {
           {"/$defs/flow/properties/arrivals/oneOf", &arrivals},
           {"/$defs/task", &task},
           {"/properties/complaints", &complaints},
-          {"/properties/costs", &costs}};
+          {"/properties/costs", &costs},
+          {"/properties/scenarios/additionalProperties", &scenario}};
 }
 
 }  // namespace eslabon::config_keys

@@ -1,5 +1,9 @@
 #include <models/config/scenarios.hpp>
 
+#include <models/config/keys.hpp>
+
+#include <cmath>
+
 namespace eslabon {
 
 void load_scenarios(const YamlReader& r, const YAML::Node& root, Model& m, const CheckChanges& check) {
@@ -16,6 +20,15 @@ void load_scenarios(const YamlReader& r, const YAML::Node& root, Model& m, const
     s.name = name;
     for (auto c = changes.begin(); c != changes.end(); ++c) {
       const std::string path = c->first.Scalar();
+      // `cost` is no config path (the root has no such key), so it can name what the scenario
+      // costs per time unit without clashing with a change.
+      if (path == config_keys::scenario[0]) {
+        const double cost = r.number(c->second, p + ".cost");
+        if (!(cost >= 0) || !std::isfinite(cost))
+          r.fail(c->second, p + ".cost", "expected a cost per time unit >= 0, got " + found(c->second));
+        s.cost = cost;
+        continue;
+      }
       if (path.rfind("scenarios", 0) == 0) r.fail(c->first, p + "." + path, "a scenario cannot change scenarios");
       YAML::Emitter out;
       out << YAML::Flow << c->second;

@@ -27,7 +27,8 @@ void load_units(const YamlReader& r, const YAML::Node& root, Model& m) {
           r.fail(n["cost_per_hour"], p + ".cost_per_hour", "expected a cost >= 0, got " + found(n["cost_per_hour"]));
         u.cost_per_time = c * unit_in_hours(r.time_unit());
       }
-      if (const YAML::Node o = n["outages"]) {
+      // `outages: null` is no outages (what `rank` sets to remove a unit's outages).
+      if (const YAML::Node o = n["outages"]; o && !o.IsNull()) {
         r.keys(o, p + ".outages", config_keys::outages);
         if (!o["mtbf"])
           r.fail(o, p + ".outages.mtbf", "missing; expected the mean time between failures, e.g. mtbf: 200h");

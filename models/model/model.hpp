@@ -124,6 +124,7 @@ struct Override {
 struct Scenario {
   std::string name;
   std::vector<Override> changes;
+  double cost = std::numeric_limits<double>::quiet_NaN();  // per time unit (its key `cost`); NaN: none
 };
 
 struct Costs {

@@ -196,4 +196,61 @@ std::string ranking_json(const std::string& name, const std::string& kpi, std::s
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+namespace {
+nlohmann::ordered_json interval_json(const Interval& iv) {
+  nlohmann::ordered_json o = nlohmann::ordered_json::object();
+  auto num = [](double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr); };
+  o["mean"] = num(iv.mean);
+  o["ci_low"] = num(iv.low);
+  o["ci_high"] = num(iv.high);
+  o["n"] = iv.n;
+  return o;
+}
+}  // namespace
+
+std::string rank_json(const std::string& name, const std::string& kpi, std::size_t replications, std::uint64_t seed,
+                      const Ranking& ranking) {
+  const Table& t = ranking.table;
+  nlohmann::ordered_json j;
+  j["name"] = name;
+  j["kpi"] = kpi;
+  j["replications"] = replications;
+  j["seed"] = seed;
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array(), links = nlohmann::ordered_json::array();
+  const auto& kinds = std::get<std::vector<std::string>>(t.find("kind")->data);
+  const auto& names = std::get<std::vector<std::string>>(t.find("name")->data);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    nlohmann::ordered_json row = row_json(t, r);
+    rows.push_back(row);
+    if (kinds[r] == "defects" || kinds[r] == "delay" || kinds[r] == "lost" || kinds[r] == "skip") {
+      nlohmann::ordered_json legacy = nlohmann::ordered_json::object();
+      legacy["link"] = names[r];
+      for (auto it = row.begin(); it != row.end(); ++it) legacy[it.key()] = it.value();
+      links.push_back(legacy);
+    }
+  }
+  j["weak_points"] = rows;
+  j["links"] = links;
+  if (ranking.shapley) {
+    nlohmann::ordered_json s;
+    s["method"] = ranking.attribution.method;
+    s["coalitions"] = ranking.attribution.coalitions;
+    s["permutations"] = ranking.attribution.permutations;
+    s["total"] = interval_json(ranking.attribution.total);
+    j["shapley"] = s;
+  }
+  if (ranking.planned) {
+    nlohmann::ordered_json b;
+    b["budget"] = ranking.budget;
+    b["method"] = ranking.plan.method;
+    b["chosen"] = ranking.plan_names;
+    b["cost"] = ranking.plan.cost;
+    b["net"] = ranking.plan.net;
+    b["combined_net"] = interval_json(ranking.plan_combined);
+    b["note"] = ranking.plan_note;
+    j["budget"] = b;
+  }
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace eslabon

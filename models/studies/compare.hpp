@@ -8,6 +8,7 @@
 #include <eslabon/core/table.hpp>
 #include <models/model/model.hpp>
 #include <models/results/run_result.hpp>
+#include <models/studies/rank.hpp>
 
 #include <functional>
 
@@ -41,5 +42,10 @@ std::string comparison_json(const std::string& name, const std::string& scenario
                             std::uint64_t seed, const Table& comparison);
 std::string ranking_json(const std::string& name, const std::string& kpi, std::size_t replications, std::uint64_t seed,
                          const Table& ranking);
+// `eslabon rank --json`: name, kpi, replications, seed, weak_points (the rows), links (the
+// rows of links' faults and skips, each with its name also under "link", as rank's JSON
+// listed them before), then "shapley" and "budget" when they were asked for.
+std::string rank_json(const std::string& name, const std::string& kpi, std::size_t replications, std::uint64_t seed,
+                      const Ranking& ranking);
 
 }  // namespace eslabon

@@ -284,10 +284,10 @@ def test_compare_and_rank_identical_to_cli(short):
         for col, value in entry.items():
             assert same(c.loc[k, col], value), (k, col, c.loc[k, col], value)
     doc = cli_json("rank", WEAK, *args)
-    rk = es.rank_links(short, replications=3, seed=2)
+    rk = es.rank(short, replications=3, seed=2)
     assert rk.attrs["kpi"] == doc["kpi"] == "copq_per_order"
-    assert len(rk) == len(doc["links"])
-    for (_, row), entry in zip(rk.iterrows(), doc["links"]):
+    assert len(rk) == len(doc["weak_points"])
+    for (_, row), entry in zip(rk.iterrows(), doc["weak_points"]):
         for col, value in entry.items():
             assert same(row[col], value), (col, row[col], value)
 

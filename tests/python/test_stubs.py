@@ -107,7 +107,7 @@ def test_the_build_installs_the_stub_and_py_typed():
     assert (package / "_core.pyi").read_text() == STUB.read_text(), "build/python holds an old stub: rebuild"
 
 
-PUBLIC_API = [es.Model, es.Result, es.result.StoredResult, es.read_hdf5, es.compare, es.rank_links, es.sweep,
+PUBLIC_API = [es.Model, es.Result, es.result.StoredResult, es.read_hdf5, es.compare, es.rank, es.rank_links, es.sweep,
               es.plot.lead_time, es.plot.origins, es.plot.tornado, es.plot.sweep]
 
 

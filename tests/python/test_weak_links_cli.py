@@ -153,11 +153,11 @@ def test_bad_study_input_exits_2(args, message):
 
 
 def test_bad_scenario_in_file_is_positioned(config_file):
-    text = edited(WEAK, ("{units.production.servers: 5}", "{units.production.servers: 0}"))
+    text = edited(WEAK, ("{units.production.servers: 5, cost: 40}", "{units.production.servers: 0, cost: 40}"))
     cfg = config_file(text, "bad.yaml")
     p = run("run", cfg)
     assert p.returncode == 2
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "servers: 0}" in l)
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "servers: 0," in l)
     assert p.stderr.startswith(f"{cfg}:{line}:")
     assert "scenarios.fifth_machine.units.production.servers: this change does not give a valid model: " \
            "units.production.servers: expected an integer from 1 to 1000000, got 0" in p.stderr

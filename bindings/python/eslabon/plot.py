@@ -71,17 +71,19 @@ def origins(result: Result | StoredResult, ax: Axes | None = None) -> Axes:
 
 
 def tornado(ranking: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """The cost of each weak link (rank_links output): effect of fixing it, with its paired 95% CI."""
+    """What fixing each weak point is worth (``rank`` or ``rank_links`` output): the effect of fixing it,
+    with its paired 95% CI; ``rank``'s rows are labelled "name (kind)"."""
     ax = _axes(ax)
     r = ranking.iloc[::-1]
     y = np.arange(len(r))
     m = r["effect_mean"].to_numpy(dtype=float)
     err = np.vstack([m - r["effect_ci_low"].to_numpy(dtype=float), r["effect_ci_high"].to_numpy(dtype=float) - m])
     ax.barh(y, m, xerr=err, color=np.where(m >= 0, "#c44e52", "#55a868"), capsize=4)
-    ax.set_yticks(y, list(r["link"]))
+    labels = list(r["link"]) if "link" in r else [f"{n} ({k})" for n, k in zip(r["name"], r["kind"])]
+    ax.set_yticks(y, labels)
     ax.axvline(0, color="k", linewidth=0.8)
     ax.set_xlabel(f"{ranking.attrs.get('kpi', 'KPI')}: base - fixed")
-    ax.set_title("cost of each weak link")
+    ax.set_title("cost of each weak link" if "link" in r else "what fixing each weak point is worth")
     return ax
 
 

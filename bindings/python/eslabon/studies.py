@@ -33,6 +33,8 @@ def rank_links(model: Model, replications: int = 30, seed: int = 1, kpi: str = "
 
     One row per weak link, largest effect first: link, kind, change, base_mean, fixed_mean,
     effect_mean (base - fixed, what the link costs on `kpi`), effect_ci_low, effect_ci_high, n.
+    Kept as it was (a link's faults fixed together, kind "link" or "skip"); ``rank`` covers every
+    kind of weak point, a link's faults separately.
     """
     from ._progress import progress_bar
 
@@ -40,6 +42,34 @@ def rank_links(model: Model, replications: int = 30, seed: int = 1, kpi: str = "
         table = _core.rank_links(model._core, int(replications), int(seed), int(threads or 0), kpi, update)
     df = _frame(table)
     df.attrs["kpi"] = kpi
+    return df
+
+
+def rank(model: Model, kpi: str = "copq_per_order", replications: int = 30, seed: int = 1, shapley: bool = False,
+         budget: float | None = None, threads: int | None = None, progress: bool = False) -> pd.DataFrame:
+    """What fixing is worth, for every kind of weak point (as ``eslabon rank``): each fixed alone and
+    compared with the baseline by common random numbers.
+
+    One row per weak point, largest |effect| first: name, kind (defects, delay, lost, skip, outages,
+    staffing, complaints, scenario), change (the overrides, "PATH=VALUE, ..."), base_mean, fixed_mean,
+    effect_mean (base - fixed) with effect_ci_low/high (paired 95%), n; cost (a scenario's cost per
+    time unit), saving_mean, net_mean with net_ci_low/high, return_mean (when the KPI is money:
+    copq_per_order or revenue); shapley_mean with shapley_ci_low/high (``shapley=True``: the faults'
+    Shapley contributions to base - every fault fixed, which sum to it exactly); ledger (the base
+    run's copq per order booked on the weak point's origin, for copq_per_order). ``attrs``: kpi,
+    shapley (method, coalitions, permutations, total: {mean, ci_low, ci_high, n}) and budget
+    (``budget=B``: the best set of costed scenarios whose cost fits: chosen, cost, net, method,
+    combined_net, note), each None when not asked for.
+    """
+    from ._progress import progress_bar
+
+    with progress_bar(progress, f"rank {model.name}") as update:
+        out = _core.rank(model._core, int(replications), int(seed), int(threads or 0), kpi, bool(shapley),
+                         None if budget is None else float(budget), update)
+    df = _frame(out["table"])
+    df.attrs["kpi"] = kpi
+    df.attrs["shapley"] = out["shapley"]
+    df.attrs["budget"] = out["budget"]
     return df
 
 
