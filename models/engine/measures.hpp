@@ -83,6 +83,10 @@ struct Measures {
   std::uint64_t tagged_open = 0, tagged_arrived = 0, tagged_lost = 0;
   std::uint64_t delivered_tagged = 0, escaped_orders = 0, visible_orders = 0, perfect_orders = 0;
   std::uint64_t reworks = 0, complaints = 0, churned = 0;
+  // The complaint iceberg (tagged orders): dissatisfied customers, those who did not
+  // complain, churn by path, complaints a full desk turned away.
+  std::uint64_t dissatisfied = 0, silent = 0, churned_resolved = 0, churned_unresolved = 0, churned_silent = 0;
+  std::uint64_t turned_away = 0;
   double revenue_in_window = 0;
   std::uint64_t peak_events = 0;
   // Lead times are kept per flow only when there are several flows: with one, the flow's
@@ -115,6 +119,13 @@ struct Measures {
     at(Kpi::ComplaintResolutionTimeMean) = complaint_time.count() ? complaint_time.mean() : nan;
     at(Kpi::ChurnRate) = ratio(count(churned), delivered);
     at(Kpi::CustomerBase) = finite_base ? base.mean(horizon) : nan;
+    at(Kpi::DissatisfiedRate) = ratio(count(dissatisfied), delivered);
+    at(Kpi::SilentRate) = ratio(count(silent), delivered);
+    at(Kpi::SilentToComplaintRatio) = ratio(count(silent), count(complaints));
+    at(Kpi::ChurnAfterResolvedRate) = ratio(count(churned_resolved), delivered);
+    at(Kpi::ChurnAfterUnresolvedRate) = ratio(count(churned_unresolved), delivered);
+    at(Kpi::ChurnSilentRate) = ratio(count(churned_silent), delivered);
+    at(Kpi::ComplaintsTurnedAway) = ratio(count(turned_away), delivered);
     at(Kpi::CopqPerOrder) = ratio(ledger.total(), delivered);
     at(Kpi::Revenue) = revenue_in_window / window;
     r.units.resize(units.size());
