@@ -1,14 +1,15 @@
 // eslabon run: run a model, print its KPIs with 95% confidence intervals, optionally write HDF5.
 
+#include <models/output/output_path.hpp>
 #include "command.hpp"
 #include "format.hpp"
 #include "options.hpp"
-#include <models/output/output_path.hpp>
 #include "signals.hpp"
 
 #include <models/config/loader.hpp>
 #include <models/output/hdf5_run.hpp>
 #include <models/output/json.hpp>
+#include <models/results/drift.hpp>
 #include <models/results/run_result.hpp>
 
 #include <fmt/core.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -70,6 +72,23 @@ void print_tables(const RunResult& r, const Model& m) {
       fmt::print("\n");
     }
   }
+}
+
+// On stderr, so that --json's stdout stays one JSON document.
+void warn_drift(const RunResult& r) {
+  std::string lines;
+  for (const DriftRow& d : drift_check(r))
+    if (d.drifting)
+      lines += fmt::format(
+          "  {}: first half {}, second half {} (difference {}, 99% CI [{}, {}]; {:.0f}% of its mean)\n",
+          kpi_names()[static_cast<int>(d.kpi)], fmt_num(d.first), fmt_num(d.second), fmt_num(d.difference.mean),
+          fmt_num(d.difference.low), fmt_num(d.difference.high), 100 * std::abs(d.relative));
+  if (lines.empty()) return;
+  std::cerr << "warning: the model drifts: these KPIs differ between the first and the second half of the "
+               "measurement window, beyond chance and by more than 5% (README \"Steady state\"):\n"
+            << lines
+            << "  The figures depend on the horizon: lengthen the warm-up, or look for a trend (a finite customer "
+               "base without acquisition only shrinks).\n";
 }
 
 int cmd_run(const RunArgs& a) {
@@ -143,6 +162,7 @@ int cmd_run(const RunArgs& a) {
   else
     print_tables(result, model);
   if (!a.output.empty() && !a.json) fmt::print("\nresults written to {}\n", a.output);
+  warn_drift(result);
   const Interval unfinished = result.kpi(Kpi::OrdersUnfinished);
   if (unfinished.mean > 0)
     std::cerr << fmt::format(

@@ -42,6 +42,7 @@ void Replication::deliver(std::uint32_t o) {
   if (tg) {
     measures_.lead.add(lead);
     measures_.lead_q.add(lead);
+    measures_.half_delivered(orders_.arrival(o), lead, on_time);
     if (measures_.per_flow_leads) {  // with one flow they equal the system's (filled at the end)
       fm.lead.add(lead);
       fm.lead_q.add(lead);
@@ -53,6 +54,7 @@ void Replication::deliver(std::uint32_t o) {
   }
   if (in_window()) {
     ++measures_.delivered_in_window;
+    ++measures_.halves[measures_.half(now_)].delivered_in_window;
     ++fm.delivered_in_window;
     measures_.revenue_in_window += fl.value;
   }
@@ -114,7 +116,7 @@ void Replication::deliver(std::uint32_t o) {
 void Replication::lose_customer(std::uint32_t o, const std::uint8_t* blame) {
   if (tagged(o)) ++measures_.churned;
   customers_.lose(orders_.flow(o));
-  measures_.base.set(now_, static_cast<double>(customers_.base()));
+  measures_.set_base(now_, static_cast<double>(customers_.base()));
   charge(o, m_.costs.lost_customer, blame);
 }
 

@@ -18,6 +18,7 @@ const std::vector<ResultTable>& result_tables() {
       {"origins", &RunResult::origins_table, "origin_summary", "origins", true, false},
       {"origin_summary", &RunResult::origin_summary_table, "", "", false, false},
       {"orders", &RunResult::orders_table, "", "", false, true},
+      {"drift", &RunResult::drift_table, "", "drift", false, false},
   };
   return tables;
 }

@@ -60,6 +60,7 @@ struct RunResult {
   Table origins_table() const;         // replication, origin, then every origin statistic
   Table origin_summary_table() const;  // origin, stat, mean, ci_low, ci_high, std, n
   Table orders_table() const;          // one row per tagged order (empty unless recorded)
+  Table drift_table() const;           // the drift check, one row per KPI (drift.hpp; defined in drift.cpp)
   Interval kpi(Kpi k) const;
   Interval unit_stat(std::size_t unit, UnitStat s) const;
   Interval flow_stat(std::size_t flow, FlowStat s) const;
