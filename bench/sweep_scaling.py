@@ -28,7 +28,7 @@ def main():
     tmp = Path(tempfile.mkdtemp(prefix="eslabon-sweep-bench-"))
     try:
         model = (ROOT / "configs" / "weak_link.yaml").read_text()
-        model = model.replace("arrivals: {customers: 400, rate_per_customer: 0.0025}", "arrivals: {poisson: 0.8}")
+        model = model.replace("arrivals: {customers: 400, rate_per_customer: 0.0025, acquisition: 0.05}", "arrivals: {poisson: 0.8}")
         (tmp / "model.yaml").write_text(model)
         reps, points = 30, 4
         write_sweep(tmp / "small.yaml", reps)

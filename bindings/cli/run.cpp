@@ -9,6 +9,7 @@
 #include <models/config/loader.hpp>
 #include <models/output/hdf5_run.hpp>
 #include <models/output/json.hpp>
+#include <models/results/drift.hpp>
 #include <models/results/run_result.hpp>
 
 #include <fmt/core.h>
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -85,6 +87,23 @@ void print_tables(const RunResult& r, const Model& m) {
       fmt::print("\n");
     }
   }
+}
+
+// On stderr, so that --json's stdout stays one JSON document.
+void warn_drift(const RunResult& r) {
+  std::string lines;
+  for (const DriftRow& d : drift_check(r))
+    if (d.drifting)
+      lines += fmt::format(
+          "  {}: first half {}, second half {} (difference {}, 99% CI [{}, {}]; {:.0f}% of its mean)\n",
+          kpi_names()[static_cast<int>(d.kpi)], fmt_num(d.first), fmt_num(d.second), fmt_num(d.difference.mean),
+          fmt_num(d.difference.low), fmt_num(d.difference.high), 100 * std::abs(d.relative));
+  if (lines.empty()) return;
+  std::cerr << "warning: the model drifts: these KPIs differ between the first and the second half of the "
+               "measurement window, beyond chance and by more than 5% (README \"Steady state\"):\n"
+            << lines
+            << "  The figures depend on the horizon: lengthen the warm-up, or look for a trend (a finite customer "
+               "base without acquisition only shrinks).\n";
 }
 
 int cmd_run(const RunArgs& a) {
@@ -158,6 +177,7 @@ int cmd_run(const RunArgs& a) {
   else
     print_tables(result, model);
   if (!a.output.empty() && !a.json) fmt::print("\nresults written to {}\n", a.output);
+  warn_drift(result);
   const Interval unfinished = result.kpi(Kpi::OrdersUnfinished);
   if (unfinished.mean > 0)
     std::cerr << fmt::format(

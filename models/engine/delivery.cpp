@@ -42,6 +42,7 @@ void Replication::deliver(std::uint32_t o) {
   if (tg) {
     measures_.lead.add(lead);
     measures_.lead_q.add(lead);
+    measures_.half_delivered(orders_.arrival(o), lead, on_time);
     if (measures_.per_flow_leads) {  // with one flow they equal the system's (filled at the end)
       fm.lead.add(lead);
       fm.lead_q.add(lead);
@@ -53,6 +54,7 @@ void Replication::deliver(std::uint32_t o) {
   }
   if (in_window()) {
     ++measures_.delivered_in_window;
+    ++measures_.halves[measures_.half(now_)].delivered_in_window;
     ++fm.delivered_in_window;
     measures_.revenue_in_window += fl.value;
   }
@@ -82,8 +84,16 @@ void Replication::deliver(std::uint32_t o) {
   if (visible && !seen.empty()) std::copy(seen.begin(), seen.end(), orders_.detected_of(o));
   const std::uint8_t* blame = orders_.blame_of(o);
   bool churn = false;
-  if (m_.complaints.enabled && customers_.dissatisfied(visible, late)) {
-    switch (customers_.react(streams(o))) {
+  if (customers_.dissatisfied(visible, late)) {
+    // Without a complaints section its defaults hold: dissatisfied customers neither complain
+    // nor leave (and nothing is drawn).
+    const Customers::Reaction reaction =
+        m_.complaints.enabled ? customers_.react(streams(o)) : Customers::Reaction::Stays;
+    if (tg) {
+      ++measures_.dissatisfied;
+      if (reaction != Customers::Reaction::Complains) ++measures_.silent;
+    }
+    switch (reaction) {
       case Customers::Reaction::Complains:
         if (tg) ++measures_.complaints;
         charge(o, m_.costs.complaint, blame);
@@ -91,6 +101,7 @@ void Replication::deliver(std::uint32_t o) {
         submit_complaint(o);
         return;
       case Customers::Reaction::Leaves:
+        if (tg) ++measures_.churned_silent;
         churn = true;
         lose_customer(o, blame);
         break;
@@ -105,7 +116,7 @@ void Replication::deliver(std::uint32_t o) {
 void Replication::lose_customer(std::uint32_t o, const std::uint8_t* blame) {
   if (tagged(o)) ++measures_.churned;
   customers_.lose(orders_.flow(o));
-  measures_.base.set(now_, static_cast<double>(customers_.base()));
+  measures_.set_base(now_, static_cast<double>(customers_.base()));
   charge(o, m_.costs.lost_customer, blame);
 }
 
@@ -115,6 +126,10 @@ void Replication::lose_customer(std::uint32_t o, const std::uint8_t* blame) {
 void Replication::complaint_done(std::uint32_t o, bool handled, bool resolved) {
   const bool churn = customers_.leaves_after(resolved, streams(o));
   if (handled && tagged(o)) measures_.complaint_time.add(now_ - orders_.delivered(o));
+  if (tagged(o)) {
+    if (!handled) ++measures_.turned_away;
+    if (churn) ++(resolved ? measures_.churned_resolved : measures_.churned_unresolved);
+  }
   if (churn) lose_customer(o, orders_.blame_of(o));
   orders_.clear(o, Orders::kComplaining);
   log(o, OrderOutcome{true, resolved, churn});

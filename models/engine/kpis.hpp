@@ -29,7 +29,15 @@ namespace eslabon {
   X(ChurnRate, "churn_rate")        /* customers lost per delivered order */                        \
   X(CopqPerOrder, "copq_per_order") /* cost of poor quality per delivered order */                  \
   X(Revenue, "revenue")             /* value delivered in the window per time unit */               \
-  X(CustomerBase, "customer_base")  /* time-average customers in the finite bases */
+  X(CustomerBase, "customer_base")  /* time-average customers in the finite bases */                \
+  /* The complaint iceberg, each per delivered order but the ratio (README "What is measured") */   \
+  X(DissatisfiedRate, "dissatisfied_rate")               /* dissatisfied customers */               \
+  X(SilentRate, "silent_rate")                           /* dissatisfied who did not complain */    \
+  X(SilentToComplaintRatio, "silent_to_complaint_ratio") /* silent per complaint */                 \
+  X(ChurnAfterResolvedRate, "churn_after_resolved_rate") /* churn by path: sums to churn_rate */    \
+  X(ChurnAfterUnresolvedRate, "churn_after_unresolved_rate")                                        \
+  X(ChurnSilentRate, "churn_silent_rate")                                                           \
+  X(ComplaintsTurnedAway, "complaints_turned_away") /* refused by a full desk */
 
 #define ESLABON_UNIT_STATS(X)   \
   X(Utilisation, "utilisation") \
@@ -109,6 +117,12 @@ inline constexpr bool is_proportion(Kpi k) {
     case Kpi::PerfectOrderRate:
     case Kpi::ComplaintRate:  // at most one complaint per delivered order
     case Kpi::ChurnRate:      // at most one customer lost per delivered order
+    case Kpi::DissatisfiedRate:
+    case Kpi::SilentRate:
+    case Kpi::ChurnAfterResolvedRate:
+    case Kpi::ChurnAfterUnresolvedRate:
+    case Kpi::ChurnSilentRate:
+    case Kpi::ComplaintsTurnedAway:
       return true;
     default:
       return false;

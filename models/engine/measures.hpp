@@ -11,6 +11,7 @@
 #include <eslabon/core/statistics.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -37,6 +38,9 @@ struct Measures {
         per_flow_leads(m.flows.size() > 1) {
     wip.window(warmup, horizon);
     base.window(warmup, horizon);
+    mid = warmup + 0.5 * (horizon - warmup);
+    base_half[0].window(warmup, mid);
+    base_half[1].window(mid, horizon);
     for (const Origin& g : m.origins) link_of_origin.push_back(g.link);
   }
 
@@ -70,12 +74,37 @@ struct Measures {
         links[static_cast<std::size_t>(link_of_origin[g])].rework_time += t * caught[g] / sum;
   }
 
+  // The drift check (README "Steady state"): the main KPIs over each half of the window,
+  // [warmup, mid) and [mid, horizon); orders by their arrival, deliveries by their time.
+  struct Half {
+    double lead_sum = 0, copq = 0;
+    std::uint64_t delivered_tagged = 0, on_time = 0, delivered_in_window = 0;
+  };
+  int half(double t) const { return t >= mid ? 1 : 0; }
+  // A tagged order delivered (lead time, on time), by its arrival time.
+  void half_delivered(double arrival, double lead, bool on_time_) {
+    Half& h = halves[half(arrival)];
+    h.lead_sum += lead;
+    ++h.delivered_tagged;
+    h.on_time += on_time_;
+  }
+  // A tagged order settled with its final cost of poor quality, by its arrival time.
+  void half_copq(double arrival, double copq) { halves[half(arrival)].copq += copq; }
+  void set_base(double t, double customers) {
+    base.set(t, customers);
+    base_half[0].set(t, customers);
+    base_half[1].set(t, customers);
+  }
+
   std::vector<FlowMeasures> flows;
   std::vector<LinkMeasures> links;
   std::vector<double> origin_visible;
   std::vector<int> link_of_origin;  // the link whose defects an origin stands for, or -1 (a skip)
   TimeWeighted wip;
   TimeWeighted base;  // customers in the finite bases (customer_base)
+  double mid = 0;
+  std::array<Half, 2> halves{};
+  std::array<TimeWeighted, 2> base_half;
   bool finite_base = false;
   Welford lead, complaint_time;
   QuantileSketch lead_q;
@@ -83,6 +112,10 @@ struct Measures {
   std::uint64_t tagged_open = 0, tagged_arrived = 0, tagged_lost = 0;
   std::uint64_t delivered_tagged = 0, escaped_orders = 0, visible_orders = 0, perfect_orders = 0;
   std::uint64_t reworks = 0, complaints = 0, churned = 0;
+  // The complaint iceberg (tagged orders): dissatisfied customers, those who did not
+  // complain, churn by path, complaints a full desk turned away.
+  std::uint64_t dissatisfied = 0, silent = 0, churned_resolved = 0, churned_unresolved = 0, churned_silent = 0;
+  std::uint64_t turned_away = 0;
   double revenue_in_window = 0;
   std::uint64_t peak_events = 0;
   // Lead times are kept per flow only when there are several flows: with one, the flow's
@@ -115,8 +148,24 @@ struct Measures {
     at(Kpi::ComplaintResolutionTimeMean) = complaint_time.count() ? complaint_time.mean() : nan;
     at(Kpi::ChurnRate) = ratio(count(churned), delivered);
     at(Kpi::CustomerBase) = finite_base ? base.mean(horizon) : nan;
+    at(Kpi::DissatisfiedRate) = ratio(count(dissatisfied), delivered);
+    at(Kpi::SilentRate) = ratio(count(silent), delivered);
+    at(Kpi::SilentToComplaintRatio) = ratio(count(silent), count(complaints));
+    at(Kpi::ChurnAfterResolvedRate) = ratio(count(churned_resolved), delivered);
+    at(Kpi::ChurnAfterUnresolvedRate) = ratio(count(churned_unresolved), delivered);
+    at(Kpi::ChurnSilentRate) = ratio(count(churned_silent), delivered);
+    at(Kpi::ComplaintsTurnedAway) = ratio(count(turned_away), delivered);
     at(Kpi::CopqPerOrder) = ratio(ledger.total(), delivered);
     at(Kpi::Revenue) = revenue_in_window / window;
+    for (int h = 0; h < 2; ++h) {
+      const Half& x = halves[h];
+      const double n = count(x.delivered_tagged);
+      const double values[] = {ratio(x.lead_sum, n), ratio(count(x.on_time), n),
+                               count(x.delivered_in_window) / (0.5 * window), ratio(x.copq, n),
+                               finite_base ? base_half[h].mean(horizon) : nan};
+      static_assert(std::size(values) == kDriftKpis.size());
+      for (std::size_t i = 0; i < kDriftKpis.size(); ++i) r.halves[i][h] = values[i];
+    }
     r.units.resize(units.size());
     for (std::size_t u = 0; u < units.size(); ++u) {
       const UnitState& us = units[u];

@@ -17,7 +17,7 @@ ReplicationResult Replication::run() {
   for (std::size_t f : names_.flows)
     if (m_.flows[f].acquisition > 0) schedule_acquisition(static_cast<std::uint32_t>(f));
   measures_.finite_base = customers_.finite();
-  measures_.base.set(0.0, static_cast<double>(customers_.base()));
+  measures_.set_base(0.0, static_cast<double>(customers_.base()));
   for (std::size_t u : names_.units)
     if (m_.units[u].outages) schedule_failure(static_cast<std::uint32_t>(u));
   std::uint64_t n = 0;
@@ -117,7 +117,7 @@ void Replication::schedule_acquisition(std::uint32_t f) {
 void Replication::acquire(std::uint32_t f) {
   schedule_acquisition(f);
   customers_.gain(m_.flows[f], f);
-  measures_.base.set(now_, static_cast<double>(customers_.base()));
+  measures_.set_base(now_, static_cast<double>(customers_.base()));
 }
 
 // --- tasks and handoffs ---------------------------------------------------------------

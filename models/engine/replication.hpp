@@ -162,7 +162,10 @@ class Replication {
 
   void settle_if_idle(std::uint32_t o) {
     if (orders_.inflight(o) != 0 || orders_.has(o, Orders::kComplaining)) return;
-    if (tagged(o)) --measures_.tagged_open;
+    if (tagged(o)) {
+      --measures_.tagged_open;
+      measures_.half_copq(orders_.arrival(o), orders_.copq(o));
+    }
     orders_.give(o);
   }
 

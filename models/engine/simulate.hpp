@@ -31,6 +31,11 @@ struct SimOptions {
   std::atomic<double>* progress = nullptr;  // set every 2^14 events to the fraction of the horizon done (1 at the end)
 };
 
+// The KPIs the drift check compares between the two halves of the measurement window
+// (README "Steady state"; models/results/drift.hpp).
+inline constexpr std::array<Kpi, 5> kDriftKpis = {Kpi::LeadTimeMean, Kpi::OnTimeRate, Kpi::Throughput,
+                                                  Kpi::CopqPerOrder, Kpi::CustomerBase};
+
 struct ReplicationResult {
   std::uint64_t replication = 0;
   std::array<double, kKpiCount> kpi{};
@@ -44,6 +49,8 @@ struct ReplicationResult {
   std::uint64_t events = 0;
   std::uint64_t peak_orders = 0;  // most orders alive at once (pool high-water mark)
   std::uint64_t peak_events = 0;  // most pending events at once
+  // Each drift KPI over the first and the second half of the window, [warmup, mid) and [mid, horizon).
+  std::array<std::array<double, 2>, kDriftKpis.size()> halves{};
 };
 
 ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t replication,

@@ -44,6 +44,29 @@ Json summary_json(const Table& t) {
   return out;
 }
 
+// A table without a summary (ITEM, then columns) as {ITEM: {COLUMN: value}}, in row order.
+Json rows_json(const Table& t) {
+  Json out = Json::object();
+  const auto& item = std::get<std::vector<std::string>>(t.columns().front().data);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    Json row = Json::object();
+    for (std::size_t c = 1; c < t.columns().size(); ++c) {
+      const Column& col = t.columns()[c];
+      std::visit(
+          [&](const auto& v) {
+            using T = typename std::decay_t<decltype(v)>::value_type;
+            if constexpr (std::is_same_v<T, double>)
+              row[col.name] = number(v[r]);
+            else
+              row[col.name] = v[r];
+          },
+          col.data);
+    }
+    out[item[r]] = std::move(row);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string to_json(const RunResult& r, int indent) {
@@ -53,7 +76,8 @@ std::string to_json(const RunResult& r, int indent) {
   j["seed"] = r.seed;
   for (const ResultTable& t : result_tables()) {
     if (t.json.empty()) continue;
-    j[t.json] = summary_json((r.*find_result_table(t.summary)->build)());
+    j[t.json] =
+        t.summary.empty() ? rows_json((r.*t.build)()) : summary_json((r.*find_result_table(t.summary)->build)());
   }
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }

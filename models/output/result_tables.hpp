@@ -15,7 +15,8 @@ struct ResultTable {
   std::string name;                   // the table's name, and its dataset's ("/units")
   Table (RunResult::*build)() const;  // how a RunResult gives it
   std::string summary;                // the table that summarises it over replications ("unit_summary"); "" if none
-  std::string json;                   // the JSON key of its summary ("units"); "" where the JSON leaves it out
+  std::string json;                   // the JSON key of its summary ("units"), or of the table itself when it
+                                      // has no summary ("drift"); "" where the JSON leaves it out
   bool in_sweep = false;              // also written for every point of a sweep file
   bool only_if_recorded = false;      // left out of files when it has no columns (orders, unless recorded)
 };

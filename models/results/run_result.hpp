@@ -64,6 +64,7 @@ struct RunResult {
   Table delays_table() const;          // per tagged delivered order and cause (empty unless recorded)
   Table delay_summary_table() const;   // cause, stat, mean, ci_low, ci_high, std, n
   Table orders_table() const;          // one row per tagged order (empty unless recorded)
+  Table drift_table() const;           // the drift check, one row per KPI (drift.hpp; defined in drift.cpp)
   Interval kpi(Kpi k) const;
   Interval unit_stat(std::size_t unit, UnitStat s) const;
   Interval flow_stat(std::size_t flow, FlowStat s) const;

@@ -188,7 +188,7 @@ def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
     # Long enough pairs (7 points x 4 replications) that the kill lands half-way.
     sweep = small_sweep(tmp_path, grid="  units.production.servers: [3, 4, 5]\n  links.purchase->produce.defect: [0.0, 0.05]\n")
     text = edited(tmp_path / "model.yaml", ("horizon: 3000, warmup: 300", "horizon: 600000, warmup: 300"),
-                  ("arrivals: {customers: 400, rate_per_customer: 0.0025}", "arrivals: {poisson: 0.7}"))
+                  ("arrivals: {customers: 400, rate_per_customer: 0.0025, acquisition: 0.05}", "arrivals: {poisson: 0.7}"))
     (tmp_path / "model.yaml").write_text(text)
     whole, part = tmp_path / "whole.h5", tmp_path / "part.h5"
     run("sweep", sweep, "-o", whole, "--threads", "2", check=True)

@@ -50,6 +50,14 @@ def test_hdf5_links_origins_and_order_rows_agree(tmp_path):
         assert delivered.copq.sum() / len(delivered) == pytest.approx(reps.loc[r, "copq_per_order"], rel=1e-9)
         assert ((delivered.defect_origins != "") == (delivered.defects > 0)).all()
         assert (delivered.resolved <= delivered.complained).all()
+        # The complaint iceberg from the order rows: churn by path, silent customers.
+        churned, complained, resolved = (delivered[c] == 1 for c in ("churned", "complained", "resolved"))
+        for kpi, rows in [("churn_after_resolved_rate", churned & complained & resolved),
+                          ("churn_after_unresolved_rate", churned & complained & ~resolved),
+                          ("churn_silent_rate", churned & ~complained)]:
+            assert rows.mean() == pytest.approx(reps.loc[r, kpi], rel=1e-12, abs=1e-15), kpi
+        assert (reps.loc[r, "dissatisfied_rate"] - reps.loc[r, "silent_rate"]
+                == pytest.approx(reps.loc[r, "complaint_rate"], rel=1e-12))
 
 
 def test_override_by_link_name_and_common_random_numbers():

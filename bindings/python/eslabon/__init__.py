@@ -11,8 +11,9 @@
 """
 from ._core import ConfigError
 from .model import Model
-from .result import Result, StoredResult, StoredSweep, read_hdf5
+from .result import DriftWarning, Result, StoredResult, StoredSweep, read_hdf5
 from .studies import compare, rank, rank_links, run_sweep, sweep
 from . import plot
 
-__all__ = ["ConfigError", "Model", "Result", "StoredResult", "StoredSweep", "read_hdf5", "compare", "rank", "rank_links", "run_sweep", "sweep", "plot"]
+__all__ = ["ConfigError", "DriftWarning", "Model", "Result", "StoredResult", "StoredSweep", "read_hdf5", "compare", "rank",
+           "rank_links", "run_sweep", "sweep", "plot"]

@@ -91,7 +91,7 @@ class Model:
         Releases the GIL while it runs; Ctrl-C (or the notebook's interrupt) stops it promptly
         and raises KeyboardInterrupt. ``progress=True`` shows a tqdm bar when tqdm is installed.
         """
-        from .result import Result
+        from .result import Result, warn_if_drifting
         from ._progress import progress_bar
 
         # Replications and seed become part of the model, so the config stored with the
@@ -104,7 +104,9 @@ class Model:
         model = self.with_changes(changes) if changes else self
         with progress_bar(progress, f"{self.name}") as update:
             core = _core.run(model._core, 0, -1, int(threads or 0), bool(orders), update)
-        return Result(core, model)
+        result = Result(core, model)
+        warn_if_drifting(result)
+        return result
 
     # --- what it holds --------------------------------------------------------------------
     @property

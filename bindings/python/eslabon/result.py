@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,27 @@ def _read_dataset(ds: Any) -> pd.DataFrame:
 
 def _read_attrs(obj: Any) -> dict[str, Any]:
     return {k: (v.decode() if isinstance(v, bytes) else v) for k, v in obj.attrs.items()}
+
+
+class DriftWarning(UserWarning):
+    """A run whose KPIs differ between the first and the second half of its measurement window
+    (README "Steady state"): its figures depend on the horizon."""
+
+
+def warn_if_drifting(result: _Tables, stacklevel: int = 3) -> None:
+    """warnings.warn a DriftWarning naming each drifting KPI with its first- and second-half means."""
+    d = result.drift
+    if d.empty or not d["drifting"].astype(bool).any():
+        return
+    parts = [f"{kpi} {row['first_half']:.4g} -> {row['second_half']:.4g} ({row['relative_difference']:+.0%})"
+             for kpi, row in d[d["drifting"].astype(bool)].iterrows()]
+    where = result.name
+    model = getattr(result, "model", None)
+    if model is not None and model._changes:  # a sweep point or a scenario: say which
+        where += " (" + ", ".join(f"{path}={value}" for path, value in model._changes) + ")"
+    warnings.warn(f"{where}: the model drifts (first half -> second half of the measurement window): "
+                  f"{'; '.join(parts)}. The figures depend on the horizon; see r.drift and README \"Steady state\".",
+                  DriftWarning, stacklevel=stacklevel)
 
 
 class _Tables:
@@ -107,6 +129,14 @@ class _Tables:
     def orders(self) -> pd.DataFrame:
         """One row per order (only when the run recorded orders; else empty)."""
         return self._table("orders")
+
+    @property
+    def drift(self) -> pd.DataFrame:
+        """The drift check: index = KPI; first_half, second_half (means over replications), the paired
+        difference (second - first) with its 99% CI (ci_low, ci_high) and n, overall (the KPI's mean),
+        relative_difference, and significant, material, drifting (0/1; README "Steady state")."""
+        d = self._table("drift")
+        return d.set_index("kpi") if "kpi" in d.columns else d
 
     def unit_summary(self) -> pd.DataFrame:
         return self._table("unit_summary").set_index(["unit", "stat"])
