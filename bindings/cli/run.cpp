@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <string_view>
 #include <thread>
 
 namespace eslabon::cli {
@@ -30,10 +31,12 @@ namespace {
 void print_tables(const RunResult& r, const Model& m) {
   fmt::print("{}: {} replications, seed {}, horizon {} {}s (warm-up {}), {} events\n\n", r.name, r.replications.size(),
              r.seed, fmt_num(m.run.horizon), m.time_unit, fmt_num(m.run.warmup), r.events());
-  fmt::print("{:<20} {:>12} {:>28} {:>12}\n", "KPI", "mean", "95% CI", "std");
+  std::size_t w = 3;  // the KPI column fits the longest name
+  for (const char* name : kpi_names()) w = std::max(w, std::string_view(name).size());
+  fmt::print("{:<{}} {:>12} {:>28} {:>12}\n", "KPI", w, "mean", "95% CI", "std");
   for (int k = 0; k < kKpiCount; ++k) {
     Interval iv = r.kpi(static_cast<Kpi>(k));
-    fmt::print("{:<20} {:>12} {:>28} {:>12}\n", kpi_names()[k], fmt_num(iv.mean), fmt_ci(iv), fmt_num(iv.std));
+    fmt::print("{:<{}} {:>12} {:>28} {:>12}\n", kpi_names()[k], w, fmt_num(iv.mean), fmt_ci(iv), fmt_num(iv.std));
   }
   fmt::print("\n{:<16}", "unit");
   const UnitStat shown[] = {UnitStat::Utilisation, UnitStat::MeanQueue, UnitStat::MeanWait, UnitStat::Throughput};
