@@ -58,39 +58,9 @@ void register_studies(py::module_& m) {
         Ranking r = run_interruptibly<Ranking>(
             [&] { return rank_weak_points(model, opt, settings, [&](double f) { done.store(f); }); }, stop,
             [&] { return done.load(); }, progress);
-        py::dict out;
+        // The Shapley total and the plan as `eslabon rank --json` writes them.
+        py::dict out = py::module_::import("json").attr("loads")(rank_extras_json(r));
         out["table"] = table_to_dict(r.table);
-        auto iv = [](const Interval& x) {
-          py::dict d;
-          d["mean"] = x.mean;
-          d["ci_low"] = x.low;
-          d["ci_high"] = x.high;
-          d["n"] = x.n;
-          return d;
-        };
-        if (r.shapley) {
-          py::dict s;
-          s["method"] = r.attribution.method;
-          s["coalitions"] = r.attribution.coalitions;
-          s["permutations"] = r.attribution.permutations;
-          s["total"] = iv(r.attribution.total);
-          out["shapley"] = s;
-        } else {
-          out["shapley"] = py::none();
-        }
-        if (r.planned) {
-          py::dict b;
-          b["budget"] = r.budget;
-          b["method"] = r.plan.method;
-          b["chosen"] = r.plan_names;
-          b["cost"] = r.plan.cost;
-          b["net"] = r.plan.net;
-          b["combined_net"] = iv(r.plan_combined);
-          b["note"] = r.plan_note;
-          out["budget"] = b;
-        } else {
-          out["budget"] = py::none();
-        }
         return out;
       },
       py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,

@@ -123,13 +123,11 @@ class DelayBook {
     close_cycle(o, e, h, now);
     if (!h.arrived_once) {
       h.arrived_once = true;
+      // The first transit: the link's delay, or, lost, the timeout (the link's origin owns it).
       const double transit = now - h.sent;
-      if (transit <= 0) {
-      } else if (lost) {
-        if (link_origin >= 0) add_part(o, kEdgePart, e, causes_.rework[static_cast<std::size_t>(link_origin)], transit);
-      } else if (link >= 0 && causes_.delay[static_cast<std::size_t>(link)] >= 0) {
-        add_part(o, kEdgePart, e, causes_.delay[static_cast<std::size_t>(link)], transit);
-      }
+      const int c = lost ? (link_origin >= 0 ? causes_.rework[static_cast<std::size_t>(link_origin)] : -1)
+                         : (link >= 0 ? causes_.delay[static_cast<std::size_t>(link)] : -1);
+      if (transit > 0 && c >= 0) add_part(o, kEdgePart, e, c, transit);
     }
     if (lost && link_origin >= 0) open_cycle(o, e, h, now, link_origin, 1.0);
   }

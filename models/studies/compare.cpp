@@ -183,19 +183,6 @@ std::string comparison_json(const std::string& name, const std::string& scenario
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string ranking_json(const std::string& name, const std::string& kpi, std::size_t replications, std::uint64_t seed,
-                         const Table& t) {
-  nlohmann::ordered_json j;
-  j["name"] = name;
-  j["kpi"] = kpi;
-  j["replications"] = replications;
-  j["seed"] = seed;
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  for (std::size_t r = 0; r < t.rows(); ++r) rows.push_back(row_json(t, r));
-  j["links"] = rows;
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 namespace {
 nlohmann::ordered_json interval_json(const Interval& iv) {
   nlohmann::ordered_json o = nlohmann::ordered_json::object();
@@ -207,6 +194,30 @@ nlohmann::ordered_json interval_json(const Interval& iv) {
   return o;
 }
 }  // namespace
+
+std::string rank_extras_json(const Ranking& ranking) {
+  nlohmann::ordered_json j = {{"shapley", nullptr}, {"budget", nullptr}};
+  if (ranking.shapley) {
+    nlohmann::ordered_json s;
+    s["method"] = ranking.attribution.method;
+    s["coalitions"] = ranking.attribution.coalitions;
+    s["permutations"] = ranking.attribution.permutations;
+    s["total"] = interval_json(ranking.attribution.total);
+    j["shapley"] = s;
+  }
+  if (ranking.planned) {
+    nlohmann::ordered_json b;
+    b["budget"] = ranking.budget;
+    b["method"] = ranking.plan.method;
+    b["chosen"] = ranking.plan_names;
+    b["cost"] = ranking.plan.cost;
+    b["net"] = ranking.plan.net;
+    b["combined_net"] = interval_json(ranking.plan_combined);
+    b["note"] = ranking.plan_note;
+    j["budget"] = b;
+  }
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string rank_json(const std::string& name, const std::string& kpi, std::size_t replications, std::uint64_t seed,
                       const Ranking& ranking) {
@@ -231,25 +242,9 @@ std::string rank_json(const std::string& name, const std::string& kpi, std::size
   }
   j["weak_points"] = rows;
   j["links"] = links;
-  if (ranking.shapley) {
-    nlohmann::ordered_json s;
-    s["method"] = ranking.attribution.method;
-    s["coalitions"] = ranking.attribution.coalitions;
-    s["permutations"] = ranking.attribution.permutations;
-    s["total"] = interval_json(ranking.attribution.total);
-    j["shapley"] = s;
-  }
-  if (ranking.planned) {
-    nlohmann::ordered_json b;
-    b["budget"] = ranking.budget;
-    b["method"] = ranking.plan.method;
-    b["chosen"] = ranking.plan_names;
-    b["cost"] = ranking.plan.cost;
-    b["net"] = ranking.plan.net;
-    b["combined_net"] = interval_json(ranking.plan_combined);
-    b["note"] = ranking.plan_note;
-    j["budget"] = b;
-  }
+  const nlohmann::ordered_json extras = nlohmann::ordered_json::parse(rank_extras_json(ranking));
+  for (const char* key : {"shapley", "budget"})
+    if (!extras[key].is_null()) j[key] = extras[key];
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -40,12 +40,13 @@ Kpi kpi_from_name(const std::string& name);
 // then the table as {"KPI": {column: value}} (compare) or a list of row objects (rank).
 std::string comparison_json(const std::string& name, const std::string& scenario, std::size_t replications,
                             std::uint64_t seed, const Table& comparison);
-std::string ranking_json(const std::string& name, const std::string& kpi, std::size_t replications, std::uint64_t seed,
-                         const Table& ranking);
 // `eslabon rank --json`: name, kpi, replications, seed, weak_points (the rows), links (the
 // rows of links' faults and skips, each with its name also under "link", as rank's JSON
 // listed them before), then "shapley" and "budget" when they were asked for.
 std::string rank_json(const std::string& name, const std::string& kpi, std::size_t replications, std::uint64_t seed,
                       const Ranking& ranking);
+// Its "shapley" and "budget" objects alone, each null when not asked for (also what es.rank
+// puts in its frame's attrs).
+std::string rank_extras_json(const Ranking& ranking);
 
 }  // namespace eslabon
