@@ -67,6 +67,7 @@ class DelayBook {
       if (c >= 0) service_cause_[static_cast<std::size_t>(c)] = true;
     late_.assign(causes_.names.size(), 0.0);
     order_.assign(causes_.names.size(), 0.0);
+    order_late_.assign(causes_.names.size(), 0.0);
   }
 
   const DelayCauses& causes() const { return causes_; }
@@ -171,21 +172,26 @@ class DelayBook {
     const double lead = now - arrival;
     const double late = lead - fl.due;
     for (std::size_t c = 0; c < order_.size(); ++c) time_[c] += order_[c];
+    std::fill(order_late_.begin(), order_late_.end(), 0.0);
     if (late > 0) {
       lateness_ += late;
       double avoidable = 0, service = 0;
-      for (std::size_t c = 0; c < order_.size(); ++c) (is_service(c) ? service : avoidable) += order_[c];
+      for (std::size_t c = 0; c < order_.size(); ++c)
+        if (order_[c] > 0) (is_service(c) ? service : avoidable) += order_[c];
       const double to_avoidable = std::min(late, avoidable), to_service = late - to_avoidable;
       for (std::size_t c = 0; c < order_.size(); ++c) {
         if (order_[c] <= 0) continue;
         if (!is_service(c))
-          late_[c] += to_avoidable * order_[c] / avoidable;
+          order_late_[c] = to_avoidable * order_[c] / avoidable;
         else if (to_service > 0)
-          late_[c] += to_service * order_[c] / service;
+          order_late_[c] = to_service * order_[c] / service;
+        late_[c] += order_late_[c];
       }
     }
   }
+  // The last delivered order's time by cause, and (tagged) its lateness by cause (zeros when on time).
   const std::vector<double>& order_times() const { return order_; }
+  const std::vector<double>& order_lateness() const { return order_late_; }
 
   // Per replication: cause time and lateness summed over tagged delivered orders.
   const std::vector<double>& time_sums() const { return time_; }
@@ -248,7 +254,7 @@ class DelayBook {
   std::vector<TaskTimes> tasks_;          // per order x task
   std::vector<EdgeTimes> edges_;          // per order x edge
   std::vector<std::vector<Part>> parts_;  // per order: rework and delay parts (capacity kept)
-  std::vector<double> order_, time_, late_;
+  std::vector<double> order_, order_late_, time_, late_;
   std::vector<bool> service_cause_;
   double lateness_ = 0;
   std::uint64_t delivered_ = 0;

@@ -76,13 +76,14 @@ void Replication::deliver(std::uint32_t o) {
     measures_.reworks += orders_.reworks(o);
     for (std::size_t g = 0; g < seen.size(); ++g) measures_.origin_visible[g] += seen[g];
   }
-  // Late penalty: to the origins whose defects were caught on the way (they made it late);
-  // unattributed when none were.
-  if (late) charge(o, m_.costs.late_penalty, orders_.blame_of(o));
-  // From here on the order's caught counts hold whom dissatisfaction is blamed on: the
-  // visible defects, else the defects that made the order late.
-  if (visible && !seen.empty()) std::copy(seen.begin(), seen.end(), orders_.detected_of(o));
-  const std::uint8_t* blame = orders_.blame_of(o);
+  // Who pays (README "Who pays"): a late penalty goes to the causes of the order's lateness;
+  // dissatisfaction (a complaint, a lost customer) to the origins of the defects the customer
+  // saw, else to the causes of the lateness that dissatisfied them.
+  const double* blame = nullptr;
+  if (tg) {
+    if (late) charge_slots(o, m_.costs.late_penalty, ledger_.by_causes(delays_.order_lateness()));
+    blame = visible ? ledger_.by_origins(seen.data()) : ledger_.by_causes(delays_.order_lateness());
+  }
   bool churn = false;
   if (customers_.dissatisfied(visible, late)) {
     // Without a complaints section its defaults hold: dissatisfied customers neither complain
@@ -96,7 +97,8 @@ void Replication::deliver(std::uint32_t o) {
     switch (reaction) {
       case Customers::Reaction::Complains:
         if (tg) ++measures_.complaints;
-        charge(o, m_.costs.complaint, blame);
+        charge_slots(o, m_.costs.complaint, blame);
+        if (tg) ledger_.hold(o, blame);  // for churn when the complaint is done
         orders_.set(o, Orders::kComplaining);
         submit_complaint(o);
         return;
@@ -113,11 +115,11 @@ void Replication::deliver(std::uint32_t o) {
   settle_if_idle(o);
 }
 
-void Replication::lose_customer(std::uint32_t o, const std::uint8_t* blame) {
+void Replication::lose_customer(std::uint32_t o, const double* blame) {
   if (tagged(o)) ++measures_.churned;
   customers_.lose(orders_.flow(o));
   measures_.set_base(now_, static_cast<double>(customers_.base()));
-  charge(o, m_.costs.lost_customer, blame);
+  charge_slots(o, m_.costs.lost_customer, blame);
 }
 
 // Handling ended (`handled`), or the desk was full and turned the complaint away (not
@@ -130,7 +132,8 @@ void Replication::complaint_done(std::uint32_t o, bool handled, bool resolved) {
     if (!handled) ++measures_.turned_away;
     if (churn) ++(resolved ? measures_.churned_resolved : measures_.churned_unresolved);
   }
-  if (churn) lose_customer(o, orders_.blame_of(o));
+  if (churn) lose_customer(o, ledger_.held(o));
+  ledger_.release(o);
   orders_.clear(o, Orders::kComplaining);
   log(o, OrderOutcome{true, resolved, churn});
   settle_if_idle(o);

@@ -70,11 +70,13 @@ namespace eslabon {
   X(SlaMetRate, "sla_met_rate")                                 \
   X(Copq, "copq")
 
-// Per origin of defects (each link, each skippable task, then "(unattributed)").
+// Per row of the cost ledger (engine/ledger.hpp): each origin of defects (each link, each
+// skippable task), each other cause of delay, then "(unattributed)".
 #define ESLABON_ORIGIN_STATS(X)        \
   X(VisibleDefects, "visible_defects") \
   X(VisibleShare, "visible_share")     \
   X(Copq, "copq")                      \
+  X(CopqPerOrder, "copq_per_order")    \
   X(CopqShare, "copq_share")
 
 // Per cause of delay (engine/delays.hpp): per delivered order, its time and its share of

@@ -1,7 +1,16 @@
 #pragma once
-// The cost-of-poor-quality ledger: every cost charged to a tagged order is booked on the
-// origins behind it (links and skipped steps), or on "(unattributed)" (the last slot)
-// when no defect explains it.
+// The cost-of-poor-quality ledger (README "Who pays"): every cost charged to a tagged order is
+// booked on its causes. The ledger's rows ("slots"): the origins of defects (links and skipped
+// steps), then the causes of delay other than rework (service:, queue:, outage:UNIT and
+// delay:LINK, engine/delays.hpp; a rework:ORIGIN delay is its origin's row), then
+// "(unattributed)" (the last slot) for a cost with nothing to charge.
+//
+// Costs are split in proportion to weights: counts per origin (the defects caught at an
+// inspection, the defects the customer saw), or times per delay cause (an order's lateness).
+// A cost charged later than its weights were known (churn after a complaint is handled) finds
+// them held for its order.
+
+#include <models/engine/delays.hpp>
 
 #include <cstdint>
 #include <vector>
@@ -10,7 +19,31 @@ namespace eslabon {
 
 class Ledger {
  public:
-  explicit Ledger(std::size_t origins) : origins_(origins), copq_(origins + 1, 0.0) {}
+  Ledger(std::size_t origins, const DelayCauses& causes) : origins_(origins) {
+    std::vector<int> slot(causes.names.size(), -1);
+    for (std::size_t g = 0; g < origins && g < causes.rework.size(); ++g)
+      slot[static_cast<std::size_t>(causes.rework[g])] = static_cast<int>(g);
+    std::size_t next = origins;
+    for (int& s : slot)
+      if (s < 0) s = static_cast<int>(next++);
+    slot_of_cause_ = std::move(slot);
+    slots_ = next + 1;
+    copq_.assign(slots_, 0.0);
+    scratch_.assign(slots_, 0.0);
+  }
+
+  // The rows, in order: `origins` names, the causes other than rework, "(unattributed)".
+  static std::vector<std::string> row_names(const std::vector<std::string>& origins, const DelayCauses& causes) {
+    std::vector<std::string> names = origins;
+    std::vector<bool> rework(causes.names.size(), false);
+    for (int c : causes.rework) rework[static_cast<std::size_t>(c)] = true;
+    for (std::size_t c = 0; c < causes.names.size(); ++c)
+      if (!rework[c]) names.push_back(causes.names[c]);
+    names.push_back("(unattributed)");
+    return names;
+  }
+
+  std::size_t slots() const { return slots_; }
 
   // Splits `amount` over the origins in proportion to `weights` (counts per origin), or
   // books it unattributed when the weights are absent or all zero.
@@ -19,24 +52,81 @@ class Ledger {
     double sum = 0;
     for (std::size_t g = 0; g < origins_; ++g) sum += weights ? weights[g] : 0;
     if (sum <= 0) {
-      copq_[origins_] += amount;
+      copq_[slots_ - 1] += amount;
       return;
     }
     for (std::size_t g = 0; g < origins_; ++g)
       if (weights[g]) copq_[g] += amount * weights[g] / sum;
   }
+  // Splits `amount` in proportion to weights per slot (by_origins, by_causes, held), or
+  // books it unattributed when they are absent or sum to nothing.
+  void split_slots(double amount, const double* weights) {
+    total_ += amount;
+    double sum = 0;
+    if (weights)
+      for (std::size_t s = 0; s + 1 < slots_; ++s) sum += weights[s] > 0 ? weights[s] : 0;
+    if (!(sum > 0)) {
+      copq_[slots_ - 1] += amount;
+      return;
+    }
+    for (std::size_t s = 0; s + 1 < slots_; ++s)
+      if (weights[s] > 0) copq_[s] += amount * weights[s] / sum;
+  }
   // Books `amount` on one origin (-1: unattributed).
   void book(double amount, int origin) {
     total_ += amount;
-    copq_[origin < 0 ? origins_ : static_cast<std::size_t>(origin)] += amount;
+    copq_[origin < 0 ? slots_ - 1 : static_cast<std::size_t>(origin)] += amount;
+  }
+
+  // Weights per slot from counts per origin, or from times per delay cause (a rework:ORIGIN
+  // time goes to its origin). In a buffer that the next call overwrites.
+  const double* by_origins(const std::uint8_t* counts) {
+    std::fill(scratch_.begin(), scratch_.end(), 0.0);
+    for (std::size_t g = 0; g < origins_; ++g) scratch_[g] = counts[g];
+    return scratch_.data();
+  }
+  const double* by_causes(const std::vector<double>& times) {
+    std::fill(scratch_.begin(), scratch_.end(), 0.0);
+    for (std::size_t c = 0; c < times.size(); ++c)
+      if (times[c] > 0) scratch_[static_cast<std::size_t>(slot_of_cause_[c])] += times[c];
+    return scratch_.data();
+  }
+
+  // Holds weights for order o until a later cost (held), then forgets them (release). Kept
+  // in a pool of its own, so only orders waiting for such a cost take room.
+  void hold(std::uint32_t o, const double* weights) {
+    if (o >= held_slot_.size()) held_slot_.resize(static_cast<std::size_t>(o) + 1, kNone);
+    std::uint32_t& h = held_slot_[o];
+    if (h == kNone) {
+      if (free_.empty()) {
+        h = static_cast<std::uint32_t>(held_.size() / slots_);
+        held_.resize(held_.size() + slots_);
+      } else {
+        h = free_.back();
+        free_.pop_back();
+      }
+    }
+    std::copy(weights, weights + slots_, held_.begin() + static_cast<std::ptrdiff_t>(h * slots_));
+  }
+  const double* held(std::uint32_t o) const {
+    if (o >= held_slot_.size() || held_slot_[o] == kNone) return nullptr;
+    return held_.data() + static_cast<std::size_t>(held_slot_[o]) * slots_;
+  }
+  void release(std::uint32_t o) {
+    if (o >= held_slot_.size() || held_slot_[o] == kNone) return;
+    free_.push_back(held_slot_[o]);
+    held_slot_[o] = kNone;
   }
 
   double total() const { return total_; }
-  double of(std::size_t origin) const { return copq_[origin]; }  // origins_ = "(unattributed)"
+  double of(std::size_t slot) const { return copq_[slot]; }  // slots() - 1: "(unattributed)"
 
  private:
-  std::size_t origins_;
-  std::vector<double> copq_;
+  static constexpr std::uint32_t kNone = 0xffffffffu;
+  std::size_t origins_, slots_ = 0;
+  std::vector<int> slot_of_cause_;  // per delay cause
+  std::vector<double> copq_, scratch_, held_;
+  std::vector<std::uint32_t> held_slot_, free_;
   double total_ = 0;
 };
 

@@ -212,12 +212,16 @@ struct Measures {
     const std::size_t n = m.origins.size();
     double visible_total = 0;
     for (std::size_t g = 0; g < n; ++g) visible_total += origin_visible[g];
-    r.origins.resize(n + 1);
-    for (std::size_t g = 0; g <= n; ++g) {
+    // One row per ledger row: the origins, the other causes (no defects of their own), and
+    // "(unattributed)".
+    r.origins.resize(ledger.slots());
+    for (std::size_t g = 0; g < ledger.slots(); ++g) {
       auto& s = r.origins[g];
-      s[static_cast<int>(OriginStat::VisibleDefects)] = origin_visible[g];
-      s[static_cast<int>(OriginStat::VisibleShare)] = ratio(origin_visible[g], visible_total);
+      const double seen = g < n ? origin_visible[g] : 0.0;
+      s[static_cast<int>(OriginStat::VisibleDefects)] = seen;
+      s[static_cast<int>(OriginStat::VisibleShare)] = ratio(seen, visible_total);
       s[static_cast<int>(OriginStat::Copq)] = ledger.of(g);
+      s[static_cast<int>(OriginStat::CopqPerOrder)] = ratio(ledger.of(g), delivered);
       s[static_cast<int>(OriginStat::CopqShare)] = ratio(ledger.of(g), ledger.total());
     }
   }

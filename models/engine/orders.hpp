@@ -88,8 +88,6 @@ class Orders {
     return defects_.data() + static_cast<std::size_t>(o) * origins_;
   }
   std::uint8_t* detected_of(std::uint32_t o) { return detected_.data() + static_cast<std::size_t>(o) * origins_; }
-  // Whom costs are blamed on (null when the model has no origins).
-  const std::uint8_t* blame_of(std::uint32_t o) { return origins_ ? detected_of(o) : nullptr; }
 
  private:
   // One record per order (one cache line) and one per order and task: an event touches

@@ -40,7 +40,7 @@ class Replication {
         draws_(m, seed, rep),
         orders_(m.max_tasks(), m.origins.size()),
         jobs_(m.origins.size()),
-        ledger_(m.origins.size()),
+        ledger_(m.origins.size(), DelayCauses(m)),
         measures_(m, warmup_, horizon_),
         customers_(m, names_.origins),
         inspection_(names_.origins),
@@ -84,6 +84,12 @@ class Replication {
     if (amount <= 0 || !tagged(o)) return;
     orders_.copq(o) += amount;
     ledger_.split(amount, weights);
+  }
+  // ... or over the ledger's rows in `weights` (Ledger::by_origins, by_causes, held).
+  void charge_slots(std::uint32_t o, double amount, const double* weights) {
+    if (amount <= 0 || !tagged(o)) return;
+    orders_.copq(o) += amount;
+    ledger_.split_slots(amount, weights);
   }
   void charge_one(std::uint32_t o, double amount, int origin) {
     if (amount <= 0 || !tagged(o)) return;
@@ -158,7 +164,7 @@ class Replication {
   // delivery.cpp: the order reaches the customer, who may complain or leave.
   void deliver(std::uint32_t o);
   void complaint_done(std::uint32_t o, bool handled, bool resolved);
-  void lose_customer(std::uint32_t o, const std::uint8_t* blame);
+  void lose_customer(std::uint32_t o, const double* blame);
 
   void settle_if_idle(std::uint32_t o) {
     if (orders_.inflight(o) != 0 || orders_.has(o, Orders::kComplaining)) return;

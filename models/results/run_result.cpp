@@ -1,6 +1,7 @@
 #include <models/results/run_result.hpp>
 
 #include <models/engine/delays.hpp>
+#include <models/engine/ledger.hpp>
 
 #include <cmath>
 
@@ -26,9 +27,11 @@ RunResult describe_run(const Model& model, std::uint64_t seed) {
   for (const auto& u : model.units) r.unit_names.push_back(u.name);
   for (const auto& f : model.flows) r.flow_names.push_back(f.name);
   for (const auto& l : model.links) r.link_names.push_back(l.key);
-  for (const auto& g : model.origins) r.origin_names.push_back(g.name);
-  r.origin_names.push_back("(unattributed)");
-  r.cause_names = DelayCauses(model).names;
+  const DelayCauses causes(model);
+  std::vector<std::string> origins;
+  for (const auto& g : model.origins) origins.push_back(g.name);
+  r.origin_names = Ledger::row_names(origins, causes);
+  r.cause_names = causes.names;
   return r;
 }
 

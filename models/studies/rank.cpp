@@ -78,21 +78,11 @@ std::vector<double> savings(Kpi kpi, const Runs& b, const Runs& v) {
   return s;
 }
 
-// The copq per delivered order the base run's ledger books on origin `name` (NaN: no such origin).
+// The copq per delivered order the base run's ledger books on row `name` (NaN: no such row).
 double ledger_of(const RunResult& b, const std::string& name) {
   auto it = std::find(b.origin_names.begin(), b.origin_names.end(), name);
   if (name.empty() || it == b.origin_names.end()) return kNaN;
-  const std::size_t g = static_cast<std::size_t>(it - b.origin_names.begin());
-  std::vector<double> xs;
-  for (const auto& rep : b.replications) {
-    double total = 0;
-    for (const auto& o : rep.origins) total += o[static_cast<int>(OriginStat::Copq)];
-    const double per_order = rep.kpi[static_cast<int>(Kpi::CopqPerOrder)];
-    // of(g) / delivered = of(g) * (total / delivered) / total
-    xs.push_back(total > 0 ? rep.origins[g][static_cast<int>(OriginStat::Copq)] * per_order / total
-                           : (std::isfinite(per_order) ? 0.0 : kNaN));
-  }
-  return confidence_interval(xs).mean;
+  return b.origin_stat(static_cast<std::size_t>(it - b.origin_names.begin()), OriginStat::CopqPerOrder).mean;
 }
 
 std::vector<double> diffs(const std::vector<double>& a, const std::vector<double>& b) {
@@ -145,7 +135,7 @@ std::vector<WeakPoint> weak_points(const Model& m) {
                  {Override{"units." + u.name + ".servers", std::to_string(u.servers + 1), ""}},
                  kNaN,
                  false,
-                 ""});
+                 "queue:" + u.name});
   if (m.complaints.enabled && m.complaints.resolve < 1)
     w.push_back({"complaints", "complaints", {Override{"complaints.resolve", "1", ""}}, kNaN, false, ""});
   for (const auto& s : m.scenarios) w.push_back({s.name, "scenario", s.changes, s.cost, false, ""});

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "run_text.hpp"
+
 #include "oracle.hpp"
 
 #include <algorithm>
@@ -28,18 +30,6 @@ using eslabon::OriginStat;
 using eslabon::ReplicationResult;
 using eslabon::RunResult;
 using eslabon::UnitStat;
-
-RunResult run_text(const std::string& yaml) {
-  eslabon::RunOptions o;
-  o.threads = 1;
-  return eslabon::run_model(eslabon::load_model_text(yaml, "<test>"), o);
-}
-
-std::size_t index_of(const std::vector<std::string>& names, const std::string& name) {
-  auto it = std::find(names.begin(), names.end(), name);
-  EXPECT_NE(it, names.end()) << "no '" << name << "'";
-  return static_cast<std::size_t>(it - names.begin());
-}
 
 double K(const ReplicationResult& r, Kpi k) { return r.kpi[static_cast<int>(k)]; }
 double L(const ReplicationResult& r, std::size_t l, LinkStat s) { return r.links[l][static_cast<int>(s)]; }

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "run_text.hpp"
+
 #include "oracle.hpp"
 
 #include <cmath>
@@ -23,12 +25,6 @@ using namespace eslabon_test;
 using eslabon::DriftRow;
 using eslabon::Kpi;
 using eslabon::RunResult;
-
-RunResult run_text(const std::string& yaml) {
-  eslabon::RunOptions o;
-  o.threads = 1;
-  return eslabon::run_model(eslabon::load_model_text(yaml, "<test>"), o);
-}
 
 const DriftRow* row_of(const std::vector<DriftRow>& rows, Kpi k) {
   for (const DriftRow& d : rows)
@@ -96,9 +92,10 @@ TEST(Drift, StationaryMM1DoesNotDrift) {
     ASSERT_NE(d, nullptr) << eslabon::kpi_names()[static_cast<int>(k)];
     EXPECT_FALSE(d->drifting) << eslabon::kpi_names()[static_cast<int>(k)];
     const double standard_error = d->difference.std / std::sqrt(static_cast<double>(d->difference.n));
-    if (k != Kpi::CopqPerOrder)  // no cost at all here (below)
+    if (k != Kpi::CopqPerOrder) {  // no cost at all here (below)
       EXPECT_GT(eslabon::kDriftMaterialShare * d->overall, 4 * standard_error)
           << eslabon::kpi_names()[static_cast<int>(k)];
+    }
   }
   // No cost at all: both halves are 0, the difference exactly 0, not significant.
   EXPECT_FALSE(row_of(rows, Kpi::CopqPerOrder)->significant);

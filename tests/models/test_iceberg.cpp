@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "run_text.hpp"
+
 #include "oracle.hpp"
 
 #include <cmath>
@@ -22,12 +24,6 @@ using namespace eslabon_test;
 using eslabon::Kpi;
 using eslabon::ReplicationResult;
 using eslabon::RunResult;
-
-RunResult run_text(const std::string& yaml) {
-  eslabon::RunOptions o;
-  o.threads = 1;
-  return eslabon::run_model(eslabon::load_model_text(yaml, "<test>"), o);
-}
 
 double K(const ReplicationResult& r, Kpi k) { return r.kpi[static_cast<int>(k)]; }
 

@@ -189,9 +189,12 @@ def test_result_tables(short, short_run):
         assert s.loc[k, "mean"] == pytest.approx(rp[k].mean(), rel=1e-12, abs=1e-12), k
         assert s.loc[k, "std"] == pytest.approx(rp[k].std(ddof=1), rel=1e-9, abs=1e-12), k
 
-    # Origins: every link, every skippable step, and "(unattributed)" for costs no defect explains.
+    # The ledger's rows (r.origins): every link, every skippable step, the causes of delay other
+    # than rework (a rework's cost is its origin's), and "(unattributed)" for costs nothing explains.
+    causes = list(dict.fromkeys(r.delay_causes["cause"]))
+    ledger_rows = [*short.origins, *(c for c in causes if not c.startswith("rework:")), "(unattributed)"]
     for table, key, names in [(r.units, "unit", short.units), (r.links, "link", short.links),
-                              (r.origins, "origin", [*short.origins, "(unattributed)"])]:
+                              (r.origins, "origin", ledger_rows)]:
         assert list(table.columns[:2]) == ["replication", key]
         assert len(table) == reps * len(names)
         assert set(table[key]) == set(names)

@@ -21,9 +21,17 @@ def test_json_has_links_origins_and_quality_kpis():
         assert set(link) == set(LINK_STATS)
         assert link["defects"]["mean"] <= link["handoffs"]["mean"]
         assert link["escaped"]["mean"] <= link["defects"]["mean"]
-    assert set(doc["origins"]) == {"purchase->produce", "take_order->purchase", "skip:produce", "(unattributed)"}
+    # The ledger's rows: the origins of defects, the causes of delay other than rework, and
+    # "(unattributed)"; their costs add up to copq_per_order.
+    delay_causes = {c for c in doc["delays"] if not c.startswith("rework:")}
+    assert set(doc["origins"]) == {"purchase->produce", "take_order->purchase", "skip:produce",
+                                   "(unattributed)"} | delay_causes
+    assert {"queue:production", "outage:production", "delay:purchase->produce"} <= set(doc["origins"])
     shares = sum(o["copq_share"]["mean"] for o in doc["origins"].values())
     assert shares == pytest.approx(1.0, abs=1e-9)
+    per_order = sum(o["copq_per_order"]["mean"] for o in doc["origins"].values())
+    assert per_order == pytest.approx(doc["kpis"]["copq_per_order"]["mean"], rel=1e-9)
+    assert doc["origins"]["(unattributed)"]["copq_share"]["mean"] < 0.05
     assert doc["units"]["production"]["availability"]["mean"] < 1.0
 
 
@@ -38,7 +46,7 @@ def test_hdf5_links_origins_and_order_rows_agree(tmp_path):
         assert "link_summary" in f and "origin_summary" in f
     pp = links[links.link == "purchase->produce"]
     assert pp.defects.mean() == pytest.approx(doc["links"]["purchase->produce"]["defects"]["mean"], rel=1e-12)
-    assert len(origins) == 4 * 4
+    assert len(origins) == 4 * len(doc["origins"])
     # Order rows carry the quality outcome; their totals give the replication KPIs.
     for r, g in orders.groupby("replication"):
         delivered = g[g.lost == 0]

@@ -49,10 +49,13 @@ def lead_time(result: Result | StoredResult, ax: Axes | None = None, bins: int =
 
 
 def origins(result: Result | StoredResult, ax: Axes | None = None) -> Axes:
-    """Where customer-visible defects and the cost of poor quality begin (share per origin, 95% CI)."""
+    """Where customer-visible defects and the cost of poor quality begin: share per row of the cost
+    ledger (origins of defects and causes of delay, README "Who pays"), with 95% CIs."""
     ax = _axes(ax)
     s = result.origin_summary()
-    names = list(dict.fromkeys(s.index.get_level_values(0)))
+    # The ledger's rows that hold something (a cause of delay that cost nothing is left out).
+    names = [n for n in dict.fromkeys(s.index.get_level_values(0))
+             if any(abs(np.nan_to_num(s.loc[(n, stat), "mean"])) > 0 for stat in ("visible_share", "copq_share"))]
     y = np.arange(len(names))
     for off, stat, color in [(-0.2, "visible_share", "#c44e52"), (0.2, "copq_share", "#4c72b0")]:
         m = np.array([s.loc[(n, stat), "mean"] for n in names], dtype=float)
@@ -64,8 +67,8 @@ def origins(result: Result | StoredResult, ax: Axes | None = None) -> Axes:
     ax.invert_yaxis()
     ax.set_xlabel("share")
     ax.legend()
-    if not names or len(names) == 1:
-        ax.text(0.5, 0.5, "no weak links in this model", transform=ax.transAxes, ha="center")
+    if not names:
+        ax.text(0.5, 0.5, "no defects and no cost of poor quality in this run", transform=ax.transAxes, ha="center")
     ax.set_title("where defects and their cost begin")
     return ax
 

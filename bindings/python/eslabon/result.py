@@ -98,7 +98,9 @@ class _Tables:
 
     @property
     def origins(self) -> pd.DataFrame:
-        """One row per (replication, origin of defects): visible_defects, visible_share, copq, copq_share."""
+        """The cost ledger (README "Who pays"): one row per (replication, row), a row being an origin of defects
+        (link, skipped step), a cause of delay other than rework (service:, queue:, outage:UNIT, delay:LINK) or
+        "(unattributed)"; visible_defects, visible_share, copq, copq_per_order, copq_share."""
         return self._table("origins")
 
     @property
