@@ -28,6 +28,70 @@
 namespace eslabon::cli {
 namespace {
 
+// An origin of defects (a link, a skipped step) rather than a cause of delay or "(unattributed)":
+// it has a rework cause of its own.
+bool is_defect_origin(const RunResult& r, std::size_t g) {
+  const std::string rework = "rework:" + r.origin_names[g];
+  return std::find(r.cause_names.begin(), r.cause_names.end(), rework) != r.cause_names.end();
+}
+
+// Where the time and the money went (README "Where the time went", "Who pays"): one row per
+// cause, joining the delay causes and the cost ledger's rows (an origin of defects shows the
+// rework time its defects caused), largest cost first, then largest time; rows with neither
+// left out.
+void print_causes(const RunResult& r, const Model& m) {
+  struct Row {
+    std::string name;
+    Interval time, lateness_share, copq, copq_share;
+  };
+  const Interval none{std::nan(""), std::nan(""), std::nan(""), std::nan(""), 0};
+  std::vector<Row> rows;
+  std::vector<bool> joined(r.cause_names.size(), false);
+  bool any_cost = false;
+  for (std::size_t g = 0; g < r.origin_names.size(); ++g) {
+    Row row{r.origin_names[g], none, none, r.origin_stat(g, OriginStat::CopqPerOrder),
+            r.origin_stat(g, OriginStat::CopqShare)};
+    const std::string delay_name = is_defect_origin(r, g) ? "rework:" + r.origin_names[g] : r.origin_names[g];
+    auto it = std::find(r.cause_names.begin(), r.cause_names.end(), delay_name);
+    if (it != r.cause_names.end()) {
+      const std::size_t c = static_cast<std::size_t>(it - r.cause_names.begin());
+      joined[c] = true;
+      row.time = r.delay_stat(c, DelayStat::Time);
+      row.lateness_share = r.delay_stat(c, DelayStat::LatenessShare);
+    }
+    if (row.copq.mean > 0) any_cost = true;
+    rows.push_back(std::move(row));
+  }
+  for (std::size_t c = 0; c < r.cause_names.size(); ++c)  // none today: every cause has a ledger row
+    if (!joined[c])
+      rows.push_back({r.cause_names[c], r.delay_stat(c, DelayStat::Time), r.delay_stat(c, DelayStat::LatenessShare),
+                      none, none});
+  auto positive = [](const Interval& iv) { return iv.mean > 0; };
+  std::erase_if(rows, [&](const Row& x) { return !positive(x.time) && !positive(x.copq); });
+  if (rows.empty()) return;
+  auto key = [](const Interval& iv) { return std::isnan(iv.mean) ? 0.0 : iv.mean; };
+  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+    if (key(a.copq) != key(b.copq)) return key(a.copq) > key(b.copq);
+    return key(a.time) > key(b.time);
+  });
+  std::size_t w = 34;
+  for (const Row& x : rows) w = std::max(w, x.name.size() + 1);
+  const std::string time_head = "time (" + m.time_unit + "s)";
+  if (any_cost) {
+    fmt::print("\n{:<{}} {:>22} {:>22} {:>22} {:>22}\n", "where the time and money went", w, time_head,
+               "share of lateness", "copq", "share of copq");
+    for (const Row& x : rows)
+      fmt::print("{:<{}} {:>22} {:>22} {:>22} {:>22}\n", x.name, w, fmt_pm(x.time), fmt_pm(x.lateness_share),
+                 fmt_pm(x.copq), fmt_pm(x.copq_share));
+    fmt::print("(per delivered order; an origin of defects shows the rework time its defects caused)\n");
+  } else {
+    fmt::print("\n{:<{}} {:>22} {:>22}\n", "where the time went", w, time_head, "share of lateness");
+    for (const Row& x : rows)
+      fmt::print("{:<{}} {:>22} {:>22}\n", x.name, w, fmt_pm(x.time), fmt_pm(x.lateness_share));
+    fmt::print("(per delivered order)\n");
+  }
+}
+
 void print_tables(const RunResult& r, const Model& m) {
   fmt::print("{}: {} replications, seed {}, horizon {} {}s (warm-up {}), {} events\n\n", r.name, r.replications.size(),
              r.seed, fmt_num(m.run.horizon), m.time_unit, fmt_num(m.run.warmup), r.events());
@@ -47,20 +111,7 @@ void print_tables(const RunResult& r, const Model& m) {
     for (UnitStat s : shown) fmt::print(" {:>22}", fmt_pm(r.unit_stat(u, s)));
     fmt::print("\n");
   }
-  // Where the lead time went: causes with any time, largest first.
-  std::vector<std::size_t> causes;
-  for (std::size_t c = 0; c < r.cause_names.size(); ++c)
-    if (r.delay_stat(c, DelayStat::Time).mean > 0) causes.push_back(c);
-  std::stable_sort(causes.begin(), causes.end(), [&](std::size_t a, std::size_t b) {
-    return r.delay_stat(a, DelayStat::Time).mean > r.delay_stat(b, DelayStat::Time).mean;
-  });
-  if (!causes.empty()) {
-    fmt::print("\n{:<34} {:>22} {:>22} {:>22}\n", "where the time went (per order)", "time", "share of lead time",
-               "share of lateness");
-    for (std::size_t c : causes)
-      fmt::print("{:<34} {:>22} {:>22} {:>22}\n", r.cause_names[c], fmt_pm(r.delay_stat(c, DelayStat::Time)),
-                 fmt_pm(r.delay_stat(c, DelayStat::LeadShare)), fmt_pm(r.delay_stat(c, DelayStat::LatenessShare)));
-  }
+  print_causes(r, m);
   if (!r.link_names.empty()) {
     fmt::print("\n{:<26}", "link");
     for (int k = 0; k < kLinkStatCount; ++k) fmt::print(" {:>13}", link_stat_names()[k]);
@@ -71,11 +122,12 @@ void print_tables(const RunResult& r, const Model& m) {
         fmt::print(" {:>13}", fmt_num(r.link_stat(l, static_cast<LinkStat>(k)).mean));
       fmt::print("\n");
     }
-    fmt::print("\n{:<26} {:>22} {:>22} {:>22}\n", "origin", "visible_share", "copq_share", "copq");
+    // The origins of defects (the ledger's first rows: each has its rework cause).
+    fmt::print("\n{:<26} {:>22} {:>22}\n", "origin of defects", "visible_defects", "visible_share");
     for (std::size_t g = 0; g < r.origin_names.size(); ++g) {
-      auto cell = [&](OriginStat s) { return fmt_pm(r.origin_stat(g, s)); };
-      fmt::print("{:<26} {:>22} {:>22} {:>22}\n", r.origin_names[g], cell(OriginStat::VisibleShare),
-                 cell(OriginStat::CopqShare), cell(OriginStat::Copq));
+      if (!is_defect_origin(r, g)) continue;
+      fmt::print("{:<26} {:>22} {:>22}\n", r.origin_names[g], fmt_pm(r.origin_stat(g, OriginStat::VisibleDefects)),
+                 fmt_pm(r.origin_stat(g, OriginStat::VisibleShare)));
     }
   }
   if (r.flow_names.size() > 1) {

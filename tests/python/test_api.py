@@ -672,3 +672,66 @@ def test_delays_show_where_each_orders_time_went(tmp_path):
     r.to_hdf5(tmp_path / "r.h5")
     back = es.read_hdf5(tmp_path / "r.h5")
     pd.testing.assert_frame_equal(back.delays, d)
+
+
+def test_causes_join_time_and_cost_and_add_up(short_run):
+    """r.causes: one row per row of the cost ledger with its time (an origin's is its rework time)
+    and its cost; the rows add up to lead_time_mean and copq_per_order (README "Who pays")."""
+    c = short_run.causes
+    assert list(c.columns) == ["time", "time_ci_low", "time_ci_high", "lateness_share", "copq", "copq_ci_low",
+                               "copq_ci_high", "copq_share"]
+    assert c.index.name == "cause"
+    assert c["copq"].fillna(0).is_monotonic_decreasing
+    s = short_run.summary()
+    assert c["copq"].sum() == pytest.approx(s.loc["copq_per_order", "mean"], rel=1e-9)
+    assert c["time"].sum() == pytest.approx(s.loc["lead_time_mean", "mean"], rel=1e-9)
+    assert c.attrs["copq_per_order"]["mean"] == s.loc["copq_per_order", "mean"]
+    # An origin of defects shows the rework its defects caused; a cause of delay its own time.
+    delays = short_run.delays
+    assert c.loc["purchase->produce", "time"] == pytest.approx(delays.loc["rework:purchase->produce", "time"])
+    assert c.loc["queue:production", "time"] == pytest.approx(delays.loc["queue:production", "time"])
+    assert "(unattributed)" not in c.index  # nothing left without a cause: the row holds no cost
+    assert c["copq_share"].sum() == pytest.approx(1.0, abs=1e-9)
+
+
+def test_plot_causes_draws_both_waterfalls(short_run):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    c = short_run.causes
+    axes = es.plot.causes(short_run, top=4)
+    assert len(axes) == 2
+    for ax, col, total in [(axes[0], "time", "lead_time_mean"), (axes[1], "copq", "copq_per_order")]:
+        bars = [p for p in ax.patches]
+        d = c[c[col] > 0].sort_values(col, ascending=False)
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert labels[:4] == list(d.index[:4])
+        assert labels[4] == f"other ({len(d) - 4} causes)"
+        # Each bar starts where the one before ended; the last (the total) starts at 0 and ends at the KPI.
+        widths = [b.get_width() for b in bars]
+        np.testing.assert_allclose(widths[:4], d[col].to_numpy()[:4], rtol=1e-12)
+        assert widths[4] == pytest.approx(d[col].to_numpy()[4:].sum(), rel=1e-12)
+        for a, b in zip(bars[:4], bars[1:5]):
+            assert b.get_x() == pytest.approx(a.get_x() + a.get_width(), rel=1e-12)
+        assert bars[-1].get_x() == 0 and widths[-1] == pytest.approx(c.attrs[total]["mean"], rel=1e-12)
+        assert sum(widths[:-1]) == pytest.approx(widths[-1], rel=1e-9)  # the causes add up to the total
+    assert axes[0].get_xlabel() == "hours per delivered order"
+    plt.close("all")
+    one = es.plot.causes(short_run, what="cost")
+    assert one.get_title().endswith("who pays")
+    with pytest.raises(ValueError, match="what must be"):
+        es.plot.causes(short_run, what="money")
+    plt.close("all")
+
+
+def test_cli_prints_where_the_time_and_money_went():
+    out = run("run", WEAK, *CLI_SHORT, "--replications", "3", check=True).stdout
+    table = out[out.index("where the time and money went"):].split("\n\n")[0].splitlines()
+    assert "copq" in table[0] and "share of lateness" in table[0]
+    names = [line.split()[0] for line in table[1:] if line and not line.startswith("(")]
+    assert {"queue:production", "outage:production", "purchase->produce", "delay:purchase->produce"} <= set(names)
+    doc = cli_json("run", WEAK, *CLI_SHORT, "--replications", "3")
+    costs = [doc["origins"][n]["copq_per_order"]["mean"] for n in names]
+    assert costs == sorted(costs, reverse=True)  # largest cost first

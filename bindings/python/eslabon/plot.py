@@ -1,7 +1,7 @@
 """Plots of results, rankings and sweeps (matplotlib; each returns its Axes)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -71,6 +71,86 @@ def origins(result: Result | StoredResult, ax: Axes | None = None) -> Axes:
         ax.text(0.5, 0.5, "no defects and no cost of poor quality in this run", transform=ax.transAxes, ha="center")
     ax.set_title("where defects and their cost begin")
     return ax
+
+
+def _time_unit(result: Result | StoredResult) -> str:
+    unit = getattr(getattr(result, "model", None), "time_unit", "")
+    return unit or str(getattr(result, "attrs", {}).get("time_unit", ""))
+
+
+def _waterfall(ax: Axes, names: list[str], values: np.ndarray, low: np.ndarray, high: np.ndarray,
+               total: dict[str, float] | None, total_label: str, color: str, xlabel: str) -> None:
+    """Horizontal waterfall: each cause a bar from where the previous ended, its 95% CI as an error bar
+    at its end; the last bar the total from 0, with its own CI."""
+    starts = np.concatenate([[0.0], np.cumsum(values)[:-1]]) if len(values) else np.array([])
+    y = np.arange(len(names))
+    err = np.nan_to_num(np.vstack([values - low, high - values]), nan=0.0).clip(min=0)
+    ax.barh(y, values, left=starts, height=0.6, color=color)
+    ax.errorbar(starts + values, y, xerr=err, fmt="none", ecolor="k", capsize=3, linewidth=0.8)
+    labels = list(names)
+    if total is not None:
+        t = total["mean"]
+        ax.barh([len(names)], [t], height=0.6, color="0.45")
+        terr = np.nan_to_num([[t - total["ci_low"]], [total["ci_high"] - t]], nan=0.0).clip(min=0)
+        ax.errorbar([t], [len(names)], xerr=terr, fmt="none", ecolor="k", capsize=3, linewidth=0.8)
+        labels.append(total_label)
+    ax.set_yticks(np.arange(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+
+
+def causes(result: Result | StoredResult, what: str = "both", top: int = 10, ax: Axes | None = None) -> Any:
+    """Where the time and the money went (``result.causes``): waterfalls of the mean lead time and of the
+    cost of poor quality per delivered order, split by cause (README "Where the time went", "Who pays").
+    Each cause is a bar starting where the one before ended, with its 95% CI; causes beyond the ``top``
+    largest are one "other" bar; the last bar is the total (``lead_time_mean``, ``copq_per_order``) with
+    its own CI. ``what``: "both" (two panels side by side; returns the array of two Axes), "time" or
+    "cost" (one panel; returns its Axes, drawn on ``ax`` when given)."""
+    if what not in ("both", "time", "cost"):
+        raise ValueError(f"what must be 'both', 'time' or 'cost', not {what!r}")
+    if top < 1:
+        raise ValueError(f"top must be at least 1, not {top!r}")
+    c = result.causes
+    unit = _time_unit(result)
+    panels = ["time", "cost"] if what == "both" else [what]
+    if what == "both":
+        if ax is not None:
+            raise ValueError("what='both' draws two panels: pass ax only with what='time' or 'cost'")
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(1, 2, figsize=(12, max(3.0, 0.35 * (min(top, len(c)) + 3))),
+                                 layout="constrained")
+    else:
+        axes = np.array([_axes(ax)])
+    for a, panel in zip(axes, panels):
+        col, lo, hi, total_key = (("time", "time_ci_low", "time_ci_high", "lead_time_mean") if panel == "time"
+                                  else ("copq", "copq_ci_low", "copq_ci_high", "copq_per_order"))
+        d = c[c[col].fillna(0) > 0].sort_values(col, ascending=False)
+        if d.empty:
+            a.text(0.5, 0.5, "no lead time recorded" if panel == "time" else "no cost of poor quality in this run",
+                   transform=a.transAxes, ha="center", va="center")
+            a.set_yticks([])
+            a.set_title(f"{result.name}: {'lead time' if panel == 'time' else 'cost of poor quality'} by cause")
+            continue
+        shown, rest = d.iloc[:top], d.iloc[top:]
+        names = list(shown.index)
+        values = shown[col].to_numpy(dtype=float)
+        low = shown[lo].to_numpy(dtype=float)
+        high = shown[hi].to_numpy(dtype=float)
+        if len(rest):
+            names.append(f"other ({len(rest)} causes)")
+            v = float(rest[col].sum())
+            values, low, high = np.append(values, v), np.append(low, v), np.append(high, v)  # no CI for a sum
+        total = c.attrs.get(total_key)
+        if panel == "time":
+            _waterfall(a, names, values, low, high, total, "lead time (mean)", "#4c72b0",
+                       f"{unit}s per delivered order" if unit else "time per delivered order")
+            a.set_title(f"{result.name}: where the lead time went")
+        else:
+            _waterfall(a, names, values, low, high, total, "copq per order", "#c44e52",
+                       "cost of poor quality per delivered order (currency of costs)")
+            a.set_title(f"{result.name}: who pays")
+    return axes if what == "both" else axes[0]
 
 
 def tornado(ranking: pd.DataFrame, ax: Axes | None = None) -> Axes:

@@ -117,6 +117,41 @@ class _Tables:
         return t[t["time"] > 0].sort_values("time", ascending=False)
 
     @property
+    def causes(self) -> pd.DataFrame:
+        """Where the time and the money went, per delivered order (README "Where the time went" and "Who
+        pays"): index = cause, one row per row of the cost ledger (an origin of defects FROM->TO or
+        skip:TASK, whose time is the rework its defects caused; service:, queue:, outage:UNIT; delay:LINK;
+        "(unattributed)"); columns time, time_ci_low, time_ci_high, lateness_share, copq, copq_ci_low,
+        copq_ci_high (95%), copq_share (means over replications). Largest cost first, then largest time;
+        rows with neither left out. ``attrs``: lead_time_mean and copq_per_order of the run (mean, ci_low,
+        ci_high), the totals the rows add up to."""
+        columns = ["time", "time_ci_low", "time_ci_high", "lateness_share", "copq", "copq_ci_low", "copq_ci_high",
+                   "copq_share"]
+        d, o = self.delay_summary(), self.origin_summary()
+        delay_names = list(dict.fromkeys(d.index.get_level_values(0))) if not d.empty else []
+        rows = {}
+
+        def stat(table: pd.DataFrame, name: str, s: str, col: str = "mean") -> float:
+            return float(table.loc[(name, s), col]) if (name, s) in table.index else float("nan")
+
+        for name in (dict.fromkeys(o.index.get_level_values(0)) if not o.empty else []):
+            cause = f"rework:{name}" if f"rework:{name}" in delay_names else name
+            rows[name] = [stat(d, cause, "time"), stat(d, cause, "time", "ci_low"), stat(d, cause, "time", "ci_high"),
+                          stat(d, cause, "lateness_share"), stat(o, name, "copq_per_order"),
+                          stat(o, name, "copq_per_order", "ci_low"), stat(o, name, "copq_per_order", "ci_high"),
+                          stat(o, name, "copq_share")]
+        t = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+        t.index.name = "cause"
+        t = t[(t["time"].fillna(0) > 0) | (t["copq"].fillna(0) > 0)]
+        t = t.assign(_c=t["copq"].fillna(0), _t=t["time"].fillna(0)).sort_values(["_c", "_t"], ascending=False,
+                                                                                  kind="stable")
+        t = t.drop(columns=["_c", "_t"])
+        summary = self.summary()
+        t.attrs = {k: {c: float(summary.loc[k, c]) for c in ("mean", "ci_low", "ci_high")}
+                   for k in ("lead_time_mean", "copq_per_order") if k in summary.index}
+        return t
+
+    @property
     def delay_causes(self) -> pd.DataFrame:
         """One row per (replication, cause): time and lateness per delivered order, lead_share, lateness_share."""
         return self._table("delay_causes")
