@@ -81,8 +81,9 @@ void Replication::deliver(std::uint32_t o) {
   // saw, else to the causes of the lateness that dissatisfied them.
   const double* blame = nullptr;
   if (tg) {
-    if (late) charge_slots(o, m_.costs.late_penalty, ledger_.by_causes(delays_.order_lateness()));
-    blame = visible ? ledger_.by_origins(seen.data()) : ledger_.by_causes(delays_.order_lateness());
+    const double* lateness = late ? ledger_.by_causes(delays_.order_lateness()) : nullptr;
+    if (late) charge_slots(o, m_.costs.late_penalty, lateness);
+    blame = visible ? ledger_.by_origins(seen.data()) : lateness;
   }
   bool churn = false;
   if (customers_.dissatisfied(visible, late)) {
