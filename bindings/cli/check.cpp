@@ -5,8 +5,10 @@
 
 #include <models/config/loader.hpp>
 #include <models/studies/analytic.hpp>
+#include <models/studies/contracts.hpp>
 
 #include <fmt/core.h>
+#include <cmath>
 
 #include <iostream>
 #include <memory>
@@ -55,6 +57,24 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
                to_string(L.on_detect), L.has_delay ? ", delay " + L.delay.describe() : "",
                L.lost > 0 ? ", lost " + fmt_num(L.lost) + ", timeout " + fmt_num(L.timeout) : "");
   if (!m.links.empty()) fmt::print("\n");
+  // Internal service contracts against the promise to the customer (studies/contracts.hpp).
+  for (const ContractPath& p : contract_paths(m)) {
+    std::string path, parts;
+    for (const auto& t : p.tasks) path += (path.empty() ? "" : " -> ") + t;
+    for (const auto& s : p.parts) parts += (parts.empty() ? "" : " + ") + s;
+    fmt::print("\ncontracts of flow {}: worst path {}\n  {} = {}{} {}s", p.flow, path, parts,
+               p.lower_bound ? "at least " : "", fmt_num(p.total), m.time_unit);
+    if (std::isfinite(p.due))
+      fmt::print(" {} due {}: {}\n", p.fits() ? "<=" : ">", fmt_num(p.due),
+                 p.fits() ? "the internal targets fit the promise"
+                          : "the internal targets cannot keep the promise (they add up to more than due)");
+    else
+      fmt::print(" (the flow has no due date to compare with)\n");
+    if (std::isfinite(p.all_met))
+      fmt::print("  every contract on it met for an order with probability at least {} (1 - the sum of the misses "
+                 "their shares allow)\n",
+                 fmt_num(p.all_met));
+  }
   if (unstable) fmt::print("\nwarning: a unit has utilisation >= 1; its queue grows without bound\n");
   return 0;
 }

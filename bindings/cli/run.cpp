@@ -122,6 +122,20 @@ void print_tables(const RunResult& r, const Model& m) {
         fmt::print(" {:>13}", fmt_num(r.link_stat(l, static_cast<LinkStat>(k)).mean));
       fmt::print("\n");
     }
+    // Service contracts: the met rate against the target share (results/contracts.cpp).
+    Table contracts = r.contracts_table();
+    const auto& names = contracts.str("link");
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const double share = contracts.f64("share")[i], met = contracts.f64("met_rate")[i];
+      const Interval iv{met, contracts.f64("ci_low")[i], contracts.f64("ci_high")[i], 0, 0};
+      fmt::print("{}contract {}: within {} {}s, met {}", i == 0 ? "\n" : "", names[i],
+                 fmt_num(contracts.f64("within")[i]), m.time_unit, fmt_pm(iv));
+      if (std::isfinite(share) && std::isfinite(met))
+        fmt::print(" against a target of {}: {}{}", fmt_num(share), met >= share ? "met" : "missed",
+                   contracts.f64("sure")[i] == 1 ? "" : " (not sure: the 95% CI includes the target)");
+      if (contracts.f64("penalty")[i] > 0) fmt::print("; penalty {} per late handoff", fmt_num(contracts.f64("penalty")[i]));
+      fmt::print("\n");
+    }
     // The origins of defects (the ledger's first rows: each has its rework cause).
     fmt::print("\n{:<26} {:>22} {:>22}\n", "origin of defects", "visible_defects", "visible_share");
     for (std::size_t g = 0; g < r.origin_names.size(); ++g) {

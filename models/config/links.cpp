@@ -72,9 +72,18 @@ void load_links(const YamlReader& r, const YAML::Node& root, Model& m) {
     }
     if (L.lost > 0 && !n["timeout"])
       r.fail(n, p + ".timeout", "missing; lost needs timeout (how long until the receiver notices a lost handoff)");
-    if (n["sla"]) {
-      L.sla = r.duration(n["sla"], p + ".sla", true);
-      if (!(L.sla > 0)) r.fail(n["sla"], p + ".sla", "expected a duration > 0, got " + found(n["sla"]));
+    if (const YAML::Node sla = n["sla"]) {
+      // A duration (the level measured), or a contract: {within, share, penalty}.
+      const YAML::Node within = sla.IsMap() ? sla["within"] : sla;
+      const std::string wp = p + (sla.IsMap() ? ".sla.within" : ".sla");
+      if (sla.IsMap()) {
+        r.keys(sla, p + ".sla", {"within", "share", "penalty"});
+        if (!within) r.fail(sla, wp, "missing; a contract needs within (the promised time, e.g. 8h)");
+        if (sla["share"]) L.sla_share = r.probability(sla["share"], p + ".sla.share");
+        if (sla["penalty"]) L.sla_penalty = r.cost(sla["penalty"], p + ".sla.penalty");
+      }
+      L.sla = r.duration(within, wp, true);
+      if (!(L.sla > 0)) r.fail(within, wp, "expected a duration > 0, got " + found(within));
     }
     if (const YAML::Node w = n["active"]) {
       if (!w.IsSequence() || w.size() != 2) r.fail(w, p + ".active", "expected [start, end], got " + found(w));

@@ -254,7 +254,10 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt) {
   }
   if (tagged(o)) {
     ++lm.accepted;
-    if (now_ - orders_.first_enqueue(o, ed.from) <= L.sla) ++lm.sla_met;
+    if (now_ - orders_.first_enqueue(o, ed.from) <= L.sla)
+      ++lm.sla_met;
+    else
+      charge_one(o, L.sla_penalty, L.origin);  // a breach of the link's contract: the supplier pays
   }
   accept(o, e);
 }

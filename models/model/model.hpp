@@ -88,6 +88,8 @@ struct Link {
   double lost = 0;                                       // probability a handoff attempt is lost
   double timeout = 0;                                    // from a lost handoff to the receiver noticing it (lost > 0)
   double sla = std::numeric_limits<double>::infinity();  // supplier queue entry to accepted handoff
+  double sla_share = std::numeric_limits<double>::quiet_NaN();  // the contract's target met rate (NaN: none)
+  double sla_penalty = 0;  // charged to the link for each handoff accepted later than `sla`
   double active_begin = 0;  // faults (defect, delay, lost) on in [active_begin, active_end)
   double active_end = std::numeric_limits<double>::infinity();
   int origin = -1;  // origin index of its defects

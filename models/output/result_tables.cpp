@@ -22,6 +22,7 @@ const std::vector<ResultTable>& result_tables() {
       {"orders", &RunResult::orders_table, "", "", false, true},
       {"delays", &RunResult::delays_table, "", "", false, true},
       {"drift", &RunResult::drift_table, "", "drift", false, false},
+      {"contracts", &RunResult::contracts_table, "", "contracts", false, false},
   };
   return tables;
 }

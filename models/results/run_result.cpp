@@ -26,7 +26,10 @@ RunResult describe_run(const Model& model, std::uint64_t seed) {
   r.seed = seed;
   for (const auto& u : model.units) r.unit_names.push_back(u.name);
   for (const auto& f : model.flows) r.flow_names.push_back(f.name);
-  for (const auto& l : model.links) r.link_names.push_back(l.key);
+  for (const auto& l : model.links) {
+    r.link_names.push_back(l.key);
+    r.link_contracts.push_back({l.sla, l.sla_share, l.sla_penalty});
+  }
   const DelayCauses causes(model);
   std::vector<std::string> origins;
   for (const auto& g : model.origins) origins.push_back(g.name);

@@ -40,6 +40,11 @@ struct RunOptions {
   ProgressBoard* progress = nullptr;  // sized and filled by run_model when given
 };
 
+// A link's service contract (Link::sla, sla_share, sla_penalty): infinite `within` for none.
+struct LinkContract {
+  double within, share, penalty;
+};
+
 struct RunResult {
   std::string name;
   std::uint64_t seed = 0;
@@ -48,6 +53,7 @@ struct RunResult {
   std::vector<std::string> link_names;    // "FROM->TO"
   std::vector<std::string> origin_names;  // model origins, then "(unattributed)"
   std::vector<std::string> cause_names;   // causes of delay (engine/delays.hpp)
+  std::vector<LinkContract> link_contracts;  // per link
   std::vector<ReplicationResult> replications;
 
   Table replications_table() const;    // replication, then every KPI
@@ -65,6 +71,7 @@ struct RunResult {
   Table delay_summary_table() const;   // cause, stat, mean, ci_low, ci_high, std, n
   Table orders_table() const;          // one row per tagged order (empty unless recorded)
   Table drift_table() const;           // the drift check, one row per KPI (drift.hpp; defined in drift.cpp)
+  Table contracts_table() const;       // per link with an SLA: met rate against its target (contracts.cpp)
   Interval kpi(Kpi k) const;
   Interval unit_stat(std::size_t unit, UnitStat s) const;
   Interval flow_stat(std::size_t flow, FlowStat s) const;

@@ -735,3 +735,25 @@ def test_cli_prints_where_the_time_and_money_went():
     doc = cli_json("run", WEAK, *CLI_SHORT, "--replications", "3")
     costs = [doc["origins"][n]["copq_per_order"]["mean"] for n in names]
     assert costs == sorted(costs, reverse=True)  # largest cost first
+
+
+def test_contracts_reach_python_json_and_hdf5(tmp_path):
+    """An SLA contract (README "Internal service contracts"): its verdict in r.contracts, --json and the
+    HDF5 file; its penalties on the link's row of the ledger."""
+    m = es.Model.from_yaml(WEAK).with_changes({**SHORT, "links.purchase->produce.sla": "{within: 8h, share: 0.99, penalty: 25}"})
+    r = m.run(replications=3, seed=5, progress=False)
+    c = r.contracts
+    assert list(c.index) == ["purchase->produce", "take_order->purchase"]
+    row = c.loc["purchase->produce"]
+    assert (row["within"], row["share"], row["penalty"]) == (8.0, 0.99, 25.0)
+    assert row["ci_low"] <= row["met_rate"] <= row["ci_high"]
+    assert row["target_met"] == float(row["met_rate"] >= 0.99)
+    assert math.isnan(c.loc["take_order->purchase", "share"])  # a plain duration: no target
+    doc = json.loads(r.to_json())
+    assert doc["contracts"]["purchase->produce"]["met_rate"] == pytest.approx(row["met_rate"], rel=1e-12)
+    r.to_hdf5(tmp_path / "c.h5")
+    pd.testing.assert_frame_equal(es.read_hdf5(tmp_path / "c.h5").contracts, c)
+    # The penalties are on the link's ledger row: more than without the contract.
+    plain = es.Model.from_yaml(WEAK).with_changes(SHORT).run(replications=3, seed=5, progress=False)
+    copq = lambda res: res.origin_summary().loc[("purchase->produce", "copq_per_order"), "mean"]
+    assert copq(r) > copq(plain)

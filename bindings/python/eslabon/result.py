@@ -175,6 +175,15 @@ class _Tables:
         d = self._table("drift")
         return d.set_index("kpi") if "kpi" in d.columns else d
 
+    @property
+    def contracts(self) -> pd.DataFrame:
+        """Internal service contracts (README "Internal service contracts"): index = link with an SLA;
+        within, share (target; NaN without one), penalty (per late handoff), met_rate with its 95% CI
+        (ci_low, ci_high), target_met (1 when the mean met rate reaches the share, 0 when not, NaN without
+        a target) and sure (1 when the whole CI lies on that side of the share)."""
+        t = self._table("contracts")
+        return t.set_index("link") if "link" in t.columns else t
+
     def unit_summary(self) -> pd.DataFrame:
         return self._table("unit_summary").set_index(["unit", "stat"])
 
