@@ -22,7 +22,7 @@ inline const std::vector<std::string> complaints = {
     "unit",           "service", "visible",           "late_dissatisfies",
     "complain",       "resolve", "churn_if_resolved", "churn_if_unresolved",
     "churn_if_silent"};
-inline const std::vector<std::string> costs = {"late_penalty", "scrap", "complaint", "lost_customer"};
+inline const std::vector<std::string> costs = {"late_penalty", "scrap", "complaint", "lost_customer", "prevention"};
 // A scenario's reserved keys beside its changes (config paths, which never start with these).
 inline const std::vector<std::string> scenario = {"cost"};
 inline const std::vector<std::string> sweep = {"model", "replications", "seed", "grid", "scenarios"};

@@ -66,6 +66,8 @@ void load_links(const YamlReader& r, const YAML::Node& root, Model& m) {
       L.has_delay = !(L.delay.kind() == Distribution::Kind::Deterministic && L.delay.mean() == 0);
     }
     if (n["lost"]) L.lost = r.probability(n["lost"], p + ".lost");
+    if (n["false_alarm"]) L.false_alarm = r.probability(n["false_alarm"], p + ".false_alarm");
+    if (n["inspection_cost"]) L.inspection_cost = r.cost(n["inspection_cost"], p + ".inspection_cost");
     if (n["timeout"]) {
       L.timeout = r.duration(n["timeout"], p + ".timeout");
       if (!(L.timeout > 0)) r.fail(n["timeout"], p + ".timeout", "expected a duration > 0, got " + found(n["timeout"]));

@@ -109,6 +109,11 @@ class DelayBook {
       if (caught[g]) add_part(o, kTaskPart, k, causes_.rework[g], work * caught[g] / sum);
   }
 
+  // Fix work for task k owned by one origin (a false alarm's, its link's).
+  void fix_one(std::uint32_t o, int k, double work, int origin) {
+    if (work > 0 && origin >= 0) add_part(o, kTaskPart, k, causes_.rework[static_cast<std::size_t>(origin)], work);
+  }
+
   // The supplier hands over along edge e (an attempt; only the first counts as the delay).
   void sent(std::uint32_t o, int e, double now) {
     EdgeTimes& h = edge(o, e);

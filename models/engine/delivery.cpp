@@ -82,7 +82,7 @@ void Replication::deliver(std::uint32_t o) {
   const double* blame = nullptr;
   if (tg) {
     const double* lateness = late ? ledger_.by_causes(delays_.order_lateness()) : nullptr;
-    if (late) charge_slots(o, m_.costs.late_penalty, lateness);
+    if (late) charge_slots(o, m_.costs.late_penalty, lateness, CostCategory::ExternalFailure);
     blame = visible ? ledger_.by_origins(seen.data()) : lateness;
   }
   bool churn = false;
@@ -98,7 +98,7 @@ void Replication::deliver(std::uint32_t o) {
     switch (reaction) {
       case Customers::Reaction::Complains:
         if (tg) ++measures_.complaints;
-        charge_slots(o, m_.costs.complaint, blame);
+        charge_slots(o, m_.costs.complaint, blame, CostCategory::ExternalFailure);
         if (tg) ledger_.hold(o, blame);  // for churn when the complaint is done
         orders_.set(o, Orders::kComplaining);
         submit_complaint(o);
@@ -120,7 +120,7 @@ void Replication::lose_customer(std::uint32_t o, const double* blame) {
   if (tagged(o)) ++measures_.churned;
   customers_.lose(orders_.flow(o));
   measures_.set_base(now_, static_cast<double>(customers_.base()));
-  charge_slots(o, m_.costs.lost_customer, blame);
+  charge_slots(o, m_.costs.lost_customer, blame, CostCategory::ExternalFailure);
 }
 
 // Handling ended (`handled`), or the desk was full and turned the complaint away (not

@@ -38,9 +38,9 @@ struct JobSpec {
 
 // A job's flag bits. kFullRedo: a rework done again in full (JobSpec::full_redo). A handoff
 // record's kHandoffLost: the attempt in transit was lost (its defect, if any, is on the order
-// already). kWithdrawn: the job's order was lost while it waited; its entry in the unit's
+// already); kFalseAlarm: the receiver will raise a false alarm on it if it catches nothing. kWithdrawn: the job's order was lost while it waited; its entry in the unit's
 // line is skipped when it comes up.
-inline constexpr std::uint8_t kFullRedo = 1, kHandoffLost = 2, kWithdrawn = 4;
+inline constexpr std::uint8_t kFullRedo = 1, kHandoffLost = 2, kWithdrawn = 4, kFalseAlarm = 8;
 
 class Jobs {
  public:

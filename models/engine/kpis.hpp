@@ -37,7 +37,12 @@ namespace eslabon {
   X(ChurnAfterResolvedRate, "churn_after_resolved_rate") /* churn by path: sums to churn_rate */    \
   X(ChurnAfterUnresolvedRate, "churn_after_unresolved_rate")                                        \
   X(ChurnSilentRate, "churn_silent_rate")                                                           \
-  X(ComplaintsTurnedAway, "complaints_turned_away") /* refused by a full desk */
+  X(ComplaintsTurnedAway, "complaints_turned_away") /* refused by a full desk */                     \
+  /* copq_per_order by category of the cost of quality (engine/ledger.hpp); they sum to it */      \
+  X(CopqPrevention, "copq_prevention")                                                              \
+  X(CopqAppraisal, "copq_appraisal")                                                                \
+  X(CopqInternalFailure, "copq_internal_failure")                                                   \
+  X(CopqExternalFailure, "copq_external_failure")
 
 #define ESLABON_UNIT_STATS(X)   \
   X(Utilisation, "utilisation") \
@@ -66,6 +71,7 @@ namespace eslabon {
   X(Detected, "detected")                                       \
   X(Escaped, "escaped")                                         \
   X(Lost, "lost") /* handoff attempts lost (fault kind lost) */ \
+  X(FalseAlarms, "false_alarms") /* good attempts sent back */  \
   X(ReworkTime, "rework_time")                                  \
   X(SlaMetRate, "sla_met_rate")                                 \
   X(Copq, "copq")

@@ -9,6 +9,12 @@
 // inspection, the defects the customer saw), or times per delay cause (an order's lateness).
 // A cost charged later than its weights were known (churn after a complaint is handled) finds
 // them held for its order.
+//
+// Each cost also has a category (the classic prevention-appraisal-failure split of the cost of
+// quality): prevention (costs.prevention, per time unit, on its own row "(prevention)"),
+// appraisal (inspection), internal failure (rework, fix, scrap, contract penalties) and
+// external failure (late penalties, complaints, lost customers). The categories add up to the
+// total as the rows do.
 
 #include <models/engine/delays.hpp>
 
@@ -17,9 +23,11 @@
 
 namespace eslabon {
 
+enum class CostCategory : int { Prevention, Appraisal, InternalFailure, ExternalFailure, Count };
+
 class Ledger {
  public:
-  Ledger(std::size_t origins, const DelayCauses& causes) : origins_(origins) {
+  Ledger(std::size_t origins, const DelayCauses& causes, bool prevention) : origins_(origins) {
     std::vector<int> slot(causes.names.size(), -1);
     for (std::size_t g = 0; g < origins && g < causes.rework.size(); ++g)
       slot[static_cast<std::size_t>(causes.rework[g])] = static_cast<int>(g);
@@ -27,18 +35,22 @@ class Ledger {
     for (int& s : slot)
       if (s < 0) s = static_cast<int>(next++);
     slot_of_cause_ = std::move(slot);
+    prevention_slot_ = prevention ? next++ : kNone;
     slots_ = next + 1;
     copq_.assign(slots_, 0.0);
     scratch_.assign(slots_, 0.0);
   }
 
-  // The rows, in order: `origins` names, the causes other than rework, "(unattributed)".
-  static std::vector<std::string> row_names(const std::vector<std::string>& origins, const DelayCauses& causes) {
+  // The rows, in order: `origins` names, the causes other than rework, "(prevention)" when the
+  // model pays for prevention, "(unattributed)".
+  static std::vector<std::string> row_names(const std::vector<std::string>& origins, const DelayCauses& causes,
+                                            bool prevention) {
     std::vector<std::string> names = origins;
     std::vector<bool> rework(causes.names.size(), false);
     for (int c : causes.rework) rework[static_cast<std::size_t>(c)] = true;
     for (std::size_t c = 0; c < causes.names.size(); ++c)
       if (!rework[c]) names.push_back(causes.names[c]);
+    if (prevention) names.push_back("(prevention)");
     names.push_back("(unattributed)");
     return names;
   }
@@ -47,8 +59,9 @@ class Ledger {
 
   // Splits `amount` over the origins in proportion to `weights` (counts per origin), or
   // books it unattributed when the weights are absent or all zero.
-  void split(double amount, const std::uint8_t* weights) {
+  void split(double amount, const std::uint8_t* weights, CostCategory k) {
     total_ += amount;
+    category_[static_cast<int>(k)] += amount;
     double sum = 0;
     for (std::size_t g = 0; g < origins_; ++g) sum += weights ? weights[g] : 0;
     if (sum <= 0) {
@@ -60,8 +73,9 @@ class Ledger {
   }
   // Splits `amount` in proportion to weights per slot (by_origins, by_causes, held), or
   // books it unattributed when they are absent or sum to nothing.
-  void split_slots(double amount, const double* weights) {
+  void split_slots(double amount, const double* weights, CostCategory k) {
     total_ += amount;
+    category_[static_cast<int>(k)] += amount;
     double sum = 0;
     if (weights)
       for (std::size_t s = 0; s + 1 < slots_; ++s) sum += weights[s] > 0 ? weights[s] : 0;
@@ -73,8 +87,9 @@ class Ledger {
       if (weights[s] > 0) copq_[s] += amount * weights[s] / sum;
   }
   // Books `amount` on one origin (-1: unattributed).
-  void book(double amount, int origin) {
+  void book(double amount, int origin, CostCategory k) {
     total_ += amount;
+    category_[static_cast<int>(k)] += amount;
     copq_[origin < 0 ? slots_ - 1 : static_cast<std::size_t>(origin)] += amount;
   }
 
@@ -118,12 +133,22 @@ class Ledger {
     held_slot_[o] = kNone;
   }
 
+  // Prevention spending (not an order's: charged once per replication, on its own row).
+  void prevent(double amount) {
+    if (amount <= 0 || prevention_slot_ == kNone) return;
+    total_ += amount;
+    category_[static_cast<int>(CostCategory::Prevention)] += amount;
+    copq_[prevention_slot_] += amount;
+  }
+
   double total() const { return total_; }
+  double of(CostCategory k) const { return category_[static_cast<int>(k)]; }
   double of(std::size_t slot) const { return copq_[slot]; }  // slots() - 1: "(unattributed)"
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
-  std::size_t origins_, slots_ = 0;
+  std::size_t origins_, slots_ = 0, prevention_slot_ = kNone;
+  double category_[static_cast<int>(CostCategory::Count)] = {};
   std::vector<int> slot_of_cause_;  // per delay cause
   std::vector<double> copq_, scratch_, held_;
   std::vector<std::uint32_t> held_slot_, free_;

@@ -7,6 +7,7 @@
 #include <models/engine/draws.hpp>
 #include <models/engine/faults/defect.hpp>
 #include <models/engine/faults/delay.hpp>
+#include <models/engine/faults/false_alarm.hpp>
 #include <models/engine/faults/lost.hpp>
 #include <models/engine/faults/outcome.hpp>
 #include <models/model/model.hpp>

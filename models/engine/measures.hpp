@@ -26,7 +26,8 @@ struct FlowMeasures {
 };
 
 struct LinkMeasures {
-  std::uint64_t handoffs = 0, defects = 0, detected = 0, escaped = 0, lost = 0, accepted = 0, sla_met = 0;
+  std::uint64_t handoffs = 0, defects = 0, detected = 0, escaped = 0, lost = 0, accepted = 0, sla_met = 0,
+                false_alarms = 0;
   double rework_time = 0;
 };
 
@@ -156,6 +157,10 @@ struct Measures {
     at(Kpi::ChurnSilentRate) = ratio(count(churned_silent), delivered);
     at(Kpi::ComplaintsTurnedAway) = ratio(count(turned_away), delivered);
     at(Kpi::CopqPerOrder) = ratio(ledger.total(), delivered);
+    at(Kpi::CopqPrevention) = ratio(ledger.of(CostCategory::Prevention), delivered);
+    at(Kpi::CopqAppraisal) = ratio(ledger.of(CostCategory::Appraisal), delivered);
+    at(Kpi::CopqInternalFailure) = ratio(ledger.of(CostCategory::InternalFailure), delivered);
+    at(Kpi::CopqExternalFailure) = ratio(ledger.of(CostCategory::ExternalFailure), delivered);
     at(Kpi::Revenue) = revenue_in_window / window;
     for (int h = 0; h < 2; ++h) {
       const Half& x = halves[h];
@@ -204,6 +209,7 @@ struct Measures {
       put(LinkStat::Detected, count(ls.detected));
       put(LinkStat::Escaped, count(ls.escaped));
       put(LinkStat::Lost, count(ls.lost));
+      put(LinkStat::FalseAlarms, count(ls.false_alarms));
       put(LinkStat::ReworkTime, ls.rework_time);
       // Empty for a link without an SLA: there is no level to meet.
       put(LinkStat::SlaMetRate, std::isfinite(m.links[l].sla) ? ratio(count(ls.sla_met), count(ls.accepted)) : nan);

@@ -54,6 +54,7 @@ ReplicationResult Replication::run() {
       if (opt_.progress) opt_.progress->store(std::min(1.0, now_ / horizon_), std::memory_order_relaxed);
     }
   }
+  ledger_.prevent(m_.costs.prevention * (horizon_ - warmup_));  // spent over the window
   measures_.fill(result_, m_, units_, ledger_);
   fill_delays();
   result_.events = n;
@@ -183,12 +184,12 @@ void Replication::handoff(std::uint32_t o, int e) {
     // notices a lost one after the link's timeout.
     const std::uint32_t h =
         jobs_.take(JobSpec{o, ed.from, HandoffRecord, attempt, static_cast<std::uint32_t>(e)}, now_);
-    jobs_.flag(h) = f.lost ? kHandoffLost : 0;  // its defect is on the order already
+    jobs_.flag(h) = (f.lost ? kHandoffLost : 0) | (f.false_alarm ? kFalseAlarm : 0);  // its defect is on the order
     ++orders_.inflight(o);
     events_.push(now_ + (f.lost ? L.timeout : f.delay), event_class::handoff, Handoff, h);
     return;
   }
-  receive(o, e, attempt);
+  receive(o, e, attempt, f.false_alarm);
 }
 
 void Replication::handoff_arrives(std::uint32_t h) {
@@ -202,7 +203,7 @@ void Replication::handoff_arrives(std::uint32_t h) {
     settle_if_idle(o);
     return;
   }
-  if (carried == kHandoffLost) {
+  if (carried & kHandoffLost) {
     // The receiver has noticed the loss: the supplier task is done again in full, as a
     // rework charged to this link, and hands over again (a new attempt, which can be lost).
     const Edge& ed = flow_of(o).edges[e];
@@ -219,17 +220,19 @@ void Replication::handoff_arrives(std::uint32_t h) {
     submit(redo);
     return;
   }
-  receive(o, e, attempt);
+  receive(o, e, attempt, carried & kFalseAlarm);
 }
 
 // The receiver inspects what it got; what it catches goes back to this link's supplier.
-void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt) {
+void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt, bool alarm) {
   const Edge& ed = flow_of(o).edges[e];
   const Link& L = m_.links[ed.link];
   LinkMeasures& lm = measures_.links[ed.link];
   const auto at = streams(o, draws_.edge(orders_.flow(o), e, attempt));
   delays_.arrived(o, e, ed.link, L.origin, false, now_);
+  charge_one(o, L.inspection_cost, L.origin, CostCategory::Appraisal);
   const int caught = inspection_.inspect(L, orders_.defects_of(o), orders_.detected_of(o), at);
+  if (caught == 0 && alarm && false_alarm(o, e, at)) return;  // sent back
   if (caught > 0) {
     if (tagged(o)) measures_.count_detected(inspection_.caught());
     if (L.on_detect == OnDetect::Fix) {
@@ -237,13 +240,15 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt) {
       const double extra = Inspection::fix_work(L, caught, at);
       orders_.extra(o, ed.to) += extra;
       delays_.fix(o, ed.to, extra, inspection_.caught(), m_.origins.size());
-      charge(o, extra * m_.units[flow_of(o).tasks[ed.to].unit].cost_per_time, inspection_.caught());
+      charge(o, extra * m_.units[flow_of(o).tasks[ed.to].unit].cost_per_time, inspection_.caught(),
+             CostCategory::InternalFailure);
       if (tagged(o)) measures_.add_rework_time(extra, inspection_.caught());
     } else {
       // Rework or scrap: the supplier task goes back to the end of its unit's queue and
       // hands over again when redone (a new attempt, which can be defective again). The
       // job keeps whom to charge: the origins caught here, not those caught before.
-      if (L.on_detect == OnDetect::Scrap) charge(o, m_.costs.scrap, inspection_.caught());
+      if (L.on_detect == OnDetect::Scrap)
+        charge(o, m_.costs.scrap, inspection_.caught(), CostCategory::InternalFailure);
       ++orders_.reworks(o);
       delays_.sent_back(o, e, now_, inspection_.caught(), m_.origins.size(), inspection_.single_origin());
       const std::uint16_t a = ++orders_.attempt(o, ed.from);
@@ -257,9 +262,36 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt) {
     if (now_ - orders_.first_enqueue(o, ed.from) <= L.sla)
       ++lm.sla_met;
     else
-      charge_one(o, L.sla_penalty, L.origin);  // a breach of the link's contract: the supplier pays
+      charge_one(o, L.sla_penalty, L.origin, CostCategory::InternalFailure);  // a contract's breach: the supplier pays
   }
   accept(o, e);
+}
+
+// A false alarm: the receiver caught nothing but acts as its link's on_detect says all the
+// same, the link's own origin owning the work (README "Weak links"). Returns whether the
+// attempt went back to the supplier (rework, scrap); a fix is added work, and the attempt is
+// then accepted as usual.
+template <class StreamAt>
+bool Replication::false_alarm(std::uint32_t o, int e, StreamAt&& at) {
+  const Edge& ed = flow_of(o).edges[e];
+  const Link& L = m_.links[ed.link];
+  if (tagged(o)) ++measures_.links[ed.link].false_alarms;
+  if (L.on_detect == OnDetect::Fix) {
+    const double extra = Inspection::fix_work(L, 1, at);
+    orders_.extra(o, ed.to) += extra;
+    delays_.fix_one(o, ed.to, extra, L.origin);
+    charge_one(o, extra * m_.units[flow_of(o).tasks[ed.to].unit].cost_per_time, L.origin,
+               CostCategory::InternalFailure);
+    if (tagged(o)) measures_.add_rework_time(extra, L.origin);
+    return false;
+  }
+  if (L.on_detect == OnDetect::Scrap) charge_one(o, m_.costs.scrap, L.origin, CostCategory::InternalFailure);
+  ++orders_.reworks(o);
+  delays_.sent_back(o, e, now_, nullptr, 0, L.origin);
+  const std::uint16_t a = ++orders_.attempt(o, ed.from);
+  submit(JobSpec{o, ed.from, ReworkJob, a, static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(ed.link),
+                 L.origin});
+  return true;
 }
 
 // The handoff along edge e is accepted: the receiving task may start once all its
@@ -338,10 +370,10 @@ ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
     const double c = s * m_.units[u].cost_per_time;
     if (jobs_.blame(j) == kManyOrigins) {
       if (tagged(o)) measures_.add_rework_time(s, jobs_.weights(j));
-      charge(o, c, jobs_.weights(j));
+      charge(o, c, jobs_.weights(j), CostCategory::InternalFailure);
     } else {
       if (tagged(o)) measures_.add_rework_time(s, jobs_.blame(j));
-      charge_one(o, c, jobs_.blame(j));
+      charge_one(o, c, jobs_.blame(j), CostCategory::InternalFailure);
     }
   }
   if (us.outages) us.hold(j, jobs_.slot(j));

@@ -40,7 +40,7 @@ class Replication {
         draws_(m, seed, rep),
         orders_(m.max_tasks(), m.origins.size()),
         jobs_(m.origins.size()),
-        ledger_(m.origins.size(), DelayCauses(m)),
+        ledger_(m.origins.size(), DelayCauses(m), m.costs.prevention > 0),
         measures_(m, warmup_, horizon_),
         customers_(m, names_.origins),
         inspection_(names_.origins),
@@ -80,21 +80,21 @@ class Replication {
 
   // --- costs ----------------------------------------------------------------------------
   // Cost of poor quality of a tagged order, split over the origins in `weights`.
-  void charge(std::uint32_t o, double amount, const std::uint8_t* weights) {
+  void charge(std::uint32_t o, double amount, const std::uint8_t* weights, CostCategory k) {
     if (amount <= 0 || !tagged(o)) return;
     orders_.copq(o) += amount;
-    ledger_.split(amount, weights);
+    ledger_.split(amount, weights, k);
   }
   // ... or over the ledger's rows in `weights` (Ledger::by_origins, by_causes, held).
-  void charge_slots(std::uint32_t o, double amount, const double* weights) {
+  void charge_slots(std::uint32_t o, double amount, const double* weights, CostCategory k) {
     if (amount <= 0 || !tagged(o)) return;
     orders_.copq(o) += amount;
-    ledger_.split_slots(amount, weights);
+    ledger_.split_slots(amount, weights, k);
   }
-  void charge_one(std::uint32_t o, double amount, int origin) {
+  void charge_one(std::uint32_t o, double amount, int origin, CostCategory k) {
     if (amount <= 0 || !tagged(o)) return;
     orders_.copq(o) += amount;
-    ledger_.book(amount, origin);
+    ledger_.book(amount, origin, k);
   }
 
   void fill_delays();
@@ -126,7 +126,9 @@ class Replication {
   void handoff_arrives(std::uint32_t h);
 
   // The receiver inspects what it got; what it catches goes back to this link's supplier.
-  void receive(std::uint32_t o, int e, std::uint32_t attempt);
+  void receive(std::uint32_t o, int e, std::uint32_t attempt, bool alarm);
+  template <class StreamAt>
+  bool false_alarm(std::uint32_t o, int e, StreamAt&& at);
 
   // The handoff along edge e is accepted: the receiving task may start once all its
   // suppliers have handed over.

@@ -24,6 +24,8 @@ namespace eslabon {
   X(Delay, "delay", "the handoff takes time to reach the receiver", "delay")                                       \
   X(Lost, "lost", "the handed-over request is lost; noticed `timeout` later, the supplier task is redone", "lost", \
     "timeout")                                                                                                     \
+  X(FalseAlarm, "false_alarm",                                                                                     \
+    "the receiver sends back an attempt in which it caught nothing, as it would a defect", "false_alarm")          \
   /* one X(...) line per fault kind, above this one */
 
 // X(Type, name, meaning): what the receiver does with the defects it catches.
@@ -68,7 +70,7 @@ inline const std::array<OnDetectInfo, static_cast<int>(OnDetect::Count)>& on_det
 inline std::vector<std::string> link_keys() {
   std::vector<std::string> keys = {"from", "to"};
   for (const auto& f : link_faults()) keys.insert(keys.end(), f.keys.begin(), f.keys.end());
-  for (const char* k : {"sla", "active"}) keys.emplace_back(k);
+  for (const char* k : {"sla", "inspection_cost", "active"}) keys.emplace_back(k);
   return keys;
 }
 

@@ -86,6 +86,8 @@ struct Link {
   bool has_delay = false;
   Distribution delay;                                    // handoff latency
   double lost = 0;                                       // probability a handoff attempt is lost
+  double false_alarm = 0;  // probability the receiver sends back an attempt in which it caught nothing
+  double inspection_cost = 0;  // appraisal cost of each attempt the receiver inspects
   double timeout = 0;                                    // from a lost handoff to the receiver noticing it (lost > 0)
   double sla = std::numeric_limits<double>::infinity();  // supplier queue entry to accepted handoff
   double sla_share = std::numeric_limits<double>::quiet_NaN();  // the contract's target met rate (NaN: none)
@@ -134,6 +136,7 @@ struct Costs {
   double scrap = 0;
   double complaint = 0;
   double lost_customer = 0;
+  double prevention = 0;  // spent on preventing defects, per time unit
 };
 
 struct RunSettings {

@@ -233,7 +233,8 @@ std::string rank_json(const std::string& name, const std::string& kpi, std::size
   for (std::size_t r = 0; r < t.rows(); ++r) {
     nlohmann::ordered_json row = row_json(t, r);
     rows.push_back(row);
-    if (kinds[r] == "defects" || kinds[r] == "delay" || kinds[r] == "lost" || kinds[r] == "skip") {
+    const std::string& k = kinds[r];
+    if (k == "defects" || k == "delay" || k == "lost" || k == "false_alarm" || k == "skip") {
       nlohmann::ordered_json legacy = nlohmann::ordered_json::object();
       legacy["link"] = names[r];
       for (auto it = row.begin(); it != row.end(); ++it) legacy[it.key()] = it.value();

@@ -98,16 +98,18 @@ std::vector<WeakPoint> weak_points(const Model& m) {
   std::vector<WeakPoint> w;
   for (const auto& l : m.links) {
     const std::string origin = l.origin >= 0 ? m.origins[static_cast<std::size_t>(l.origin)].name : "";
-    // Each fault that is on, set to 0 by its name. A link's defects and lost handoffs share its
-    // origin in the ledger: its copq goes to the defects row, or to lost when defects are off.
+    // Each fault that is on, set to 0 by its name. A link's defects, lost handoffs and false
+    // alarms share its origin in the ledger: its copq goes to the defects row, else to lost, else
+    // to false_alarm.
 #define ESLABON_FIX_FAULT(Type, fname, ...)                                                                     \
   if (fault::Type::on(l)) {                                                                                     \
     const std::string n = fname;                                                                                \
     WeakPoint p{                                                                                                \
         l.key, n == "defect" ? "defects" : n, {Override{"links." + l.key + "." + n, "0", ""}}, kNaN, true, ""}; \
-    if (n == "defect" || (n == "lost" && !fault::Defect::on(l)))                                                \
+    if (n == "defect" || (n == "lost" && !fault::Defect::on(l)) ||                                              \
+        (n == "false_alarm" && !fault::Defect::on(l) && !fault::Lost::on(l)))                                   \
       p.origin = origin;                                                                                        \
-    else if (n != "lost")                                                                                       \
+    else if (n != "lost" && n != "false_alarm")                                                                 \
       p.origin = n + ":" + l.key;                                                                               \
     w.push_back(std::move(p));                                                                                  \
   }

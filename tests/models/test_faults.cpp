@@ -362,7 +362,7 @@ TEST(WeakLinkLost, BadInputMessages) {
       {"lost: 0.1, timeout: inf}", "m.yaml:13:49: links.make->check.timeout: expected a finite duration, got inf"},
       {"lost: 0.1, timout: 2}",
        "m.yaml:13:40: links.make->check.timout: unknown key (did you mean 'timeout'?); expected one of from, to, defect, "
-       "detect, on_detect, rework_service, fix_service, delay, lost, timeout, sla, active"},
+       "detect, on_detect, rework_service, fix_service, delay, lost, timeout, false_alarm, sla, inspection_cost, active"},
       {"on_detect: rewrok}",
        "m.yaml:13:40: links.make->check.on_detect: expected rework, fix or scrap, got 'rewrok' (did you mean 'rework'?)"},
   };

@@ -7,7 +7,7 @@ import pytest
 from conftest import CONFIGS, WEAK, edited, h5_frame, run
 
 SHORT = ["--horizon", "3000", "--warmup", "300", "--replications", "4"]
-LINK_STATS = ["handoffs", "defects", "detected", "escaped", "lost", "rework_time", "sla_met_rate", "copq"]
+LINK_STATS = ["handoffs", "defects", "detected", "escaped", "lost", "false_alarms", "rework_time", "sla_met_rate", "copq"]
 NEW_KPIS = ["defect_escape_rate", "visible_defect_rate", "perfect_order_rate", "rework_per_order", "complaint_rate",
             "complaint_resolution_time_mean", "churn_rate", "copq_per_order", "revenue"]
 

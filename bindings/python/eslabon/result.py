@@ -93,7 +93,7 @@ class _Tables:
 
     @property
     def links(self) -> pd.DataFrame:
-        """One row per (replication, link FROM->TO): handoffs, defects, detected, escaped, lost, rework_time, sla_met_rate, copq."""
+        """One row per (replication, link FROM->TO): handoffs, defects, detected, escaped, lost, false_alarms, rework_time, sla_met_rate, copq."""
         return self._table("links")
 
     @property

@@ -9,6 +9,7 @@ struct HandoffFaults {
   bool delayed = false;    // delay: the handoff reaches the receiver `delay` later
   double delay = 0;
   bool lost = false;  // lost: it never arrives; noticed the link's timeout later
+  bool false_alarm = false;  // false_alarm: sent back at receipt if nothing is caught there
 };
 
 }  // namespace eslabon
