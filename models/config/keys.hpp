@@ -12,7 +12,8 @@ namespace eslabon::config_keys {
 inline const std::vector<std::string> root = {"name",  "time_unit",  "run",   "units",    "flows",
                                               "links", "complaints", "costs", "scenarios"};
 inline const std::vector<std::string> run = {"horizon", "warmup", "replications", "seed"};
-inline const std::vector<std::string> unit = {"servers", "discipline", "capacity", "cost_per_hour", "outages"};
+inline const std::vector<std::string> unit = {"servers", "discipline", "capacity", "cost_per_hour", "outages", "staff"};
+inline const std::vector<std::string> staff = {"training", "motivation"};
 inline const std::vector<std::string> outages = {"mtbf", "mttr"};
 inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks"};
 inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "customers", "rate_per_customer",
@@ -38,6 +39,7 @@ inline std::vector<SchemaSection> schema_sections() {
           {"/properties/run", &run},
           {"/$defs/unit/anyOf/1", &unit},
           {"/$defs/unit/anyOf/1/properties/outages", &outages},
+          {"/$defs/unit/anyOf/1/properties/staff", &staff},
           {"/$defs/flow", &flow},
           {"/$defs/flow/properties/arrivals/oneOf", &arrivals},
           {"/$defs/task", &task},

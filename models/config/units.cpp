@@ -27,6 +27,18 @@ void load_units(const YamlReader& r, const YAML::Node& root, Model& m) {
           r.fail(n["cost_per_hour"], p + ".cost_per_hour", "expected a cost >= 0, got " + found(n["cost_per_hour"]));
         u.cost_per_time = c * unit_in_hours(r.time_unit());
       }
+      if (const YAML::Node s = n["staff"]; s && !s.IsNull()) {
+        r.keys(s, p + ".staff", config_keys::staff);
+        auto level = [&](const char* key) {
+          const YAML::Node v = s[key];
+          const double x = r.number(v, p + ".staff." + key);
+          if (!(x > 0) || !std::isfinite(x))
+            r.fail(v, p + ".staff." + key, "expected a level > 0 (1: the staff the rates describe), got " + found(v));
+          return x;
+        };
+        if (s["training"]) u.training = level("training");
+        if (s["motivation"]) u.motivation = level("motivation");
+      }
       // `outages: null` is no outages (what `rank` sets to remove a unit's outages).
       if (const YAML::Node o = n["outages"]; o && !o.IsNull()) {
         r.keys(o, p + ".outages", config_keys::outages);

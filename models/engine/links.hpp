@@ -21,13 +21,14 @@ namespace eslabon {
 // The faults of one handoff attempt on link L at time `now` (faults are on only inside the
 // link's active window). `at` makes the order's stream for a purpose. Each kind draws from
 // its own stream, so the order of the list changes no draw; a kind that is off draws nothing.
-// The list expands to plain calls: no virtual call per handoff.
+// The list expands to plain calls: no virtual call per handoff. `errors` scales the error
+// probabilities of the supplier's people (its unit's staff; 1 for the config's rates).
 template <class StreamAt>
-HandoffFaults handoff_faults(const Link& L, double now, StreamAt&& at) {
+HandoffFaults handoff_faults(const Link& L, double now, StreamAt&& at, double errors) {
   HandoffFaults f;
   if (!(now >= L.active_begin && now < L.active_end)) return f;
 #define ESLABON_DRAW_FAULT(Type, ...) \
-  if (fault::Type::on(L)) fault::Type::draw(L, f, at);
+  if (fault::Type::on(L)) fault::Type::draw(L, f, at, errors);
   ESLABON_LINK_FAULTS(ESLABON_DRAW_FAULT)
 #undef ESLABON_DRAW_FAULT
   return f;

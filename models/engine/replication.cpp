@@ -130,7 +130,8 @@ ESLABON_INLINE void Replication::task_ready(std::uint32_t o, int k) {
   delays_.ready(o, k, now_, down_clock(fl, k));
   if (t.skip > 0) {
     RandomStream rs = streams(o, draws_.task(orders_.flow(o), k))(purpose::skip);
-    if (rs.uniform() < t.skip) {
+    const double errors = units_[static_cast<std::size_t>(t.unit)].errors;
+    if (rs.uniform() < (errors == 1 ? t.skip : std::min(1.0, t.skip * errors))) {
       delays_.start(o, k, now_, down_clock(fl, k));
       if (t.skip_defect > 0 && rs.uniform() < t.skip_defect) add_defect(o, t.skip_origin);
       task_complete(o, k);
@@ -171,7 +172,8 @@ void Replication::handoff(std::uint32_t o, int e) {
   }
   const std::uint32_t attempt = orders_.attempt(o, ed.from);
   const Link& L = m_.links[ed.link];
-  const HandoffFaults f = handoff_faults(L, now_, streams(o, draws_.edge(orders_.flow(o), e, attempt)));
+  const HandoffFaults f = handoff_faults(L, now_, streams(o, draws_.edge(orders_.flow(o), e, attempt)),
+                                         units_[static_cast<std::size_t>(flow_of(o).tasks[ed.from].unit)].errors);
   const bool defective = f.defective && !f.lost;  // a lost attempt reaches nobody: its defect goes with it
   if (defective) add_defect(o, L.origin);
   if (tagged(o)) {
@@ -339,6 +341,13 @@ void Replication::submit_complaint(std::uint32_t o) { submit(JobSpec{o, 0, Compl
 
 // The job's own service draw (a task's fix work is added at its start).
 ESLABON_INLINE double Replication::draw_service(std::uint32_t j) {
+  const double s = draw_work(j);
+  const double speed = units_[jobs_.unit(j)].speed;  // staff: training x motivation
+  return speed == 1 ? s : s / speed;
+}
+
+// The work as the config describes it (for the staff its rates are about).
+ESLABON_INLINE double Replication::draw_work(std::uint32_t j) {
   const std::uint32_t o = jobs_.order(j);
   if (jobs_.kind(j) == ComplaintJob) {
     RandomStream rs = streams(o)(purpose::complaint_service);

@@ -141,6 +141,7 @@ class Replication {
   void submit_complaint(std::uint32_t o);
 
   double draw_service(std::uint32_t j);
+  double draw_work(std::uint32_t j);
 
   void start(int u, std::uint32_t j);
 

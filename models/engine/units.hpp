@@ -21,6 +21,8 @@ struct UnitState {
         discipline(u.discipline),
         service_at_entry(discipline_info(u.discipline).needs_service),
         outages(u.outages),
+        speed(u.speed()),
+        errors(u.error_factor()),
         line(u.discipline),
         busy_tw(warmup, horizon),
         queue_tw(warmup, horizon),
@@ -34,6 +36,8 @@ struct UnitState {
   bool down = false;
   double down_total = 0, down_since = 0;  // down_clock()
   bool outages = false;                   // only then are the jobs in service tracked
+  double speed = 1;   // service times are divided by it (staff: training x motivation)
+  double errors = 1;  // defect probability of the links it supplies, skips of its tasks: x it
   WaitingLine line;
   TimeWeighted busy_tw, queue_tw, down_tw;
   Welford wait;

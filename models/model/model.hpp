@@ -29,6 +29,10 @@ struct Unit {
   bool outages = false;
   double mtbf = 0;    // mean time between failures (exponential, from each repair)
   Distribution mttr;  // repair time
+  // People (README "People"): levels relative to the staff the config's rates describe (1).
+  double training = 1, motivation = 1;  // > 0: speed x (training x motivation), errors / it
+  double speed() const { return training * motivation; }
+  double error_factor() const { return 1 / (training * motivation); }
 };
 
 struct Task {

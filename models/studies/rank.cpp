@@ -131,6 +131,14 @@ std::vector<WeakPoint> weak_points(const Model& m) {
     if (u.outages)
       w.push_back(
           {u.name, "outages", {Override{"units." + u.name + ".outages", "null", ""}}, kNaN, true, "outage:" + u.name});
+  // People below the level the config's rates describe: train them, motivate them.
+  for (const auto& u : m.units) {
+    if (u.training < 1)
+      w.push_back({u.name, "training", {Override{"units." + u.name + ".staff.training", "1", ""}}, kNaN, true, ""});
+    if (u.motivation < 1)
+      w.push_back(
+          {u.name, "motivation", {Override{"units." + u.name + ".staff.motivation", "1", ""}}, kNaN, true, ""});
+  }
   for (const auto& u : m.units)
     w.push_back({u.name,
                  "staffing",

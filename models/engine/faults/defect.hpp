@@ -6,14 +6,16 @@
 #include <models/engine/faults/outcome.hpp>
 #include <models/model/model.hpp>
 
+#include <algorithm>
+
 namespace eslabon::fault {
 
 struct Defect {
   static bool on(const Link& L) { return L.defect > 0; }
   template <class StreamAt>
-  static void draw(const Link& L, HandoffFaults& f, StreamAt&& at) {
+  static void draw(const Link& L, HandoffFaults& f, StreamAt&& at, double errors) {
     RandomStream rs = at(purpose::defect);
-    f.defective = rs.uniform() < L.defect;
+    f.defective = rs.uniform() < (errors == 1 ? L.defect : std::min(1.0, L.defect * errors));
   }
 };
 

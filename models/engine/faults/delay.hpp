@@ -11,7 +11,7 @@ namespace eslabon::fault {
 struct Delay {
   static bool on(const Link& L) { return L.has_delay; }
   template <class StreamAt>
-  static void draw(const Link& L, HandoffFaults& f, StreamAt&& at) {
+  static void draw(const Link& L, HandoffFaults& f, StreamAt&& at, double /*errors*/) {
     RandomStream rs = at(purpose::delay);
     f.delayed = true;
     f.delay = L.delay.sample(rs);

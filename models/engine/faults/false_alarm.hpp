@@ -14,7 +14,7 @@ namespace eslabon::fault {
 struct FalseAlarm {
   static bool on(const Link& L) { return L.false_alarm > 0; }
   template <class StreamAt>
-  static void draw(const Link& L, HandoffFaults& f, StreamAt&& at) {
+  static void draw(const Link& L, HandoffFaults& f, StreamAt&& at, double /*errors*/) {
     RandomStream rs = at(purpose::false_alarm);
     f.false_alarm = rs.uniform() < L.false_alarm;
   }

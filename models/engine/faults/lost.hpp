@@ -14,7 +14,7 @@ namespace eslabon::fault {
 struct Lost {
   static bool on(const Link& L) { return L.lost > 0; }
   template <class StreamAt>
-  static void draw(const Link& L, HandoffFaults& f, StreamAt&& at) {
+  static void draw(const Link& L, HandoffFaults& f, StreamAt&& at, double /*errors*/) {
     RandomStream rs = at(purpose::lost);
     f.lost = rs.uniform() < L.lost;
   }
