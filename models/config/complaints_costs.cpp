@@ -37,6 +37,7 @@ void load_costs(const YamlReader& r, const YAML::Node& root, Model& m) {
   if (c["scrap"]) m.costs.scrap = r.cost(c["scrap"], "costs.scrap");
   if (c["complaint"]) m.costs.complaint = r.cost(c["complaint"], "costs.complaint");
   if (c["lost_customer"]) m.costs.lost_customer = r.cost(c["lost_customer"], "costs.lost_customer");
+  if (c["abandoned"]) m.costs.abandoned = r.cost(c["abandoned"], "costs.abandoned");
 }
 
 std::string source_;

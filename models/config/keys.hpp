@@ -14,7 +14,7 @@ inline const std::vector<std::string> root = {"name",  "time_unit",  "run",   "u
 inline const std::vector<std::string> run = {"horizon", "warmup", "replications", "seed"};
 inline const std::vector<std::string> unit = {"servers", "discipline", "capacity", "cost_per_hour", "outages"};
 inline const std::vector<std::string> outages = {"mtbf", "mttr"};
-inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks"};
+inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks", "patience"};
 inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "customers", "rate_per_customer",
                                                   "acquisition"};
 inline const std::vector<std::string> task = {"unit", "service", "after", "skip", "skip_defect"};
@@ -22,7 +22,7 @@ inline const std::vector<std::string> complaints = {
     "unit",           "service", "visible",           "late_dissatisfies",
     "complain",       "resolve", "churn_if_resolved", "churn_if_unresolved",
     "churn_if_silent"};
-inline const std::vector<std::string> costs = {"late_penalty", "scrap", "complaint", "lost_customer"};
+inline const std::vector<std::string> costs = {"late_penalty", "scrap", "complaint", "lost_customer", "abandoned"};
 // A scenario's reserved keys beside its changes (config paths, which never start with these).
 inline const std::vector<std::string> scenario = {"cost"};
 inline const std::vector<std::string> sweep = {"model", "replications", "seed", "grid", "scenarios"};

@@ -37,16 +37,18 @@ namespace eslabon {
   X(ChurnAfterResolvedRate, "churn_after_resolved_rate") /* churn by path: sums to churn_rate */    \
   X(ChurnAfterUnresolvedRate, "churn_after_unresolved_rate")                                        \
   X(ChurnSilentRate, "churn_silent_rate")                                                           \
-  X(ComplaintsTurnedAway, "complaints_turned_away") /* refused by a full desk */
+  X(ComplaintsTurnedAway, "complaints_turned_away") /* refused by a full desk */                    \
+  X(AbandonRate, "abandon_rate")                    /* orders that reneged, per tagged arrival */
 
-#define ESLABON_UNIT_STATS(X)   \
-  X(Utilisation, "utilisation") \
-  X(MeanQueue, "mean_queue")    \
-  X(MeanWait, "mean_wait")      \
-  X(Throughput, "throughput")   \
-  X(MeanBusy, "mean_busy")      \
-  X(Rejected, "rejected")       \
-  X(Availability, "availability")
+#define ESLABON_UNIT_STATS(X)     \
+  X(Utilisation, "utilisation")   \
+  X(MeanQueue, "mean_queue")      \
+  X(MeanWait, "mean_wait")        \
+  X(Throughput, "throughput")     \
+  X(MeanBusy, "mean_busy")        \
+  X(Rejected, "rejected")         \
+  X(Availability, "availability") \
+  X(Abandoned, "abandoned") /* jobs whose patience ran out in its line, in the window */
 
 // Per flow: the system KPIs' definitions restricted to one flow's orders.
 #define ESLABON_FLOW_STATS(X)            \
@@ -125,6 +127,7 @@ inline constexpr bool is_proportion(Kpi k) {
     case Kpi::ChurnAfterUnresolvedRate:
     case Kpi::ChurnSilentRate:
     case Kpi::ComplaintsTurnedAway:
+    case Kpi::AbandonRate:
       return true;
     default:
       return false;
