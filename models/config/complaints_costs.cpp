@@ -38,6 +38,7 @@ void load_costs(const YamlReader& r, const YAML::Node& root, Model& m) {
   if (c["complaint"]) m.costs.complaint = r.cost(c["complaint"], "costs.complaint");
   if (c["lost_customer"]) m.costs.lost_customer = r.cost(c["lost_customer"], "costs.lost_customer");
   if (c["prevention"]) m.costs.prevention = r.cost(c["prevention"], "costs.prevention");
+  if (c["abandoned"]) m.costs.abandoned = r.cost(c["abandoned"], "costs.abandoned");
 }
 
 std::string source_;

@@ -158,6 +158,11 @@ void load_flows(const YamlReader& r, const YAML::Node& root, Model& m) {
       f.priority = static_cast<int>(
           r.integer(pr, p + ".priority", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
     }
+    // `patience: null` is infinite patience, as if the key were absent (for --set and scenarios).
+    if (const YAML::Node pt = n["patience"]; pt && !pt.IsNull()) {
+      f.patience = read_distribution(r, pt, p + ".patience");
+      f.has_patience = true;
+    }
     if (f.interarrival.mean() * 1e12 < m.run.horizon)
       r.fail(a, p + ".arrivals",
              "expected fewer than 10^12 arrivals over the horizon (" + std::to_string(m.run.horizon) +

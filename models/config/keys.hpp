@@ -15,7 +15,7 @@ inline const std::vector<std::string> run = {"horizon", "warmup", "replications"
 inline const std::vector<std::string> unit = {"servers", "discipline", "capacity", "cost_per_hour", "outages", "staff"};
 inline const std::vector<std::string> staff = {"training", "motivation"};
 inline const std::vector<std::string> outages = {"mtbf", "mttr"};
-inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks"};
+inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks", "patience"};
 inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "customers", "rate_per_customer",
                                                   "acquisition"};
 inline const std::vector<std::string> task = {"unit", "service", "after", "skip", "skip_defect"};
@@ -23,7 +23,8 @@ inline const std::vector<std::string> complaints = {
     "unit",           "service", "visible",           "late_dissatisfies",
     "complain",       "resolve", "churn_if_resolved", "churn_if_unresolved",
     "churn_if_silent"};
-inline const std::vector<std::string> costs = {"late_penalty", "scrap", "complaint", "lost_customer", "prevention"};
+inline const std::vector<std::string> costs = {"late_penalty", "scrap",      "complaint",
+                                               "lost_customer", "prevention", "abandoned"};
 // A scenario's reserved keys beside its changes (config paths, which never start with these).
 inline const std::vector<std::string> scenario = {"cost"};
 inline const std::vector<std::string> sweep = {"model", "replications", "seed", "grid", "scenarios"};

@@ -7,7 +7,8 @@
 // times telescope: arrival = ready(source), and for each task ready -> start -> done, and for
 // each handoff done(supplier) -> accepted = ready(receiver), so the parts sum to the lead time.
 //
-//   queue:UNIT    ready -> start, less the unit's down time in between
+//   queue:UNIT    ready -> start, less the unit's down time in between; and at a preemptive
+//                 unit the time the task spent preempted (back in the line), less down time
 //   service:UNIT  start -> done, less down time and fix work caught for the task
 //   outage:UNIT   the unit's down time while the task waited or was served
 //   delay:LINK    the handoff's first attempt, send -> arrival at the receiver
@@ -95,6 +96,12 @@ class DelayBook {
     t.outage_queue = down - t.mark;
     t.mark = down;
   }
+  // Preemptive units: task k was preempted at `now`, and resumes later. The time in between,
+  // less the unit's down time then, is queue:UNIT, not service: it moves `start` on by that
+  // much (so the queue part grows and the service part shrinks by it; the down time stays an
+  // outage). While preempted, `start` holds start - (preempted - down clock then).
+  void preempted(std::uint32_t o, int k, double now, double down) { task(o, k).start -= now - down; }
+  void resumed(std::uint32_t o, int k, double now, double down) { task(o, k).start += now - down; }
   void done(std::uint32_t o, int k, double now, double down) {
     TaskTimes& t = task(o, k);
     t.done = now;

@@ -8,8 +8,8 @@
 
 namespace eslabon::engine {
 
-// Lost to a full unit: its work waiting in units' lines leaves them at once (the entries are
-// dropped when they come up, Replication::next_waiting).
+// Lost to a full unit, or abandoned: its work waiting in units' lines leaves them at once (the
+// entries are dropped when they come up, Replication::next_waiting).
 void Replication::lose(std::uint32_t o) {
   for (std::uint32_t j = orders_.waiting(o); j != Jobs::kNone; j = jobs_.next_waiting(j)) {
     jobs_.withdraw(j);

@@ -40,6 +40,7 @@
 // | visible           | flow      | order | 0               | one per carried defect (origins by name) |
 // | complaint         | flow      | order | 0               | complain, resolve, churn            |
 // | complaint_service | flow      | order | 0               | handling time                       |
+// | patience          | flow      | order | task, attempt   | how long it waits in the queue      |
 
 #include <eslabon/core/random.hpp>
 #include <models/model/model.hpp>
@@ -53,7 +54,7 @@ namespace eslabon {
 namespace purpose {
 inline constexpr std::uint8_t arrival = 1, service = 2, defect = 3, detect = 4, delay = 5, skip = 6, fix = 7,
                               visible = 8, complaint = 9, complaint_service = 10, outage = 11, thinning = 12, lost = 13,
-                              acquisition = 14, false_alarm = 20;
+                              acquisition = 14, patience = 15, false_alarm = 20;
 }  // namespace purpose
 
 // A 64-bit key for a name (FNV-1a over its bytes, then splitmix64's finaliser to spread it).

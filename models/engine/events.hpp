@@ -10,22 +10,34 @@
 // |       |             | looks for a free server, so arrivals at t never jump the queue.       |
 // | 1     | Handoff     | a delayed handoff reaches its receiver: an internal completion, too   |
 // | 2     | Failure     | a unit fails after the work finishing at t has finished               |
+// | 2     | Abandon     | a waiting job's patience ends, after a server freed at t took it      |
 // | 3     | Arrival     | external orders enter after the internal state at t is settled.       |
 // | 3     | Acquire     | a new customer joins a finite base (in insertion order with arrivals) |
 //
-// An event's `kind` word holds the kind in its low 8 bits; a ServiceEnd also carries the
-// job's generation stamp in the upper 24 (a stale one, cancelled by an outage, is skipped).
+// An event's `kind` word holds the kind in its low 8 bits; a ServiceEnd and an Abandon also
+// carry the job's generation stamp in the upper 24 (a stale one is skipped: a service end
+// cancelled by an outage or a preemption, an abandonment of a job that has left the line).
 
 #include <cstdint>
 
 namespace eslabon {
 
-enum EventKind : std::uint32_t { ServiceEnd = 0, Arrival = 1, Handoff = 2, Failure = 3, Repair = 4, Acquire = 5 };
+enum EventKind : std::uint32_t {
+  ServiceEnd = 0,
+  Arrival = 1,
+  Handoff = 2,
+  Failure = 3,
+  Repair = 4,
+  Acquire = 5,
+  Abandon = 6
+};
 
 namespace event_class {
-inline constexpr std::uint8_t repair = 0, service_end = 1, handoff = 1, failure = 2, arrival = 3, acquire = 3;
+inline constexpr std::uint8_t repair = 0, service_end = 1, handoff = 1, failure = 2, abandon = 2, arrival = 3,
+                              acquire = 3;
 }  // namespace event_class
 
 inline constexpr std::uint32_t service_end_kind(std::uint32_t stamp) { return ServiceEnd | (stamp << 8); }
+inline constexpr std::uint32_t abandon_kind(std::uint32_t stamp) { return Abandon | (stamp << 8); }
 
 }  // namespace eslabon

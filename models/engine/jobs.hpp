@@ -1,8 +1,9 @@
 #pragma once
 // Jobs: work for one order at one unit (a task, a rework, a complaint), and handoffs in
 // transit, as one-cache-line records indexed by a pooled job index. A job's generation counts its
-// lives (and outage interruptions): a ServiceEnd event carries the generation it was
-// scheduled for, so a stale event (cancelled by an outage) is recognised and skipped.
+// lives (and outage interruptions and preemptions): a ServiceEnd or Abandon event carries the
+// generation it was scheduled for, so a stale event (cancelled by an outage or a preemption,
+// or of a job since retired) is recognised and skipped.
 
 #include <models/engine/index_pool.hpp>
 
@@ -38,9 +39,12 @@ struct JobSpec {
 
 // A job's flag bits. kFullRedo: a rework done again in full (JobSpec::full_redo). A handoff
 // record's kHandoffLost: the attempt in transit was lost (its defect, if any, is on the order
-// already); kFalseAlarm: the receiver will raise a false alarm on it if it catches nothing. kWithdrawn: the job's order was lost while it waited; its entry in the unit's
-// line is skipped when it comes up.
-inline constexpr std::uint8_t kFullRedo = 1, kHandoffLost = 2, kWithdrawn = 4, kFalseAlarm = 8;
+// already); kFalseAlarm: the receiver will raise a false alarm on it if it catches nothing.
+// kWithdrawn: the job's order was lost while it waited; its entry in the unit's line is skipped
+// when it comes up. kPatient: it waits with an Abandon event pending, which is void once it
+// leaves the line (served). kResumed: it was preempted, and `end` holds its remaining work.
+inline constexpr std::uint8_t kFullRedo = 1, kHandoffLost = 2, kWithdrawn = 4, kPatient = 8, kResumed = 16,
+                              kFalseAlarm = 32;
 
 class Jobs {
  public:
@@ -92,6 +96,23 @@ class Jobs {
   bool full_redo(std::uint32_t j) const { return jobs_[j].flag & kFullRedo; }  // rework jobs (JobSpec::full_redo)
   bool withdrawn(std::uint32_t j) const { return jobs_[j].flag & kWithdrawn; }
   void withdraw(std::uint32_t j) { jobs_[j].flag |= kWithdrawn; }
+  // Reneging (an Abandon event with the job's stamp is pending): the job still waits in its
+  // line when its patience ends, or has left it (served, or withdrawn with its order).
+  void await(std::uint32_t j) { jobs_[j].flag |= kPatient; }
+  bool still_waiting(std::uint32_t j) const { return (jobs_[j].flag & (kPatient | kWithdrawn)) == kPatient; }
+  void served(std::uint32_t j) { jobs_[j].flag &= static_cast<std::uint8_t>(~kPatient); }
+  // Preempted at `now` (preemptive-resume): `end` becomes the remaining work and the pending
+  // ServiceEnd goes stale; resume() takes the remaining work back.
+  void preempt(std::uint32_t j, double now) {
+    jobs_[j].end -= now;
+    ++jobs_[j].gen;
+    jobs_[j].flag |= kResumed;
+  }
+  bool resumes(std::uint32_t j) const { return jobs_[j].flag & kResumed; }
+  double resume(std::uint32_t j) {
+    jobs_[j].flag &= static_cast<std::uint8_t>(~kResumed);
+    return jobs_[j].end;
+  }
 
   // The jobs of one order waiting in units' lines, a doubly linked list through the jobs
   // (`head` is the order's, Orders::waiting), so that a lost order's waiting work can leave
@@ -112,7 +133,8 @@ class Jobs {
   }
   std::uint32_t next_waiting(std::uint32_t j) const { return waiting_[j].next; }
   double enqueued(std::uint32_t j) const { return jobs_[j].enqueued; }
-  double& end(std::uint32_t j) { return jobs_[j].end; }  // service end; the remaining work while frozen
+  void requeued(std::uint32_t j, double now) { jobs_[j].enqueued = now; }  // preempted: back in the line
+  double& end(std::uint32_t j) { return jobs_[j].end; }  // service end; the remaining work while frozen or preempted
   // Its own service draw, made when it joined a unit whose discipline orders by it (spt).
   double& service(std::uint32_t j) { return jobs_[j].service; }
   std::uint32_t& slot(std::uint32_t j) { return jobs_[j].slot; }  // place in its unit's in-service list

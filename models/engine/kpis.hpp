@@ -38,20 +38,22 @@ namespace eslabon {
   X(ChurnAfterUnresolvedRate, "churn_after_unresolved_rate")                                        \
   X(ChurnSilentRate, "churn_silent_rate")                                                           \
   X(ComplaintsTurnedAway, "complaints_turned_away") /* refused by a full desk */                     \
+  X(AbandonRate, "abandon_rate")                    /* orders that reneged, per tagged arrival */     \
   /* copq_per_order by category of the cost of quality (engine/ledger.hpp); they sum to it */      \
   X(CopqPrevention, "copq_prevention")                                                              \
   X(CopqAppraisal, "copq_appraisal")                                                                \
   X(CopqInternalFailure, "copq_internal_failure")                                                   \
   X(CopqExternalFailure, "copq_external_failure")
 
-#define ESLABON_UNIT_STATS(X)   \
-  X(Utilisation, "utilisation") \
-  X(MeanQueue, "mean_queue")    \
-  X(MeanWait, "mean_wait")      \
-  X(Throughput, "throughput")   \
-  X(MeanBusy, "mean_busy")      \
-  X(Rejected, "rejected")       \
-  X(Availability, "availability")
+#define ESLABON_UNIT_STATS(X)     \
+  X(Utilisation, "utilisation")   \
+  X(MeanQueue, "mean_queue")      \
+  X(MeanWait, "mean_wait")        \
+  X(Throughput, "throughput")     \
+  X(MeanBusy, "mean_busy")        \
+  X(Rejected, "rejected")         \
+  X(Availability, "availability") \
+  X(Abandoned, "abandoned") /* jobs whose patience ran out in its line, in the window */
 
 // Per flow: the system KPIs' definitions restricted to one flow's orders.
 #define ESLABON_FLOW_STATS(X)            \
@@ -131,6 +133,7 @@ inline constexpr bool is_proportion(Kpi k) {
     case Kpi::ChurnAfterUnresolvedRate:
     case Kpi::ChurnSilentRate:
     case Kpi::ComplaintsTurnedAway:
+    case Kpi::AbandonRate:
       return true;
     default:
       return false;

@@ -93,6 +93,14 @@ class Ledger {
     copq_[origin < 0 ? slots_ - 1 : static_cast<std::size_t>(origin)] += amount;
   }
 
+  // Books `amount` on the row of one cause of delay (an abandoned order's queue:UNIT; -1:
+  // unattributed).
+  void book_cause(double amount, int cause, CostCategory k) {
+    total_ += amount;
+    category_[static_cast<int>(k)] += amount;
+    copq_[cause < 0 ? slots_ - 1 : static_cast<std::size_t>(slot_of_cause_[static_cast<std::size_t>(cause)])] += amount;
+  }
+
   // Weights per slot from counts per origin, or from times per delay cause (a rework:ORIGIN
   // time goes to its origin). In a buffer that the next call overwrites.
   const double* by_origins(const std::uint8_t* counts) {

@@ -110,7 +110,7 @@ struct Measures {
   Welford lead, complaint_time;
   QuantileSketch lead_q;
   std::uint64_t on_time = 0, delivered_in_window = 0;
-  std::uint64_t tagged_open = 0, tagged_arrived = 0, tagged_lost = 0;
+  std::uint64_t tagged_open = 0, tagged_arrived = 0, tagged_lost = 0, tagged_abandoned = 0;
   std::uint64_t delivered_tagged = 0, escaped_orders = 0, visible_orders = 0, perfect_orders = 0;
   std::uint64_t reworks = 0, complaints = 0, churned = 0;
   // The complaint iceberg (tagged orders): dissatisfied customers, those who did not
@@ -140,6 +140,7 @@ struct Measures {
     at(Kpi::OrdersArrived) = count(tagged_arrived);
     at(Kpi::OrdersUnfinished) = count(tagged_open);
     at(Kpi::LossRate) = ratio(count(tagged_lost), count(tagged_arrived));
+    at(Kpi::AbandonRate) = ratio(count(tagged_abandoned), count(tagged_arrived));
     const double delivered = count(delivered_tagged);
     at(Kpi::DefectEscapeRate) = ratio(count(escaped_orders), delivered);
     at(Kpi::VisibleDefectRate) = ratio(count(visible_orders), delivered);
@@ -183,6 +184,7 @@ struct Measures {
       s[static_cast<int>(UnitStat::MeanBusy)] = busy;
       s[static_cast<int>(UnitStat::Rejected)] = count(us.rejected);
       s[static_cast<int>(UnitStat::Availability)] = 1.0 - us.down_tw.mean(horizon);
+      s[static_cast<int>(UnitStat::Abandoned)] = count(us.abandoned);
     }
     r.flows.resize(flows.size());
     for (std::size_t f = 0; f < flows.size(); ++f) {

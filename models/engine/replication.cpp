@@ -46,6 +46,9 @@ ReplicationResult Replication::run() {
       case Acquire:
         acquire(e.id);
         break;
+      case Abandon:  // stale once the job has left the line (served, withdrawn) or been retired
+        if ((e.kind >> 8) == jobs_.stamp(e.id) && jobs_.still_waiting(e.id)) abandon(e.id);
+        break;
     }
     events_.release();
     if ((++n & 0x3FFF) == 0) {
@@ -330,10 +333,12 @@ ESLABON_INLINE void Replication::submit(const JobSpec& s) {
     start(u, j);
     return;
   }
+  if (us.preempts && preempt_for(u, j)) return;
   QueueFacts q{fl.priority, orders_.due(o), 0.0};
   if (us.service_at_entry) q.service = jobs_.service(j) + (s.kind == TaskJob ? orders_.extra(o, s.task) : 0.0);
   us.enqueue(j, queue_key(us.discipline, q), now_);
   jobs_.join_waiting(j, orders_.waiting(o));
+  if (fl.has_patience && s.kind != ComplaintJob) schedule_abandon(j);
 }
 
 // Out of line, for delivery.cpp (submit is inlined into the hot path here).
@@ -367,6 +372,16 @@ ESLABON_INLINE double Replication::draw_work(std::uint32_t j) {
 ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
   UnitState& us = units_[u];
   us.seize(now_, jobs_.enqueued(j), in_window());
+  if (us.preempts && jobs_.resumes(j)) {
+    // Preempted before: its remaining work, nothing drawn or charged again.
+    if (jobs_.kind(j) == TaskJob)
+      delays_.resumed(jobs_.order(j), static_cast<int>(jobs_.task(j)), now_, us.down_clock(now_));
+    const double s = jobs_.resume(j);
+    us.hold(j, jobs_.slot(j), flow_of(jobs_.order(j)).priority);
+    jobs_.end(j) = now_ + s;
+    events_.push(jobs_.end(j), event_class::service_end, service_end_kind(jobs_.stamp(j)), j);
+    return;
+  }
   double s = us.service_at_entry ? jobs_.service(j) : draw_service(j);
   if (jobs_.kind(j) == TaskJob) {
     delays_.start(jobs_.order(j), static_cast<int>(jobs_.task(j)), now_, us.down_clock(now_));
@@ -385,10 +400,12 @@ ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
       charge_one(o, c, jobs_.blame(j), CostCategory::InternalFailure);
     }
   }
-  if (us.outages) us.hold(j, jobs_.slot(j));
+  if (us.tracks) us.hold(j, jobs_.slot(j), us.preempts ? flow_of(jobs_.order(j)).priority : 0);
   jobs_.end(j) = now_ + s;
   events_.push(jobs_.end(j), event_class::service_end, service_end_kind(jobs_.stamp(j)), j);
 }
+
+void Replication::start_job(int u, std::uint32_t j) { start(u, j); }
 
 void Replication::service_end(std::uint32_t j) {
   const std::uint32_t o = jobs_.order(j);
@@ -397,7 +414,7 @@ void Replication::service_end(std::uint32_t j) {
   // Release before seize: the freed server takes the next waiting job first, so work
   // routed on from this task queues behind it.
   --us.busy;
-  if (us.outages) jobs_.slot(us.unhold(jobs_.slot(j))) = jobs_.slot(j);
+  if (us.tracks) jobs_.slot(us.unhold(jobs_.slot(j))) = jobs_.slot(j);
   if (in_window()) ++us.completions;
   const std::uint32_t next = next_waiting(us);
   if (next != Jobs::kNone)
@@ -435,10 +452,13 @@ ESLABON_INLINE std::uint32_t Replication::next_waiting(UnitState& us) {
     }
     us.dequeued(now_);
     jobs_.leave_waiting(j, orders_.waiting(jobs_.order(j)));
+    jobs_.served(j);  // a pending Abandon of it is void
     return j;
   }
   return Jobs::kNone;
 }
+
+std::uint32_t Replication::next_waiting_job(UnitState& us) { return next_waiting(us); }
 
 // --- outages --------------------------------------------------------------------------
 void Replication::schedule_failure(std::uint32_t u) {
@@ -469,6 +489,7 @@ void Replication::repair(std::uint32_t u) {
     if (next == Jobs::kNone) break;
     start(static_cast<int>(u), next);
   }
+  if (us.preempts) preempt_after_repair(static_cast<int>(u));
   schedule_failure(u);
 }
 

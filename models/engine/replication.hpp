@@ -5,7 +5,8 @@
 // make decisions and return outcomes here; they never call each other. The parts are
 // header-only and the hot path (arrivals, tasks, handoffs, service) is in one translation
 // unit, replication.cpp, so it inlines: no virtual call per event. Delivery, complaints
-// and churn (once per order) are in delivery.cpp.
+// and churn (once per order) are in delivery.cpp; reneging and preemption (only models that
+// use them) in impatience.cpp.
 
 #include <models/engine/customers.hpp>
 #include <models/engine/delays.hpp>
@@ -144,11 +145,13 @@ class Replication {
   double draw_work(std::uint32_t j);
 
   void start(int u, std::uint32_t j);
+  void start_job(int u, std::uint32_t j);  // out of line, for impatience.cpp
 
   void service_end(std::uint32_t j);
 
   // The next job to serve from a unit's waiting line, or none (withdrawn entries dropped).
   std::uint32_t next_waiting(UnitState& us);
+  std::uint32_t next_waiting_job(UnitState& us);  // out of line, for impatience.cpp
 
   // --- outages --------------------------------------------------------------------------
   void schedule_failure(std::uint32_t u);
@@ -158,10 +161,24 @@ class Replication {
 
   void repair(std::uint32_t u);
 
+  // --- impatience (impatience.cpp) ------------------------------------------------------
+  // Job j of a flow with `patience` has joined its unit's line: the order draws how long it
+  // will wait there, and abandons (abandon()) if it still waits then.
+  void schedule_abandon(std::uint32_t j);
+  void abandon(std::uint32_t j);
+
+  // Preemptive units: job j, which found no free server, takes one from lower-priority work
+  // if there is any (true), or waits (false).
+  bool preempt_for(int u, std::uint32_t j);
+  // The job in service at `slot` goes back to the head of its priority class in the line.
+  void preempt(int u, int slot);
+  // After a repair: waiting jobs of higher priority than work in service take its servers.
+  void preempt_after_repair(int u);
+
   // --- the order leaves -----------------------------------------------------------------
-  // Lost to a full unit: its work waiting in units' lines leaves them at once (it frees its
-  // places and stops counting in the queues); work in service or in transit is dropped
-  // when it ends.
+  // Lost to a full unit, or abandoned (reneging): its work waiting in units' lines leaves them
+  // at once (it frees its places and stops counting in the queues); work in service or in
+  // transit is dropped when it ends.
   void lose(std::uint32_t o);
 
   // delivery.cpp: the order reaches the customer, who may complain or leave.

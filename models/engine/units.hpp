@@ -21,6 +21,8 @@ struct UnitState {
         discipline(u.discipline),
         service_at_entry(discipline_info(u.discipline).needs_service),
         outages(u.outages),
+        preempts(discipline_info(u.discipline).preempts),
+        tracks(outages || preempts),
         speed(u.speed()),
         errors(u.error_factor()),
         line(u.discipline),
@@ -35,16 +37,26 @@ struct UnitState {
   int busy = 0;           // servers holding a job (working, or frozen by an outage)
   bool down = false;
   double down_total = 0, down_since = 0;  // down_clock()
-  bool outages = false;                   // only then are the jobs in service tracked
-  double speed = 1;   // service times are divided by it (staff: training x motivation)
-  double errors = 1;  // defect probability of the links it supplies, skips of its tasks: x it
+  bool outages = false;
+  bool preempts = false;  // its discipline preempts lower-priority work (preemptive)
+  bool tracks = false;    // outages or preempts: only then are the jobs in service tracked
+  double speed = 1;       // service times are divided by it (staff: training x motivation)
+  double errors = 1;      // defect probability of the links it supplies, skips of its tasks: x it
   WaitingLine line;
   TimeWeighted busy_tw, queue_tw, down_tw;
   Welford wait;
   std::uint64_t completions = 0;          // in the window
   std::uint64_t rejected = 0;             // in the window
+  std::uint64_t abandoned = 0;            // jobs whose patience ran out in the line, in the window
   std::size_t withdrawn = 0;              // entries of lost orders' jobs still in the line
-  std::vector<std::uint32_t> in_service;  // jobs holding a server (for outages)
+  std::vector<std::uint32_t> in_service;  // jobs holding a server (for outages and preemption)
+  // preempts: per in_service slot, its job's priority and when it (re)started (a count).
+  struct Holder {
+    int priority;
+    std::uint64_t started;
+  };
+  std::vector<Holder> holders;
+  std::uint64_t starts = 0;
 
   // Jobs waiting: the line without the withdrawn entries, which hold no place (capacity)
   // and do not count in the queue length; they are dropped when they come up.
@@ -54,6 +66,12 @@ struct UnitState {
 
   void enqueue(std::uint32_t job, double key, double now) {
     line.push(job, key);
+    queue_tw.set(now, static_cast<double>(waiting()));
+  }
+  // A preempted job goes back to the head of its priority class (the most recently preempted
+  // first).
+  void enqueue_front(std::uint32_t job, double key, double now) {
+    line.push_front(job, key);
     queue_tw.set(now, static_cast<double>(waiting()));
   }
   // A waiting job's order was lost: it leaves the queue now (its entry stays in the line).
@@ -72,17 +90,36 @@ struct UnitState {
     busy_tw.set(now, busy);
     if (in_window) wait.add(now - enqueued);
   }
-  // Tracks the job in service (outages freeze it); `slot` is where it sits.
-  void hold(std::uint32_t job, std::uint32_t& slot) {
+  // Tracks the job in service (outages freeze it, a preemption takes its server); `slot` is
+  // where it sits.
+  void hold(std::uint32_t job, std::uint32_t& slot, int priority) {
     slot = static_cast<std::uint32_t>(in_service.size());
     in_service.push_back(job);
+    if (preempts) holders.push_back(Holder{priority, ++starts});
   }
   // Stops tracking the job at `slot`; returns the job moved into that slot (or none).
   std::uint32_t unhold(std::uint32_t slot) {
     const std::uint32_t last = in_service.back();
     in_service[slot] = last;
     in_service.pop_back();
+    if (preempts) {
+      holders[slot] = holders.back();
+      holders.pop_back();
+    }
     return last;
+  }
+  // The slot of the job that a job of `priority` preempts: the lowest priority in service, the
+  // most recently started among equals; -1 when every job in service has at least `priority`.
+  int victim(int priority) const {
+    int best = -1;
+    for (std::size_t i = 0; i < holders.size(); ++i) {
+      const Holder& h = holders[i];
+      if (h.priority >= priority) continue;
+      if (best < 0 || h.priority < holders[best].priority ||
+          (h.priority == holders[best].priority && h.started > holders[best].started))
+        best = static_cast<int>(i);
+    }
+    return best;
   }
   // Total time down up to `now` (a clock that runs only while the unit is down).
   double down_clock(double now) const { return down_total + (down ? now - down_since : 0.0); }

@@ -10,7 +10,7 @@
 namespace eslabon {
 
 // Waiting line of one unit: a ring buffer for disciplines served in arrival order (fifo), a
-// binary heap on (key, sequence) for the others (priority, edf, spt), so equal keys are
+// binary heap on (key, sequence) for the others (priority, edf, spt, preemptive), so equal keys are
 // served in arrival order. Both grow to the largest queue seen and then allocate nothing more.
 class WaitingLine {
  public:
@@ -29,6 +29,16 @@ class WaitingLine {
       std::push_heap(heap_.begin(), heap_.end(), Later{});
     }
   }
+
+  // Ahead of every entry of equal key (a heap line only): before the entries pushed at the
+  // back and before earlier push_front()s, so the latest comes out first among equals.
+  void push_front(std::uint32_t job, double key) {
+    heap_.push_back(Entry{key, front_seq_--, job});
+    std::push_heap(heap_.begin(), heap_.end(), Later{});
+  }
+
+  // The next entry, without taking it (a heap line only; not empty).
+  std::uint32_t top() const { return heap_.front().job; }
 
   std::uint32_t pop() {
     if (fifo_) {
@@ -62,7 +72,8 @@ class WaitingLine {
   std::vector<std::uint32_t> ring_;
   std::size_t head_ = 0, count_ = 0;
   std::vector<Entry> heap_;
-  std::uint64_t seq_ = 0;
+  // Sequences of entries at the back count up from 2^63, at the front down from just below it.
+  std::uint64_t seq_ = std::uint64_t{1} << 63, front_seq_ = (std::uint64_t{1} << 63) - 1;
 };
 
 }  // namespace eslabon

@@ -6,8 +6,10 @@
 // the enum's values: add at the end. models/README.md, "Add a queue discipline", has the
 // whole recipe.
 //
-// Every discipline is non-preemptive and work-conserving: a free server takes the waiting
-// job with the smallest key, ties in the order the jobs joined the queue.
+// Every discipline is work-conserving: a free server takes the waiting job with the smallest
+// key, ties in the order the jobs joined the queue. All but `preemptive` are non-preemptive;
+// a preemptive one also lets an arriving job take a server from a job in service whose key is
+// larger (the dispatcher does it: Replication::preempt).
 //
 // A discipline is a struct in eslabon::discipline with
 //   static constexpr const char* name      its config value ("spt")
@@ -16,6 +18,8 @@
 //                                          buffer, the fast path); false: a heap on the key
 //   static constexpr bool needs_service    true: the job's processing time is drawn when it
 //                                          joins the unit, so that the key can read it
+//   static constexpr bool preempts         true: a job with a smaller key preempts the job in
+//                                          service with the largest (preemptive-resume)
 //   static double key(const QueueFacts&)   the queue key, smallest served first
 
 #include <string>
@@ -37,6 +41,7 @@ struct Fifo {
   static constexpr const char* meaning = "first come, first served";
   static constexpr bool by_arrival = true;
   static constexpr bool needs_service = false;
+  static constexpr bool preempts = false;
   static double key(const QueueFacts&) { return 0.0; }
 };
 
@@ -45,6 +50,7 @@ struct Priority {
   static constexpr const char* meaning = "the flow's priority, higher first; first come, first served within";
   static constexpr bool by_arrival = false;
   static constexpr bool needs_service = false;
+  static constexpr bool preempts = false;
   static double key(const QueueFacts& q) { return -static_cast<double>(q.priority); }
 };
 
@@ -53,6 +59,7 @@ struct Edf {
   static constexpr const char* meaning = "earliest due date first";
   static constexpr bool by_arrival = false;
   static constexpr bool needs_service = false;
+  static constexpr bool preempts = false;
   static double key(const QueueFacts& q) { return q.due; }
 };
 
@@ -63,7 +70,22 @@ struct Spt {
   static constexpr const char* meaning = "shortest processing time first";
   static constexpr bool by_arrival = false;
   static constexpr bool needs_service = true;
+  static constexpr bool preempts = false;
   static double key(const QueueFacts& q) { return q.service; }
+};
+
+// `priority` with preemption (preemptive-resume): an arriving job that finds no free server
+// takes one from the lowest-priority job in service (the most recently started among equals)
+// if that job's priority is lower than its own; the preempted job goes back to the head of its
+// priority class in the queue and later resumes its remaining work.
+struct Preemptive {
+  static constexpr const char* name = "preemptive";
+  static constexpr const char* meaning =
+      "the flow's priority, higher first; an arriving job preempts lower-priority work in service";
+  static constexpr bool by_arrival = false;
+  static constexpr bool needs_service = false;
+  static constexpr bool preempts = true;
+  static double key(const QueueFacts& q) { return -static_cast<double>(q.priority); }
 };
 
 }  // namespace discipline
@@ -74,6 +96,7 @@ struct Spt {
   X(Priority)                  \
   X(Edf)                       \
   X(Spt)                       \
+  X(Preemptive)                \
   /* one X(Type) line per discipline, above this one */
 
 enum class Discipline {
@@ -87,12 +110,14 @@ struct DisciplineInfo {
   const char* meaning;
   bool by_arrival;
   bool needs_service;
+  bool preempts;
 };
 
 // The table, indexed by Discipline.
 inline constexpr DisciplineInfo kDisciplines[] = {
-#define ESLABON_DISCIPLINE_INFO(T) \
-  {discipline::T::name, discipline::T::meaning, discipline::T::by_arrival, discipline::T::needs_service},
+#define ESLABON_DISCIPLINE_INFO(T)                                                                       \
+  {discipline::T::name, discipline::T::meaning, discipline::T::by_arrival, discipline::T::needs_service, \
+   discipline::T::preempts},
     ESLABON_DISCIPLINES(ESLABON_DISCIPLINE_INFO)
 #undef ESLABON_DISCIPLINE_INFO
 };

@@ -65,7 +65,11 @@ struct Flow {
   // `customers` (the whole market) is not added.
   double acquisition = 0;
   double due = std::numeric_limits<double>::infinity();
-  int priority = 0;         // higher is served first by `priority` units
+  int priority = 0;  // higher is served first by `priority` and `preemptive` units
+  // Reneging: each time a task or rework job of the flow has to wait in a unit's queue, the
+  // order draws how long it will wait there (README "Impatience"); absent, it waits forever.
+  bool has_patience = false;
+  Distribution patience;
   double value = 0;         // revenue per delivered order
   std::vector<Task> tasks;  // in declaration order (indices address random numbers)
   std::vector<Edge> edges;
@@ -141,6 +145,7 @@ struct Costs {
   double complaint = 0;
   double lost_customer = 0;
   double prevention = 0;  // spent on preventing defects, per time unit
+  double abandoned = 0;  // per order that abandons a queue (reneging), to that queue:UNIT
 };
 
 struct RunSettings {

@@ -174,7 +174,7 @@ TEST(Config, BadInputMessages) {
       {"missing horizon", good_with("horizon: 100, ", ""),
        "m.yaml:3:6: run.horizon: missing; expected the simulated time span, e.g. horizon: 20000"},
       {"bad discipline", good_with("discipline: edf", "discipline: lifo"),
-       "m.yaml:6:40: units.production.discipline: expected fifo, priority, edf or spt, got 'lifo' (did you mean 'fifo'?)"},
+       "m.yaml:6:40: units.production.discipline: expected fifo, priority, edf, spt or preemptive, got 'lifo' (did you mean 'fifo'?)"},
       {"capacity below servers", good_with("capacity: 8", "capacity: 0"),
        "m.yaml:6:55: units.production.capacity: expected an integer >= 1, got 0"},
       {"poisson rate zero", good_with("poisson: 0.5", "poisson: 0"),

@@ -74,7 +74,7 @@ TEST(DisciplineRegistry, AgreesWithTheJsonSchema) {
 // Every name loads to its discipline and prints back as itself; the enum follows the list.
 TEST(DisciplineRegistry, NamesLoadAndPrintBack) {
   const std::vector<std::string> names = eslabon::discipline_names();
-  ASSERT_EQ(names, (std::vector<std::string>{"fifo", "priority", "edf", "spt"}));
+  ASSERT_EQ(names, (std::vector<std::string>{"fifo", "priority", "edf", "spt", "preemptive"}));
   for (std::size_t i = 0; i < names.size(); ++i) {
     const eslabon::Model m = eslabon::load_model_text(
         "run: {horizon: 10}\nunits:\n  desk: {servers: 1, discipline: " + names[i] +
@@ -98,7 +98,7 @@ TEST(DisciplineRegistry, UnknownNameGetsDidYouMean) {
   } catch (const eslabon::ConfigError& e) {
     EXPECT_EQ(
         std::string(e.what()),
-        "m.yaml:3:34: units.desk.discipline: expected fifo, priority, edf or spt, got 'stp' (did you mean 'spt'?)");
+        "m.yaml:3:34: units.desk.discipline: expected fifo, priority, edf, spt or preemptive, got 'stp' (did you mean 'spt'?)");
   }
 }
 
