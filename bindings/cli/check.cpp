@@ -44,7 +44,9 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
     unstable = unstable || (load[u].utilisation >= 1 && m.units[u].capacity < 0);
   }
   for (const auto& f : m.flows) {
-    fmt::print("\nflow {}: interarrival {}, due {}\n", f.name, f.interarrival.describe(), fmt_num(f.due));
+    fmt::print("\nflow {}: {}, due {}\n", f.name,
+               f.profile.on() ? "arrivals " + f.profile.describe() : "interarrival " + f.interarrival.describe(),
+               fmt_num(f.due));
     for (const auto& t : f.tasks) {
       std::string after;
       for (int a : t.after) after += (after.empty() ? "" : ", ") + f.tasks[a].name;

@@ -246,6 +246,7 @@ int cmd_run(const RunArgs& a) {
   else
     print_tables(result, model);
   if (!a.output.empty() && !a.json) fmt::print("\nresults written to {}\n", a.output);
+  if (const std::string note = period_note(model); !note.empty()) std::cerr << note << "\n";
   warn_drift(result);
   const Interval unfinished = result.kpi(Kpi::OrdersUnfinished);
   if (unfinished.mean > 0)

@@ -2,6 +2,7 @@
 #include <models/config/distribution_spec.hpp>
 #include <models/config/flows.hpp>
 #include <models/config/keys.hpp>
+#include <models/config/rate_profile.hpp>
 #include <models/config/units.hpp>
 #include <models/model/task_graph.hpp>
 
@@ -134,6 +135,9 @@ void load_flows(const YamlReader& r, const YAML::Node& root, Model& m) {
     } else if (a.size() != 1) {
       r.fail(a, p + ".arrivals",
              "expected exactly one of poisson or interarrival, got " + std::to_string(a.size()) + " keys");
+    } else if (a["poisson"] && a["poisson"].IsMap()) {
+      f.profile = read_rate_profile(r, a["poisson"], p + ".arrivals.poisson");
+      f.interarrival = dist::Exponential(1.0 / f.profile.max);  // the candidates of thinning
     } else if (a["poisson"]) {
       double rate = r.number(a["poisson"], p + ".arrivals.poisson");
       if (!(rate > 0) || !std::isfinite(rate))

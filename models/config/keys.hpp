@@ -18,6 +18,8 @@ inline const std::vector<std::string> outages = {"mtbf", "mttr"};
 inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks", "patience"};
 inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "customers", "rate_per_customer",
                                                   "acquisition"};
+// arrivals.poisson as a mapping (a rate that changes over time): {rates, every} or {schedule}.
+inline const std::vector<std::string> poisson_profile = {"rates", "every", "schedule"};
 inline const std::vector<std::string> task = {"unit", "service", "after", "skip", "skip_defect"};
 inline const std::vector<std::string> complaints = {
     "unit",           "service", "visible",           "late_dissatisfies",
@@ -43,6 +45,7 @@ inline std::vector<SchemaSection> schema_sections() {
           {"/$defs/unit/anyOf/1/properties/staff", &staff},
           {"/$defs/flow", &flow},
           {"/$defs/flow/properties/arrivals/oneOf", &arrivals},
+          {"/$defs/flow/properties/arrivals/oneOf/0/properties/poisson/oneOf", &poisson_profile},
           {"/$defs/task", &task},
           {"/properties/complaints", &complaints},
           {"/properties/costs", &costs},

@@ -27,7 +27,7 @@
 // | purpose           | flow/unit | order | item            | draws                               |
 // |-------------------|-----------|-------|-----------------|-------------------------------------|
 // | arrival           | flow      | 0     | 0               | interarrival times, in order        |
-// | thinning          | flow      | 0     | 0               | finite customer base, in order      |
+// | thinning          | flow      | 0     | 0               | finite customer base, or a rate profile's candidates, in order |
 // | acquisition       | flow      | 0     | 0               | times between new customers         |
 // | outage            | unit      | 0     | 0               | time to failure, repair, in order   |
 // | service           | flow      | order | task, attempt   | service (or rework) time            |

@@ -88,15 +88,41 @@ void Replication::fill_delays() {
 
 // --- arrivals -------------------------------------------------------------------------
 ESLABON_INLINE void Replication::schedule_arrival(std::uint32_t f, double from) {
+  if (m_.flows[f].profile.on()) return schedule_profiled_arrival(f, from);
   events_.push(from + m_.flows[f].interarrival.sample(draws_.arrival(f)), event_class::arrival, Arrival, f);
+}
+
+// A rate that changes over time, by thinning (Lewis and Shedler 1979): candidates come at the
+// largest rate, drawn from the arrival stream exactly as {poisson: MAX} draws its arrivals, and
+// the candidate at time t is kept with probability rate(t) / MAX, by one uniform of the flow's
+// thinning stream (a flow with a profile has no finite base to thin). Both streams are read
+// once per candidate whatever the rates, so candidate k has the same time and the same uniform
+// in every scenario with the same largest rate: raising one piece's rate keeps more candidates
+// in that piece and changes nothing elsewhere (common random numbers), and since an order's
+// number is its candidate's (candidates not kept still count), the orders outside that piece
+// keep all their draws. A rate 0 for ever (a schedule's end) schedules nothing more; a
+// candidate after the run's end is pushed untested, as a plain arrival would be.
+void Replication::schedule_profiled_arrival(std::uint32_t f, double from) {
+  const Flow& fl = m_.flows[f];
+  const RateProfile& p = fl.profile;
+  double t = from;
+  for (;;) {
+    t += fl.interarrival.sample(draws_.arrival(f));
+    if (t >= p.silent_from) return;
+    if (t > cap_ || draws_.thinning(f).uniform() < p.share[p.piece(t)]) break;
+    ++next_number_[f];
+  }
+  events_.push(t, event_class::arrival, Arrival, f);
 }
 
 void Replication::arrival(std::uint32_t f) {
   const Flow& fl = m_.flows[f];
-  schedule_arrival(f, now_);
   // Orders are numbered by candidate, so that the same candidate has the same random
-  // numbers in every scenario, whether or not churn has thinned it away in some.
+  // numbers in every scenario, whether or not churn (or a rate profile) has thinned it away
+  // in some. The number is taken before the next arrival is scheduled: a profile counts the
+  // candidates it drops on the way (schedule_profiled_arrival).
   const std::uint64_t number = next_number_[f]++;
+  schedule_arrival(f, now_);
   if (!customers_.admits(fl, f, draws_.thinning(f))) return;
   const std::uint32_t o = orders_.take(fl, f, number, now_, in_window());
   delays_.take(o, fl);

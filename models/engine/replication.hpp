@@ -102,6 +102,7 @@ class Replication {
 
   // --- arrivals -------------------------------------------------------------------------
   void schedule_arrival(std::uint32_t f, double from);
+  void schedule_profiled_arrival(std::uint32_t f, double from);  // a rate that changes over time
 
   void arrival(std::uint32_t f);
 

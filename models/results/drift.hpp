@@ -6,11 +6,13 @@
 #include <eslabon/core/confidence.hpp>
 #include <models/engine/kpis.hpp>
 
+#include <string>
 #include <vector>
 
 namespace eslabon {
 
 struct RunResult;
+struct Model;
 
 // A difference is material when it exceeds this share of the KPI's mean over the window.
 inline constexpr double kDriftMaterialShare = 0.05;
@@ -32,5 +34,10 @@ struct DriftRow {
 
 // One row per KPI of the check that has a value in at least two replications' halves.
 std::vector<DriftRow> drift_check(const RunResult& r);
+
+// A periodic arrival rate (poisson: {rates, every}) shows every phase to each half of the window
+// alike only when each half is a whole number of periods; otherwise the halves differ by the
+// demand alone. One line per such flow (the note `eslabon run` prints on stderr), or "".
+std::string period_note(const Model& m);
 
 }  // namespace eslabon

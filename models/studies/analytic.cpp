@@ -18,7 +18,8 @@ std::vector<UnitLoad> offered_load(const Model& m) {
   std::vector<UnitLoad> load(m.units.size());
   const double inf = std::numeric_limits<double>::infinity();
   for (const auto& f : m.flows) {
-    const double rate = 1.0 / f.interarrival.mean();
+    // A rate that changes over time counts at its long-run average (rate_profile.hpp).
+    const double rate = f.profile.on() ? f.profile.mean : 1.0 / f.interarrival.mean();
     for (std::size_t k = 0; k < f.tasks.size(); ++k) {
       const Task& t = f.tasks[k];
       const double done = 1.0 - t.skip;  // share of orders whose step is really done
