@@ -17,7 +17,7 @@ inline const std::vector<std::string> outages = {"mtbf", "mttr"};
 inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks"};
 inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "customers", "rate_per_customer",
                                                   "acquisition"};
-inline const std::vector<std::string> task = {"unit", "service", "after", "skip", "skip_defect"};
+inline const std::vector<std::string> task = {"unit", "service", "after", "next", "skip", "skip_defect"};
 inline const std::vector<std::string> complaints = {
     "unit",           "service", "visible",           "late_dissatisfies",
     "complain",       "resolve", "churn_if_resolved", "churn_if_unresolved",
