@@ -6,6 +6,7 @@
 #include <models/config/loader.hpp>
 #include <models/studies/analytic.hpp>
 #include <models/studies/contracts.hpp>
+#include <models/studies/routes.hpp>
 
 #include <fmt/core.h>
 #include <cmath>
@@ -47,11 +48,21 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
     fmt::print("\nflow {}: {}, due {}\n", f.name,
                f.profile.on() ? "arrivals " + f.profile.describe() : "interarrival " + f.interarrival.describe(),
                fmt_num(f.due));
-    for (const auto& t : f.tasks) {
-      std::string after;
+    // With routing (`next`): each routing task's choices, and each task's share of the orders.
+    bool routes = false;
+    for (const auto& t : f.tasks) routes = routes || t.routes;
+    const RouteShares shares = route_shares(f);
+    for (std::size_t k = 0; k < f.tasks.size(); ++k) {
+      const Task& t = f.tasks[k];
+      std::string after, next;
       for (int a : t.after) after += (after.empty() ? "" : ", ") + f.tasks[a].name;
-      fmt::print("  {:<16} at {:<14} {}{}\n", t.name, m.units[t.unit].name, t.service.describe(),
-                 after.empty() ? "" : "  after " + after);
+      if (t.routes)
+        for (int e : t.out)
+          next += (next.empty() ? "" : ", ") + f.tasks[f.edges[e].to].name + " " + fmt_num(f.route[e]);
+      fmt::print(
+          "  {:<16} at {:<14} {}{}{}{}\n", t.name, m.units[t.unit].name, t.service.describe(),
+          after.empty() ? "" : "  after " + after, next.empty() ? "" : "  next " + next,
+          routes ? fmt::format("  ({:.4g}% of orders{})", 100 * shares.task[k], shares.exact ? "" : ", approx.") : "");
     }
   }
   for (const auto& L : m.links)

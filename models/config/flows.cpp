@@ -8,10 +8,44 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
+#include <utility>
 
 namespace eslabon {
 namespace {
+
+// A task's `next: {TASK: probability, ...}` (README "Routing with probabilities"): the tasks
+// of the flow it routes to, with their probabilities, which sum to 1.
+std::vector<std::pair<int, double>> read_next(const YamlReader& r, const YAML::Node& nx, const std::string& tp,
+                                              const std::string& self, const std::vector<std::string>& names,
+                                              const Flow& f) {
+  const std::string what = "a mapping of task names to probabilities, e.g. {expedite: 0.2, standard: 0.8}";
+  if (!nx.IsMap()) r.fail(nx, tp + ".next", "expected " + what + ", got " + found(nx));
+  if (nx.size() == 0) r.fail(nx, tp + ".next", "expected at least one task, got an empty mapping");
+  r.unique_keys(nx, tp + ".next");
+  std::vector<std::pair<int, double>> routes;
+  double sum = 0;
+  for (auto it = nx.begin(); it != nx.end(); ++it) {
+    const std::string name = it->first.Scalar();
+    auto pos = std::find(names.begin(), names.end(), name);
+    if (pos == names.end()) {
+      std::string hint = did_you_mean(name, names);
+      r.fail(it->first, tp + ".next",
+             "unknown task '" + name + "' in flow " + f.name + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+    if (name == self) r.fail(it->first, tp + ".next", "a task cannot route to itself");
+    const double p = r.probability(it->second, tp + ".next." + name);
+    sum += p;
+    routes.emplace_back(static_cast<int>(pos - names.begin()), p);
+  }
+  if (!(std::abs(sum - 1.0) <= 1e-9)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.12g", sum);
+    r.fail(nx, tp + ".next", std::string("expected probabilities that sum to 1, got a sum of ") + buf);
+  }
+  return routes;
+}
 
 void load_tasks(const YamlReader& r, const YAML::Node& n, const std::string& p, Flow& f, const Model& m) {
   const YAML::Node tasks = n["tasks"];
@@ -24,6 +58,7 @@ void load_tasks(const YamlReader& r, const YAML::Node& n, const std::string& p, 
   std::vector<std::string> names;
   for (auto it = tasks.begin(); it != tasks.end(); ++it) names.push_back(it->first.Scalar());
   std::vector<std::vector<YAML::Node>> after_nodes;
+  std::vector<std::vector<std::pair<int, double>>> routes;  // per task: its `next`
   for (auto it = tasks.begin(); it != tasks.end(); ++it) {
     Task t;
     t.name = it->first.Scalar();
@@ -62,8 +97,33 @@ void load_tasks(const YamlReader& r, const YAML::Node& n, const std::string& p, 
       }
     }
     after_nodes.push_back(an);
+    routes.push_back(tn["next"] ? read_next(r, tn["next"], tp, t.name, names, f)
+                                : std::vector<std::pair<int, double>>{});
+    t.routes = tn["next"].IsDefined();
     f.tasks.push_back(std::move(t));
   }
+  // A task with `next` hands over to those tasks only: one that names it in `after` must be
+  // among them (naming it there too adds nothing). The tasks it routes to have it as a predecessor.
+  auto routes_to = [&](int from, int to) {
+    for (const auto& [k, prob] : routes[static_cast<std::size_t>(from)])
+      if (k == to) return true;
+    return false;
+  };
+  for (std::size_t k = 0; k < f.tasks.size(); ++k)
+    for (std::size_t i = 0; i < f.tasks[k].after.size(); ++i) {
+      const int a = f.tasks[k].after[i];
+      if (f.tasks[a].routes && !routes_to(a, static_cast<int>(k)))
+        r.fail(after_nodes[k][i], p + ".tasks." + f.tasks[k].name + ".after",
+               "task '" + f.tasks[a].name + "' chooses its successor with next, which does not name " +
+                   f.tasks[k].name + " (add it to " + p + ".tasks." + f.tasks[a].name + ".next, or take '" +
+                   f.tasks[a].name + "' out of after)");
+    }
+  for (std::size_t k = 0; k < f.tasks.size(); ++k)
+    for (const auto& [to, prob] : routes[k]) {
+      std::vector<int>& after = f.tasks[static_cast<std::size_t>(to)].after;
+      if (std::find(after.begin(), after.end(), static_cast<int>(k)) == after.end())
+        after.push_back(static_cast<int>(k));
+    }
   // The task graph must be a DAG.
   std::vector<std::pair<int, int>> edges;
   for (std::size_t k = 0; k < f.tasks.size(); ++k)
@@ -74,8 +134,11 @@ void load_tasks(const YamlReader& r, const YAML::Node& n, const std::string& p, 
     for (int c : cycle) chain += (chain.empty() ? "" : " -> ") + f.tasks[c].name;
     chain += " -> " + f.tasks[cycle.front()].name;
     const YAML::Node first = tasks[f.tasks[cycle.front()].name];
-    r.fail(first["after"] ? first["after"] : first, p + ".tasks",
-           "expected the tasks to form an acyclic graph, found the cycle " + chain);
+    auto at = [&]() -> YAML::Node {  // its `after`, or (a cycle through routes) its `next`
+      if (first["after"]) return first["after"];
+      return first["next"] ? first["next"] : first;
+    };
+    r.fail(at(), p + ".tasks", "expected the tasks to form an acyclic graph, found the cycle " + chain);
   }
   for (std::size_t k = 0; k < f.tasks.size(); ++k) {
     if (f.tasks[k].after.empty()) f.sources.push_back(static_cast<int>(k));
@@ -87,6 +150,10 @@ void load_tasks(const YamlReader& r, const YAML::Node& n, const std::string& p, 
     for (int nx : f.tasks[k].next) {
       f.tasks[k].out.push_back(static_cast<int>(f.edges.size()));
       f.edges.push_back(Edge{static_cast<int>(k), nx, -1});
+      double share = 1.0;
+      for (const auto& [to, prob] : routes[k])
+        if (to == nx) share = prob;
+      f.route.push_back(share);
     }
 }
 

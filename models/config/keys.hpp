@@ -20,7 +20,7 @@ inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "cu
                                                   "acquisition"};
 // arrivals.poisson as a mapping (a rate that changes over time): {rates, every} or {schedule}.
 inline const std::vector<std::string> poisson_profile = {"rates", "every", "schedule"};
-inline const std::vector<std::string> task = {"unit", "service", "after", "skip", "skip_defect"};
+inline const std::vector<std::string> task = {"unit", "service", "after", "next", "skip", "skip_defect"};
 inline const std::vector<std::string> complaints = {
     "unit",           "service", "visible",           "late_dissatisfies",
     "complain",       "resolve", "churn_if_resolved", "churn_if_unresolved",

@@ -3,9 +3,11 @@
 // exactly into causes along the path that decided the delivery.
 //
 // The path: from the task whose completion delivered the order, back through the handoff that
-// made each task ready (at a join, the supplier accepted last) to a source task. Along it the
-// times telescope: arrival = ready(source), and for each task ready -> start -> done, and for
-// each handoff done(supplier) -> accepted = ready(receiver), so the parts sum to the lead time.
+// made each task ready (at a join, the supplier accepted last, or the one routed away last: a
+// routed-away task takes no time, and the path goes on through it to the task that routed) to a
+// source task. Along it the times telescope: arrival = ready(source), and for each task ready ->
+// start -> done, and for each handoff done(supplier) -> accepted = ready(receiver), so the parts
+// sum to the lead time.
 //
 //   queue:UNIT    ready -> start, less the unit's down time in between; and at a preemptive
 //                 unit the time the task spent preempted (back in the line), less down time
@@ -107,6 +109,13 @@ class DelayBook {
     t.done = now;
     t.outage_service = down - t.mark;
   }
+  // Task k was routed away at `now` (README "Routing with probabilities"): it took no time, and
+  // a path through it goes on, through the edge that resolved it last, to the routing task.
+  void passed(std::uint32_t o, int k, double now) {
+    TaskTimes& t = task(o, k);
+    t.ready = t.start = t.done = now;
+    t.mark = t.outage_queue = t.outage_service = 0;
+  }
   // Fix work for task k caught at receipt, shared over the origins caught (counts per origin).
   void fix(std::uint32_t o, int k, double work, const std::uint8_t* caught, std::size_t origins) {
     double sum = 0;
@@ -158,7 +167,8 @@ class DelayBook {
     for (std::size_t g = 0; g < origins; ++g)
       if (caught[g]) open_cycle(o, e, h, now, static_cast<int>(g), caught[g] / sum);
   }
-  // Edge e accepted; `last` when it made its receiver ready (the receiver's path goes through it).
+  // Edge e accepted (or not taken, by routing); `last` when it resolved its receiver's last
+  // supplier (the receiver's path goes through it).
   void accepted(std::uint32_t o, int e, int to, bool last) {
     if (last) task(o, to).via = static_cast<std::int32_t>(e);
   }

@@ -32,6 +32,7 @@
 // | outage            | unit      | 0     | 0               | time to failure, repair, in order   |
 // | service           | flow      | order | task, attempt   | service (or rework) time            |
 // | skip              | flow      | order | task            | skip, then skip_defect              |
+// | route             | flow      | order | task, attempt 0 | which successor (`next`), one       |
 // | defect            | flow      | order | handoff, attempt| defective?                          |
 // | delay             | flow      | order | handoff, attempt| handoff latency                     |
 // | detect            | flow      | order | handoff, attempt| one per carried defect (origins by name) |
@@ -54,7 +55,7 @@ namespace eslabon {
 namespace purpose {
 inline constexpr std::uint8_t arrival = 1, service = 2, defect = 3, detect = 4, delay = 5, skip = 6, fix = 7,
                               visible = 8, complaint = 9, complaint_service = 10, outage = 11, thinning = 12, lost = 13,
-                              acquisition = 14, patience = 15, false_alarm = 20;
+                              acquisition = 14, patience = 15, false_alarm = 20, route = 21;
 }  // namespace purpose
 
 // A 64-bit key for a name (FNV-1a over its bytes, then splitmix64's finaliser to spread it).

@@ -1,8 +1,8 @@
 #pragma once
 // The orders alive in a replication, as records indexed by a pooled order index: one
-// cache line per order, one small record per order and task. Per order and task: suppliers still to hand over, rework
-// attempts, first queue entry, extra work from fixes. Per order and origin: defects carried, defects caught (or, once
-// delivered, whom dissatisfaction is blamed on).
+// cache line per order, one small record per order and task. Per order and task: suppliers still to hand over (or
+// be routed away), rework attempts, first queue entry, extra work from fixes, whether a handoff reached it. Per order
+// and origin: defects carried, defects caught (or, once delivered, whom dissatisfaction is blamed on).
 
 #include <models/engine/index_pool.hpp>
 #include <models/model/model.hpp>
@@ -42,6 +42,7 @@ class Orders {
       ts[k].pending = static_cast<std::uint16_t>(fl.tasks[k].after.size());
       ts[k].attempt = 0;
       ts[k].extra = 0;
+      ts[k].reached = 0;
     }
     if (origins_) {
       std::fill(defects_of(o), defects_of(o) + origins_, 0);
@@ -81,6 +82,9 @@ class Orders {
   std::uint16_t& attempt(std::uint32_t o, int k) { return tasks_[task_base(o) + k].attempt; }
   double& first_enqueue(std::uint32_t o, int k) { return tasks_[task_base(o) + k].first_enqueue; }
   double& extra(std::uint32_t o, int k) { return tasks_[task_base(o) + k].extra; }
+  // A supplier's handoff to task k was accepted while others were outstanding (routing.cpp: when the
+  // last of them is routed away, the task is ready if one reached it, else routed away too).
+  std::uint16_t& reached(std::uint32_t o, int k) { return tasks_[task_base(o) + k].reached; }
 
   // (data() + offset: valid, and null + 0, in a model without origins, where nothing is read)
   std::uint8_t* defects_of(std::uint32_t o) { return defects_.data() + static_cast<std::size_t>(o) * origins_; }
@@ -102,7 +106,7 @@ class Orders {
   static_assert(sizeof(Order) == 64);
   struct TaskState {
     double first_enqueue = 0, extra = 0;
-    std::uint16_t pending = 0, attempt = 0;
+    std::uint16_t attempt = 0, reached = 0, pending = 0;
   };
 
   std::size_t task_base(std::uint32_t o) const { return static_cast<std::size_t>(o) * max_tasks_; }

@@ -185,11 +185,17 @@ ESLABON_INLINE void Replication::task_complete(std::uint32_t o, int k) {
     }
     return;
   }
+  if (t.routes) [[unlikely]] {
+    route(o, k);
+    return;
+  }
   for (int e : names_.out[orders_.flow(o)][k]) {
     handoff(o, e);
     if (orders_.lost(o)) return;
   }
 }
+
+void Replication::task_ready_out_of_line(std::uint32_t o, int k) { task_ready(o, k); }
 
 // One attempt at handing task `from` over to `to` along edge e.
 void Replication::handoff(std::uint32_t o, int e) {
@@ -332,6 +338,8 @@ void Replication::accept(std::uint32_t o, int e) {
   if (--orders_.pending(o, to) == 0) {
     delays_.accepted(o, e, to, true);
     task_ready(o, to);
+  } else {
+    orders_.reached(o, to) = 1;  // for routing (routing.cpp): its last supplier may be routed away
   }
 }
 

@@ -119,8 +119,16 @@ class Replication {
     if (c < 255) ++c;
   }
 
-  // Task k's work is done for the first time: hand it over to every successor.
+  // Task k's work is done for the first time: hand it over to every successor (or, when it
+  // routes, to one of them).
   void task_complete(std::uint32_t o, int k);
+  void task_ready_out_of_line(std::uint32_t o, int k);  // for routing.cpp
+
+  // routing.cpp (README "Routing with probabilities"): task k routes the order to one successor
+  // and routes the others away; a task none of whose suppliers reached it is routed away too.
+  void route(std::uint32_t o, int k);
+  void not_taken(std::uint32_t o, int e);
+  void route_away(std::uint32_t o, int k);
 
   // One attempt at handing task `from` over to `to` along edge e.
   void handoff(std::uint32_t o, int e);
@@ -182,7 +190,10 @@ class Replication {
   // transit is dropped when it ends.
   void lose(std::uint32_t o);
 
-  // delivery.cpp: the order reaches the customer, who may complain or leave.
+  // delivery.cpp: the order reaches the customer, who may complain or leave. sinks_done: the
+  // last of its sinks, task k, is done or routed away (for routing.cpp; task_complete does the
+  // same inline).
+  void sinks_done(std::uint32_t o, int k);
   void deliver(std::uint32_t o);
   void complaint_done(std::uint32_t o, bool handled, bool resolved);
   void lose_customer(std::uint32_t o, const double* blame);

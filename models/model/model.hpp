@@ -40,9 +40,10 @@ struct Task {
   std::string name;
   int unit = 0;
   Distribution service;
-  std::vector<int> after;  // tasks of the same flow that must be done first
-  std::vector<int> next;   // the tasks that name this one in `after`
+  std::vector<int> after;  // its predecessors: the tasks it names in `after`, and those routing to it
+  std::vector<int> next;   // its successors (the tasks that have it in `after`)
   std::vector<int> out;    // edges (indices into Flow::edges) from this task, in `next` order
+  bool routes = false;     // `next` given: each order goes on to exactly one successor (Flow::route)
   double skip = 0;         // probability the step is skipped (the order bypasses the unit)
   double skip_defect = 0;  // probability a skipped step leaves a defect
   int skip_origin = -1;    // origin index of that defect (Model::origins), -1 if skip == 0
@@ -77,7 +78,8 @@ struct Flow {
   double value = 0;         // revenue per delivered order
   std::vector<Task> tasks;  // in declaration order (indices address random numbers)
   std::vector<Edge> edges;
-  std::vector<int> sources;  // tasks with no `after`
+  std::vector<double> route;  // per edge: its probability when its supplier `routes` (else 1)
+  std::vector<int> sources;   // tasks with no predecessor
   int sinks = 0;             // tasks with no successor
 };
 

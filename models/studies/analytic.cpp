@@ -1,4 +1,5 @@
 #include <models/studies/analytic.hpp>
+#include <models/studies/routes.hpp>
 
 #include <limits>
 
@@ -14,42 +15,51 @@ namespace eslabon {
 // 1/(1 - r) attempts per handoff, p/(1 - r) full redos (the task's own service) and
 // (1 - p) q/(1 - r) reworks. Defects carried from further upstream and caught later add a
 // little more rework, which these first-order equations leave out; so do active windows.
+// With routing (`next`), a task is visited by the share of orders whose path reaches it and
+// each handoff's feedback counts for the share of orders whose handoff goes along it
+// (route_shares): a routed-to task's arrival rate is its route's probability times its
+// supplier's.
 std::vector<UnitLoad> offered_load(const Model& m) {
   std::vector<UnitLoad> load(m.units.size());
   const double inf = std::numeric_limits<double>::infinity();
   for (const auto& f : m.flows) {
     // A rate that changes over time counts at its long-run average (rate_profile.hpp).
     const double rate = f.profile.on() ? f.profile.mean : 1.0 / f.interarrival.mean();
+    const RouteShares shares = route_shares(f);
     for (std::size_t k = 0; k < f.tasks.size(); ++k) {
       const Task& t = f.tasks[k];
-      const double done = 1.0 - t.skip;  // share of orders whose step is really done
+      const double done = shares.task[k] * (1.0 - t.skip);  // share of orders whose step is really done
       double visits = done;
       double work = done * t.service.mean();
       double extra_visits = 0;
       for (int e : t.out) {
         const Edge& ed = f.edges[e];
         if (ed.link < 0) continue;
+        const double along = shares.edge[static_cast<std::size_t>(e)];  // handoffs per order
         const Link& L = m.links[ed.link];
         const double q = L.defect * L.detect;
         const Distribution& d = L.on_detect == OnDetect::Rework && L.has_rework_service ? L.rework_service : t.service;
         if (L.lost > 0) {
           const double p = L.lost, r = p + (1 - p) * (L.on_detect == OnDetect::Fix ? 0 : q);
           const double per = r >= 1 ? inf : 1 / (1 - r);  // attempts per handoff
-          extra_visits += per * r;
-          work += per * (p * t.service.mean() + (r - p) * d.mean());
+          extra_visits += along * per * r;
+          work += along * per * (p * t.service.mean() + (r - p) * d.mean());
           continue;
         }
         if (L.on_detect == OnDetect::Fix) continue;
         const double redo = q >= 1 ? inf : q / (1 - q);  // expected redos per handoff
-        extra_visits += redo;
-        work += redo * d.mean();
+        extra_visits += along * redo;
+        work += along * redo * d.mean();
       }
       // Fixes done at this task for what its suppliers handed over.
-      for (const auto& ed : f.edges)
+      for (std::size_t e = 0; e < f.edges.size(); ++e) {
+        const Edge& ed = f.edges[e];
         if (ed.to == static_cast<int>(k) && ed.link >= 0) {
           const Link& L = m.links[ed.link];
-          if (L.on_detect == OnDetect::Fix) work += done * L.defect * L.detect * L.fix_service.mean();
+          if (L.on_detect == OnDetect::Fix)
+            work += (1.0 - t.skip) * shares.edge[e] * L.defect * L.detect * L.fix_service.mean();
         }
+      }
       load[t.unit].arrival_rate += rate * (visits + extra_visits);
       load[t.unit].work_rate += rate * work;
     }
