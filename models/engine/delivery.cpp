@@ -5,6 +5,7 @@
 #include <models/engine/replication.hpp>
 
 #include <algorithm>
+#include <limits>
 
 namespace eslabon::engine {
 
@@ -147,6 +148,25 @@ void Replication::complaint_done(std::uint32_t o, bool handled, bool resolved) {
   orders_.clear(o, Orders::kComplaining);
   log(o, OrderOutcome{true, resolved, churn});
   settle_if_idle(o);
+}
+
+// Per cause: time and lateness per delivered tagged order, and their shares.
+void Replication::fill_delays() {
+  const std::vector<double>& time = delays_.time_sums();
+  const std::vector<double>& late = delays_.lateness_sums();
+  const double n = static_cast<double>(delays_.delivered_count());
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  double lead = 0;
+  for (double t : time) lead += t;
+  result_.delays.resize(time.size());
+  for (std::size_t c = 0; c < time.size(); ++c) {
+    auto& d = result_.delays[c];
+    d[static_cast<int>(DelayStat::Time)] = n > 0 ? time[c] / n : nan;
+    d[static_cast<int>(DelayStat::Lateness)] = n > 0 ? late[c] / n : nan;
+    d[static_cast<int>(DelayStat::LeadShare)] = lead > 0 ? time[c] / lead : nan;
+    d[static_cast<int>(DelayStat::LatenessShare)] =
+        delays_.lateness_total() > 0 ? late[c] / delays_.lateness_total() : nan;
+  }
 }
 
 }  // namespace eslabon::engine

@@ -67,25 +67,6 @@ ReplicationResult Replication::run() {
   return std::move(result_);
 }
 
-// Per cause: time and lateness per delivered tagged order, and their shares.
-void Replication::fill_delays() {
-  const std::vector<double>& time = delays_.time_sums();
-  const std::vector<double>& late = delays_.lateness_sums();
-  const double n = static_cast<double>(delays_.delivered_count());
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  double lead = 0;
-  for (double t : time) lead += t;
-  result_.delays.resize(time.size());
-  for (std::size_t c = 0; c < time.size(); ++c) {
-    auto& d = result_.delays[c];
-    d[static_cast<int>(DelayStat::Time)] = n > 0 ? time[c] / n : nan;
-    d[static_cast<int>(DelayStat::Lateness)] = n > 0 ? late[c] / n : nan;
-    d[static_cast<int>(DelayStat::LeadShare)] = lead > 0 ? time[c] / lead : nan;
-    d[static_cast<int>(DelayStat::LatenessShare)] =
-        delays_.lateness_total() > 0 ? late[c] / delays_.lateness_total() : nan;
-  }
-}
-
 // --- arrivals -------------------------------------------------------------------------
 ESLABON_INLINE void Replication::schedule_arrival(std::uint32_t f, double from) {
   if (m_.flows[f].profile.on()) return schedule_profiled_arrival(f, from);
@@ -493,39 +474,6 @@ ESLABON_INLINE std::uint32_t Replication::next_waiting(UnitState& us) {
 }
 
 std::uint32_t Replication::next_waiting_job(UnitState& us) { return next_waiting(us); }
-
-// --- outages --------------------------------------------------------------------------
-void Replication::schedule_failure(std::uint32_t u) {
-  const double ttf = -m_.units[u].mtbf * std::log(draws_.outage(u).uniform());
-  events_.push(now_ + ttf, event_class::failure, Failure, u);
-}
-
-// Every server stops; the work in progress keeps its server and resumes after repair.
-void Replication::failure(std::uint32_t u) {
-  UnitState& us = units_[u];
-  for (std::uint32_t j : us.in_service) {
-    jobs_.end(j) -= now_;  // now the remaining work
-    jobs_.cancel_end(j);
-  }
-  us.fail(now_);
-  events_.push(now_ + m_.units[u].mttr.sample(draws_.outage(u)), event_class::repair, Repair, u);
-}
-
-void Replication::repair(std::uint32_t u) {
-  UnitState& us = units_[u];
-  us.recover(now_);
-  for (std::uint32_t j : us.in_service) {
-    jobs_.end(j) += now_;
-    events_.push(jobs_.end(j), event_class::service_end, service_end_kind(jobs_.stamp(j)), j);
-  }
-  while (us.busy < us.servers) {
-    const std::uint32_t next = next_waiting(us);
-    if (next == Jobs::kNone) break;
-    start(static_cast<int>(u), next);
-  }
-  if (us.preempts) preempt_after_repair(static_cast<int>(u));
-  schedule_failure(u);
-}
 
 }  // namespace engine
 

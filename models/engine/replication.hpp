@@ -154,13 +154,13 @@ class Replication {
   double draw_work(std::uint32_t j);
 
   void start(int u, std::uint32_t j);
-  void start_job(int u, std::uint32_t j);  // out of line, for impatience.cpp
+  void start_job(int u, std::uint32_t j);  // out of line, for impatience.cpp and outages.cpp
 
   void service_end(std::uint32_t j);
 
   // The next job to serve from a unit's waiting line, or none (withdrawn entries dropped).
   std::uint32_t next_waiting(UnitState& us);
-  std::uint32_t next_waiting_job(UnitState& us);  // out of line, for impatience.cpp
+  std::uint32_t next_waiting_job(UnitState& us);  // out of line, for impatience.cpp and outages.cpp
 
   // --- outages --------------------------------------------------------------------------
   void schedule_failure(std::uint32_t u);
