@@ -144,8 +144,11 @@ void load_tasks(const YamlReader& r, const YAML::Node& n, const std::string& p, 
     if (f.tasks[k].after.empty()) f.sources.push_back(static_cast<int>(k));
     for (int a : f.tasks[k].after) f.tasks[a].next.push_back(static_cast<int>(k));
   }
-  for (const auto& t : f.tasks)
+  for (auto& t : f.tasks) {
     if (t.next.empty()) ++f.sinks;
+    // The customer meets the first and the last tasks (order taking, delivery): README "People".
+    t.contact = (t.after.empty() || t.next.empty()) && m.units[static_cast<std::size_t>(t.unit)].courtesy < 1;
+  }
   for (std::size_t k = 0; k < f.tasks.size(); ++k)
     for (int nx : f.tasks[k].next) {
       f.tasks[k].out.push_back(static_cast<int>(f.edges.size()));

@@ -13,7 +13,7 @@ inline const std::vector<std::string> root = {"name",  "time_unit",  "run",   "u
                                               "links", "complaints", "costs", "scenarios"};
 inline const std::vector<std::string> run = {"horizon", "warmup", "replications", "seed"};
 inline const std::vector<std::string> unit = {"servers", "discipline", "capacity", "cost_per_hour", "outages", "staff"};
-inline const std::vector<std::string> staff = {"training", "motivation"};
+inline const std::vector<std::string> staff = {"training", "motivation", "courtesy"};
 inline const std::vector<std::string> outages = {"mtbf", "mttr"};
 inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks", "patience"};
 inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "customers", "rate_per_customer",

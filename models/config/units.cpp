@@ -38,6 +38,7 @@ void load_units(const YamlReader& r, const YAML::Node& root, Model& m) {
         };
         if (s["training"]) u.training = level("training");
         if (s["motivation"]) u.motivation = level("motivation");
+        if (s["courtesy"]) u.courtesy = r.probability(s["courtesy"], p + ".staff.courtesy");
       }
       // `outages: null` is no outages (what `rank` sets to remove a unit's outages).
       if (const YAML::Node o = n["outages"]; o && !o.IsNull()) {

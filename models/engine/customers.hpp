@@ -69,7 +69,9 @@ class Customers {
   }
   const std::vector<std::uint8_t>& seen() const { return seen_; }
 
-  bool dissatisfied(int visible, bool late) const { return visible > 0 || (late && complaints_.late_dissatisfies); }
+  bool dissatisfied(int visible, bool late, bool offended) const {
+    return visible > 0 || (late && complaints_.late_dissatisfies) || offended;
+  }
 
   // A dissatisfied customer's reaction (draws 1 and 2 of the order's complaint stream).
   enum class Reaction { Complains, Leaves, Stays };

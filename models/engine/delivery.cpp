@@ -89,14 +89,17 @@ void Replication::deliver(std::uint32_t o) {
   // Who pays (README "Who pays"): a late penalty goes to the causes of the order's lateness;
   // dissatisfaction (a complaint, a lost customer) to the origins of the defects the customer
   // saw, else to the causes of the lateness that dissatisfied them.
+  // ... and a customer offended by a contact (nothing seen, on time), to the units that offended.
+  const bool offended = orders_.has(o, Orders::kOffended);
   const double* blame = nullptr;
   if (tg) {
     const double* lateness = late ? ledger_.by_causes(delays_.order_lateness()) : nullptr;
     if (late) charge_slots(o, m_.costs.late_penalty, lateness, CostCategory::ExternalFailure);
-    blame = visible ? ledger_.by_origins(seen.data()) : lateness;
+    blame = visible ? ledger_.by_origins(seen.data()) : late ? lateness : ledger_.held(o);
+    if (offended) ++measures_.offended;
   }
   bool churn = false;
-  if (customers_.dissatisfied(visible, late)) {
+  if (customers_.dissatisfied(visible, late, offended)) {
     // Without a complaints section its defaults hold: dissatisfied customers neither complain
     // nor leave (and nothing is drawn).
     const Customers::Reaction reaction =
@@ -109,7 +112,7 @@ void Replication::deliver(std::uint32_t o) {
       case Customers::Reaction::Complains:
         if (tg) ++measures_.complaints;
         charge_slots(o, m_.costs.complaint, blame, CostCategory::ExternalFailure);
-        if (tg) ledger_.hold(o, blame);  // for churn when the complaint is done
+        if (tg && blame != ledger_.held(o)) ledger_.hold(o, blame);  // for churn when the complaint is done
         orders_.set(o, Orders::kComplaining);
         submit_complaint(o);
         return;
@@ -167,6 +170,26 @@ void Replication::fill_delays() {
     d[static_cast<int>(DelayStat::LatenessShare)] =
         delays_.lateness_total() > 0 ? late[c] / delays_.lateness_total() : nan;
   }
+}
+
+// A customer contact (the first or the last task of the order, at a unit with courtesy < 1):
+// with 1 - courtesy it offends the customer, who is then dissatisfied at delivery (README
+// "People"); the unit's courtesy:UNIT row holds what that costs, shared by the contacts that
+// offended.
+void Replication::contact(std::uint32_t o, int k) {
+  const int u = flow_of(o).tasks[static_cast<std::size_t>(k)].unit;
+  RandomStream rs = streams(o, draws_.task(orders_.flow(o), k))(purpose::courtesy);
+  if (rs.uniform() < m_.units[static_cast<std::size_t>(u)].courtesy) return;
+  orders_.set(o, Orders::kOffended);
+  if (tagged(o)) ledger_.hold_add(o, courtesy_row_[static_cast<std::size_t>(u)], 1.0);
+}
+
+// Complaint handling at a desk with courtesy < 1 offends with 1 - courtesy: the complaint is then
+// not resolved well, whatever the handling achieved.
+bool Replication::courteous_handling(std::uint32_t o) {
+  const double c = m_.units[static_cast<std::size_t>(m_.complaints.unit)].courtesy;
+  if (c >= 1) return true;
+  return streams(o)(purpose::courtesy).uniform() < c;
 }
 
 }  // namespace eslabon::engine

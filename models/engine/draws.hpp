@@ -55,7 +55,7 @@ namespace eslabon {
 namespace purpose {
 inline constexpr std::uint8_t arrival = 1, service = 2, defect = 3, detect = 4, delay = 5, skip = 6, fix = 7,
                               visible = 8, complaint = 9, complaint_service = 10, outage = 11, thinning = 12, lost = 13,
-                              acquisition = 14, patience = 15, false_alarm = 20, route = 21;
+                              acquisition = 14, patience = 15, false_alarm = 20, route = 21, courtesy = 22;
 }  // namespace purpose
 
 // A 64-bit key for a name (FNV-1a over its bytes, then splitmix64's finaliser to spread it).

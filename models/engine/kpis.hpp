@@ -39,6 +39,7 @@ namespace eslabon {
   X(ChurnSilentRate, "churn_silent_rate")                                                           \
   X(ComplaintsTurnedAway, "complaints_turned_away") /* refused by a full desk */                     \
   X(AbandonRate, "abandon_rate")                    /* orders that reneged, per tagged arrival */     \
+  X(DiscourtesyRate, "discourtesy_rate")            /* customers a contact offended, per delivered */ \
   /* copq_per_order by category of the cost of quality (engine/ledger.hpp); they sum to it */      \
   X(CopqPrevention, "copq_prevention")                                                              \
   X(CopqAppraisal, "copq_appraisal")                                                                \
@@ -134,6 +135,7 @@ inline constexpr bool is_proportion(Kpi k) {
     case Kpi::ChurnSilentRate:
     case Kpi::ComplaintsTurnedAway:
     case Kpi::AbandonRate:
+    case Kpi::DiscourtesyRate:
       return true;
     default:
       return false;

@@ -27,7 +27,8 @@ enum class CostCategory : int { Prevention, Appraisal, InternalFailure, External
 
 class Ledger {
  public:
-  Ledger(std::size_t origins, const DelayCauses& causes, bool prevention) : origins_(origins) {
+  Ledger(std::size_t origins, const DelayCauses& causes, std::size_t courtesy_rows, bool prevention)
+      : origins_(origins) {
     std::vector<int> slot(causes.names.size(), -1);
     for (std::size_t g = 0; g < origins && g < causes.rework.size(); ++g)
       slot[static_cast<std::size_t>(causes.rework[g])] = static_cast<int>(g);
@@ -35,6 +36,8 @@ class Ledger {
     for (int& s : slot)
       if (s < 0) s = static_cast<int>(next++);
     slot_of_cause_ = std::move(slot);
+    courtesy_first_ = next;
+    next += courtesy_rows;
     prevention_slot_ = prevention ? next++ : kNone;
     slots_ = next + 1;
     copq_.assign(slots_, 0.0);
@@ -44,12 +47,13 @@ class Ledger {
   // The rows, in order: `origins` names, the causes other than rework, "(prevention)" when the
   // model pays for prevention, "(unattributed)".
   static std::vector<std::string> row_names(const std::vector<std::string>& origins, const DelayCauses& causes,
-                                            bool prevention) {
+                                            const std::vector<std::string>& courtesy_units, bool prevention) {
     std::vector<std::string> names = origins;
     std::vector<bool> rework(causes.names.size(), false);
     for (int c : causes.rework) rework[static_cast<std::size_t>(c)] = true;
     for (std::size_t c = 0; c < causes.names.size(); ++c)
       if (!rework[c]) names.push_back(causes.names[c]);
+    for (const auto& u : courtesy_units) names.push_back("courtesy:" + u);
     if (prevention) names.push_back("(prevention)");
     names.push_back("(unattributed)");
     return names;
@@ -131,6 +135,16 @@ class Ledger {
     }
     std::copy(weights, weights + slots_, held_.begin() + static_cast<std::ptrdiff_t>(h * slots_));
   }
+  // Adds weight w on `slot` to what is held for order o (a discourteous contact's unit).
+  void hold_add(std::uint32_t o, std::size_t slot, double w) {
+    if (!held(o)) {
+      std::fill(scratch_.begin(), scratch_.end(), 0.0);
+      hold(o, scratch_.data());
+    }
+    held_[static_cast<std::size_t>(held_slot_[o]) * slots_ + slot] += w;
+  }
+  std::size_t courtesy_slot(std::size_t i) const { return courtesy_first_ + i; }
+
   const double* held(std::uint32_t o) const {
     if (o >= held_slot_.size() || held_slot_[o] == kNone) return nullptr;
     return held_.data() + static_cast<std::size_t>(held_slot_[o]) * slots_;
@@ -155,7 +169,7 @@ class Ledger {
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
-  std::size_t origins_, slots_ = 0, prevention_slot_ = kNone;
+  std::size_t origins_, slots_ = 0, prevention_slot_ = kNone, courtesy_first_ = 0;
   double category_[static_cast<int>(CostCategory::Count)] = {};
   std::vector<int> slot_of_cause_;  // per delay cause
   std::vector<double> copq_, scratch_, held_;

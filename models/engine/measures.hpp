@@ -112,6 +112,7 @@ struct Measures {
   std::uint64_t on_time = 0, delivered_in_window = 0;
   std::uint64_t tagged_open = 0, tagged_arrived = 0, tagged_lost = 0, tagged_abandoned = 0;
   std::uint64_t delivered_tagged = 0, escaped_orders = 0, visible_orders = 0, perfect_orders = 0;
+  std::uint64_t offended = 0;  // delivered tagged orders whose customer a contact offended
   std::uint64_t reworks = 0, complaints = 0, churned = 0;
   // The complaint iceberg (tagged orders): dissatisfied customers, those who did not
   // complain, churn by path, complaints a full desk turned away.
@@ -158,6 +159,7 @@ struct Measures {
     at(Kpi::ChurnSilentRate) = ratio(count(churned_silent), delivered);
     at(Kpi::ComplaintsTurnedAway) = ratio(count(turned_away), delivered);
     at(Kpi::CopqPerOrder) = ratio(ledger.total(), delivered);
+    at(Kpi::DiscourtesyRate) = ratio(count(offended), delivered);
     at(Kpi::CopqPrevention) = ratio(ledger.of(CostCategory::Prevention), delivered);
     at(Kpi::CopqAppraisal) = ratio(ledger.of(CostCategory::Appraisal), delivered);
     at(Kpi::CopqInternalFailure) = ratio(ledger.of(CostCategory::InternalFailure), delivered);

@@ -15,7 +15,7 @@ namespace eslabon {
 
 class Orders {
  public:
-  static constexpr std::uint8_t kTagged = 1, kLost = 2, kDelivered = 4, kComplaining = 8;
+  static constexpr std::uint8_t kTagged = 1, kLost = 2, kDelivered = 4, kComplaining = 8, kOffended = 16;
   static constexpr std::uint32_t kNoJob = 0xFFFFFFFFu;  // Jobs::kNone
 
   Orders(std::size_t max_tasks, std::size_t origins) : max_tasks_(max_tasks), origins_(origins) {}

@@ -442,17 +442,20 @@ void Replication::service_end(std::uint32_t j) {
   jobs_.retire(j);
   --orders_.inflight(o);
   if (kind == ComplaintJob) {
-    complaint_done(o, true, customers_.resolved(streams(o)));
+    const bool resolved = customers_.resolved(streams(o));
+    complaint_done(o, true, courteous_handling(o) && resolved);
     return;
   }
   if (orders_.lost(o)) {
     settle_if_idle(o);
     return;
   }
-  if (kind == ReworkJob)
+  if (kind == ReworkJob) {
     handoff(o, edge);  // hand the redone work over again, on the edge that sent it back
-  else
-    task_complete(o, task);
+    return;
+  }
+  if (flow_of(o).tasks[task].contact) contact(o, task);
+  task_complete(o, task);
 }
 
 // The next job to serve from a unit's waiting line, or none. The entries of jobs withdrawn

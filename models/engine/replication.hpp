@@ -41,12 +41,15 @@ class Replication {
         draws_(m, seed, rep),
         orders_(m.max_tasks(), m.origins.size()),
         jobs_(m.origins.size()),
-        ledger_(m.origins.size(), DelayCauses(m), m.costs.prevention > 0),
+        ledger_(m.origins.size(), DelayCauses(m), courtesy_units(m).size(), m.costs.prevention > 0),
         measures_(m, warmup_, horizon_),
         customers_(m, names_.origins),
         inspection_(names_.origins),
         delays_(m, m.max_tasks(), max_edges(m)),
         next_number_(m.flows.size(), 0) {
+    courtesy_row_.assign(m.units.size(), 0);
+    const std::vector<std::size_t> cu = courtesy_units(m);
+    for (std::size_t i = 0; i < cu.size(); ++i) courtesy_row_[cu[i]] = ledger_.courtesy_slot(i);
     units_.reserve(m.units.size());
     for (const Unit& u : m.units) units_.emplace_back(u, warmup_, horizon_);
     result_.replication = rep;
@@ -197,9 +200,13 @@ class Replication {
   void deliver(std::uint32_t o);
   void complaint_done(std::uint32_t o, bool handled, bool resolved);
   void lose_customer(std::uint32_t o, const double* blame);
+  // A customer contact at a unit with courtesy < 1 (delivery.cpp): it may offend.
+  void contact(std::uint32_t o, int k);
+  bool courteous_handling(std::uint32_t o);
 
   void settle_if_idle(std::uint32_t o) {
     if (orders_.inflight(o) != 0 || orders_.has(o, Orders::kComplaining)) return;
+    if (orders_.has(o, Orders::kOffended)) ledger_.release(o);
     if (tagged(o)) {
       --measures_.tagged_open;
       measures_.half_copq(orders_.arrival(o), orders_.copq(o));
@@ -227,6 +234,7 @@ class Replication {
   Inspection inspection_;
   DelayBook delays_;
   std::vector<std::uint64_t> next_number_;  // candidates per flow so far
+  std::vector<std::size_t> courtesy_row_;    // per unit: its courtesy:UNIT ledger row (courtesy < 1)
   ReplicationResult result_;
 };
 

@@ -32,6 +32,7 @@ struct Unit {
   Distribution mttr;  // repair time
   // People (README "People"): levels relative to the staff the config's rates describe (1).
   double training = 1, motivation = 1;  // > 0: speed x (training x motivation), errors / it
+  double courtesy = 1;                  // [0, 1]: a customer contact with the unit offends with 1 - courtesy
   double speed() const { return training * motivation; }
   double error_factor() const { return 1 / (training * motivation); }
 };
@@ -47,6 +48,7 @@ struct Task {
   double skip = 0;         // probability the step is skipped (the order bypasses the unit)
   double skip_defect = 0;  // probability a skipped step leaves a defect
   int skip_origin = -1;    // origin index of that defect (Model::origins), -1 if skip == 0
+  bool contact = false;    // a customer contact (first or last task) at a unit with courtesy < 1
 };
 
 // A handoff inside one flow: `from` must be done before `to` starts.
@@ -179,5 +181,14 @@ struct Model {
   int unit_index(const std::string& name) const;
   std::size_t max_tasks() const;
 };
+
+// The units whose staff can offend a customer (courtesy < 1), in model order: each has a
+// courtesy:UNIT row in the cost ledger.
+inline std::vector<std::size_t> courtesy_units(const Model& m) {
+  std::vector<std::size_t> u;
+  for (std::size_t i = 0; i < m.units.size(); ++i)
+    if (m.units[i].courtesy < 1) u.push_back(i);
+  return u;
+}
 
 }  // namespace eslabon

@@ -33,7 +33,9 @@ RunResult describe_run(const Model& model, std::uint64_t seed) {
   const DelayCauses causes(model);
   std::vector<std::string> origins;
   for (const auto& g : model.origins) origins.push_back(g.name);
-  r.origin_names = Ledger::row_names(origins, causes, model.costs.prevention > 0);
+  std::vector<std::string> courtesy;
+  for (std::size_t u : courtesy_units(model)) courtesy.push_back(model.units[u].name);
+  r.origin_names = Ledger::row_names(origins, causes, courtesy, model.costs.prevention > 0);
   r.cause_names = causes.names;
   return r;
 }

@@ -138,6 +138,13 @@ std::vector<WeakPoint> weak_points(const Model& m) {
     if (u.motivation < 1)
       w.push_back(
           {u.name, "motivation", {Override{"units." + u.name + ".staff.motivation", "1", ""}}, kNaN, true, ""});
+    if (u.courtesy < 1)
+      w.push_back({u.name,
+                   "courtesy",
+                   {Override{"units." + u.name + ".staff.courtesy", "1", ""}},
+                   kNaN,
+                   true,
+                   "courtesy:" + u.name});
   }
   for (const auto& u : m.units)
     w.push_back({u.name,

@@ -73,7 +73,7 @@ TEST(People, ReferenceStaffChangesNothing) {
                             "  b: {unit: B, service: {exponential: {mean: 1}}, after: a, skip: 0.1}}}}\n"
                             "links: [{from: a, to: b, defect: 0.1, detect: 0.5}]\n";
   std::string staffed = plain;
-  staffed.replace(staffed.find("A: {servers: 1}"), 15, "A: {servers: 1, staff: {training: 1, motivation: 1}}");
+  staffed.replace(staffed.find("A: {servers: 1}"), 15, "A: {servers: 1, staff: {training: 1, motivation: 1, courtesy: 1}}");
   const RunResult a = run_text(plain), b = run_text(staffed);
   for (std::size_t i = 0; i < a.replications.size(); ++i)
     for (int k = 0; k < eslabon::kKpiCount; ++k) {
@@ -111,4 +111,56 @@ TEST(People, BadStaffIsAConfigError) {
   EXPECT_NE(error_of("{training: 0}").find("units.A.staff.training: expected a level > 0"), std::string::npos)
       << error_of("{training: 0}");
   EXPECT_NE(error_of("{trainng: 1}").find("did you mean 'training'"), std::string::npos) << error_of("{trainng: 1}");
+}
+
+// Courtesy: each contact (the first and the last task of an order) at a unit with courtesy c
+// offends the customer with 1 - c; an offended customer is dissatisfied, and what that costs
+// goes to the units that offended, shared by their offending contacts.
+TEST(People, DiscourtesyDissatisfiesAndItsUnitsPay) {
+  const RunResult r = run_text(
+      "run: {horizon: 20000, warmup: 500, replications: 10, seed: 17}\n"
+      "units: {A: {servers: 1, staff: {courtesy: 0.5}}, M: {servers: 1}, B: {servers: 1, staff: {courtesy: 0.5}},\n"
+      "        desk: {servers: 5}}\n"
+      "flows: {f: {arrivals: {poisson: 0.2}, tasks: {a: {unit: A, service: {exponential: {mean: 1}}},\n"
+      "  m: {unit: M, service: {exponential: {mean: 1}}, after: a}, b: {unit: B, service: {exponential: {mean: 1}}, after: m}}}}\n"
+      "complaints: {unit: desk, service: 0.1, complain: 1, resolve: 1}\n"
+      "costs: {complaint: 10}\n");
+  const std::size_t ra = index_of(r.origin_names, "courtesy:A"), rb = index_of(r.origin_names, "courtesy:B");
+  EXPECT_EQ(std::find(r.origin_names.begin(), r.origin_names.end(), "courtesy:M"), r.origin_names.end());
+  std::vector<double> offended, share_a, share_b;
+  for (const auto& x : r.replications) {
+    offended.push_back(x.kpi[static_cast<int>(Kpi::DiscourtesyRate)]);
+    // Nothing else dissatisfies here (no defects, no due date): every complaint is a discourtesy's.
+    EXPECT_EQ(x.kpi[static_cast<int>(Kpi::DissatisfiedRate)], x.kpi[static_cast<int>(Kpi::DiscourtesyRate)]);
+    EXPECT_NEAR(x.origins[ra][static_cast<int>(eslabon::OriginStat::CopqPerOrder)] +
+                    x.origins[rb][static_cast<int>(eslabon::OriginStat::CopqPerOrder)],
+                x.kpi[static_cast<int>(Kpi::CopqPerOrder)], 1e-9);
+    share_a.push_back(x.origins[ra][static_cast<int>(eslabon::OriginStat::CopqPerOrder)]);
+    share_b.push_back(x.origins[rb][static_cast<int>(eslabon::OriginStat::CopqPerOrder)]);
+  }
+  // Offended by A, B or both: 1 - 0.5 x 0.5; each unit pays 10 x (P(it alone) + P(both) / 2).
+  EXPECT_TRUE(Covers("discourtesy_rate = 1 - 0.5^2", offended, 0.75));
+  EXPECT_TRUE(Covers("courtesy:A pays 10 (0.25 + 0.25 / 2)", share_a, 3.75));
+  EXPECT_TRUE(Covers("courtesy:B pays 10 (0.25 + 0.25 / 2)", share_b, 3.75));
+}
+
+// A discourteous complaint desk: the complaint is not resolved well with 1 - courtesy.
+TEST(People, DiscourteousHandlingLeavesComplaintsUnresolved) {
+  const RunResult r = run_text(
+      "run: {horizon: 20000, warmup: 500, replications: 10, seed: 18}\n"
+      "units: {A: {servers: 1}, desk: {servers: 5, staff: {courtesy: 0.6}}}\n"
+      "flows: {f: {arrivals: {poisson: 0.2}, due: 0.001, tasks: {a: {unit: A, service: 1}}}}\n"
+      "complaints: {unit: desk, service: 0.1, complain: 1, resolve: 1, churn_if_unresolved: 1}\n");
+  std::vector<double> unresolved;
+  for (const auto& x : r.replications)
+    unresolved.push_back(x.kpi[static_cast<int>(Kpi::ChurnAfterUnresolvedRate)] /
+                         x.kpi[static_cast<int>(Kpi::ComplaintRate)]);
+  EXPECT_TRUE(Covers("complaints not resolved = 1 - courtesy", unresolved, 0.4));
+  const auto w = eslabon::weak_points(eslabon::load_model_text(
+      "run: {horizon: 100}\nunits: {A: {servers: 1, staff: {courtesy: 0.9}}}\n"
+      "flows: {f: {arrivals: {poisson: 1}, tasks: {a: {unit: A, service: 1}}}}\n",
+      "<c>"));
+  EXPECT_TRUE(std::any_of(w.begin(), w.end(), [](const eslabon::WeakPoint& p) {
+    return p.kind == "courtesy" && p.name == "A" && p.fault && p.origin == "courtesy:A";
+  }));
 }
