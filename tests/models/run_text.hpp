@@ -1,6 +1,8 @@
 #pragma once
 // Shared by the test files that run a model written inline: run it on one thread with the
-// config's own run settings, and find a row of a result table by name.
+// config's own run settings, find a row of a result table by name, read a statistic per
+// replication, and get a config's error message.
+#include <models/config/config_error.hpp>
 #include <models/config/loader.hpp>
 #include <models/results/run_result.hpp>
 
@@ -23,6 +25,28 @@ inline std::size_t index_of(const std::vector<std::string>& names, const std::st
   auto it = std::find(names.begin(), names.end(), name);
   EXPECT_NE(it, names.end()) << "no '" << name << "'";
   return static_cast<std::size_t>(it - names.begin());
+}
+
+// A KPI's, or a unit statistic's, value in each replication (what the oracle's Covers takes).
+inline std::vector<double> kpi_values(const eslabon::RunResult& r, eslabon::Kpi k) {
+  std::vector<double> xs;
+  for (const auto& x : r.replications) xs.push_back(x.kpi[static_cast<int>(k)]);
+  return xs;
+}
+inline std::vector<double> unit_values(const eslabon::RunResult& r, std::size_t u, eslabon::UnitStat s) {
+  std::vector<double> xs;
+  for (const auto& x : r.replications) xs.push_back(x.units[u][static_cast<int>(s)]);
+  return xs;
+}
+
+// The loader's message for a config written inline (source "m.yaml"), or "(no error)".
+inline std::string error_of(const std::string& text) {
+  try {
+    eslabon::load_model_text(text, "m.yaml");
+  } catch (const eslabon::ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
 }
 
 }  // namespace eslabon_test

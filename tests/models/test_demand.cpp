@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "oracle.hpp"
+#include "run_text.hpp"
 
 #include <cmath>
 #include <string>
@@ -30,20 +31,11 @@ using namespace eslabon_test;
 using eslabon::Kpi;
 using eslabon::RunResult;
 
-RunResult run_text(const std::string& yaml, bool record_orders = true) {
+RunResult run_recorded(const std::string& yaml, bool record_orders = true) {
   eslabon::RunOptions o;
   o.threads = 1;
   o.record_orders = record_orders;
   return eslabon::run_model(eslabon::load_model_text(yaml, "<test>"), o);
-}
-
-std::string error_of(const std::string& text) {
-  try {
-    eslabon::load_model_text(text, "m.yaml");
-  } catch (const eslabon::ConfigError& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 const std::vector<double>& f64(const eslabon::Table& t, const std::string& c) {
@@ -126,7 +118,7 @@ TEST(DemandProfile, ThePieceOfATime) {
 // count per replication: rate_i must lie in the 99.9% interval of count / 100. The zero piece
 // gets none at all.
 TEST(DemandProfile, CountsPerPieceMatchTheIntegratedRate) {
-  const RunResult r = run_text(profile_model());
+  const RunResult r = run_recorded(profile_model());
   std::vector<std::vector<double>> per_piece(kRates.size());
   for (const auto& rep : r.replications) {
     std::vector<double> n(kRates.size(), 0);
@@ -156,7 +148,7 @@ TEST(DemandProfile, CountsPerPieceMatchTheIntegratedRate) {
 // warm-up, and so are not recorded, weigh exp(-mu 8) x m at most there: 1e-7 of it), averaged
 // per replication.
 TEST(DemandProfile, MtMInfOccupancyMatchesTheClosedForm) {
-  const RunResult r = run_text(profile_model());
+  const RunResult r = run_recorded(profile_model());
   for (double x : {0.5, 1.0, 1.5, 2.5, 3.5}) {
     std::vector<double> means;
     for (const auto& rep : r.replications) {
@@ -177,9 +169,9 @@ TEST(DemandProfile, MtMInfOccupancyMatchesTheClosedForm) {
 // is {poisson: MAX}'s bit for bit.
 TEST(DemandProfile, AFlatProfileIsThePlainPoissonRunBitForBit) {
   const std::string run = run_block(10, 200, 4, 7);
-  const RunResult plain = run_text(desk_model(run, "3", kMu));
-  const RunResult flat = run_text(desk_model(run, "{rates: [3, 3, 3], every: 2h}", kMu));
-  const RunResult sched = run_text(desk_model(run, "{schedule: [[0, 3]]}", kMu));
+  const RunResult plain = run_recorded(desk_model(run, "3", kMu));
+  const RunResult flat = run_recorded(desk_model(run, "{rates: [3, 3, 3], every: 2h}", kMu));
+  const RunResult sched = run_recorded(desk_model(run, "{schedule: [[0, 3]]}", kMu));
   for (const RunResult* other : {&flat, &sched})
     for (std::size_t i = 0; i < plain.replications.size(); ++i) {
       EXPECT_EQ(f64(plain.replications[i].orders, "arrival"), f64(other->replications[i].orders, "arrival"));
@@ -193,8 +185,8 @@ TEST(DemandProfile, AFlatProfileIsThePlainPoissonRunBitForBit) {
 // its arrival time and its service time.
 TEST(DemandProfile, RaisingOnePieceMovesArrivalsInThatPieceOnly) {
   const std::string run = run_block(0, 400, 3, 11);
-  const RunResult low = run_text(desk_model(run, "{rates: [2, 8, 0, 4], every: 1}", kMu));
-  const RunResult high = run_text(desk_model(run, "{rates: [2, 8, 5, 4], every: 1}", kMu));
+  const RunResult low = run_recorded(desk_model(run, "{rates: [2, 8, 0, 4], every: 1}", kMu));
+  const RunResult high = run_recorded(desk_model(run, "{rates: [2, 8, 5, 4], every: 1}", kMu));
   for (std::size_t i = 0; i < low.replications.size(); ++i) {
     auto outside = [](const eslabon::Table& t) {
       std::vector<std::tuple<std::int64_t, double, double>> rows;
@@ -219,7 +211,7 @@ TEST(DemandProfile, RaisingOnePieceMovesArrivalsInThatPieceOnly) {
 // up to the run's cap of 2 x 10^9); instead the run ends as soon as the last order is served.
 TEST(DemandSchedule, NoArrivalsWhenTheRateIsZero) {
   const RunResult r =
-      run_text(desk_model(run_block(0, 1e9, 5, 3), "{schedule: [[0, 2], [10h, 0], [20, 3], [30, 0]]}", 1));
+      run_recorded(desk_model(run_block(0, 1e9, 5, 3), "{schedule: [[0, 2], [10h, 0], [20, 3], [30, 0]]}", 1));
   for (const auto& rep : r.replications) {
     const auto& arr = f64(rep.orders, "arrival");
     double in_first = 0, in_third = 0;
@@ -238,7 +230,7 @@ TEST(DemandSchedule, NoArrivalsWhenTheRateIsZero) {
 // The drift check compares the halves of the window: each half here is 50 whole periods, so both
 // see every phase alike and nothing drifts (throughput's halves differ by Poisson noise only).
 TEST(DemandProfile, WholePeriodHalvesDoNotDrift) {
-  const RunResult r = run_text(profile_model(), false);
+  const RunResult r = run_recorded(profile_model(), false);
   for (const auto& d : eslabon::drift_check(r))
     EXPECT_FALSE(d.drifting) << eslabon::kpi_names()[static_cast<int>(d.kpi)] << ": " << d.first << " -> " << d.second;
   EXPECT_EQ(eslabon::period_note(eslabon::load_model_text(profile_model(), "<test>")), "");

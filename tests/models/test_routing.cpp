@@ -37,18 +37,6 @@ using eslabon::LinkStat;
 using eslabon::RunResult;
 using eslabon::UnitStat;
 
-std::vector<double> kpi_values(const RunResult& r, Kpi k) {
-  std::vector<double> xs;
-  for (const auto& x : r.replications) xs.push_back(x.kpi[static_cast<int>(k)]);
-  return xs;
-}
-
-std::vector<double> unit_values(const RunResult& r, std::size_t u, UnitStat s) {
-  std::vector<double> xs;
-  for (const auto& x : r.replications) xs.push_back(x.units[u][static_cast<int>(s)]);
-  return xs;
-}
-
 std::string exp_service(double mean) { return "{exponential: {mean: " + num(mean) + "}}"; }
 
 struct MMc {
