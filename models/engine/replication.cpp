@@ -20,6 +20,8 @@ ReplicationResult Replication::run() {
   measures_.set_base(0.0, static_cast<double>(customers_.base()));
   for (std::size_t u : names_.units)
     if (m_.units[u].outages) schedule_failure(static_cast<std::uint32_t>(u));
+  for (std::size_t u : names_.units)
+    if (m_.units[u].shifts.size() > 1) schedule_shift(static_cast<std::uint32_t>(u));
   std::uint64_t n = 0;
   while (!events_.empty()) {
     const Event e = events_.top();
@@ -45,6 +47,9 @@ ReplicationResult Replication::run() {
         break;
       case Acquire:
         acquire(e.id);
+        break;
+      case Shift:
+        shift(e.id);
         break;
       case Abandon:  // stale once the job has left the line (served, withdrawn) or been retired
         if ((e.kind >> 8) == jobs_.stamp(e.id) && jobs_.still_waiting(e.id)) abandon(e.id);
@@ -406,7 +411,7 @@ ESLABON_INLINE double Replication::draw_work(std::uint32_t j) {
 ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
   UnitState& us = units_[u];
   us.seize(now_, jobs_.enqueued(j), in_window());
-  if (us.preempts && jobs_.resumes(j)) {
+  if (us.ranks && jobs_.resumes(j)) {
     // Preempted before: its remaining work, nothing drawn or charged again.
     if (jobs_.kind(j) == TaskJob)
       delays_.resumed(jobs_.order(j), static_cast<int>(jobs_.task(j)), now_, us.down_clock(now_));
@@ -434,7 +439,7 @@ ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
       charge_one(o, c, jobs_.blame(j), CostCategory::InternalFailure);
     }
   }
-  if (us.tracks) us.hold(j, jobs_.slot(j), us.preempts ? flow_of(jobs_.order(j)).priority : 0);
+  if (us.tracks) us.hold(j, jobs_.slot(j), us.ranks ? flow_of(jobs_.order(j)).priority : 0);
   jobs_.end(j) = now_ + s;
   events_.push(jobs_.end(j), event_class::service_end, service_end_kind(jobs_.stamp(j)), j);
 }
@@ -450,7 +455,8 @@ void Replication::service_end(std::uint32_t j) {
   --us.busy;
   if (us.tracks) jobs_.slot(us.unhold(jobs_.slot(j))) = jobs_.slot(j);
   if (in_window()) ++us.completions;
-  const std::uint32_t next = next_waiting(us);
+  // A server whose shift has ended (shift_end: finish) leaves with its job done.
+  const std::uint32_t next = us.busy < us.servers ? next_waiting(us) : Jobs::kNone;
   if (next != Jobs::kNone)
     start(u, next);
   else
@@ -524,6 +530,7 @@ void Replication::repair(std::uint32_t u) {
     start(static_cast<int>(u), next);
   }
   if (us.preempts) preempt_after_repair(static_cast<int>(u));
+  if (us.shift_preempt) shed(static_cast<int>(u));  // a shift ended during the outage
   schedule_failure(u);
 }
 
