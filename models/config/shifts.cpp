@@ -1,6 +1,7 @@
 #include <models/config/durations.hpp>
 #include <models/config/shifts.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
