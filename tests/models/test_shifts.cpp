@@ -121,7 +121,8 @@ TEST(Shifts, TheFirstMatchingRuleWinsAndChangePointsFollowTheCalendar) {
   EXPECT_EQ(night.shifts[1].servers, 3);
   EXPECT_EQ(night.shifts[2].at, 18);  // Thursday 06:00
   EXPECT_NEAR(night.mean_servers(), (5 * 8 * 3 + (168 - 40)) / 168.0, 1e-12);
-  EXPECT_NEAR(unit("sat,sun: 2, fri-mon 09:00-10:00: 4, else: 1", "2026-01-05").mean_servers(),
+  // In a flow mapping a rule with a comma is quoted (YAML splits entries at commas).
+  EXPECT_NEAR(unit("\"sat,sun\": 2, fri-mon 09:00-10:00: 4, else: 1", "2026-01-05").mean_servers(),
               (48 * 2 + 2 * 4 + (168 - 50)) / 168.0, 1e-12);
 }
 
@@ -237,18 +238,31 @@ TEST(Shifts, ConfigErrors) {
   const std::string head = "run: {horizon: 100}\nunits:\n  desk: ";
   const std::string tail = "\nflows: {f: {arrivals: {poisson: 1}, tasks: {w: {unit: desk, service: 0.1}}}}\n";
   auto err = [&](const std::string& unit) { return config_error(head + unit + tail); };
-  EXPECT_EQ(err("{shifts: {mon-fri 08:00-17:00: 2}}"), "");
-  EXPECT_EQ(err("{shifts: {mon-fry 08:00-17:00: 2, else: 0}}"), "");
-  EXPECT_EQ(err("{shifts: {mon-fri 08:00-25:00: 2, else: 0}}"), "");
-  EXPECT_EQ(err("{shifts: {mon-fri 08:00-17:00: -1, else: 0}}"), "");
-  EXPECT_EQ(err("{shifts: {mon-fri 08:00-17:00: 0, else: 0}}"), "");
-  EXPECT_EQ(err("{servers: 2, shifts: {mon-fri 08:00-17:00: 2, else: 0}}"), "");
-  EXPECT_EQ(err("{servers: 2, shift_end: preempt}"), "");
-  EXPECT_EQ(err("{shifts: {else: 1}, shift_end: stop}"), "");
-  EXPECT_EQ(err("{shifts: [1, 2]}"), "");
+  EXPECT_EQ(err("{shifts: {mon-fri 08:00-17:00: 2}}"),
+            "m.yaml:3:18: units.desk.shifts.else: missing; expected the servers outside every rule, e.g. else: 0");
+  EXPECT_EQ(err("{shifts: {mon-fry 08:00-17:00: 2, else: 0}}"),
+            "m.yaml:3:19: units.desk.shifts.mon-fry 08:00-17:00: expected a rule DAYS HH:MM-HH:MM (DAYS: mon..sun, a range mon-fri, a list sat,sun or daily; either part may be left out), got 'mon-fry 08:00-17:00'");
+  EXPECT_EQ(err("{shifts: {mon-fri 08:00-25:00: 2, else: 0}}"),
+            "m.yaml:3:19: units.desk.shifts.mon-fri 08:00-25:00: expected a rule DAYS HH:MM-HH:MM (DAYS: mon..sun, a range mon-fri, a list sat,sun or daily; either part may be left out), got 'mon-fri 08:00-25:00'");
+  EXPECT_EQ(err("{shifts: {mon-fri 08:00-17:00: -1, else: 0}}"),
+            "m.yaml:3:40: units.desk.shifts.mon-fri 08:00-17:00: expected an integer from 0 to 1000000, got -1");
+  EXPECT_EQ(err("{shifts: {mon-fri 08:00-17:00: 0, else: 0}}"),
+            "m.yaml:3:18: units.desk.shifts: expected at least one rule with servers >= 1, got none");
+  EXPECT_EQ(err("{servers: 2, shifts: {mon-fri 08:00-17:00: 2, else: 0}}"),
+            "m.yaml:3:19: units.desk.servers: expected either servers or shifts, not both (with shifts the servers are the shifts' levels)");
+  EXPECT_EQ(err("{servers: 2, shift_end: preempt}"),
+            "m.yaml:3:33: units.desk.shift_end: expected shifts beside it (shift_end says what happens at a shift's end)");
+  EXPECT_EQ(err("{shifts: {else: 1}, shift_end: stop}"),
+            "m.yaml:3:40: units.desk.shift_end: expected finish or preempt, got 'stop'");
+  EXPECT_EQ(err("{shifts: [1, 2]}"),
+            "m.yaml:3:18: units.desk.shifts: expected a mapping of shift rules to servers, e.g. {mon-fri 08:00-17:00: 3, else: 0}, got a list");
   EXPECT_EQ(err("{shifts: {else: 1}, capacity: 1}"), "(loaded)");
-  EXPECT_EQ(config_error("run: {horizon: 100, calendar_start: 2026-02-30}\nunits: {desk: {}}" + tail), "");
-  EXPECT_EQ(config_error("run: {horizon: 100, calendar_start: 2026-01-05T8:00}\nunits: {desk: {}}" + tail), "");
+  EXPECT_EQ(err("{shifts: {daily 08:00-17:00: 3, else: 0}, capacity: 2}"),
+            "m.yaml:3:61: units.desk.capacity: expected at least as many places as servers (3), got 2");
+  EXPECT_EQ(config_error("run: {horizon: 100, calendar_start: 2026-02-30}\nunits: {desk: {}}" + tail),
+            "m.yaml:1:37: run.calendar_start: expected a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM, got '2026-02-30'");
+  EXPECT_EQ(config_error("run: {horizon: 100, calendar_start: 2026-01-05T8:00}\nunits: {desk: {}}" + tail),
+            "m.yaml:1:37: run.calendar_start: expected a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM, got '2026-01-05T8:00'");
   EXPECT_EQ(config_error("run: {horizon: 100, calendar_start: 2024-02-29 23:59}\nunits: {desk: {}}" + tail),
             "(loaded)");
 }
