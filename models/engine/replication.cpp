@@ -456,7 +456,9 @@ void Replication::service_end(std::uint32_t j) {
   if (us.tracks) jobs_.slot(us.unhold(jobs_.slot(j))) = jobs_.slot(j);
   if (in_window()) ++us.completions;
   // A server whose shift has ended (shift_end: finish) leaves with its job done.
-  const std::uint32_t next = us.busy < us.servers ? next_waiting(us) : Jobs::kNone;
+  std::uint32_t next = Jobs::kNone;
+  if (us.busy < us.servers) [[likely]]
+    next = next_waiting(us);
   if (next != Jobs::kNone)
     start(u, next);
   else
