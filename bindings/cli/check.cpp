@@ -44,6 +44,13 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
                load[u].utilisation >= 1 && m.units[u].capacity < 0 ? "  UNSTABLE" : "");
     unstable = unstable || (load[u].utilisation >= 1 && m.units[u].capacity < 0);
   }
+  for (const auto& un : m.units) {  // servers above is the largest level; utilisation is over the week's average
+    if (!un.has_shifts()) continue;
+    std::string rules;
+    for (const auto& [rule, n] : un.shift_rules) rules += (rules.empty() ? "" : ", ") + rule + ": " + std::to_string(n);
+    fmt::print("\nunit {}: shifts {{{}}} from {}, {} servers on average over a week, shift_end {}\n", un.name, rules,
+               m.run.calendar_start, fmt_num(un.mean_servers()), un.shift_preempt ? "preempt" : "finish");
+  }
   for (const auto& f : m.flows) {
     fmt::print("\nflow {}: {}, due {}\n", f.name,
                f.profile.on() ? "arrivals " + f.profile.describe() : "interarrival " + f.interarrival.describe(),

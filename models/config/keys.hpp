@@ -11,8 +11,9 @@ namespace eslabon::config_keys {
 
 inline const std::vector<std::string> root = {"name",  "time_unit",  "run",   "units",    "flows",
                                               "links", "complaints", "costs", "scenarios"};
-inline const std::vector<std::string> run = {"horizon", "warmup", "replications", "seed"};
-inline const std::vector<std::string> unit = {"servers", "discipline", "capacity", "cost_per_hour", "outages", "staff"};
+inline const std::vector<std::string> run = {"horizon", "warmup", "replications", "seed", "calendar_start"};
+inline const std::vector<std::string> unit = {"servers", "discipline", "capacity", "cost_per_hour", "outages",
+                                              "staff",   "shifts",     "shift_end"};
 inline const std::vector<std::string> staff = {"training", "motivation", "courtesy"};
 inline const std::vector<std::string> outages = {"mtbf", "mttr"};
 inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks", "patience"};

@@ -7,6 +7,7 @@
 #include <models/config/loader.hpp>
 #include <models/config/overrides.hpp>
 #include <models/config/scenarios.hpp>
+#include <models/config/shifts.hpp>
 #include <models/config/units.hpp>
 
 #include <filesystem>
@@ -34,6 +35,7 @@ void load_run(const YamlReader& r, const YAML::Node& root, Model& m) {
   if (run["replications"])
     m.run.replications = static_cast<int>(r.integer(run["replications"], "run.replications", 1, 1000000));
   if (run["seed"]) m.run.seed = static_cast<std::uint64_t>(r.integer(run["seed"], "run.seed", 0));
+  if (run["calendar_start"]) load_calendar_start(r, run["calendar_start"], m.run);
 }
 
 enum class Scenarios { skip, read, check };

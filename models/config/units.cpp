@@ -2,6 +2,7 @@
 #include <models/config/distribution_spec.hpp>
 #include <models/config/durations.hpp>
 #include <models/config/keys.hpp>
+#include <models/config/shifts.hpp>
 #include <models/config/units.hpp>
 
 #include <cmath>
@@ -53,6 +54,7 @@ void load_units(const YamlReader& r, const YAML::Node& root, Model& m) {
         if (!(u.mtbf > 0)) r.fail(o["mtbf"], p + ".outages.mtbf", "expected a duration > 0, got " + found(o["mtbf"]));
         u.mttr = read_distribution(r, o["mttr"], p + ".outages.mttr");
       }
+      load_shifts(r, n, p, m.run, u);
       if (n["servers"]) u.servers = static_cast<int>(r.integer(n["servers"], p + ".servers", 1, 1000000));
       if (n["discipline"])
         u.discipline = static_cast<Discipline>(r.choice(n["discipline"], p + ".discipline", discipline_names()));

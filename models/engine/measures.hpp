@@ -179,7 +179,13 @@ struct Measures {
       const UnitState& us = units[u];
       auto& s = r.units[u];
       const double busy = us.busy_tw.mean(horizon);
-      s[static_cast<int>(UnitStat::Utilisation)] = busy / us.servers;
+      // With shifts, over the scheduled server-time (README "Shifts and calendars").
+      if (us.shifted) {
+        const double scheduled = us.scheduled_tw.mean(horizon);
+        s[static_cast<int>(UnitStat::Utilisation)] = scheduled > 0 ? busy / scheduled : nan;
+      } else {
+        s[static_cast<int>(UnitStat::Utilisation)] = busy / us.servers;
+      }
       s[static_cast<int>(UnitStat::MeanQueue)] = us.queue_tw.mean(horizon);
       s[static_cast<int>(UnitStat::MeanWait)] = us.wait.count() ? us.wait.mean() : nan;
       s[static_cast<int>(UnitStat::Throughput)] = count(us.completions) / window;

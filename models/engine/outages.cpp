@@ -38,6 +38,7 @@ void Replication::repair(std::uint32_t u) {
     start_job(static_cast<int>(u), next);
   }
   if (us.preempts) preempt_after_repair(static_cast<int>(u));
+  if (us.shift_preempt) shed(static_cast<int>(u));  // a shift ended during the outage
   schedule_failure(u);
 }
 

@@ -20,6 +20,8 @@ ReplicationResult Replication::run() {
   measures_.set_base(0.0, static_cast<double>(customers_.base()));
   for (std::size_t u : names_.units)
     if (m_.units[u].outages) schedule_failure(static_cast<std::uint32_t>(u));
+  for (std::size_t u : names_.units)
+    if (m_.units[u].shifts.size() > 1) schedule_shift(static_cast<std::uint32_t>(u));
   std::uint64_t n = 0;
   while (!events_.empty()) {
     const Event e = events_.top();
@@ -45,6 +47,9 @@ ReplicationResult Replication::run() {
         break;
       case Acquire:
         acquire(e.id);
+        break;
+      case Shift:
+        shift(e.id);
         break;
       case Abandon:  // stale once the job has left the line (served, withdrawn) or been retired
         if ((e.kind >> 8) == jobs_.stamp(e.id) && jobs_.still_waiting(e.id)) abandon(e.id);
@@ -387,7 +392,7 @@ ESLABON_INLINE double Replication::draw_work(std::uint32_t j) {
 ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
   UnitState& us = units_[u];
   us.seize(now_, jobs_.enqueued(j), in_window());
-  if (us.preempts && jobs_.resumes(j)) {
+  if (us.ranks && jobs_.resumes(j)) {
     // Preempted before: its remaining work, nothing drawn or charged again.
     if (jobs_.kind(j) == TaskJob)
       delays_.resumed(jobs_.order(j), static_cast<int>(jobs_.task(j)), now_, us.down_clock(now_));
@@ -415,7 +420,7 @@ ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
       charge_one(o, c, jobs_.blame(j), CostCategory::InternalFailure);
     }
   }
-  if (us.tracks) us.hold(j, jobs_.slot(j), us.preempts ? flow_of(jobs_.order(j)).priority : 0);
+  if (us.tracks) us.hold(j, jobs_.slot(j), us.ranks ? flow_of(jobs_.order(j)).priority : 0);
   jobs_.end(j) = now_ + s;
   events_.push(jobs_.end(j), event_class::service_end, service_end_kind(jobs_.stamp(j)), j);
 }
@@ -431,7 +436,10 @@ void Replication::service_end(std::uint32_t j) {
   --us.busy;
   if (us.tracks) jobs_.slot(us.unhold(jobs_.slot(j))) = jobs_.slot(j);
   if (in_window()) ++us.completions;
-  const std::uint32_t next = next_waiting(us);
+  // A server whose shift has ended (shift_end: finish) leaves with its job done.
+  std::uint32_t next = Jobs::kNone;
+  if (us.busy < us.servers) [[likely]]
+    next = next_waiting(us);
   if (next != Jobs::kNone)
     start(u, next);
   else

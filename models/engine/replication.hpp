@@ -6,7 +6,7 @@
 // header-only and the hot path (arrivals, tasks, handoffs, service) is in one translation
 // unit, replication.cpp, so it inlines: no virtual call per event. Delivery, complaints
 // and churn (once per order) are in delivery.cpp; reneging and preemption (only models that
-// use them) in impatience.cpp.
+// use them) in impatience.cpp; shifts in shifts.cpp.
 
 #include <models/engine/customers.hpp>
 #include <models/engine/delays.hpp>
@@ -186,6 +186,14 @@ class Replication {
   void preempt(int u, int slot);
   // After a repair: waiting jobs of higher priority than work in service take its servers.
   void preempt_after_repair(int u);
+
+  // --- shifts (shifts.cpp) -------------------------------------------------------------
+  // The unit's next change of scheduled servers, and applying it (README "Shifts and calendars").
+  void schedule_shift(std::uint32_t u);
+  void shift(std::uint32_t u);
+  // shift_end: preempt: while more servers are busy than scheduled, the job in service started
+  // last (lowest priority first) goes back to the head of the line with its remaining work.
+  void shed(int u);
 
   // --- the order leaves -----------------------------------------------------------------
   // Lost to a full unit, or abandoned (reneging): its work waiting in units' lines leaves them

@@ -16,19 +16,25 @@ namespace eslabon {
 
 struct UnitState {
   UnitState(const Unit& u, double warmup, double horizon)
-      : servers(u.servers),
+      : servers(u.has_shifts() ? u.shifts.front().servers : u.servers),
         capacity(u.capacity),
         discipline(u.discipline),
         service_at_entry(discipline_info(u.discipline).needs_service),
         outages(u.outages),
         preempts(discipline_info(u.discipline).preempts),
-        tracks(outages || preempts),
+        shift_preempt(u.has_shifts() && u.shift_preempt),
+        ranks(preempts || shift_preempt),
+        tracks(outages || ranks),
+        shifted(u.has_shifts()),
         speed(u.speed()),
         errors(u.error_factor()),
         line(u.discipline),
         busy_tw(warmup, horizon),
         queue_tw(warmup, horizon),
-        down_tw(warmup, horizon) {}
+        down_tw(warmup, horizon),
+        scheduled_tw(warmup, horizon) {
+    if (shifted) scheduled_tw.set(0.0, servers);
+  }
 
   int servers;
   std::int64_t capacity;
@@ -39,18 +45,24 @@ struct UnitState {
   double down_total = 0, down_since = 0;  // down_clock()
   bool outages = false;
   bool preempts = false;  // its discipline preempts lower-priority work (preemptive)
-  bool tracks = false;    // outages or preempts: only then are the jobs in service tracked
+  bool shift_preempt = false;  // shift_end: preempt (engine/shifts.cpp)
+  bool ranks = false;          // preempts or shift_preempt: jobs in service keep a Holder, and can resume
+  bool tracks = false;         // outages or ranks: only then are the jobs in service tracked
+  bool shifted = false;        // servers follow the unit's shifts (Shift events)
+  std::size_t shift_next = 0;  // shifts: the change point the next Shift event applies
+  double shift_base = 0;       // shifts: the start of the current week
   double speed = 1;       // service times are divided by it (staff: training x motivation)
   double errors = 1;      // defect probability of the links it supplies, skips of its tasks: x it
   WaitingLine line;
   TimeWeighted busy_tw, queue_tw, down_tw;
+  TimeWeighted scheduled_tw;  // shifts: the scheduled servers (utilisation is over them)
   Welford wait;
   std::uint64_t completions = 0;          // in the window
   std::uint64_t rejected = 0;             // in the window
   std::uint64_t abandoned = 0;            // jobs whose patience ran out in the line, in the window
   std::size_t withdrawn = 0;              // entries of lost orders' jobs still in the line
   std::vector<std::uint32_t> in_service;  // jobs holding a server (for outages and preemption)
-  // preempts: per in_service slot, its job's priority and when it (re)started (a count).
+  // ranks: per in_service slot, its job's priority and when it (re)started (a count).
   struct Holder {
     int priority;
     std::uint64_t started;
@@ -95,14 +107,14 @@ struct UnitState {
   void hold(std::uint32_t job, std::uint32_t& slot, int priority) {
     slot = static_cast<std::uint32_t>(in_service.size());
     in_service.push_back(job);
-    if (preempts) holders.push_back(Holder{priority, ++starts});
+    if (ranks) holders.push_back(Holder{priority, ++starts});
   }
   // Stops tracking the job at `slot`; returns the job moved into that slot (or none).
   std::uint32_t unhold(std::uint32_t slot) {
     const std::uint32_t last = in_service.back();
     in_service[slot] = last;
     in_service.pop_back();
-    if (preempts) {
+    if (ranks) {
       holders[slot] = holders.back();
       holders.pop_back();
     }

@@ -30,9 +30,16 @@ class WaitingLine {
     }
   }
 
-  // Ahead of every entry of equal key (a heap line only): before the entries pushed at the
-  // back and before earlier push_front()s, so the latest comes out first among equals.
+  // Ahead of every entry of equal key: before the entries pushed at the back and before
+  // earlier push_front()s, so the latest comes out first among equals (a ring buffer: first).
   void push_front(std::uint32_t job, double key) {
+    if (fifo_) {
+      if (count_ == ring_.size()) grow();
+      head_ = (head_ + ring_.size() - 1) & (ring_.size() - 1);
+      ring_[head_] = job;
+      ++count_;
+      return;
+    }
     heap_.push_back(Entry{key, front_seq_--, job});
     std::push_heap(heap_.begin(), heap_.end(), Later{});
   }

@@ -17,6 +17,16 @@ int Model::unit_index(const std::string& name) const {
   return -1;
 }
 
+double Unit::mean_servers() const {
+  if (shifts.empty()) return servers;
+  double area = 0;
+  for (std::size_t i = 0; i < shifts.size(); ++i) {
+    const double end = i + 1 < shifts.size() ? shifts[i + 1].at : shift_period;
+    area += shifts[i].servers * (end - shifts[i].at);
+  }
+  return area / shift_period;
+}
+
 std::size_t Model::max_tasks() const {
   std::size_t n = 1;
   for (const auto& f : flows) n = std::max(n, f.tasks.size());

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace eslabon {
@@ -35,6 +36,20 @@ struct Unit {
   double courtesy = 1;                  // [0, 1]: a customer contact with the unit offends with 1 - courtesy
   double speed() const { return training * motivation; }
   double error_factor() const { return 1 / (training * motivation); }
+  // Shifts (README "Shifts and calendars"): the scheduled servers over one week from model time
+  // 0, as change points {at, servers} with at in [0, shift_period), the first at 0; empty when
+  // the unit has no shifts (then `servers` is constant). `servers` is then the largest level.
+  struct ShiftChange {
+    double at;
+    int servers;
+  };
+  std::vector<ShiftChange> shifts;
+  double shift_period = 0;                             // one week in the time unit
+  bool shift_preempt = false;                          // shift_end: preempt (else finish)
+  std::vector<std::pair<std::string, int>> shift_rules;  // as written, `else` last (for rank)
+  bool has_shifts() const { return !shifts.empty(); }
+  // Scheduled servers averaged over a week (`servers` without shifts).
+  double mean_servers() const;
 };
 
 struct Task {
@@ -161,6 +176,11 @@ struct RunSettings {
   double warmup = 0;
   int replications = 10;
   std::uint64_t seed = 42;
+  // Model time 0 as a date (README "Shifts and calendars"): "YYYY-MM-DDTHH:MM", and its minute
+  // of the week (Monday 00:00 is 0), which places the units' shifts.
+  std::string calendar_start = "2026-01-05T00:00";
+  int calendar_minute_of_week = 0;
+  bool calendar_given = false;
 };
 
 struct Model {

@@ -33,6 +33,7 @@ void write_hdf5(const std::string& path, const Model& model, const RunResult& re
   w.attribute("seed", static_cast<std::int64_t>(result.seed));
   w.attribute("name", result.name);
   w.attribute("time_unit", model.time_unit);
+  if (!result.calendar_start.empty()) w.attribute("calendar_start", result.calendar_start);
   w.attribute("created", utc_now());
   write_result_tables(w, "", result, false);
   w.commit();

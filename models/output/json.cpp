@@ -74,6 +74,7 @@ std::string to_json(const RunResult& r, int indent) {
   j["name"] = r.name;
   j["replications"] = r.replications.size();
   j["seed"] = r.seed;
+  if (!r.calendar_start.empty()) j["calendar_start"] = r.calendar_start;
   for (const ResultTable& t : result_tables()) {
     if (t.json.empty()) continue;
     j[t.json] =

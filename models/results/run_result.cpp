@@ -24,6 +24,9 @@ RunResult describe_run(const Model& model, std::uint64_t seed) {
   RunResult r;
   r.name = model.name;
   r.seed = seed;
+  bool shifts = false;
+  for (const auto& u : model.units) shifts = shifts || u.has_shifts();
+  if (model.run.calendar_given || shifts) r.calendar_start = model.run.calendar_start;
   for (const auto& u : model.units) r.unit_names.push_back(u.name);
   for (const auto& f : model.flows) r.flow_names.push_back(f.name);
   for (const auto& l : model.links) {

@@ -48,6 +48,8 @@ struct LinkContract {
 struct RunResult {
   std::string name;
   std::uint64_t seed = 0;
+  // Model time 0 as a date, when the model gives run.calendar_start or has shifts; else empty.
+  std::string calendar_start;
   std::vector<std::string> unit_names;
   std::vector<std::string> flow_names;
   std::vector<std::string> link_names;    // "FROM->TO"

@@ -68,7 +68,7 @@ std::vector<UnitLoad> offered_load(const Model& m) {
     const Unit& un = m.units[u];
     double avail = 1.0;
     if (un.outages) avail = un.mtbf / (un.mtbf + un.mttr.mean());
-    load[u].utilisation = load[u].work_rate / un.servers / avail;
+    load[u].utilisation = load[u].work_rate / un.mean_servers() / avail;  // shifts: over the week's average
   }
   return load;
 }

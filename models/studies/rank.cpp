@@ -94,6 +94,17 @@ std::vector<double> diffs(const std::vector<double>& a, const std::vector<double
 
 }  // namespace
 
+// Staffing a unit with shifts: one more server in every rule that has servers (README "Shifts
+// and calendars"); a closed period stays closed. A YAML flow map for the override.
+std::string shifts_plus_one(const Unit& u) {
+  std::string s = "{";
+  for (const auto& [rule, servers] : u.shift_rules) {
+    if (s.size() > 1) s += ", ";
+    s += "\"" + rule + "\": " + std::to_string(servers > 0 ? servers + 1 : 0);
+  }
+  return s + "}";
+}
+
 std::vector<WeakPoint> weak_points(const Model& m) {
   std::vector<WeakPoint> w;
   for (const auto& l : m.links) {
@@ -149,7 +160,8 @@ std::vector<WeakPoint> weak_points(const Model& m) {
   for (const auto& u : m.units)
     w.push_back({u.name,
                  "staffing",
-                 {Override{"units." + u.name + ".servers", std::to_string(u.servers + 1), ""}},
+                 {u.has_shifts() ? Override{"units." + u.name + ".shifts", shifts_plus_one(u), ""}
+                                 : Override{"units." + u.name + ".servers", std::to_string(u.servers + 1), ""}},
                  kNaN,
                  false,
                  "queue:" + u.name});
