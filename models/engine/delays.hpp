@@ -13,6 +13,8 @@
 //                 unit the time the task spent preempted (back in the line), less down time
 //   service:UNIT  start -> done, less down time and fix work caught for the task
 //   outage:UNIT   the unit's down time while the task waited or was served
+//   closed:UNIT   the time the task waited (or was preempted) while its unit had no server
+//                 scheduled (shifts) and was not down; taken out of queue:UNIT
 //   delay:LINK    the handoff's first attempt, send -> arrival at the receiver
 //   rework:ORIGIN fix work at the receiver (by the origins caught), and on a handoff everything
 //                 after its first attempt arrived (or was noticed lost) until it was accepted:
@@ -46,12 +48,15 @@ struct DelayCauses {
       service.push_back(serves[u] ? add("service:" + m.units[u].name) : -1);
       queue.push_back(serves[u] ? add("queue:" + m.units[u].name) : -1);
       outage.push_back(serves[u] && m.units[u].outages ? add("outage:" + m.units[u].name) : -1);
+      closed.push_back(serves[u] && m.units[u].closes() ? add("closed:" + m.units[u].name) : -1);
+      any_closed = any_closed || closed.back() >= 0;
     }
     for (const Origin& g : m.origins) rework.push_back(add("rework:" + g.name));
     for (const Link& l : m.links) delay.push_back(l.has_delay ? add("delay:" + l.from + "->" + l.to) : -1);
   }
   std::vector<std::string> names;
-  std::vector<int> service, queue, outage, rework, delay;  // -1: none
+  std::vector<int> service, queue, outage, closed, rework, delay;  // -1: none
+  bool any_closed = false;
 
  private:
   int add(std::string name) {
@@ -83,6 +88,7 @@ class DelayBook {
     }
     std::fill_n(tasks_.begin() + static_cast<std::ptrdiff_t>(o * max_tasks_), fl.tasks.size(), TaskTimes{});
     std::fill_n(edges_.begin() + static_cast<std::ptrdiff_t>(o * max_edges_), fl.edges.size(), EdgeTimes{});
+    if (causes_.any_closed) take_closed(o, fl);
     parts_[o].clear();
   }
 
@@ -97,6 +103,13 @@ class DelayBook {
     t.start = now;
     t.outage_queue = down - t.mark;
     t.mark = down;
+  }
+  // Units that close (shifts with a level 0) only, kept apart so that other models pay nothing:
+  // the closed clock when task k starts waiting (ready, or preempted), and when a server takes it.
+  void closed_wait(std::uint32_t o, int k, double clock) { closed(o, k).mark = clock; }
+  void closed_served(std::uint32_t o, int k, double clock) {
+    ClosedTimes& c = closed(o, k);
+    c.waited += clock - c.mark;
   }
   // Preemptive units: task k was preempted at `now`, and resumes later. The time in between,
   // less the unit's down time then, is queue:UNIT, not service: it moves `start` on by that
@@ -183,6 +196,11 @@ class DelayBook {
       const int u = fl.tasks[static_cast<std::size_t>(k)].unit;
       const double fixes = parts_of(o, kTaskPart, k);
       order_[idx(causes_.queue[u])] += t.start - t.ready - t.outage_queue;
+      if (causes_.any_closed && causes_.closed[u] >= 0) {
+        const double waited = closed(o, k).waited;
+        order_[idx(causes_.queue[u])] -= waited;
+        order_[idx(causes_.closed[u])] += waited;
+      }
       order_[idx(causes_.service[u])] += t.done - t.start - t.outage_service - fixes;
       if (causes_.outage[u] >= 0) order_[idx(causes_.outage[u])] += t.outage_queue + t.outage_service;
       if (t.via < 0) break;
@@ -227,6 +245,9 @@ class DelayBook {
     double ready = 0, start = 0, done = 0, mark = 0, outage_queue = 0, outage_service = 0;
     std::int32_t via = -1;  // the edge that made it ready (-1: a source task)
   };
+  struct ClosedTimes {
+    double mark = 0, waited = 0;  // closed clock when it began waiting; closed time waited
+  };
   struct EdgeTimes {
     double sent = 0, cycle_start = 0;
     std::uint32_t cycle_first = 0, cycle_count = 0;  // the open cycle's parts (fractions until closed)
@@ -241,6 +262,12 @@ class DelayBook {
   bool is_service(std::size_t c) const { return service_cause_[c]; }
   TaskTimes& task(std::uint32_t o, int k) { return tasks_[o * max_tasks_ + static_cast<std::size_t>(k)]; }
   EdgeTimes& edge(std::uint32_t o, int e) { return edges_[o * max_edges_ + static_cast<std::size_t>(e)]; }
+  // Out of line, so that take() stays small enough to inline for models without closing units.
+  __attribute__((noinline)) void take_closed(std::uint32_t o, const Flow& fl) {
+    if (closed_.size() < tasks_.size()) closed_.resize(tasks_.size());
+    std::fill_n(closed_.begin() + static_cast<std::ptrdiff_t>(o * max_tasks_), fl.tasks.size(), ClosedTimes{});
+  }
+  ClosedTimes& closed(std::uint32_t o, int k) { return closed_[o * max_tasks_ + static_cast<std::size_t>(k)]; }
   void add_part(std::uint32_t o, std::int32_t kind, int where, int cause, double time) {
     parts_[o].push_back(Part{kind, where, cause, time});
   }
@@ -275,6 +302,7 @@ class DelayBook {
   std::size_t max_tasks_, max_edges_;
   std::vector<TaskTimes> tasks_;          // per order x task
   std::vector<EdgeTimes> edges_;          // per order x edge
+  std::vector<ClosedTimes> closed_;       // per order x task, when some unit closes (else empty)
   std::vector<std::vector<Part>> parts_;  // per order: rework and delay parts (capacity kept)
   std::vector<double> order_, order_late_, time_, late_;
   std::vector<bool> service_cause_;

@@ -64,7 +64,10 @@ void Replication::preempt(int u, int slot) {
     settle_if_idle(o);
     return;
   }
-  if (jobs_.kind(v) == TaskJob) delays_.preempted(o, static_cast<int>(jobs_.task(v)), now_, us.down_clock(now_));
+  if (jobs_.kind(v) == TaskJob) {
+    delays_.preempted(o, static_cast<int>(jobs_.task(v)), now_, us.down_clock(now_));
+    if (us.closes) delays_.closed_wait(o, static_cast<int>(jobs_.task(v)), us.closed_clock(now_));
+  }
   jobs_.requeued(v, now_);
   us.enqueue_front(v, queue_key(us.discipline, QueueFacts{priority, 0.0, 0.0}), now_);
   jobs_.join_waiting(v, orders_.waiting(o));

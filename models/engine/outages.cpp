@@ -22,12 +22,14 @@ void Replication::failure(std::uint32_t u) {
     jobs_.cancel_end(j);
   }
   us.fail(now_);
+  if (us.closes) us.update_closed(now_);
   events_.push(now_ + m_.units[u].mttr.sample(draws_.outage(u)), event_class::repair, Repair, u);
 }
 
 void Replication::repair(std::uint32_t u) {
   UnitState& us = units_[u];
   us.recover(now_);
+  if (us.closes) us.update_closed(now_);
   for (std::uint32_t j : us.in_service) {
     jobs_.end(j) += now_;
     events_.push(jobs_.end(j), event_class::service_end, service_end_kind(jobs_.stamp(j)), j);

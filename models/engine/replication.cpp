@@ -143,6 +143,7 @@ ESLABON_INLINE void Replication::task_ready(std::uint32_t o, int k) {
   const Task& t = fl.tasks[k];
   orders_.first_enqueue(o, k) = now_;
   delays_.ready(o, k, now_, down_clock(fl, k));
+  if (units_[t.unit].closes) delays_.closed_wait(o, k, units_[t.unit].closed_clock(now_));
   if (t.skip > 0) {
     RandomStream rs = streams(o, draws_.task(orders_.flow(o), k))(purpose::skip);
     const double errors = units_[static_cast<std::size_t>(t.unit)].errors;
@@ -392,6 +393,8 @@ ESLABON_INLINE double Replication::draw_work(std::uint32_t j) {
 ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
   UnitState& us = units_[u];
   us.seize(now_, jobs_.enqueued(j), in_window());
+  if (us.closes && jobs_.kind(j) == TaskJob)  // a first start or a resumption
+    delays_.closed_served(jobs_.order(j), static_cast<int>(jobs_.task(j)), us.closed_clock(now_));
   if (us.ranks && jobs_.resumes(j)) {
     // Preempted before: its remaining work, nothing drawn or charged again.
     if (jobs_.kind(j) == TaskJob)

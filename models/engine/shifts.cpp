@@ -26,6 +26,7 @@ void Replication::shift(std::uint32_t u) {
   UnitState& us = units_[u];
   us.servers = m_.units[u].shifts[us.shift_next].servers;
   us.scheduled_tw.set(now_, us.servers);
+  if (us.closes) us.update_closed(now_);
   schedule_shift(u);
   if (us.down) return;
   while (us.busy < us.servers) {

@@ -34,6 +34,8 @@ struct UnitState {
         down_tw(warmup, horizon),
         scheduled_tw(warmup, horizon) {
     if (shifted) scheduled_tw.set(0.0, servers);
+    closes = u.closes();
+    closed = closes && servers == 0;
   }
 
   int servers;
@@ -43,6 +45,9 @@ struct UnitState {
   int busy = 0;           // servers holding a job (working, or frozen by an outage)
   bool down = false;
   double down_total = 0, down_since = 0;  // down_clock()
+  bool closes = false;                    // shifts with a level 0: runs the closed clock
+  bool closed = false;                    // no server scheduled and not down (closed_clock())
+  double closed_total = 0, closed_since = 0;
   bool outages = false;
   bool preempts = false;  // its discipline preempts lower-priority work (preemptive)
   bool shift_preempt = false;  // shift_end: preempt (engine/shifts.cpp)
@@ -135,6 +140,18 @@ struct UnitState {
   }
   // Total time down up to `now` (a clock that runs only while the unit is down).
   double down_clock(double now) const { return down_total + (down ? now - down_since : 0.0); }
+  // Total time closed up to `now`: no server scheduled while not down (an outage comes first).
+  double closed_clock(double now) const { return closed_total + (closed ? now - closed_since : 0.0); }
+  // After a change of servers, a failure or a repair of a unit that closes.
+  void update_closed(double now) {
+    const bool c = servers == 0 && !down;
+    if (c == closed) return;
+    if (c)
+      closed_since = now;
+    else
+      closed_total += now - closed_since;
+    closed = c;
+  }
   void fail(double now) {
     down = true;
     down_since = now;

@@ -48,6 +48,12 @@ struct Unit {
   bool shift_preempt = false;                          // shift_end: preempt (else finish)
   std::vector<std::pair<std::string, int>> shift_rules;  // as written, `else` last (for rank)
   bool has_shifts() const { return !shifts.empty(); }
+  // Some shift has no server: the unit is closed then (delay cause closed:UNIT).
+  bool closes() const {
+    for (const ShiftChange& c : shifts)
+      if (c.servers == 0) return true;
+    return false;
+  }
   // Scheduled servers averaged over a week (`servers` without shifts).
   double mean_servers() const;
 };

@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
       return o ? 0 : 1;
     }
     const Prints want = read(file);
-    int bad = 0;
+    std::size_t bad = 0, added = 0;
     for (const auto& [k, v] : want) {
       auto it = now.find(k);
       if (it == now.end()) {
@@ -170,10 +170,12 @@ int main(int argc, char** argv) {
     for (const auto& [k, v] : now)
       if (!want.count(k)) {
         std::cout << "NEW      " << k << " " << v << " (not in " << file.string() << ")\n";
-        ++bad;
+        ++added;
       }
-    std::cout << (want.size() - std::min<std::size_t>(want.size(), bad)) << " of " << want.size()
-              << " fingerprints hold" << (bad ? "" : "") << "\n";
+    std::cout << (want.size() - bad) << " of " << want.size() << " fingerprints hold";
+    if (added) std::cout << ", " << added << " new";
+    std::cout << "\n";
+    bad += added;
     return bad ? 1 : 0;
   } catch (const std::exception& e) {
     std::cerr << "eslabon_fingerprint: " << e.what() << "\n";

@@ -57,8 +57,9 @@ std::string day_shift(const std::string& shift_end) {
 }  // namespace
 
 // finish: the order waits for the desk to open at 08:00 and is served [8, 18], an hour past the
-// shift's end: lead 18, of which 8 queue:desk. preempt: served [8, 17], its remaining hour goes
-// back to the line and resumes at 08:00 the next day: lead 24 + 9 = 33, queue:desk 8 + 15.
+// shift's end: lead 18, of which 8 closed:desk (waiting while no server is scheduled) and no
+// queue:desk. preempt: served [8, 17], its remaining hour goes back to the line and resumes at
+// 08:00 the next day: lead 24 + 9 = 33, closed:desk 8 + 15.
 // Utilisation is over the scheduled server-time: 10 h of work per 2 x 9 h scheduled.
 TEST(Shifts, AJobAcrossAShiftEndFinishesOrResumesNextShift) {
   const RunResult finish = run_text(day_shift(""));
@@ -68,7 +69,8 @@ TEST(Shifts, AJobAcrossAShiftEndFinishesOrResumesNextShift) {
     const ReplicationResult& rep = r->replications.at(0);
     const bool pre = r == &preempt;
     EXPECT_EQ(F(rep, 0, FlowStat::LeadTimeMean), pre ? 33 : 18);
-    EXPECT_EQ(D(rep, index_of(r->cause_names, "queue:desk")), pre ? 23 : 8);
+    EXPECT_EQ(D(rep, index_of(r->cause_names, "closed:desk")), pre ? 23 : 8);
+    EXPECT_EQ(D(rep, index_of(r->cause_names, "queue:desk")), 0);
     EXPECT_EQ(D(rep, index_of(r->cause_names, "service:desk")), 10);
     EXPECT_NEAR(U(rep, 0, UnitStat::Utilisation), 10.0 / 18, 1e-12);
     EXPECT_NEAR(U(rep, 0, UnitStat::MeanBusy), 10.0 / 48, 1e-12);
@@ -91,7 +93,34 @@ TEST(Shifts, AClosedWeekendPlacedByCalendarStart) {
   EXPECT_EQ(finish.calendar_start, "2026-01-09T20:00");
   EXPECT_EQ(F(finish.replications.at(0), 0, FlowStat::LeadTimeMean), 10);
   EXPECT_EQ(F(preempt.replications.at(0), 0, FlowStat::LeadTimeMean), 58);
-  EXPECT_EQ(D(preempt.replications.at(0), index_of(preempt.cause_names, "queue:desk")), 48);
+  EXPECT_EQ(D(preempt.replications.at(0), index_of(preempt.cause_names, "closed:desk")), 48);
+  EXPECT_EQ(D(preempt.replications.at(0), index_of(preempt.cause_names, "queue:desk")), 0);
+}
+
+// Two orders arrive together at 00:00 at a desk open 08:00-17:00 with one server (2 h each):
+// both wait 8 h closed; the second then waits 2 h for the server (queue:desk) and is served
+// [10, 12]. Per order: closed 8, queue 1, service 2; lateness (due 9) 1 and 3: the avoidable
+// causes (closed, queue) take it in proportion to their times. A unit without a closed period
+// has no closed: cause.
+TEST(Shifts, WaitingWhileClosedIsItsOwnCause) {
+  const RunResult r = run_text(
+      "name: closed\nrun: {horizon: 1008, warmup: 48, replications: 1, seed: 1}\n"
+      "units:\n  desk: {shifts: {daily 08:00-17:00: 1, else: 0}}\n  open: {shifts: {daily 08:00-17:00: 2, else: 1}}\n"
+      "flows:\n  a: {due: 9, arrivals: {interarrival: 48}, tasks: {w: {unit: desk, service: 2}}}\n"
+      "  b: {due: 9, arrivals: {interarrival: 48}, tasks: {w: {unit: desk, service: 2}}}\n"
+      "  c: {arrivals: {interarrival: 48}, tasks: {w: {unit: open, service: 2}}}\n");
+  const ReplicationResult& rep = r.replications.at(0);
+  EXPECT_EQ(F(rep, 0, FlowStat::LeadTimeMean), 10);
+  EXPECT_EQ(F(rep, 1, FlowStat::LeadTimeMean), 12);
+  const std::size_t closed = index_of(r.cause_names, "closed:desk"), queue = index_of(r.cause_names, "queue:desk");
+  EXPECT_DOUBLE_EQ(D(rep, closed), 8.0 * 2 / 3);  // the c orders (open unit) wait for nothing
+  EXPECT_DOUBLE_EQ(D(rep, queue), 1.0 * 2 / 3);
+  const double lateness = rep.delays.at(closed)[static_cast<int>(DelayStat::Lateness)] +
+                          rep.delays.at(queue)[static_cast<int>(DelayStat::Lateness)];
+  EXPECT_DOUBLE_EQ(lateness, 4.0 / 3);  // (1 + 3) over the three orders
+  // b: lateness 3 over closed 8 and queue 2: 2.4 and 0.6; a: 1 over closed 8: 1.
+  EXPECT_DOUBLE_EQ(rep.delays.at(queue)[static_cast<int>(DelayStat::Lateness)], 0.6 / 3);
+  for (const std::string& c : r.cause_names) EXPECT_NE(c, "closed:open");
 }
 
 // A minute's servers are the first rule's that covers it. Monday 10:00-12:00 closed, then

@@ -99,13 +99,13 @@ class _Tables:
     @property
     def origins(self) -> pd.DataFrame:
         """The cost ledger (README "Who pays"): one row per (replication, row), a row being an origin of defects
-        (link, skipped step), a cause of delay other than rework (service:, queue:, outage:UNIT, delay:LINK) or
+        (link, skipped step), a cause of delay other than rework (service:, queue:, outage:, closed:UNIT, delay:LINK) or
         "(unattributed)"; visible_defects, visible_share, copq, copq_per_order, copq_share."""
         return self._table("origins")
 
     @property
     def delays(self) -> pd.DataFrame:
-        """Where the lead time went: index = cause (service:UNIT, queue:UNIT, outage:UNIT, rework:ORIGIN,
+        """Where the lead time went: index = cause (service:UNIT, queue:UNIT, outage:UNIT, closed:UNIT, rework:ORIGIN,
         delay:LINK), largest first, causes that took no time left out; columns time (mean per delivered
         order), ci_low, ci_high (95%), lead_share, lateness_share (means over replications)."""
         s = self.delay_summary()
@@ -120,7 +120,7 @@ class _Tables:
     def causes(self) -> pd.DataFrame:
         """Where the time and the money went, per delivered order (README "Where the time went" and "Who
         pays"): index = cause, one row per row of the cost ledger (an origin of defects FROM->TO or
-        skip:TASK, whose time is the rework its defects caused; service:, queue:, outage:UNIT; delay:LINK;
+        skip:TASK, whose time is the rework its defects caused; service:, queue:, outage:, closed:UNIT; delay:LINK;
         "(unattributed)"); columns time, time_ci_low, time_ci_high, lateness_share, copq, copq_ci_low,
         copq_ci_high (95%), copq_share (means over replications). Largest cost first, then largest time;
         rows with neither left out. ``attrs``: lead_time_mean and copq_per_order of the run (mean, ci_low,
