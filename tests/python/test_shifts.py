@@ -4,6 +4,7 @@ engine's rules and the theory are tested in C++ (tests/models/test_shifts.cpp); 
 door reaches the feature.
 """
 import h5py
+import pandas as pd
 import pytest
 
 import eslabon as es
@@ -44,3 +45,27 @@ def test_bad_rule_exits_2_with_its_position(config_file):
     p = run("check", config_file(MODEL.replace("mon-fri 08:00", "mon-fry 08:00")))
     assert p.returncode == 2
     assert "config.yaml:4:19: units.desk.shifts.mon-fry 08:00-17:00: expected a rule DAYS HH:MM-HH:MM" in p.stderr
+
+
+def test_results_read_as_dates_in_python(config_file, tmp_path):
+    """Model time t is calendar_start + t time units: a run's and a stored file's orders as dates."""
+    m = es.Model.from_yaml(config_file(MODEL))
+    assert m.calendar_start == pd.Timestamp("2026-03-02 06:00")
+    r = m.run(replications=1, orders=True, progress=False)
+    assert r.calendar_start == m.calendar_start
+    assert r.dates(30.5) == pd.Timestamp("2026-03-03 12:30")
+    delivered = r.dates(r.orders["delivered"])
+    assert (delivered - m.calendar_start).dt.total_seconds().tolist() == pytest.approx(
+        (r.orders["delivered"] * 3600).tolist())
+    # Served only Monday to Friday 08:00-17:00: every delivery falls in those hours.
+    assert delivered.dt.dayofweek.max() <= 4
+    minute = delivered.dt.hour * 60 + delivered.dt.minute
+    assert minute.between(8 * 60, 17 * 60).all()
+    h5 = tmp_path / "r.h5"
+    r.to_hdf5(h5)
+    stored = es.read_hdf5(h5)
+    assert stored.calendar_start == m.calendar_start
+    assert stored.dates(48) == pd.Timestamp("2026-03-04 06:00")
+    # Without calendar_start the default Monday holds (the file then has no attribute).
+    plain = es.Model.from_yaml(config_file(MODEL.replace(", calendar_start: 2026-03-02T06:00", "")))
+    assert plain.calendar_start == pd.Timestamp("2026-01-05")

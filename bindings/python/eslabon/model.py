@@ -154,6 +154,14 @@ class Model:
         return self._core.time_unit
 
     @property
+    def calendar_start(self) -> pd.Timestamp:
+        """Model time 0 as a date (``run.calendar_start``, default Monday 2026-01-05 00:00; README
+        "Shifts and calendars")."""
+        import pandas as pd
+
+        return pd.Timestamp(self._core.calendar_start)
+
+    @property
     def horizon(self) -> float:
         return self._core.horizon
 

@@ -33,6 +33,12 @@ def _read_dataset(ds: Any) -> pd.DataFrame:
     return df
 
 
+# The config's time units as pandas spells them.
+_PANDAS_UNITS = {"second": "s", "minute": "min", "hour": "h", "day": "D", "week": "W"}
+# README "Shifts and calendars": model time 0 when the config does not say.
+_DEFAULT_CALENDAR_START = "2026-01-05T00:00"
+
+
 def _read_attrs(obj: Any) -> dict[str, Any]:
     return {k: (v.decode() if isinstance(v, bytes) else v) for k, v in obj.attrs.items()}
 
@@ -71,6 +77,20 @@ class _Tables:
 
     def _table(self, name: str) -> pd.DataFrame:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    @property
+    def time_unit(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def calendar_start(self) -> pd.Timestamp:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def dates(self, times: Any) -> Any:
+        """Model times (a number, an array or a Series in the model's time unit, e.g.
+        ``r.orders["delivered"]``) as dates: ``calendar_start`` plus that many time units (README
+        "Shifts and calendars": no time zone, every day 24 hours)."""
+        return self.calendar_start + pd.to_timedelta(times, unit=_PANDAS_UNITS[self.time_unit])
 
     def summary(self) -> pd.DataFrame:
         """KPIs over replications: index = KPI; columns mean, ci_low, ci_high, std, n (95% Student t)."""
@@ -227,6 +247,14 @@ class Result(_Tables):
         """Events simulated, over all replications."""
         return self._core.events
 
+    @property
+    def time_unit(self) -> str:
+        return self.model.time_unit
+
+    @property
+    def calendar_start(self) -> pd.Timestamp:
+        return self.model.calendar_start
+
     def _table(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
             self._cache[name] = _frame(self._core.table(name))
@@ -257,6 +285,16 @@ class StoredResult(_Tables):
                 if name in g:
                     self._frames[name] = _read_dataset(g[name])
         self.config_text: str = self.attrs.get("config", "")
+
+    @property
+    def time_unit(self) -> str:
+        return str(self.attrs.get("time_unit", "hour"))
+
+    @property
+    def calendar_start(self) -> pd.Timestamp:
+        """Model time 0 as a date: the file's ``calendar_start`` attribute, written when the config
+        gives one or a unit has shifts; else the default, Monday 2026-01-05 00:00."""
+        return pd.Timestamp(str(self.attrs.get("calendar_start", _DEFAULT_CALENDAR_START)))
 
     @property
     def name(self) -> str:
@@ -365,7 +403,8 @@ class _LazyPoints(Mapping[str, "StoredResult"]):
         if pid not in self._known:
             raise KeyError(f"no complete point {pid!r} in {self._sweep.path}")
         if pid not in self._cache:
-            attrs = {"name": pid, "seed": self._sweep.seed}
+            attrs = {"name": pid, "seed": self._sweep.seed,
+                     **{k: self._sweep.attrs[k] for k in ("time_unit", "calendar_start") if k in self._sweep.attrs}}
             self._cache[pid] = StoredResult(self._sweep.path, f"/points/{pid}", attrs)
         return self._cache[pid]
 
