@@ -103,7 +103,12 @@ void print_tables(const RunResult& r, const Model& m) {
     fmt::print("{:<{}} {:>12} {:>28} {:>12}\n", kpi_names()[k], w, fmt_num(iv.mean), fmt_ci(iv), fmt_num(iv.std));
   }
   fmt::print("\n{:<16}", "unit");
-  const UnitStat shown[] = {UnitStat::Utilisation, UnitStat::MeanQueue, UnitStat::MeanWait, UnitStat::Throughput};
+  std::vector<UnitStat> shown = {UnitStat::Utilisation, UnitStat::MeanQueue, UnitStat::MeanWait, UnitStat::Throughput};
+  // Columns of features the model uses: impatient orders, outages.
+  if (std::any_of(m.flows.begin(), m.flows.end(), [](const Flow& f) { return f.has_patience; }))
+    shown.push_back(UnitStat::Abandoned);
+  if (std::any_of(m.units.begin(), m.units.end(), [](const Unit& u) { return u.outages; }))
+    shown.push_back(UnitStat::Availability);
   for (UnitStat s : shown) fmt::print(" {:>22}", unit_stat_names()[static_cast<int>(s)]);
   fmt::print("\n");
   for (std::size_t u = 0; u < r.unit_names.size(); ++u) {

@@ -234,3 +234,23 @@ def test_example_configs_match_the_schema():
     bad = yaml.safe_load((CONFIGS / "chain.yaml").read_text())
     bad["flows"]["standard"]["tasks"]["produce"]["service"] = {"exponentail": {"mean": 1}}
     assert list(validator.iter_errors(bad))
+
+
+def test_unit_table_shows_the_columns_of_features_the_model_uses(config_file):
+    """availability with outages, abandoned with impatient orders; neither on a plain chain."""
+    header = lambda out: next(line for line in out.splitlines() if line.startswith("unit ")).split()
+    plain = header(run("run", CONFIGS / "chain.yaml", *SHORT, check=True).stdout)
+    assert plain == ["unit", *UNIT_STATS]
+    outages = header(run("run", CONFIGS / "weak_link.yaml", *SHORT, check=True).stdout)
+    assert outages == ["unit", *UNIT_STATS, "availability"]
+    impatient = config_file("""name: impatient
+run: {horizon: 500, warmup: 50, replications: 2, seed: 3}
+units:
+  desk: {servers: 1}
+flows:
+  f: {arrivals: {poisson: 1}, patience: {exponential: {mean: 2}}, tasks: {w: {unit: desk, service: {exponential: {mean: 0.9}}}}}
+""")
+    out = run("run", impatient, check=True).stdout
+    assert header(out) == ["unit", *UNIT_STATS, "abandoned"]
+    row = next(line for line in out.splitlines() if line.startswith("desk ")).split()
+    assert float(row[-3]) > 0  # the abandoned column's mean (value ± half-width)
