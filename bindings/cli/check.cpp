@@ -72,10 +72,16 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
           routes ? fmt::format("  ({:.4g}% of orders{})", 100 * shares.task[k], shares.exact ? "" : ", approx.") : "");
     }
   }
-  for (const auto& L : m.links)
-    fmt::print("\nlink {}: defect {}, detect {}, on_detect {}{}{}", L.key, fmt_num(L.defect), fmt_num(L.detect),
-               to_string(L.on_detect), L.has_delay ? ", delay " + L.delay.describe() : "",
+  for (const auto& L : m.links) {
+    std::string types;  // defect types, least severe first
+    for (const auto& d : L.defect_types)
+      types +=
+          (types.empty() ? " (" : ", ") + m.defect_types[static_cast<std::size_t>(d.type)].name + " " + fmt_num(d.p);
+    if (!types.empty()) types += ")";
+    fmt::print("\nlink {}: defect {}{}, detect {}, on_detect {}{}{}", L.key, fmt_num(L.defect), types,
+               fmt_num(L.detect), to_string(L.on_detect), L.has_delay ? ", delay " + L.delay.describe() : "",
                L.lost > 0 ? ", lost " + fmt_num(L.lost) + ", timeout " + fmt_num(L.timeout) : "");
+  }
   if (!m.links.empty()) fmt::print("\n");
   // Internal service contracts against the promise to the customer (studies/contracts.hpp).
   for (const ContractPath& p : contract_paths(m)) {

@@ -9,8 +9,8 @@
 
 namespace eslabon::config_keys {
 
-inline const std::vector<std::string> root = {"name",  "time_unit",  "run",   "units",    "flows",
-                                              "links", "complaints", "costs", "scenarios"};
+inline const std::vector<std::string> root = {"name",  "time_unit",    "run",        "units", "flows",
+                                              "links", "defect_types", "complaints", "costs", "scenarios"};
 inline const std::vector<std::string> run = {"horizon", "warmup", "replications", "seed", "calendar_start"};
 inline const std::vector<std::string> unit = {"servers", "discipline", "capacity", "cost_per_hour", "outages",
                                               "staff",   "shifts",     "shift_end"};
@@ -26,7 +26,10 @@ inline const std::vector<std::string> complaints = {
     "unit",           "service", "visible",           "late_dissatisfies",
     "complain",       "resolve", "churn_if_resolved", "churn_if_unresolved",
     "churn_if_silent"};
-inline const std::vector<std::string> costs = {"late_penalty", "scrap",      "complaint",
+// defect_types.TYPE (README "Weak links"): what a defect of that type does; each key optional.
+inline const std::vector<std::string> defect_type = {
+    "visible", "detect", "complain", "churn_if_resolved", "churn_if_unresolved", "churn_if_silent", "cost"};
+inline const std::vector<std::string> costs = {"late_penalty",  "scrap",      "complaint",
                                                "lost_customer", "prevention", "abandoned"};
 // A scenario's reserved keys beside its changes (config paths, which never start with these).
 inline const std::vector<std::string> scenario = {"cost"};
@@ -48,6 +51,7 @@ inline std::vector<SchemaSection> schema_sections() {
           {"/$defs/flow/properties/arrivals/oneOf", &arrivals},
           {"/$defs/flow/properties/arrivals/oneOf/0/properties/poisson/oneOf", &poisson_profile},
           {"/$defs/task", &task},
+          {"/properties/defect_types/additionalProperties", &defect_type},
           {"/properties/complaints", &complaints},
           {"/properties/costs", &costs},
           {"/properties/scenarios/additionalProperties", &scenario}};

@@ -1,3 +1,4 @@
+#include <models/config/defect_types.hpp>
 #include <models/config/did_you_mean.hpp>
 #include <models/config/distribution_spec.hpp>
 #include <models/config/links.hpp>
@@ -46,7 +47,13 @@ void load_links(const YamlReader& r, const YAML::Node& root, Model& m) {
     };
     const bool from_task = side(L.from, n["from"], "from");
     const bool to_task = side(L.to, n["to"], "to");
-    if (n["defect"]) L.defect = r.probability(n["defect"], p + ".defect");
+    if (n["defect"]) {
+      // A probability (an untyped defect), or a map of the declared types (README "Weak links").
+      if (n["defect"].IsMap())
+        L.defect = read_typed_defects(r, n["defect"], p + ".defect", m, L.defect_types);
+      else
+        L.defect = r.probability(n["defect"], p + ".defect");
+    }
     if (n["detect"]) L.detect = r.probability(n["detect"], p + ".detect");
     if (n["on_detect"])
       L.on_detect = static_cast<OnDetect>(r.choice(n["on_detect"], p + ".on_detect", on_detect_names()));
@@ -118,6 +125,13 @@ void load_links(const YamlReader& r, const YAML::Node& root, Model& m) {
                  L.to + " in any flow (is `to` after `from`?)");
     L.origin = static_cast<int>(m.origins.size());
     m.origins.push_back(Origin{L.key, li, -1, -1});
+    // Each type of its defects is an origin of its own, after the link's (which keeps its lost
+    // handoffs, false alarms, inspection and contract costs).
+    for (TypedDefect& d : L.defect_types) {
+      d.origin = static_cast<int>(m.origins.size());
+      m.origins.push_back(
+          Origin{L.key + ":" + m.defect_types[static_cast<std::size_t>(d.type)].name, li, -1, -1, d.type});
+    }
     m.links.push_back(std::move(L));
   }
 }

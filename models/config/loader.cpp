@@ -1,6 +1,7 @@
 // The YAML config loader: parses the text, applies the overrides, then reads the sections in
 // order (each in its own file), so that later sections can name what earlier ones defined.
 #include <models/config/complaints_costs.hpp>
+#include <models/config/defect_types.hpp>
 #include <models/config/flows.hpp>
 #include <models/config/keys.hpp>
 #include <models/config/links.hpp>
@@ -94,12 +95,14 @@ Model read(YAML::Node root, YamlReader& r, const std::string& text, Scenarios sc
   load_run(r, root, m);
   load_units(r, root, m);
   load_flows(r, root, m);
+  load_defect_types(r, root, m);  // before the links, which name them
   load_links(r, root, m);
   add_skip_origins(m);  // after the links: their origins come first
   if (m.origins.size() > 250)
     r.fail(root, "links",
            "expected at most 250 links and skipped steps in all, got " + std::to_string(m.origins.size()));
   load_complaints(r, root, m);
+  resolve_defect_types(r, root, m);  // their defaults are the complaints section's
   load_costs(r, root, m);
   if (scenarios == Scenarios::check) load_scenarios(r, root, m, check);
   if (scenarios == Scenarios::read) load_scenarios(r, root, m, [](const std::vector<Override>&) {});

@@ -22,6 +22,19 @@ class Customers {
       base_ += f.customers;
       finite_ = finite_ || f.customers > 0;
     }
+    // Severity levels: 0 for the complaints section (untyped defects, lateness, discourtesy),
+    // 1 + k for defect type k (README "Weak links": the most severe noticed type governs).
+    const Complaints& c = m.complaints;
+    reactions_.push_back({c.complain, c.churn_if_resolved, c.churn_if_unresolved, c.churn_if_silent});
+    for (const DefectType& t : m.defect_types)
+      reactions_.push_back({t.complain, t.churn_if_resolved, t.churn_if_unresolved, t.churn_if_silent});
+    for (const Origin& g : m.origins) {
+      const DefectType* t = g.type >= 0 ? &m.defect_types[static_cast<std::size_t>(g.type)] : nullptr;
+      level_.push_back(static_cast<std::uint8_t>(t ? g.type + 1 : 0));
+      visible_.push_back(t ? t->visible : c.visible);
+      cost_.push_back(t ? t->cost : 0.0);
+      typed_ = typed_ || t;
+    }
   }
 
   // Thinning: a candidate arrival from the full base becomes an order with probability
@@ -50,36 +63,57 @@ class Customers {
 
   // The customer looks at a delivery carrying `defects` (per origin). Returns the number
   // carried; `visible` gets the number noticed and seen() the noticed ones per origin.
+  // A defect of a type is noticed with the type's `visible`; level() is then the most severe
+  // level among the noticed defects (0 when none of them had a type).
   template <class StreamAt>
   int look(const std::uint8_t* defects, int& visible, StreamAt&& at) {
     int carried = 0;
     visible = 0;
+    level_seen_ = 0;
     std::fill(seen_.begin(), seen_.end(), 0);
     if (seen_.empty()) return 0;
     RandomStream vis = at(purpose::visible);
-    for (std::size_t g : order_)
+    if (!typed_) {
+      for (std::size_t g : order_)
+        for (int i = 0; i < defects[g]; ++i) {
+          ++carried;
+          if (vis.uniform() < complaints_.visible) {
+            ++seen_[g];
+            ++visible;
+          }
+        }
+      return carried;
+    }
+    for (std::size_t g : order_) {
       for (int i = 0; i < defects[g]; ++i) {
         ++carried;
-        if (vis.uniform() < complaints_.visible) {
+        if (vis.uniform() < visible_[g]) {
           ++seen_[g];
           ++visible;
         }
       }
+      if (seen_[g]) level_seen_ = std::max<int>(level_seen_, level_[g]);
+    }
     return carried;
   }
   const std::vector<std::uint8_t>& seen() const { return seen_; }
+  int level() const { return level_seen_; }
+  bool typed() const { return typed_; }
+  double cost(std::size_t origin) const { return cost_[origin]; }  // per noticed defect (its type's `cost`)
 
   bool dissatisfied(int visible, bool late, bool offended) const {
     return visible > 0 || (late && complaints_.late_dissatisfies) || offended;
   }
 
-  // A dissatisfied customer's reaction (draws 1 and 2 of the order's complaint stream).
+  // A dissatisfied customer's reaction (draws 1 and 2 of the order's complaint stream), by the
+  // values of severity `level` (look()).
   enum class Reaction { Complains, Leaves, Stays };
   template <class StreamAt>
-  Reaction react(StreamAt&& at) const {
+  Reaction react(StreamAt&& at, int level = 0) const {
+    const Reactions& k = reactions_[static_cast<std::size_t>(level)];
     RandomStream cs = at(purpose::complaint);
-    if (cs.uniform() < complaints_.complain) return Reaction::Complains;
-    return cs.uniform() < complaints_.churn_if_silent ? Reaction::Leaves : Reaction::Stays;
+    if (cs.uniform() < k.complain) return Reaction::Complains;
+    return cs.uniform() < k.churn_if_silent ? Reaction::Leaves : Reaction::Stays;
   }
   // Whether handling resolved the complaint (draw 2).
   template <class StreamAt>
@@ -90,8 +124,9 @@ class Customers {
   }
   // Whether the customer leaves after handling (draw 3).
   template <class StreamAt>
-  bool leaves_after(bool resolved, StreamAt&& at) const {
-    const double p = resolved ? complaints_.churn_if_resolved : complaints_.churn_if_unresolved;
+  bool leaves_after(bool resolved, StreamAt&& at, int level = 0) const {
+    const Reactions& k = reactions_[static_cast<std::size_t>(level)];
+    const double p = resolved ? k.churn_if_resolved : k.churn_if_unresolved;
     RandomStream cs = at(purpose::complaint);
     cs.uniform();
     cs.uniform();
@@ -99,9 +134,17 @@ class Customers {
   }
 
  private:
+  struct Reactions {
+    double complain, churn_if_resolved, churn_if_unresolved, churn_if_silent;
+  };
   const Complaints& complaints_;
   const std::vector<std::size_t>& order_;
   std::vector<std::uint8_t> seen_;
+  std::vector<Reactions> reactions_;    // per severity level
+  std::vector<std::uint8_t> level_;     // per origin: its severity level
+  std::vector<double> visible_, cost_;  // per origin
+  bool typed_ = false;
+  int level_seen_ = 0;
   std::vector<std::int64_t> left_;
   std::int64_t base_ = 0;
   bool finite_ = false;

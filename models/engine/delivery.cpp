@@ -95,15 +95,22 @@ void Replication::deliver(std::uint32_t o) {
   if (tg) {
     const double* lateness = late ? ledger_.by_causes(delays_.order_lateness()) : nullptr;
     if (late) charge_slots(o, m_.costs.late_penalty, lateness, CostCategory::ExternalFailure);
+    if (visible && customers_.typed()) charge_noticed_types(o, seen.data());
     blame = visible ? ledger_.by_origins(seen.data()) : late ? lateness : ledger_.held(o);
     if (offended) ++measures_.offended;
   }
   bool churn = false;
   if (customers_.dissatisfied(visible, late, offended)) {
     // Without a complaints section its defaults hold: dissatisfied customers neither complain
-    // nor leave (and nothing is drawn).
+    // nor leave (and nothing is drawn). With defect types, the most severe type the customer
+    // noticed says how they react (level 0: the complaints section's values).
+    const int level = customers_.level();
     const Customers::Reaction reaction =
-        m_.complaints.enabled ? customers_.react(streams(o)) : Customers::Reaction::Stays;
+        m_.complaints.enabled ? customers_.react(streams(o), level) : Customers::Reaction::Stays;
+    if (level > 0 && reaction == Customers::Reaction::Complains) {
+      if (o >= complaint_level_.size()) complaint_level_.resize(static_cast<std::size_t>(o) + 1, 0);
+      complaint_level_[o] = static_cast<std::uint8_t>(level);  // for churn when handling ends
+    }
     if (tg) {
       ++measures_.dissatisfied;
       if (reaction != Customers::Reaction::Complains) ++measures_.silent;
@@ -129,6 +136,14 @@ void Replication::deliver(std::uint32_t o) {
   settle_if_idle(o);
 }
 
+// Each noticed defect of a type with a `cost` (a warranty claim, a return) costs that much, on
+// the type's own origin FROM->TO:TYPE, as external failure.
+void Replication::charge_noticed_types(std::uint32_t o, const std::uint8_t* seen) {
+  for (std::size_t g = 0; g < m_.origins.size(); ++g)
+    if (seen[g] && customers_.cost(g) > 0)
+      charge_one(o, customers_.cost(g) * seen[g], static_cast<int>(g), CostCategory::ExternalFailure);
+}
+
 void Replication::lose_customer(std::uint32_t o, const double* blame) {
   if (tagged(o)) ++measures_.churned;
   customers_.lose(orders_.flow(o));
@@ -140,7 +155,12 @@ void Replication::lose_customer(std::uint32_t o, const double* blame) {
 // resolved, and no resolution time: the mean is over complaints handled). The customer may
 // still leave.
 void Replication::complaint_done(std::uint32_t o, bool handled, bool resolved) {
-  const bool churn = customers_.leaves_after(resolved, streams(o));
+  int level = 0;  // the severity that governed the complaint (deliver)
+  if (o < complaint_level_.size()) {
+    level = complaint_level_[o];
+    complaint_level_[o] = 0;
+  }
+  const bool churn = customers_.leaves_after(resolved, streams(o), level);
   if (handled && tagged(o)) measures_.complaint_time.add(now_ - orders_.delivered(o));
   if (tagged(o)) {
     if (!handled) ++measures_.turned_away;

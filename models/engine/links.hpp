@@ -35,23 +35,40 @@ HandoffFaults handoff_faults(const Link& L, double now, StreamAt&& at, double er
 }
 
 // The receiver's inspection: each defect the order carries is noticed with probability
-// `detect`. Caught defects leave the order's carried counts and join its caught counts.
+// `detect`, or, for a defect of a type with its own `detect`, with the type's. Caught defects
+// leave the order's carried counts and join its caught counts.
 class Inspection {
  public:
   // `order`: the origins in the order their defects are inspected (by name, name_order.hpp).
-  explicit Inspection(const std::vector<std::size_t>& order) : order_(order), caught_(order.size(), 0) {}
+  Inspection(const Model& m, const std::vector<std::size_t>& order) : order_(order), caught_(order.size(), 0) {
+    for (const Origin& g : m.origins) {
+      const double d = g.type >= 0 ? m.defect_types[static_cast<std::size_t>(g.type)].detect : -1.0;
+      own_detect_.push_back(d >= 0 ? d : -1.0);  // NaN or untyped: the link's
+      typed_ = typed_ || d >= 0;
+      any_positive_ = any_positive_ || d > 0;
+    }
+  }
 
   // Returns how many defects were caught; caught() says of which origins.
   template <class StreamAt>
   int inspect(const Link& L, std::uint8_t* carried, std::uint8_t* caught_so_far, StreamAt&& at) {
     int total = 0;
     std::fill(caught_.begin(), caught_.end(), 0);
-    if (L.detect <= 0) return 0;
+    if (L.detect <= 0 && !any_positive_) return 0;
     RandomStream rs = at(purpose::detect);
-    for (std::size_t g : order_) {
-      for (int i = 0; i < carried[g]; ++i)
-        if (rs.uniform() < L.detect) ++caught_[g];
-      total += caught_[g];
+    if (!typed_) {
+      for (std::size_t g : order_) {
+        for (int i = 0; i < carried[g]; ++i)
+          if (rs.uniform() < L.detect) ++caught_[g];
+        total += caught_[g];
+      }
+    } else {
+      for (std::size_t g : order_) {
+        const double p = own_detect_[g] >= 0 ? own_detect_[g] : L.detect;
+        for (int i = 0; i < carried[g]; ++i)
+          if (rs.uniform() < p) ++caught_[g];
+        total += caught_[g];
+      }
     }
     for (std::size_t g = 0; g < caught_.size(); ++g) {
       carried[g] = static_cast<std::uint8_t>(carried[g] - caught_[g]);
@@ -85,6 +102,8 @@ class Inspection {
  private:
   const std::vector<std::size_t>& order_;
   std::vector<std::uint8_t> caught_;
+  std::vector<double> own_detect_;  // per origin: its type's own detect, or -1 (the receiving link's)
+  bool typed_ = false, any_positive_ = false;
 };
 
 }  // namespace eslabon

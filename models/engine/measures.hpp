@@ -43,26 +43,46 @@ struct Measures {
     base_half[0].window(warmup, mid);
     base_half[1].window(mid, horizon);
     for (const Origin& g : m.origins) link_of_origin.push_back(g.link);
+    // Defect types: a row FROM->TO:TYPE after the links' rows for each, in origin order.
+    type_row.assign(m.origins.size(), -1);
+    for (std::size_t g = 0; g < m.origins.size(); ++g)
+      if (m.origins[g].type >= 0) {
+        type_row[g] = static_cast<int>(links.size());
+        links.emplace_back();
+      }
+    typed = links.size() > m.links.size();
   }
 
   // Link rows go by origin: a link's detected, escaped and rework_time are about the defects
   // (and lost handoffs) that began on it, wherever they were caught or cost time.
   //
   // A tagged order reaches the customer carrying `carried` undetected defects per origin.
+  // A defect of a type (origin g) also counts on the type's own row.
   void count_escaped(const std::uint8_t* carried) {
     for (std::size_t g = 0; g < link_of_origin.size(); ++g)
-      if (carried[g] && link_of_origin[g] >= 0)
+      if (carried[g] && link_of_origin[g] >= 0) {
         links[static_cast<std::size_t>(link_of_origin[g])].escaped += carried[g];
+        if (typed && type_row[g] >= 0) links[static_cast<std::size_t>(type_row[g])].escaped += carried[g];
+      }
   }
   // An inspection of a tagged order caught `caught` defects per origin.
   void count_detected(const std::uint8_t* caught) {
     for (std::size_t g = 0; g < link_of_origin.size(); ++g)
-      if (caught[g] && link_of_origin[g] >= 0) links[static_cast<std::size_t>(link_of_origin[g])].detected += caught[g];
+      if (caught[g] && link_of_origin[g] >= 0) {
+        links[static_cast<std::size_t>(link_of_origin[g])].detected += caught[g];
+        if (typed && type_row[g] >= 0) links[static_cast<std::size_t>(type_row[g])].detected += caught[g];
+      }
   }
+  // A defective attempt of a tagged order, of the type whose origin is g (the link's row counts
+  // it as well, in the dispatcher).
+  void count_typed_defect(int g) { ++links[static_cast<std::size_t>(type_row[static_cast<std::size_t>(g)])].defects; }
   // Rework, fix or redo time `t` of a tagged order caused by one origin (-1: none) ...
   void add_rework_time(double t, int origin) {
-    if (origin >= 0 && link_of_origin[static_cast<std::size_t>(origin)] >= 0)
+    if (origin >= 0 && link_of_origin[static_cast<std::size_t>(origin)] >= 0) {
       links[static_cast<std::size_t>(link_of_origin[static_cast<std::size_t>(origin)])].rework_time += t;
+      if (typed && type_row[static_cast<std::size_t>(origin)] >= 0)
+        links[static_cast<std::size_t>(type_row[static_cast<std::size_t>(origin)])].rework_time += t;
+    }
   }
   // ... or by the origins caught at one inspection, split in proportion to the counts
   // caught of each, as its cost is (Ledger::split).
@@ -71,8 +91,10 @@ struct Measures {
     for (std::size_t g = 0; g < link_of_origin.size(); ++g) sum += caught[g];
     if (sum <= 0) return;
     for (std::size_t g = 0; g < link_of_origin.size(); ++g)
-      if (caught[g] && link_of_origin[g] >= 0)
+      if (caught[g] && link_of_origin[g] >= 0) {
         links[static_cast<std::size_t>(link_of_origin[g])].rework_time += t * caught[g] / sum;
+        if (typed && type_row[g] >= 0) links[static_cast<std::size_t>(type_row[g])].rework_time += t * caught[g] / sum;
+      }
   }
 
   // The drift check (README "Steady state"): the main KPIs over each half of the window,
@@ -101,6 +123,8 @@ struct Measures {
   std::vector<LinkMeasures> links;
   std::vector<double> origin_visible;
   std::vector<int> link_of_origin;  // the link whose defects an origin stands for, or -1 (a skip)
+  std::vector<int> type_row;        // per origin: its row FROM->TO:TYPE in `links`, or -1
+  bool typed = false;               // the model has defect types (rows beyond its links)
   TimeWeighted wip;
   TimeWeighted base;  // customers in the finite bases (customer_base)
   double mid = 0;
@@ -210,8 +234,8 @@ struct Measures {
       put(FlowStat::OrdersArrived, count(fs.arrived));
       put(FlowStat::LossRate, ratio(count(fs.lost), count(fs.arrived)));
     }
-    r.links.resize(links.size());
-    for (std::size_t l = 0; l < links.size(); ++l) {
+    r.links.resize(links.size());  // the links, then a row per defect type of a link (fill_types)
+    for (std::size_t l = 0; l < m.links.size(); ++l) {
       const LinkMeasures& ls = links[l];
       auto put = [&](LinkStat x, double v) { r.links[l][static_cast<int>(x)] = v; };
       put(LinkStat::Handoffs, count(ls.handoffs));
@@ -225,6 +249,7 @@ struct Measures {
       put(LinkStat::SlaMetRate, std::isfinite(m.links[l].sla) ? ratio(count(ls.sla_met), count(ls.accepted)) : nan);
       put(LinkStat::Copq, ledger.of(static_cast<std::size_t>(m.links[l].origin)));
     }
+    if (typed) fill_types(r, ledger);
     const std::size_t n = m.origins.size();
     double visible_total = 0;
     for (std::size_t g = 0; g < n; ++g) visible_total += origin_visible[g];
@@ -239,6 +264,29 @@ struct Measures {
       s[static_cast<int>(OriginStat::Copq)] = ledger.of(g);
       s[static_cast<int>(OriginStat::CopqPerOrder)] = ratio(ledger.of(g), delivered);
       s[static_cast<int>(OriginStat::CopqShare)] = ratio(ledger.of(g), ledger.total());
+    }
+  }
+
+  // The rows FROM->TO:TYPE: a type's own defects, detected, escaped, rework_time and copq (its
+  // origin's), with its link's handoffs; a link's row holds the totals over its types, and its
+  // copq adds theirs to its own origin's (README "What is measured").
+  void fill_types(ReplicationResult& r, const Ledger& ledger) const {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t g = 0; g < type_row.size(); ++g) {
+      if (type_row[g] < 0) continue;
+      const std::size_t row = static_cast<std::size_t>(type_row[g]), l = static_cast<std::size_t>(link_of_origin[g]);
+      const LinkMeasures& ls = links[row];
+      auto put = [&](LinkStat x, double v) { r.links[row][static_cast<int>(x)] = v; };
+      put(LinkStat::Handoffs, static_cast<double>(links[l].handoffs));
+      put(LinkStat::Defects, static_cast<double>(ls.defects));
+      put(LinkStat::Detected, static_cast<double>(ls.detected));
+      put(LinkStat::Escaped, static_cast<double>(ls.escaped));
+      put(LinkStat::Lost, 0);
+      put(LinkStat::FalseAlarms, 0);
+      put(LinkStat::ReworkTime, ls.rework_time);
+      put(LinkStat::SlaMetRate, nan);
+      put(LinkStat::Copq, ledger.of(g));
+      r.links[l][static_cast<int>(LinkStat::Copq)] += ledger.of(g);
     }
   }
 };

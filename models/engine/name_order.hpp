@@ -23,7 +23,13 @@ struct NameOrder {
   explicit NameOrder(const Model& m) {
     flows = by_name(m.flows.size(), [&](std::size_t i) -> const std::string& { return m.flows[i].name; });
     units = by_name(m.units.size(), [&](std::size_t i) -> const std::string& { return m.units[i].name; });
-    origins = by_name(m.origins.size(), [&](std::size_t i) -> const std::string& { return m.origins[i].name; });
+    // A defect type's origin FROM->TO:TYPE goes by its link's name, beside the link's own origin
+    // and after it, types in severity order: a link's defects keep their place whether or not
+    // they have types (a stable sort; the link's own origin comes first in the model).
+    origins = by_name(m.origins.size(), [&](std::size_t i) -> const std::string& {
+      const Origin& g = m.origins[i];
+      return g.type >= 0 ? m.links[static_cast<std::size_t>(g.link)].key : g.name;
+    });
     for (const Flow& f : m.flows) {
       auto task_name = [&](int k) -> const std::string& { return f.tasks[static_cast<std::size_t>(k)].name; };
       std::vector<int> src = f.sources;

@@ -197,10 +197,13 @@ void Replication::handoff(std::uint32_t o, int e) {
   const HandoffFaults f = handoff_faults(L, now_, streams(o, draws_.edge(orders_.flow(o), e, attempt)),
                                          units_[static_cast<std::size_t>(flow_of(o).tasks[ed.from].unit)].errors);
   const bool defective = f.defective && !f.lost;  // a lost attempt reaches nobody: its defect goes with it
-  if (defective) add_defect(o, L.origin);
+  if (defective) add_defect(o, f.defect_origin < 0 ? L.origin : f.defect_origin);
   if (tagged(o)) {
     ++measures_.links[ed.link].handoffs;
-    if (defective) ++measures_.links[ed.link].defects;
+    if (defective) {
+      ++measures_.links[ed.link].defects;
+      if (f.defect_origin >= 0) measures_.count_typed_defect(f.defect_origin);
+    }
     if (f.lost) ++measures_.links[ed.link].lost;
   }
   if (f.delayed || f.lost) {

@@ -44,7 +44,7 @@ class Replication {
         ledger_(m.origins.size(), DelayCauses(m), courtesy_units(m).size(), m.costs.prevention > 0),
         measures_(m, warmup_, horizon_),
         customers_(m, names_.origins),
-        inspection_(names_.origins),
+        inspection_(m, names_.origins),
         delays_(m, m.max_tasks(), max_edges(m)),
         next_number_(m.flows.size(), 0) {
     courtesy_row_.assign(m.units.size(), 0);
@@ -208,6 +208,7 @@ class Replication {
   void deliver(std::uint32_t o);
   void complaint_done(std::uint32_t o, bool handled, bool resolved);
   void lose_customer(std::uint32_t o, const double* blame);
+  void charge_noticed_types(std::uint32_t o, const std::uint8_t* seen);  // defect types' `cost`
   // A customer contact at a unit with courtesy < 1 (delivery.cpp): it may offend.
   void contact(std::uint32_t o, int k);
   bool courteous_handling(std::uint32_t o);
@@ -241,8 +242,9 @@ class Replication {
   Customers customers_;
   Inspection inspection_;
   DelayBook delays_;
-  std::vector<std::uint64_t> next_number_;  // candidates per flow so far
-  std::vector<std::size_t> courtesy_row_;    // per unit: its courtesy:UNIT ledger row (courtesy < 1)
+  std::vector<std::uint64_t> next_number_;     // candidates per flow so far
+  std::vector<std::size_t> courtesy_row_;      // per unit: its courtesy:UNIT ledger row (courtesy < 1)
+  std::vector<std::uint8_t> complaint_level_;  // per order complaining: the defect type that governs (0: none)
   ReplicationResult result_;
 };
 

@@ -5,6 +5,7 @@
 // duration converted to the model's time unit.
 
 #include <eslabon/core/distributions.hpp>
+#include <models/model/defect_types.hpp>
 #include <models/model/disciplines.hpp>
 #include <models/model/link_faults.hpp>
 #include <models/model/rate_profile.hpp>
@@ -113,7 +114,8 @@ const char* to_string(OnDetect d);
 struct Link {
   std::string from, to;  // as written: task names or unit names
   std::string key;       // "FROM->TO"
-  double defect = 0;     // probability a handoff attempt is defective
+  double defect = 0;     // probability a handoff attempt is defective (with types: the sum over them)
+  std::vector<TypedDefect> defect_types;  // `defect` as a map of types, in severity order (empty: untyped)
   double detect = 0;     // probability the receiver notices each carried defect
   OnDetect on_detect = OnDetect::Rework;
   bool has_rework_service = false;
@@ -136,9 +138,11 @@ struct Link {
 
 // Where a defect began: a link, or a skipped task.
 struct Origin {
-  std::string name;  // "FROM->TO" for a link, "skip:FLOW.TASK" for a skipped task
+  // "FROM->TO" for a link, "FROM->TO:TYPE" for one type of its defects, "skip:FLOW.TASK" for a skipped task
+  std::string name;
   int link = -1;
   int flow = -1, task = -1;
+  int type = -1;  // index into Model::defect_types for FROM->TO:TYPE
 };
 
 struct Complaints {
@@ -197,6 +201,7 @@ struct Model {
   std::vector<Flow> flows;
   std::vector<Link> links;
   std::vector<Origin> origins;
+  std::vector<DefectType> defect_types;  // least severe first
   Complaints complaints;
   Costs costs;
   std::vector<Scenario> scenarios;

@@ -33,6 +33,9 @@ RunResult describe_run(const Model& model, std::uint64_t seed) {
     r.link_names.push_back(l.key);
     r.link_contracts.push_back({l.sla, l.sla_share, l.sla_penalty});
   }
+  // A row FROM->TO:TYPE per defect type of a link, after the links (engine/measures.hpp).
+  for (const auto& g : model.origins)
+    if (g.type >= 0) r.link_names.push_back(g.name);
   const DelayCauses causes(model);
   std::vector<std::string> origins;
   for (const auto& g : model.origins) origins.push_back(g.name);

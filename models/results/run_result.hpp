@@ -52,10 +52,10 @@ struct RunResult {
   std::string calendar_start;
   std::vector<std::string> unit_names;
   std::vector<std::string> flow_names;
-  std::vector<std::string> link_names;    // "FROM->TO"
+  std::vector<std::string> link_names;    // "FROM->TO", then "FROM->TO:TYPE" per defect type of a link
   std::vector<std::string> origin_names;  // model origins, then "(unattributed)"
   std::vector<std::string> cause_names;   // causes of delay (engine/delays.hpp)
-  std::vector<LinkContract> link_contracts;  // per link
+  std::vector<LinkContract> link_contracts;  // per link (not its types' rows)
   std::vector<ReplicationResult> replications;
 
   Table replications_table() const;    // replication, then every KPI

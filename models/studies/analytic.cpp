@@ -18,7 +18,20 @@ namespace eslabon {
 // With routing (`next`), a task is visited by the share of orders whose path reaches it and
 // each handoff's feedback counts for the share of orders whose handoff goes along it
 // (route_shares): a routed-to task's arrival rate is its route's probability times its
-// supplier's.
+// supplier's. With defect types, q is the sum over the link's types of p_T times the detect
+// that applies to each (the type's own, else the link's).
+namespace {
+double caught_share(const Model& m, const Link& L) {
+  if (L.defect_types.empty()) return L.defect * L.detect;
+  double q = 0;
+  for (const TypedDefect& d : L.defect_types) {
+    const double own = m.defect_types[static_cast<std::size_t>(d.type)].detect;
+    q += d.p * (own >= 0 ? own : L.detect);
+  }
+  return q;
+}
+}  // namespace
+
 std::vector<UnitLoad> offered_load(const Model& m) {
   std::vector<UnitLoad> load(m.units.size());
   const double inf = std::numeric_limits<double>::infinity();
@@ -37,7 +50,7 @@ std::vector<UnitLoad> offered_load(const Model& m) {
         if (ed.link < 0) continue;
         const double along = shares.edge[static_cast<std::size_t>(e)];  // handoffs per order
         const Link& L = m.links[ed.link];
-        const double q = L.defect * L.detect;
+        const double q = caught_share(m, L);
         const Distribution& d = L.on_detect == OnDetect::Rework && L.has_rework_service ? L.rework_service : t.service;
         if (L.lost > 0) {
           const double p = L.lost, r = p + (1 - p) * (L.on_detect == OnDetect::Fix ? 0 : q);
@@ -57,7 +70,9 @@ std::vector<UnitLoad> offered_load(const Model& m) {
         if (ed.to == static_cast<int>(k) && ed.link >= 0) {
           const Link& L = m.links[ed.link];
           if (L.on_detect == OnDetect::Fix)
-            work += (1.0 - t.skip) * shares.edge[e] * L.defect * L.detect * L.fix_service.mean();
+            work += L.defect_types.empty()
+                        ? (1.0 - t.skip) * shares.edge[e] * L.defect * L.detect * L.fix_service.mean()
+                        : (1.0 - t.skip) * shares.edge[e] * caught_share(m, L) * L.fix_service.mean();
         }
       }
       load[t.unit].arrival_rate += rate * (visits + extra_visits);

@@ -111,14 +111,15 @@ std::vector<WeakPoint> weak_points(const Model& m) {
     const std::string origin = l.origin >= 0 ? m.origins[static_cast<std::size_t>(l.origin)].name : "";
     // Each fault that is on, set to 0 by its name. A link's defects, lost handoffs and false
     // alarms share its origin in the ledger: its copq goes to the defects row, else to lost, else
-    // to false_alarm.
+    // to false_alarm. Defects with types are one row per type instead (kind defect_type, below),
+    // each on its own origin FROM->TO:TYPE, so the link's origin goes to lost or false_alarm.
+    const bool untyped = fault::Defect::on(l) && l.defect_types.empty();
 #define ESLABON_FIX_FAULT(Type, fname, ...)                                                                     \
-  if (fault::Type::on(l)) {                                                                                     \
+  if (fault::Type::on(l) && !(std::string(fname) == "defect" && !untyped)) {                                    \
     const std::string n = fname;                                                                                \
     WeakPoint p{                                                                                                \
         l.key, n == "defect" ? "defects" : n, {Override{"links." + l.key + "." + n, "0", ""}}, kNaN, true, ""}; \
-    if (n == "defect" || (n == "lost" && !fault::Defect::on(l)) ||                                              \
-        (n == "false_alarm" && !fault::Defect::on(l) && !fault::Lost::on(l)))                                   \
+    if (n == "defect" || (n == "lost" && !untyped) || (n == "false_alarm" && !untyped && !fault::Lost::on(l)))  \
       p.origin = origin;                                                                                        \
     else if (n != "lost" && n != "false_alarm")                                                                 \
       p.origin = n + ":" + l.key;                                                                               \
@@ -126,6 +127,12 @@ std::vector<WeakPoint> weak_points(const Model& m) {
   }
     ESLABON_LINK_FAULTS(ESLABON_FIX_FAULT)
 #undef ESLABON_FIX_FAULT
+    for (const TypedDefect& d : l.defect_types)
+      if (d.p > 0) {
+        const std::string type = m.defect_types[static_cast<std::size_t>(d.type)].name;
+        const std::string name = m.origins[static_cast<std::size_t>(d.origin)].name;
+        w.push_back({name, "defect_type", {Override{"links." + l.key + ".defect." + type, "0", ""}}, kNaN, true, name});
+      }
   }
   for (const auto& f : m.flows)
     for (const auto& t : f.tasks)

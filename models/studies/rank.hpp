@@ -30,8 +30,8 @@ struct WeakPoint {
 };
 
 // Every weak point of the model, in this order: each link's faults that are on (in the order
-// of link_faults.hpp), skippable steps, units with outages, one more server at each unit,
-// complaint handling (when complaints are on and resolve < 1), the config's scenarios.
+// of link_faults.hpp; defects with types as one row per type with p > 0), skippable steps, units with outages, one more
+// server at each unit, complaint handling (when complaints are on and resolve < 1), the config's scenarios.
 std::vector<WeakPoint> weak_points(const Model& model);
 
 struct RankSettings {

@@ -157,7 +157,7 @@ TEST(Config, BadInputMessages) {
       {"unknown key with hint", good_with("sales: {servers: 2}", "sales: {severs: 2}"),
        "m.yaml:5:11: units.sales.severs: unknown key (did you mean 'servers'?); expected one of servers, discipline, capacity, cost_per_hour, outages, staff, shifts, shift_end"},
       {"unknown top key", good_with("time_unit: hour", "time_unt: hour"),
-       "m.yaml:2:1: time_unt: unknown key (did you mean 'time_unit'?); expected one of name, time_unit, run, units, flows, links, complaints, costs, scenarios"},
+       "m.yaml:2:1: time_unt: unknown key (did you mean 'time_unit'?); expected one of name, time_unit, run, units, flows, links, defect_types, complaints, costs, scenarios"},
       {"unknown unit", good_with("unit: production", "unit: prodution"),
        "m.yaml:14:20: flows.standard.tasks.make.unit: unknown unit 'prodution' (did you mean 'production'?)"},
       {"unknown after", good_with("after: take", "after: tak"),

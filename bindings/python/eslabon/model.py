@@ -128,7 +128,8 @@ class Model:
 
     @property
     def origins(self) -> list[str]:
-        """Where defects can begin: every link, then every skippable step (skip:TASK)."""
+        """Where defects can begin: every link (each followed by its defect types, FROM->TO:TYPE), then every
+        skippable step (skip:TASK)."""
         return list(self._core.origins)
 
     @property

@@ -113,13 +113,15 @@ class _Tables:
 
     @property
     def links(self) -> pd.DataFrame:
-        """One row per (replication, link FROM->TO): handoffs, defects, detected, escaped, lost, false_alarms, rework_time, sla_met_rate, copq."""
+        """One row per (replication, link FROM->TO), then per (replication, defect type of a link FROM->TO:TYPE): handoffs,
+        defects, detected, escaped, lost, false_alarms, rework_time, sla_met_rate, copq."""
         return self._table("links")
 
     @property
     def origins(self) -> pd.DataFrame:
         """The cost ledger (README "Who pays"): one row per (replication, row), a row being an origin of defects
-        (link, skipped step), a cause of delay other than rework (service:, queue:, outage:, closed:UNIT, delay:LINK) or
+        (link, defect type of a link FROM->TO:TYPE, skipped step), a cause of delay other than rework (service:, queue:,
+        outage:, closed:UNIT, delay:LINK) or
         "(unattributed)"; visible_defects, visible_share, copq, copq_per_order, copq_share."""
         return self._table("origins")
 

@@ -50,8 +50,8 @@ def rank(model: Model, kpi: str = "copq_per_order", replications: int = 30, seed
     """What fixing is worth, for every kind of weak point (as ``eslabon rank``): each fixed alone and
     compared with the baseline by common random numbers.
 
-    One row per weak point, largest |effect| first: name, kind (defects, delay, lost, skip, outages,
-    staffing, complaints, scenario), change (the overrides, "PATH=VALUE, ..."), base_mean, fixed_mean,
+    One row per weak point, largest |effect| first: name, kind (defects, defect_type, delay, lost, skip,
+    outages, staffing, complaints, scenario), change (the overrides, "PATH=VALUE, ..."), base_mean, fixed_mean,
     effect_mean (base - fixed) with effect_ci_low/high (paired 95%), n; cost (a scenario's cost per
     time unit), saving_mean, net_mean with net_ci_low/high, return_mean (when the KPI is money:
     copq_per_order or revenue); shapley_mean with shapley_ci_low/high (``shapley=True``: the faults'
