@@ -20,7 +20,8 @@ nbformat = pytest.importorskip("nbformat")
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL = "eslabon"
 MARK = "@@probe@@"
-NAMES = ["01_quickstart.ipynb", "02_cost_of_a_weak_link.ipynb", "03_staffing_what_if.ipynb"]
+NAMES = ["01_quickstart.ipynb", "02_cost_of_a_weak_link.ipynb", "03_staffing_what_if.ipynb",
+         "04_people_and_pressure.ipynb"]
 # Messages a fresh machine may print once, which are not the notebook's fault.
 HARMLESS_STDERR = ("Matplotlib is building the font cache",)
 
@@ -221,3 +222,122 @@ def test_staffing_what_if(monkeypatch):
         assert copq == sorted(copq), f"more supplier defects, higher cost of poor quality ({s} servers)"
     assert v["diff"]["diff_ci_low"] > 0  # 3% -> 6% defects costs money, and the paired CI says so
     assert len(images(nb)) == 1
+
+
+def test_people_and_pressure(monkeypatch):
+    nb, v, _ = execute("04_people_and_pressure.ipynb", """{
+        "kpis": r.summary()["mean"].to_dict(), "offered": m.offered_load()["utilisation"].to_dict(),
+        "delays": delays.to_dict("index"), "by_kind": by_kind.to_dict("index"),
+        "shipped_days": [int(d) for d in shipped_days],
+        "shipped_hours": [int(shipped_hours.min()), int(shipped_hours.max())],
+        "after_three": float((shipped_hours >= 15).mean()),
+        "grid": on_time_by_hour(r).reindex(index=range(7), columns=range(24)).values.tolist(),
+        "by_day": by_day.to_dict(), "today_shifts": plans["today"], "config_shifts": units["sales"]["shifts"],
+        "table": table.to_dict("index"), "plan_days": plan_days.to_dict("index"), "best": best,
+        "head": head.to_dict("index"), "weekend_late": float(weekend_late),
+        "best_delays": r_best.delays.to_dict("index"),
+        "best_grid": on_time_by_hour(r_best).reindex(index=range(7), columns=range(24)).values.tolist(),
+        "staff": STAFF, "people": rp.summary()[["mean", "ci_low", "ci_high"]].to_dict("index"),
+        "drifting": int(rp.drift["drifting"].sum()), "utilisation": utilisation.to_dict(),
+        "people_causes": people_causes.to_dict("index"), "people_order": people_causes.index.tolist(),
+        "ranking": ranking.to_dict("records"), "cc": cc.to_dict("index"),
+        "ledgers": ledgers.to_dict("index"), "queue_change": float(queue_change),
+    }""", monkeypatch)
+    # 1. The shift plan. No department is overloaded on average, yet a quarter of the orders are late.
+    assert all(0.6 <= u <= 0.7 for u in v["offered"].values()), v["offered"]
+    assert 0.7 < v["kpis"]["on_time_rate"] < 0.8
+    # The calendar breaks the promise: closed departments hold most of the lead time and nearly all the
+    # lateness, the sales desk above all; queues a small part of the lateness.
+    delays, by_kind = v["delays"], v["by_kind"]
+    assert sum(d["time"] for d in delays.values()) == pytest.approx(v["kpis"]["lead_time_mean"], rel=1e-9)
+    assert by_kind["closed"]["lead_share"] > 0.5 and by_kind["closed"]["lateness_share"] > 0.85
+    assert by_kind["queue"]["lateness_share"] < 0.15
+    top = max(delays, key=lambda c: delays[c]["lateness_share"])
+    assert top == "closed:sales" and max(delays, key=lambda c: delays[c]["time"]) == "closed:sales"
+    assert delays["closed:sales"]["ci_low"] > max(d["ci_high"] for c, d in delays.items() if c != "closed:sales")
+    # Read as dates, deliveries leave Monday to Saturday in shipping's hours (07:00-15:00, the parcel in
+    # hand finished, so a few after three), never on a Sunday.
+    assert v["shipped_days"] == [0, 1, 2, 3, 4, 5]
+    assert v["shipped_hours"][0] >= 7 and 0 < v["after_three"] < 0.05
+    # Which orders are late: every Saturday arrival; Friday evening's and Sunday's nearly all; Monday's
+    # early orders, and Tuesday's more than Wednesday's and Thursday's; from Tuesday to Friday, noon to
+    # the desk's closing time, nearly none.
+    grid, by_day = v["grid"], v["by_day"]
+    assert by_day["Saturday"] == 0 and by_day["Sunday"] < 0.25
+    assert max(grid[4][18:]) == 0  # Friday from 18:00
+    early = [sum(grid[d][:8]) / 8 for d in range(4)]  # Monday to Thursday, 00:00-08:00
+    assert early[0] < 0.3 and early[1] < min(early[2], early[3])
+    assert min(x for day in grid[1:5] for x in day[12:18]) > 0.95
+    # The four plans: the notebook's "today" is the config's plan (the same run), the hours are as said.
+    assert v["today_shifts"] == v["config_shifts"]
+    t = v["table"]
+    assert list(t) == ["today", "staggered", "Saturday overtime", "staggered + Saturday"]
+    assert t["today"]["on-time rate"] == pytest.approx(v["kpis"]["on_time_rate"], rel=1e-12)
+    hours = {name: row["desk hours per week"] for name, row in t.items()}
+    assert hours == pytest.approx({"today": 100, "staggered": 100, "Saturday overtime": 108,
+                                   "staggered + Saturday": 100}, rel=1e-9)
+    # Every other plan beats today's with its paired CI clear of 0; staggering alone leaves every
+    # Saturday order late; Saturday overtime beats staggering.
+    for name in list(t)[1:]:
+        assert t[name]["gain_low"] > 0 and t[name]["change_high"] < 0, name
+    assert v["plan_days"]["staggered"]["Saturday"] == 0
+    assert t["Saturday overtime"]["gain_low"] > t["staggered"]["gain_high"]
+    # The recommendation: staggered + Saturday, today's hours, close to 20 points more on time, the mean
+    # lead time down by more than a third; it beats Saturday overtime on all three measures shown.
+    best = t["staggered + Saturday"]
+    assert v["best"] == "staggered + Saturday"
+    assert best["on-time rate"] == max(row["on-time rate"] for row in t.values())
+    assert best["lead time (h)"] == min(row["lead time (h)"] for row in t.values())
+    assert 0.15 < best["gain_low"] and best["gain_high"] < 0.25
+    assert best["lead time (h)"] < (2 / 3) * t["today"]["lead time (h)"]
+    head = v["head"]
+    assert head["on_time_rate"]["diff_ci_low"] > 0
+    assert head["lead_time_mean"]["diff_ci_high"] < 0 and head["lead_time_p95"]["diff_ci_high"] < 0
+    # What is left: weekday orders nearly all on time, most late orders arrived at the weekend, and
+    # their lateness is closed time: production's on Saturday afternoon, the desk's early on Sunday.
+    days = v["plan_days"]["staggered + Saturday"]
+    assert min(days[d] for d in ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]) > 0.95
+    assert v["weekend_late"] > 0.5
+    bd = v["best_delays"]
+    assert sum(d["lateness_share"] for c, d in bd.items() if c.startswith("closed:")) > 0.8
+    assert sorted(bd, key=lambda c: -bd[c]["lateness_share"])[:2] == ["closed:sales", "closed:production"]
+    assert max(v["best_grid"][5][14:]) < 0.1 and max(v["best_grid"][6][:6]) < 0.2
+
+    # 2. People. The run is stationary; the sales desk, the busiest unit, offends 1 - courtesy of its
+    # customers (its one contact with them), and its queue is the ledger's largest row.
+    assert v["drifting"] == 0
+    p, staff = v["people"], v["staff"]
+    assert p["discourtesy_rate"]["ci_low"] <= 1 - staff["courtesy"] <= p["discourtesy_rate"]["ci_high"]
+    assert max(v["utilisation"], key=v["utilisation"].get) == "sales"
+    causes = v["people_causes"]
+    assert v["people_order"][0] == "queue:sales"
+    assert causes["courtesy:sales"]["copq_ci_low"] > 0 and math.isnan(causes["courtesy:sales"]["time"])
+    # The desk's levers in the ranking: each worth something (CI above 0); one more person more than
+    # training, training (the larger gap) more than motivation; training and motivation have no ledger row,
+    # courtesy's is its courtesy:sales row and it is worth less than that row.
+    rows = {(row["name"], row["kind"]): row for row in v["ranking"]}
+    lever = {kind: rows[("sales", kind)] for kind in ["staffing", "training", "motivation", "courtesy"]}
+    assert lever["training"]["change"] == "units.sales.staff.training=1"
+    assert all(row["effect_ci_low"] > 0 for row in lever.values())
+    assert lever["staffing"]["effect_ci_low"] > lever["training"]["effect_ci_high"]
+    assert lever["training"]["effect_ci_low"] > lever["motivation"]["effect_ci_high"]
+    assert staff["training"] < staff["motivation"] < 1
+    assert math.isnan(lever["training"]["ledger"]) and math.isnan(lever["motivation"]["ledger"])
+    assert lever["courtesy"]["ledger"] == pytest.approx(causes["courtesy:sales"]["copq"])
+    assert lever["courtesy"]["effect_ci_high"] < causes["courtesy:sales"]["copq_ci_low"]
+    # Why: a courteous desk keeps customers (a larger base, more orders, more revenue), the chain gets
+    # busier (lead times up, fewer on time) and the queue rows grow by more than half of the courtesy row;
+    # the cost per order still falls. The rows' changes add up to the paired difference.
+    cc, ledgers = v["cc"], v["ledgers"]
+    assert cc["copq_per_order"]["diff_ci_high"] < 0
+    assert cc["copq_per_order"]["diff_mean"] == pytest.approx(-lever["courtesy"]["effect_mean"])
+    assert cc["discourtesy_rate"]["variant_mean"] == 0
+    for kpi in ["customer_base", "orders_arrived", "revenue", "lead_time_mean"]:
+        assert cc[kpi]["diff_ci_low"] > 0, kpi
+    assert cc["on_time_rate"]["diff_ci_high"] < 0
+    assert sum(row["change"] for row in ledgers.values()) == pytest.approx(cc["copq_per_order"]["diff_mean"])
+    assert v["queue_change"] > 0.5 * ledgers["courtesy:sales"]["today"]
+    assert all(row["change"] > 0 for c, row in ledgers.items() if c.startswith("queue:"))
+
+    # Six figures: the lead time's waterfall, the week, the on-time map, the plans, the two maps, the levers.
+    assert len(images(nb)) == 6
