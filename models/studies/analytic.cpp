@@ -1,6 +1,7 @@
 #include <models/studies/analytic.hpp>
 #include <models/studies/routes.hpp>
 
+#include <algorithm>
 #include <limits>
 
 namespace eslabon {
@@ -19,14 +20,18 @@ namespace eslabon {
 // each handoff's feedback counts for the share of orders whose handoff goes along it
 // (route_shares): a routed-to task's arrival rate is its route's probability times its
 // supplier's. With defect types, q is the sum over the link's types of p_T times the detect
-// that applies to each (the type's own, else the link's).
+// that applies to each (the type's own, else the link's). Staff (README "People"): a unit's
+// service work is divided by its speed (training x motivation; fix work is not), and the defect
+// probability of the links it supplies and the skip probability of its tasks are multiplied by
+// its error factor, capped at 1 (a typed link's types in proportion, as the engine draws them).
 namespace {
-double caught_share(const Model& m, const Link& L) {
-  if (L.defect_types.empty()) return L.defect * L.detect;
+double caught_share(const Model& m, const Link& L, double errors) {
+  const double scale = L.defect > 0 ? std::min(1.0, L.defect * errors) / L.defect : 1.0;
+  if (L.defect_types.empty()) return L.defect * scale * L.detect;
   double q = 0;
   for (const TypedDefect& d : L.defect_types) {
     const double own = m.defect_types[static_cast<std::size_t>(d.type)].detect;
-    q += d.p * (own >= 0 ? own : L.detect);
+    q += d.p * scale * (own >= 0 ? own : L.detect);
   }
   return q;
 }
@@ -41,38 +46,40 @@ std::vector<UnitLoad> offered_load(const Model& m) {
     const RouteShares shares = route_shares(f);
     for (std::size_t k = 0; k < f.tasks.size(); ++k) {
       const Task& t = f.tasks[k];
-      const double done = shares.task[k] * (1.0 - t.skip);  // share of orders whose step is really done
+      const Unit& at = m.units[static_cast<std::size_t>(t.unit)];
+      const double errors = at.error_factor(), speed = at.speed();
+      const double done = shares.task[k] * (1.0 - std::min(1.0, t.skip * errors));  // orders whose step is done
       double visits = done;
-      double work = done * t.service.mean();
+      double work = done * t.service.mean() / speed;
       double extra_visits = 0;
       for (int e : t.out) {
         const Edge& ed = f.edges[e];
         if (ed.link < 0) continue;
         const double along = shares.edge[static_cast<std::size_t>(e)];  // handoffs per order
         const Link& L = m.links[ed.link];
-        const double q = caught_share(m, L);
+        const double q = caught_share(m, L, errors);
         const Distribution& d = L.on_detect == OnDetect::Rework && L.has_rework_service ? L.rework_service : t.service;
         if (L.lost > 0) {
           const double p = L.lost, r = p + (1 - p) * (L.on_detect == OnDetect::Fix ? 0 : q);
           const double per = r >= 1 ? inf : 1 / (1 - r);  // attempts per handoff
           extra_visits += along * per * r;
-          work += along * per * (p * t.service.mean() + (r - p) * d.mean());
+          work += along * per * (p * t.service.mean() + (r - p) * d.mean()) / speed;
           continue;
         }
         if (L.on_detect == OnDetect::Fix) continue;
         const double redo = q >= 1 ? inf : q / (1 - q);  // expected redos per handoff
         extra_visits += along * redo;
-        work += along * redo * d.mean();
+        work += along * redo * d.mean() / speed;
       }
       // Fixes done at this task for what its suppliers handed over.
       for (std::size_t e = 0; e < f.edges.size(); ++e) {
         const Edge& ed = f.edges[e];
         if (ed.to == static_cast<int>(k) && ed.link >= 0) {
           const Link& L = m.links[ed.link];
+          const Unit& supplier = m.units[static_cast<std::size_t>(f.tasks[static_cast<std::size_t>(ed.from)].unit)];
           if (L.on_detect == OnDetect::Fix)
-            work += L.defect_types.empty()
-                        ? (1.0 - t.skip) * shares.edge[e] * L.defect * L.detect * L.fix_service.mean()
-                        : (1.0 - t.skip) * shares.edge[e] * caught_share(m, L) * L.fix_service.mean();
+            work += (1.0 - std::min(1.0, t.skip * errors)) * shares.edge[e] *
+                    caught_share(m, L, supplier.error_factor()) * L.fix_service.mean();
         }
       }
       load[t.unit].arrival_rate += rate * (visits + extra_visits);

@@ -4,6 +4,7 @@
 #include <models/config/config_error.hpp>
 #include <models/config/loader.hpp>
 #include <models/results/run_result.hpp>
+#include <models/studies/analytic.hpp>
 #include <models/studies/rank.hpp>
 
 #include <gtest/gtest.h>
@@ -163,4 +164,24 @@ TEST(People, DiscourteousHandlingLeavesComplaintsUnresolved) {
   EXPECT_TRUE(std::any_of(w.begin(), w.end(), [](const eslabon::WeakPoint& p) {
     return p.kind == "courtesy" && p.name == "A" && p.fault && p.origin == "courtesy:A";
   }));
+}
+
+// The offered load (eslabon check, Model.offered_load) counts the staff: A (training 0.5) works
+// at half speed and doubles the defects on a->b, which its receiver sends back (rework feedback:
+// q = 0.2 x 2 = 0.4, 1 / (1 - q) services per order of 1 / 0.5 h each); B (motivation 0.8) skips
+// 0.2 / 0.8 of its steps and works at 0.8 speed. Against the closed form and the simulation.
+TEST(People, OfferedLoadCountsTheStaff) {
+  const std::string yaml =
+      "run: {horizon: 20000, warmup: 500, replications: 10, seed: 7}\n"
+      "units: {A: {servers: 1, staff: {training: 0.5}}, B: {servers: 1, staff: {motivation: 0.8}}}\n"
+      "flows: {f: {arrivals: {poisson: 0.2}, tasks: {a: {unit: A, service: {exponential: {mean: 1}}},\n"
+      "  b: {unit: B, service: {exponential: {mean: 1}}, after: a, skip: 0.2}}}}\n"
+      "links: [{from: a, to: b, defect: 0.2, detect: 1, on_detect: rework}]\n";
+  const auto load = eslabon::offered_load(eslabon::load_model_text(yaml, "<test>"));
+  const double a = 0.2 * (1 / (1 - 0.4)) * (1 / 0.5), b = 0.2 * (1 - 0.25) * (1 / 0.8);
+  EXPECT_NEAR(load[0].utilisation, a, 1e-12);
+  EXPECT_NEAR(load[1].utilisation, b, 1e-12);
+  const RunResult r = run_text(yaml);
+  EXPECT_TRUE(Covers("A's simulated utilisation", unit_values(r, index_of(r.unit_names, "A"), eslabon::UnitStat::Utilisation), a));
+  EXPECT_TRUE(Covers("B's simulated utilisation", unit_values(r, index_of(r.unit_names, "B"), eslabon::UnitStat::Utilisation), b));
 }
