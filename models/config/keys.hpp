@@ -24,7 +24,10 @@ inline const std::vector<std::string> task = {"unit", "service", "after", "next"
 inline const std::vector<std::string> complaints = {
     "unit",           "service", "visible",           "late_dissatisfies",
     "complain",       "resolve", "churn_if_resolved", "churn_if_unresolved",
-    "churn_if_silent"};
+    "churn_if_silent", "memory"};
+// complaints.memory (customers who remember) and its outcomes.
+inline const std::vector<std::string> memory = {"weight", "start", "churn", "outcomes"};
+inline const std::vector<std::string> memory_outcomes = {"defect", "late", "offended", "resolved", "unresolved"};
 inline const std::vector<std::string> costs = {"late_penalty", "scrap",      "complaint",
                                                "lost_customer", "prevention", "abandoned"};
 // A scenario's reserved keys beside its changes (config paths, which never start with these).
@@ -48,6 +51,8 @@ inline std::vector<SchemaSection> schema_sections() {
           {"/$defs/flow/properties/arrivals/oneOf/0/properties/poisson/oneOf", &poisson_profile},
           {"/$defs/task", &task},
           {"/properties/complaints", &complaints},
+          {"/properties/complaints/properties/memory", &memory},
+          {"/properties/complaints/properties/memory/properties/outcomes", &memory_outcomes},
           {"/properties/costs", &costs},
           {"/properties/scenarios/additionalProperties", &scenario}};
 }

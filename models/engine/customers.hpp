@@ -38,11 +38,11 @@ class Customers {
     }
   }
   // A new customer joins the flow's base, unless it is the whole market already.
-  void gain(const Flow& fl, std::uint32_t flow) {
-    if (left_[flow] < fl.customers) {
-      ++left_[flow];
-      ++base_;
-    }
+  bool gain(const Flow& fl, std::uint32_t flow) {
+    if (left_[flow] >= fl.customers) return false;
+    ++left_[flow];
+    ++base_;
+    return true;
   }
   // Customers in the finite bases of all flows; whether any flow has one.
   std::int64_t base() const { return base_; }
@@ -73,6 +73,19 @@ class Customers {
     return visible > 0 || (late && complaints_.late_dissatisfies) || offended;
   }
 
+  // Why a dissatisfied customer is: a noticed defect first, then lateness, then an offending
+  // contact (the order in which "Who pays" looks for the causes); the last straw of a loss.
+  enum class Reason { Defect, Late, Offended, Satisfied };
+  Reason reason(int visible, bool late) const {
+    return visible > 0 ? Reason::Defect : late && complaints_.late_dissatisfies ? Reason::Late : Reason::Offended;
+  }
+
+  // Whether a dissatisfied customer complains (draw 1 of the order's complaint stream, as react's).
+  template <class StreamAt>
+  bool complains(StreamAt&& at) const {
+    RandomStream cs = at(purpose::complaint);
+    return cs.uniform() < complaints_.complain;
+  }
   // A dissatisfied customer's reaction (draws 1 and 2 of the order's complaint stream).
   enum class Reaction { Complains, Leaves, Stays };
   template <class StreamAt>

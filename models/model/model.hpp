@@ -7,6 +7,7 @@
 #include <eslabon/core/distributions.hpp>
 #include <models/model/disciplines.hpp>
 #include <models/model/link_faults.hpp>
+#include <models/model/memory.hpp>
 #include <models/model/rate_profile.hpp>
 
 #include <cstdint>
@@ -131,6 +132,9 @@ struct Complaints {
   double churn_if_resolved = 0;
   double churn_if_unresolved = 0;
   double churn_if_silent = 0;
+  // Customers who remember (memory.hpp): for flows with a finite base, a score per customer
+  // replaces churn_if_*.
+  Memory memory;
 };
 
 // A change to a config value by path, as `--set PATH=VALUE` gives it.
