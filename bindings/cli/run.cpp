@@ -163,6 +163,16 @@ void print_tables(const RunResult& r, const Model& m) {
   }
 }
 
+// Customers who remember (README "Customers who remember"): the share of customers by score band.
+void print_satisfaction(const RunResult& r) {
+  if (r.band_names.empty()) return;
+  fmt::print("\n{:<16} {:>22} {:>22}\n", "satisfaction", "share", "customers");
+  for (std::size_t b = 0; b < r.band_names.size(); ++b)
+    fmt::print("{:<16} {:>22} {:>22}\n", r.band_names[b], fmt_pm(r.satisfaction_stat(b, SatisfactionStat::Share)),
+               fmt_pm(r.satisfaction_stat(b, SatisfactionStat::Customers)));
+  fmt::print("(score bands of the customers in bases with memory, time averages over the window)\n");
+}
+
 // On stderr, so that --json's stdout stays one JSON document.
 void warn_drift(const RunResult& r) {
   std::string lines;
@@ -248,8 +258,10 @@ int cmd_run(const RunArgs& a) {
   }
   if (a.json)
     std::cout << to_json(result) << "\n";
-  else
+  else {
     print_tables(result, model);
+    print_satisfaction(result);
+  }
   if (!a.output.empty() && !a.json) fmt::print("\nresults written to {}\n", a.output);
   if (const std::string note = period_note(model); !note.empty()) std::cerr << note << "\n";
   warn_drift(result);

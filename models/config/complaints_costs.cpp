@@ -1,6 +1,7 @@
 #include <models/config/complaints_costs.hpp>
 #include <models/config/distribution_spec.hpp>
 #include <models/config/keys.hpp>
+#include <models/config/memory.hpp>
 #include <models/config/units.hpp>
 
 namespace eslabon {
@@ -25,6 +26,8 @@ void load_complaints(const YamlReader& r, const YAML::Node& root, Model& m) {
   if (c["churn_if_unresolved"])
     k.churn_if_unresolved = r.probability(c["churn_if_unresolved"], p + ".churn_if_unresolved");
   if (c["churn_if_silent"]) k.churn_if_silent = r.probability(c["churn_if_silent"], p + ".churn_if_silent");
+  // `memory: null` is no memory, as if the key were absent.
+  if (const YAML::Node mem = c["memory"]; mem && !mem.IsNull()) k.memory = read_memory(r, mem, p + ".memory", m);
 }
 
 // scenarios: {NAME: {PATH: VALUE, ...}}: each is checked by loading the model with its

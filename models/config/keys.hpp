@@ -25,7 +25,10 @@ inline const std::vector<std::string> task = {"unit", "service", "after", "next"
 inline const std::vector<std::string> complaints = {
     "unit",           "service", "visible",           "late_dissatisfies",
     "complain",       "resolve", "churn_if_resolved", "churn_if_unresolved",
-    "churn_if_silent"};
+    "churn_if_silent", "memory"};
+// complaints.memory (customers who remember) and its outcomes.
+inline const std::vector<std::string> memory = {"weight", "start", "churn", "outcomes"};
+inline const std::vector<std::string> memory_outcomes = {"defect", "late", "offended", "resolved", "unresolved"};
 // defect_types.TYPE (README "Weak links"): what a defect of that type does; each key optional.
 inline const std::vector<std::string> defect_type = {
     "visible", "detect", "complain", "churn_if_resolved", "churn_if_unresolved", "churn_if_silent", "cost"};
@@ -53,6 +56,8 @@ inline std::vector<SchemaSection> schema_sections() {
           {"/$defs/task", &task},
           {"/properties/defect_types/additionalProperties", &defect_type},
           {"/properties/complaints", &complaints},
+          {"/properties/complaints/properties/memory", &memory},
+          {"/properties/complaints/properties/memory/properties/outcomes", &memory_outcomes},
           {"/properties/costs", &costs},
           {"/properties/scenarios/additionalProperties", &scenario}};
 }

@@ -51,11 +51,11 @@ class Customers {
     }
   }
   // A new customer joins the flow's base, unless it is the whole market already.
-  void gain(const Flow& fl, std::uint32_t flow) {
-    if (left_[flow] < fl.customers) {
-      ++left_[flow];
-      ++base_;
-    }
+  bool gain(const Flow& fl, std::uint32_t flow) {
+    if (left_[flow] >= fl.customers) return false;
+    ++left_[flow];
+    ++base_;
+    return true;
   }
   // Customers in the finite bases of all flows; whether any flow has one.
   std::int64_t base() const { return base_; }
@@ -105,6 +105,20 @@ class Customers {
     return visible > 0 || (late && complaints_.late_dissatisfies) || offended;
   }
 
+  // Why a dissatisfied customer is: a noticed defect first, then lateness, then an offending
+  // contact (the order in which "Who pays" looks for the causes); the last straw of a loss.
+  enum class Reason { Defect, Late, Offended, Satisfied };
+  Reason reason(int visible, bool late) const {
+    return visible > 0 ? Reason::Defect : late && complaints_.late_dissatisfies ? Reason::Late : Reason::Offended;
+  }
+
+  // Whether a dissatisfied customer complains (draw 1 of the order's complaint stream, as react's),
+  // by the values of severity `level` (look()).
+  template <class StreamAt>
+  bool complains(StreamAt&& at, int level = 0) const {
+    RandomStream cs = at(purpose::complaint);
+    return cs.uniform() < reactions_[static_cast<std::size_t>(level)].complain;
+  }
   // A dissatisfied customer's reaction (draws 1 and 2 of the order's complaint stream), by the
   // values of severity `level` (look()).
   enum class Reaction { Complains, Leaves, Stays };

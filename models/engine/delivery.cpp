@@ -99,6 +99,7 @@ void Replication::deliver(std::uint32_t o) {
     blame = visible ? ledger_.by_origins(seen.data()) : late ? lateness : ledger_.held(o);
     if (offended) ++measures_.offended;
   }
+  if (memory_.any() && memory_.on(f)) return deliver_remembered(o, visible, late, offended, blame);
   bool churn = false;
   if (customers_.dissatisfied(visible, late, offended)) {
     // Without a complaints section its defaults hold: dissatisfied customers neither complain
@@ -124,7 +125,10 @@ void Replication::deliver(std::uint32_t o) {
         submit_complaint(o);
         return;
       case Customers::Reaction::Leaves:
-        if (tg) ++measures_.churned_silent;
+        if (tg) {
+          ++measures_.churned_silent;
+          ++measures_.churned_by[static_cast<std::size_t>(customers_.reason(visible, late))];
+        }
         churn = true;
         lose_customer(o, blame);
         break;
@@ -155,6 +159,7 @@ void Replication::lose_customer(std::uint32_t o, const double* blame) {
 // resolved, and no resolution time: the mean is over complaints handled). The customer may
 // still leave.
 void Replication::complaint_done(std::uint32_t o, bool handled, bool resolved) {
+  if (memory_.any() && memory_.on(orders_.flow(o))) return complaint_done_remembered(o, handled, resolved);
   int level = 0;  // the severity that governed the complaint (deliver)
   if (o < complaint_level_.size()) {
     level = complaint_level_[o];

@@ -42,6 +42,8 @@
 // | complaint         | flow      | order | 0               | complain, resolve, churn            |
 // | complaint_service | flow      | order | 0               | handling time                       |
 // | patience          | flow      | order | task, attempt   | how long it waits in the queue      |
+// | customer          | flow      | order | 0               | which customer of the base orders (memory) |
+// | memory            | flow      | order | 0               | leave after a contact? (memory)     |
 
 #include <eslabon/core/random.hpp>
 #include <models/model/model.hpp>
@@ -55,7 +57,8 @@ namespace eslabon {
 namespace purpose {
 inline constexpr std::uint8_t arrival = 1, service = 2, defect = 3, detect = 4, delay = 5, skip = 6, fix = 7,
                               visible = 8, complaint = 9, complaint_service = 10, outage = 11, thinning = 12, lost = 13,
-                              acquisition = 14, patience = 15, false_alarm = 20, route = 21, courtesy = 22;
+                              acquisition = 14, patience = 15, false_alarm = 20, route = 21, courtesy = 22,
+                              customer = 23, memory = 24;
 }  // namespace purpose
 
 // A 64-bit key for a name (FNV-1a over its bytes, then splitmix64's finaliser to spread it).

@@ -44,7 +44,14 @@ namespace eslabon {
   X(CopqPrevention, "copq_prevention")                                                              \
   X(CopqAppraisal, "copq_appraisal")                                                                \
   X(CopqInternalFailure, "copq_internal_failure")                                                   \
-  X(CopqExternalFailure, "copq_external_failure")
+  X(CopqExternalFailure, "copq_external_failure")                                                  \
+  /* Churn by the last straw (README "Customers who remember"): they split churn_silent_rate */     \
+  X(ChurnDefectRate, "churn_defect_rate")       /* left after a delivery with a defect they saw */  \
+  X(ChurnLateRate, "churn_late_rate")           /* ... a late one (nothing seen) */                 \
+  X(ChurnOffendedRate, "churn_offended_rate")   /* ... one whose contact offended them */           \
+  X(ChurnSatisfiedRate, "churn_satisfied_rate") /* ... one that satisfied them (memory) */          \
+  X(SatisfactionMean, "satisfaction_mean")      /* mean score over customers and time (memory) */   \
+  X(OrdersBeforeLeavingMean, "orders_before_leaving_mean") /* orders delivered to a lost customer */
 
 #define ESLABON_UNIT_STATS(X)     \
   X(Utilisation, "utilisation")   \
@@ -88,6 +95,12 @@ namespace eslabon {
   X(CopqPerOrder, "copq_per_order")    \
   X(CopqShare, "copq_share")
 
+// Per band of satisfaction scores (customers who remember, engine/memory.hpp): customers in
+// the band (time average over the window) and their share of the customers with memory.
+#define ESLABON_SATISFACTION_STATS(X) \
+  X(Customers, "customers")           \
+  X(Share, "share")
+
 // Per cause of delay (engine/delays.hpp): per delivered order, its time and its share of
 // lateness; and their shares of the lead time and of the lateness.
 #define ESLABON_DELAY_STATS(X) \
@@ -112,6 +125,7 @@ ESLABON_VOCABULARY(FlowStat, ESLABON_FLOW_STATS, kFlowStatCount, flow_stat_names
 ESLABON_VOCABULARY(LinkStat, ESLABON_LINK_STATS, kLinkStatCount, link_stat_names)
 ESLABON_VOCABULARY(OriginStat, ESLABON_ORIGIN_STATS, kOriginStatCount, origin_stat_names)
 ESLABON_VOCABULARY(DelayStat, ESLABON_DELAY_STATS, kDelayStatCount, delay_stat_names)
+ESLABON_VOCABULARY(SatisfactionStat, ESLABON_SATISFACTION_STATS, kSatisfactionStatCount, satisfaction_stat_names)
 
 #undef ESLABON_VOCABULARY
 #undef ESLABON_NAME_ENTRY
@@ -136,6 +150,11 @@ inline constexpr bool is_proportion(Kpi k) {
     case Kpi::ComplaintsTurnedAway:
     case Kpi::AbandonRate:
     case Kpi::DiscourtesyRate:
+    case Kpi::ChurnDefectRate:
+    case Kpi::ChurnLateRate:
+    case Kpi::ChurnOffendedRate:
+    case Kpi::ChurnSatisfiedRate:
+    case Kpi::SatisfactionMean:  // a mean score, in [0, 1]
       return true;
     default:
       return false;
@@ -144,6 +163,7 @@ inline constexpr bool is_proportion(Kpi k) {
 inline constexpr bool is_proportion(UnitStat s) { return s == UnitStat::Utilisation || s == UnitStat::Availability; }
 inline constexpr bool is_proportion(FlowStat s) { return s == FlowStat::OnTimeRate || s == FlowStat::LossRate; }
 inline constexpr bool is_proportion(LinkStat s) { return s == LinkStat::SlaMetRate; }
+inline constexpr bool is_proportion(SatisfactionStat s) { return s == SatisfactionStat::Share; }
 inline constexpr bool is_proportion(DelayStat s) { return s == DelayStat::LeadShare || s == DelayStat::LatenessShare; }
 inline constexpr bool is_proportion(OriginStat s) {
   return s == OriginStat::VisibleShare || s == OriginStat::CopqShare;

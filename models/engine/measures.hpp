@@ -142,6 +142,8 @@ struct Measures {
   // complain, churn by path, complaints a full desk turned away.
   std::uint64_t dissatisfied = 0, silent = 0, churned_resolved = 0, churned_unresolved = 0, churned_silent = 0;
   std::uint64_t turned_away = 0;
+  // Customers lost after a delivery, by its reason (Customers::Reason): they split churned_silent.
+  std::array<std::uint64_t, 4> churned_by{};
   double revenue_in_window = 0;
   std::uint64_t peak_events = 0;
   // Lead times are kept per flow only when there are several flows: with one, the flow's
@@ -182,6 +184,10 @@ struct Measures {
     at(Kpi::ChurnAfterUnresolvedRate) = ratio(count(churned_unresolved), delivered);
     at(Kpi::ChurnSilentRate) = ratio(count(churned_silent), delivered);
     at(Kpi::ComplaintsTurnedAway) = ratio(count(turned_away), delivered);
+    at(Kpi::ChurnDefectRate) = ratio(count(churned_by[0]), delivered);
+    at(Kpi::ChurnLateRate) = ratio(count(churned_by[1]), delivered);
+    at(Kpi::ChurnOffendedRate) = ratio(count(churned_by[2]), delivered);
+    at(Kpi::ChurnSatisfiedRate) = ratio(count(churned_by[3]), delivered);
     at(Kpi::CopqPerOrder) = ratio(ledger.total(), delivered);
     at(Kpi::DiscourtesyRate) = ratio(count(offended), delivered);
     at(Kpi::CopqPrevention) = ratio(ledger.of(CostCategory::Prevention), delivered);

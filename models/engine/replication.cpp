@@ -64,6 +64,7 @@ ReplicationResult Replication::run() {
   }
   ledger_.prevent(m_.costs.prevention * (horizon_ - warmup_));  // spent over the window
   measures_.fill(result_, m_, units_, ledger_);
+  memory_.fill(result_, horizon_);
   fill_delays();
   result_.events = n;
   result_.peak_orders = orders_.peak();
@@ -111,6 +112,7 @@ void Replication::arrival(std::uint32_t f) {
   schedule_arrival(f, now_);
   if (!customers_.admits(fl, f, draws_.thinning(f))) return;
   const std::uint32_t o = orders_.take(fl, f, number, now_, in_window());
+  if (memory_.any() && memory_.on(f)) remember_order(o, f);
   delays_.take(o, fl);
   measures_.wip.add(now_, 1.0);
   if (tagged(o)) {
@@ -132,7 +134,7 @@ void Replication::schedule_acquisition(std::uint32_t f) {
 
 void Replication::acquire(std::uint32_t f) {
   schedule_acquisition(f);
-  customers_.gain(m_.flows[f], f);
+  if (customers_.gain(m_.flows[f], f) && memory_.on(f)) memory_.join(f, now_);
   measures_.set_base(now_, static_cast<double>(customers_.base()));
 }
 

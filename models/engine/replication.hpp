@@ -16,6 +16,7 @@
 #include <models/engine/ledger.hpp>
 #include <models/engine/links.hpp>
 #include <models/engine/measures.hpp>
+#include <models/engine/memory.hpp>
 #include <models/engine/name_order.hpp>
 #include <models/engine/order_log.hpp>
 #include <models/engine/orders.hpp>
@@ -44,6 +45,7 @@ class Replication {
         ledger_(m.origins.size(), DelayCauses(m), courtesy_units(m).size(), m.costs.prevention > 0),
         measures_(m, warmup_, horizon_),
         customers_(m, names_.origins),
+        memory_(m, warmup_, horizon_, ledger_.slots()),
         inspection_(m, names_.origins),
         delays_(m, m.max_tasks(), max_edges(m)),
         next_number_(m.flows.size(), 0) {
@@ -209,6 +211,15 @@ class Replication {
   void complaint_done(std::uint32_t o, bool handled, bool resolved);
   void lose_customer(std::uint32_t o, const double* blame);
   void charge_noticed_types(std::uint32_t o, const std::uint8_t* seen);  // defect types' `cost`
+  // memory.cpp: customers who remember (README "Customers who remember"), for the flows whose
+  // finite base has memory. Which customer places order o; the delivery's contact and the
+  // customer's reaction; the contact of complaint handling; whether a contact makes customer c
+  // leave (their order o's draw), and the loss, charged by `weights`.
+  void remember_order(std::uint32_t o, std::uint32_t f);
+  void deliver_remembered(std::uint32_t o, int visible, bool late, bool offended, const double* blame);
+  void complaint_done_remembered(std::uint32_t o, bool handled, bool resolved);
+  bool leaves(std::uint32_t o, std::uint32_t c);
+  void customer_leaves(std::uint32_t o, std::uint32_t c, const double* weights);
   // A customer contact at a unit with courtesy < 1 (delivery.cpp): it may offend.
   void contact(std::uint32_t o, int k);
   bool courteous_handling(std::uint32_t o);
@@ -240,6 +251,7 @@ class Replication {
   Ledger ledger_;
   Measures measures_;
   Customers customers_;
+  CustomerMemory memory_;
   Inspection inspection_;
   DelayBook delays_;
   std::vector<std::uint64_t> next_number_;     // candidates per flow so far

@@ -44,6 +44,7 @@ struct ReplicationResult {
   std::vector<std::array<double, kLinkStatCount>> links;      // one per model link
   std::vector<std::array<double, kOriginStatCount>> origins;  // model origins, then "(unattributed)"
   std::vector<std::array<double, kDelayStatCount>> delays;    // one per cause (DelayCauses::names)
+  std::vector<std::array<double, kSatisfactionStatCount>> satisfaction;  // per score band (memory only)
   Table orders{"orders"};                                     // filled when record_orders
   Table order_delays{"delays"};  // when record_orders: replication, flow, order, cause, time (causes with time)
   std::uint64_t events = 0;

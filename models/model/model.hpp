@@ -8,6 +8,7 @@
 #include <models/model/defect_types.hpp>
 #include <models/model/disciplines.hpp>
 #include <models/model/link_faults.hpp>
+#include <models/model/memory.hpp>
 #include <models/model/rate_profile.hpp>
 
 #include <cstdint>
@@ -156,6 +157,9 @@ struct Complaints {
   double churn_if_resolved = 0;
   double churn_if_unresolved = 0;
   double churn_if_silent = 0;
+  // Customers who remember (memory.hpp): for flows with a finite base, a score per customer
+  // replaces churn_if_*.
+  Memory memory;
 };
 
 // A change to a config value by path, as `--set PATH=VALUE` gives it.

@@ -23,6 +23,8 @@ const std::vector<ResultTable>& result_tables() {
       {"delays", &RunResult::delays_table, "", "", false, true},
       {"drift", &RunResult::drift_table, "", "drift", false, false},
       {"contracts", &RunResult::contracts_table, "", "contracts", false, false},
+      {"satisfaction", &RunResult::satisfaction_table, "satisfaction_summary", "satisfaction", false, false},
+      {"satisfaction_summary", &RunResult::satisfaction_summary_table, "", "", false, false},
   };
   return tables;
 }

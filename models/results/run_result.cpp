@@ -2,6 +2,7 @@
 
 #include <models/engine/delays.hpp>
 #include <models/engine/ledger.hpp>
+#include <models/engine/memory.hpp>
 
 #include <cmath>
 
@@ -43,6 +44,7 @@ RunResult describe_run(const Model& model, std::uint64_t seed) {
   for (std::size_t u : courtesy_units(model)) courtesy.push_back(model.units[u].name);
   r.origin_names = Ledger::row_names(origins, causes, courtesy, model.costs.prevention > 0);
   r.cause_names = causes.names;
+  if (remembers(model)) r.band_names = satisfaction_band_names();
   return r;
 }
 
@@ -117,6 +119,12 @@ Interval RunResult::link_stat(std::size_t link, LinkStat s) const {
 Interval RunResult::delay_stat(std::size_t cause, DelayStat s) const {
   std::vector<double> xs;
   for (const auto& r : replications) xs.push_back(r.delays[cause][static_cast<int>(s)]);
+  return interval_of(xs, s);
+}
+
+Interval RunResult::satisfaction_stat(std::size_t band, SatisfactionStat s) const {
+  std::vector<double> xs;
+  for (const auto& r : replications) xs.push_back(r.satisfaction[band][static_cast<int>(s)]);
   return interval_of(xs, s);
 }
 
@@ -235,6 +243,17 @@ Table RunResult::delay_causes_table() const {
 Table RunResult::delay_summary_table() const {
   return per_item_summary("delay_summary", "cause", cause_names, delay_stat_names(),
                           [&](std::size_t i, std::size_t s) { return delay_stat(i, static_cast<DelayStat>(s)); });
+}
+
+Table RunResult::satisfaction_table() const {
+  return per_item_table("satisfaction", "band", replications, band_names, satisfaction_stat_names(),
+                        [](const ReplicationResult& r, std::size_t i, std::size_t s) { return r.satisfaction[i][s]; });
+}
+
+Table RunResult::satisfaction_summary_table() const {
+  return per_item_summary(
+      "satisfaction_summary", "band", band_names, satisfaction_stat_names(),
+      [&](std::size_t i, std::size_t s) { return satisfaction_stat(i, static_cast<SatisfactionStat>(s)); });
 }
 
 Table RunResult::delays_table() const {

@@ -55,6 +55,7 @@ struct RunResult {
   std::vector<std::string> link_names;    // "FROM->TO", then "FROM->TO:TYPE" per defect type of a link
   std::vector<std::string> origin_names;  // model origins, then "(unattributed)"
   std::vector<std::string> cause_names;   // causes of delay (engine/delays.hpp)
+  std::vector<std::string> band_names;    // satisfaction score bands (customers who remember; else none)
   std::vector<LinkContract> link_contracts;  // per link (not its types' rows)
   std::vector<ReplicationResult> replications;
 
@@ -74,12 +75,15 @@ struct RunResult {
   Table orders_table() const;          // one row per tagged order (empty unless recorded)
   Table drift_table() const;           // the drift check, one row per KPI (drift.hpp; defined in drift.cpp)
   Table contracts_table() const;       // per link with an SLA: met rate against its target (contracts.cpp)
+  Table satisfaction_table() const;    // replication, band, then every satisfaction statistic (memory only)
+  Table satisfaction_summary_table() const;  // band, stat, mean, ci_low, ci_high, std, n
   Interval kpi(Kpi k) const;
   Interval unit_stat(std::size_t unit, UnitStat s) const;
   Interval flow_stat(std::size_t flow, FlowStat s) const;
   Interval link_stat(std::size_t link, LinkStat s) const;
   Interval origin_stat(std::size_t origin, OriginStat s) const;
   Interval delay_stat(std::size_t cause, DelayStat s) const;
+  Interval satisfaction_stat(std::size_t band, SatisfactionStat s) const;
   std::uint64_t events() const;
 };
 

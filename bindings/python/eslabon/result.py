@@ -206,6 +206,29 @@ class _Tables:
         t = self._table("contracts")
         return t.set_index("link") if "link" in t.columns else t
 
+    @property
+    def satisfaction(self) -> pd.DataFrame:
+        """Customers who remember (README "Customers who remember"): index = score band ("0.0-0.1", ...,
+        "0.9-1.0"); share (of the customers in bases with memory, averaged over time), ci_low, ci_high (95%),
+        customers (time-average number in the band); means over replications. Empty without memory."""
+        s = self.satisfaction_summary()
+        if s.empty:
+            return pd.DataFrame(columns=["share", "ci_low", "ci_high", "customers"])
+        t = s.xs("share", level="stat")[["mean", "ci_low", "ci_high"]].rename(columns={"mean": "share"})
+        t["customers"] = s.xs("customers", level="stat")["mean"]
+        return t
+
+    @property
+    def satisfaction_bands(self) -> pd.DataFrame:
+        """One row per (replication, score band): customers, share (empty without memory)."""
+        return self._table("satisfaction")
+
+    def satisfaction_summary(self) -> pd.DataFrame:
+        """The satisfaction bands over replications: index (band, stat), stats customers and share; columns
+        mean, ci_low, ci_high, std, n."""
+        t = self._table("satisfaction_summary")
+        return t.set_index(["band", "stat"]) if "band" in t.columns else t
+
     def unit_summary(self) -> pd.DataFrame:
         return self._table("unit_summary").set_index(["unit", "stat"])
 
