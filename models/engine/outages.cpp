@@ -22,6 +22,7 @@ void Replication::failure(std::uint32_t u) {
     jobs_.cancel_end(j);
   }
   us.fail(now_);
+  if (us.pressured) pressure_changed(static_cast<int>(u));
   events_.push(now_ + m_.units[u].mttr.sample(draws_.outage(u)), event_class::repair, Repair, u);
 }
 
@@ -39,6 +40,7 @@ void Replication::repair(std::uint32_t u) {
   }
   if (us.preempts) preempt_after_repair(static_cast<int>(u));
   if (us.shift_preempt) shed(static_cast<int>(u));  // a shift ended during the outage
+  if (us.pressured) pressure_changed(static_cast<int>(u));
   schedule_failure(u);
 }
 

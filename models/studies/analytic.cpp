@@ -1,6 +1,7 @@
 #include <models/studies/analytic.hpp>
 #include <models/studies/routes.hpp>
 
+#include <algorithm>
 #include <limits>
 
 namespace eslabon {
@@ -19,16 +20,17 @@ namespace eslabon {
 // each handoff's feedback counts for the share of orders whose handoff goes along it
 // (route_shares): a routed-to task's arrival rate is its route's probability times its
 // supplier's.
-std::vector<UnitLoad> offered_load(const Model& m) {
+std::vector<UnitLoad> offered_load(const Model& m, const std::vector<double>& errors, const std::vector<double>& speed) {
   std::vector<UnitLoad> load(m.units.size());
   const double inf = std::numeric_limits<double>::infinity();
+  auto scaled = [&](double p, int u) { return errors.empty() ? p : std::min(1.0, p * errors[static_cast<std::size_t>(u)]); };
   for (const auto& f : m.flows) {
     // A rate that changes over time counts at its long-run average (rate_profile.hpp).
     const double rate = f.profile.on() ? f.profile.mean : 1.0 / f.interarrival.mean();
     const RouteShares shares = route_shares(f);
     for (std::size_t k = 0; k < f.tasks.size(); ++k) {
       const Task& t = f.tasks[k];
-      const double done = shares.task[k] * (1.0 - t.skip);  // share of orders whose step is really done
+      const double done = shares.task[k] * (1.0 - scaled(t.skip, t.unit));  // share of orders whose step is really done
       double visits = done;
       double work = done * t.service.mean();
       double extra_visits = 0;
@@ -37,7 +39,7 @@ std::vector<UnitLoad> offered_load(const Model& m) {
         if (ed.link < 0) continue;
         const double along = shares.edge[static_cast<std::size_t>(e)];  // handoffs per order
         const Link& L = m.links[ed.link];
-        const double q = L.defect * L.detect;
+        const double q = scaled(L.defect, t.unit) * L.detect;
         const Distribution& d = L.on_detect == OnDetect::Rework && L.has_rework_service ? L.rework_service : t.service;
         if (L.lost > 0) {
           const double p = L.lost, r = p + (1 - p) * (L.on_detect == OnDetect::Fix ? 0 : q);
@@ -57,7 +59,8 @@ std::vector<UnitLoad> offered_load(const Model& m) {
         if (ed.to == static_cast<int>(k) && ed.link >= 0) {
           const Link& L = m.links[ed.link];
           if (L.on_detect == OnDetect::Fix)
-            work += (1.0 - t.skip) * shares.edge[e] * L.defect * L.detect * L.fix_service.mean();
+            work += (1.0 - scaled(t.skip, t.unit)) * shares.edge[e] * scaled(L.defect, f.tasks[ed.from].unit) *
+                    L.detect * L.fix_service.mean();
         }
       }
       load[t.unit].arrival_rate += rate * (visits + extra_visits);
@@ -69,6 +72,7 @@ std::vector<UnitLoad> offered_load(const Model& m) {
     double avail = 1.0;
     if (un.outages) avail = un.mtbf / (un.mtbf + un.mttr.mean());
     load[u].utilisation = load[u].work_rate / un.mean_servers() / avail;  // shifts: over the week's average
+    if (!speed.empty()) load[u].utilisation /= speed[u];
   }
   return load;
 }
