@@ -60,11 +60,12 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
   };
   for (const PressureLoad& p : pressure_loads(m)) {  // README "Pressure": offered load by level, with staff
     const Unit::Pressure& q = m.units[p.unit].pressure;
-    fmt::print("\nunit {}: pressure by {}{}, levels {}, speedup {}, errors {}; offered load {} at level 0, at most {} "
-               "(level {})\n",
-               m.units[p.unit].name, measures[static_cast<int>(q.measure)],
-               q.window > 0 ? " over a window of " + fmt_num(q.window) : "", list(q.levels), list(q.speedup),
-               list(q.errors), fmt_num(p.low), fmt_num(p.high), p.level);
+    fmt::print(
+        "\nunit {}: pressure by {}{}, levels {}, speedup {}, errors {}; offered load {} at level 0, at most {} "
+        "(level {})\n",
+        m.units[p.unit].name, measures[static_cast<int>(q.measure)],
+        q.window > 0 ? " over a window of " + fmt_num(q.window) : "", list(q.levels), list(q.speedup), list(q.errors),
+        fmt_num(p.low), fmt_num(p.high), p.level);
   }
   for (const auto& f : m.flows) {
     fmt::print("\nflow {}: {}, due {}\n", f.name,

@@ -12,7 +12,7 @@ namespace eslabon::config_keys {
 inline const std::vector<std::string> root = {"name",  "time_unit",  "run",   "units",    "flows",
                                               "links", "complaints", "costs", "scenarios"};
 inline const std::vector<std::string> run = {"horizon", "warmup", "replications", "seed", "calendar_start"};
-inline const std::vector<std::string> unit = {"servers", "discipline", "capacity", "cost_per_hour", "outages",
+inline const std::vector<std::string> unit = {"servers", "discipline", "capacity",  "cost_per_hour", "outages",
                                               "staff",   "shifts",     "shift_end", "pressure"};
 inline const std::vector<std::string> staff = {"training", "motivation", "courtesy"};
 inline const std::vector<std::string> outages = {"mtbf", "mttr"};

@@ -161,7 +161,8 @@ class Replication {
   // speed; returns how long it takes: under pressure, at the level's speedup (pressure.cpp).
   double hold(UnitState& us, std::uint32_t j, double s) {
     us.hold(j, jobs_.slot(j), us.ranks ? flow_of(jobs_.order(j)).priority : 0);
-    if (us.pressured) [[unlikely]] return s / us.speedup;
+    if (us.pressured) [[unlikely]]
+      return s / us.speedup;
     return s;
   }
   void start_job(int u, std::uint32_t j);  // out of line, for impatience.cpp and outages.cpp

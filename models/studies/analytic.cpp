@@ -20,10 +20,13 @@ namespace eslabon {
 // each handoff's feedback counts for the share of orders whose handoff goes along it
 // (route_shares): a routed-to task's arrival rate is its route's probability times its
 // supplier's.
-std::vector<UnitLoad> offered_load(const Model& m, const std::vector<double>& errors, const std::vector<double>& speed) {
+std::vector<UnitLoad> offered_load(const Model& m, const std::vector<double>& errors,
+                                   const std::vector<double>& speed) {
   std::vector<UnitLoad> load(m.units.size());
   const double inf = std::numeric_limits<double>::infinity();
-  auto scaled = [&](double p, int u) { return errors.empty() ? p : std::min(1.0, p * errors[static_cast<std::size_t>(u)]); };
+  auto scaled = [&](double p, int u) {
+    return errors.empty() ? p : std::min(1.0, p * errors[static_cast<std::size_t>(u)]);
+  };
   for (const auto& f : m.flows) {
     // A rate that changes over time counts at its long-run average (rate_profile.hpp).
     const double rate = f.profile.on() ? f.profile.mean : 1.0 / f.interarrival.mean();

@@ -14,8 +14,8 @@ namespace eslabon {
 
 struct PressureLoad {
   std::size_t unit = 0;
-  double low = 0;   // utilisation with every pressured unit at its lowest level
-  double high = 0;  // the largest utilisation with this unit alone at another reachable level
+  double low = 0;         // utilisation with every pressured unit at its lowest level
+  double high = 0;        // the largest utilisation with this unit alone at another reachable level
   std::size_t level = 0;  // ... that level (0: none is above `low`). Reachable: for utilisation,
                           // a level below 1; with a capacity, one the queue (capacity - servers)
                           // or the wip (capacity) can reach

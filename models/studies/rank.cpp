@@ -162,7 +162,8 @@ std::vector<WeakPoint> weak_points(const Model& m) {
     bool harms = false;
     for (std::size_t i = 0; i < u.pressure.levels.size(); ++i)
       harms = harms || u.pressure.errors[i] > 1 || u.pressure.speedup[i] < 1;
-    if (harms) w.push_back({u.name, "pressure", {Override{"units." + u.name + ".pressure", "null", ""}}, kNaN, true, ""});
+    if (harms)
+      w.push_back({u.name, "pressure", {Override{"units." + u.name + ".pressure", "null", ""}}, kNaN, true, ""});
   }
   for (const auto& u : m.units)
     w.push_back({u.name,

@@ -76,10 +76,12 @@ void check_chain(const Chain& c, std::uint64_t seed) {
                            ", pressure: {measure: " + c.measure + ", levels: " + list(c.levels) +
                            ", speedup: " + list(c.speedup) + ", errors: " + list(c.errors) +
                            "}}\n  B: {servers: 50}\n"
-                           "flows: {f: {arrivals: {poisson: " + num(c.lambda) +
+                           "flows: {f: {arrivals: {poisson: " +
+                           num(c.lambda) +
                            "}, tasks: {a: {unit: A, service: {exponential: {mean: 1}}},\n"
                            "  b: {unit: B, service: {exponential: {mean: 0.01}}, after: a}}}}\n"
-                           "links: [{from: a, to: b, defect: " + num(defect) + ", detect: 0}]\n";
+                           "links: [{from: a, to: b, defect: " +
+                           num(defect) + ", detect: 0}]\n";
   // The measure in state n (orders at A): n itself, or the number waiting.
   auto measure = [&](int n) { return c.measure == "wip" ? n : std::max(0, n - c.servers); };
   auto level = [&](int n) { return static_cast<std::size_t>(level_of(c.levels, measure(n))); };
@@ -269,7 +271,8 @@ TEST(Pressure, ConfigErrors) {
     return error_of("run: {horizon: 100}\nunits:\n  A: {servers: 1, pressure: " + pressure +
                     "}\nflows: {f: {arrivals: {poisson: 1}, tasks: {a: {unit: A, service: 1}}}}\n");
   };
-  EXPECT_EQ(err("{levels: [0, 5]}"), "m.yaml:3:29: units.A.pressure.measure: missing; expected queue, wip or utilisation");
+  EXPECT_EQ(err("{levels: [0, 5]}"),
+            "m.yaml:3:29: units.A.pressure.measure: missing; expected queue, wip or utilisation");
   EXPECT_EQ(err("{measure: queu, levels: [0]}"),
             "m.yaml:3:39: units.A.pressure.measure: expected queue, wip or utilisation, got 'queu' (did you mean "
             "'queue'?)");
