@@ -6,6 +6,7 @@
 #include <models/config/loader.hpp>
 #include <models/studies/analytic.hpp>
 #include <models/studies/contracts.hpp>
+#include <models/studies/pressure.hpp>
 #include <models/studies/routes.hpp>
 
 #include <fmt/core.h>
@@ -50,6 +51,21 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
     for (const auto& [rule, n] : un.shift_rules) rules += (rules.empty() ? "" : ", ") + rule + ": " + std::to_string(n);
     fmt::print("\nunit {}: shifts {{{}}} from {}, {} servers on average over a week, shift_end {}\n", un.name, rules,
                m.run.calendar_start, fmt_num(un.mean_servers()), un.shift_preempt ? "preempt" : "finish");
+  }
+  const char* measures[] = {"queue", "wip", "utilisation"};
+  auto list = [](const std::vector<double>& v) {
+    std::string s;
+    for (double x : v) s += (s.empty() ? "" : ", ") + fmt::format("{:g}", x);
+    return "[" + s + "]";
+  };
+  for (const PressureLoad& p : pressure_loads(m)) {  // README "Pressure": offered load by level, with staff
+    const Unit::Pressure& q = m.units[p.unit].pressure;
+    fmt::print(
+        "\nunit {}: pressure by {}{}, levels {}, speedup {}, errors {}; offered load {} at level 0, at most {} "
+        "(level {})\n",
+        m.units[p.unit].name, measures[static_cast<int>(q.measure)],
+        q.window > 0 ? " over a window of " + fmt_num(q.window) : "", list(q.levels), list(q.speedup), list(q.errors),
+        fmt_num(p.low), fmt_num(p.high), p.level);
   }
   for (const auto& f : m.flows) {
     fmt::print("\nflow {}: {}, due {}\n", f.name,
@@ -102,6 +118,7 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
                  fmt_num(p.all_met));
   }
   if (unstable) fmt::print("\nwarning: a unit has utilisation >= 1; its queue grows without bound\n");
+  if (const std::string w = pressure_warning(m); !w.empty()) fmt::print("\n{}\n", w);
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <models/output/json.hpp>
 #include <models/results/drift.hpp>
 #include <models/results/run_result.hpp>
+#include <models/studies/pressure.hpp>
 
 #include <fmt/core.h>
 
@@ -116,6 +117,11 @@ void print_tables(const RunResult& r, const Model& m) {
     for (UnitStat s : shown) fmt::print(" {:>22}", fmt_pm(r.unit_stat(u, s)));
     fmt::print("\n");
   }
+  for (std::size_t u = 0; u < r.unit_names.size(); ++u)  // README "Pressure": time averages over the window
+    if (std::isfinite(r.unit_stat(u, UnitStat::PressureSpeed).mean))
+      fmt::print("pressure at {}: speedup {}, errors x {}, at its highest level {} of the time\n", r.unit_names[u],
+                 fmt_pm(r.unit_stat(u, UnitStat::PressureSpeed)), fmt_pm(r.unit_stat(u, UnitStat::PressureErrors)),
+                 fmt_pm(r.unit_stat(u, UnitStat::PressureTop)));
   print_causes(r, m);
   if (!r.link_names.empty()) {
     fmt::print("\n{:<26}", "link");
@@ -264,6 +270,7 @@ int cmd_run(const RunArgs& a) {
   }
   if (!a.output.empty() && !a.json) fmt::print("\nresults written to {}\n", a.output);
   if (const std::string note = period_note(model); !note.empty()) std::cerr << note << "\n";
+  if (const std::string tip = pressure_warning(model); !tip.empty()) std::cerr << tip << "\n";
   warn_drift(result);
   const Interval unfinished = result.kpi(Kpi::OrdersUnfinished);
   if (unfinished.mean > 0)

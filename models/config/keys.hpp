@@ -12,10 +12,11 @@ namespace eslabon::config_keys {
 inline const std::vector<std::string> root = {"name",  "time_unit",    "run",        "units", "flows",
                                               "links", "defect_types", "complaints", "costs", "scenarios"};
 inline const std::vector<std::string> run = {"horizon", "warmup", "replications", "seed", "calendar_start"};
-inline const std::vector<std::string> unit = {"servers", "discipline", "capacity", "cost_per_hour", "outages",
-                                              "staff",   "shifts",     "shift_end"};
+inline const std::vector<std::string> unit = {"servers", "discipline", "capacity",  "cost_per_hour", "outages",
+                                              "staff",   "shifts",     "shift_end", "pressure"};
 inline const std::vector<std::string> staff = {"training", "motivation", "courtesy"};
 inline const std::vector<std::string> outages = {"mtbf", "mttr"};
+inline const std::vector<std::string> pressure = {"measure", "window", "levels", "speedup", "errors"};
 inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks", "patience"};
 inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "customers", "rate_per_customer",
                                                   "acquisition"};
@@ -50,6 +51,7 @@ inline std::vector<SchemaSection> schema_sections() {
           {"/$defs/unit/anyOf/1", &unit},
           {"/$defs/unit/anyOf/1/properties/outages", &outages},
           {"/$defs/unit/anyOf/1/properties/staff", &staff},
+          {"/$defs/unit/anyOf/1/properties/pressure", &pressure},
           {"/$defs/flow", &flow},
           {"/$defs/flow/properties/arrivals/oneOf", &arrivals},
           {"/$defs/flow/properties/arrivals/oneOf/0/properties/poisson/oneOf", &poisson_profile},

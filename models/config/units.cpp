@@ -2,6 +2,7 @@
 #include <models/config/distribution_spec.hpp>
 #include <models/config/durations.hpp>
 #include <models/config/keys.hpp>
+#include <models/config/pressure.hpp>
 #include <models/config/shifts.hpp>
 #include <models/config/units.hpp>
 
@@ -55,6 +56,7 @@ void load_units(const YamlReader& r, const YAML::Node& root, Model& m) {
         u.mttr = read_distribution(r, o["mttr"], p + ".outages.mttr");
       }
       load_shifts(r, n, p, m.run, u);
+      load_pressure(r, n, p, u);
       if (n["servers"]) u.servers = static_cast<int>(r.integer(n["servers"], p + ".servers", 1, 1000000));
       if (n["discipline"])
         u.discipline = static_cast<Discipline>(r.choice(n["discipline"], p + ".discipline", discipline_names()));

@@ -15,6 +15,7 @@ void Replication::lose(std::uint32_t o) {
   for (std::uint32_t j = orders_.waiting(o); j != Jobs::kNone; j = jobs_.next_waiting(j)) {
     jobs_.withdraw(j);
     units_[jobs_.unit(j)].withdraw(now_);
+    if (units_[jobs_.unit(j)].pressured) pressure_changed(static_cast<int>(jobs_.unit(j)));
     --orders_.inflight(o);
   }
   orders_.waiting(o) = Jobs::kNone;

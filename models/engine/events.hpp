@@ -10,6 +10,10 @@
 // |       |             | new job, and under `preempt` the job ending at t is not preempted     |
 // |       |             | (it ends at t; engine/shifts.cpp); a shift starting at t serves what  |
 // |       |             | arrives at t                                                          |
+// | 1     | Pressure-   | a unit's moving average of utilisation crosses a level of its         |
+// |       | Change      | `pressure` (README "Pressure"): its new speed and error multipliers   |
+// |       |             | hold for what happens at t (a crossing lands on another event's time  |
+// |       |             | only by chance; engine/pressure.cpp)                                  |
 // | 2     | ServiceEnd  | release before seize: a server freed at t serves the waiting line     |
 // |       |             | (and routes the finished task on) before anything arriving at t       |
 // |       |             | looks for a free server, so arrivals at t never jump the queue.       |
@@ -21,7 +25,8 @@
 //
 // An event's `kind` word holds the kind in its low 8 bits; a ServiceEnd and an Abandon also
 // carry the job's generation stamp in the upper 24 (a stale one is skipped: a service end
-// cancelled by an outage or a preemption, an abandonment of a job that has left the line).
+// cancelled by an outage, a preemption or a change of pressure level, an abandonment of a job
+// that has left the line), and a PressureChange its unit's crossing count.
 
 #include <cstdint>
 
@@ -35,17 +40,19 @@ enum EventKind : std::uint32_t {
   Repair = 4,
   Acquire = 5,
   Abandon = 6,
-  Shift = 7
+  Shift = 7,
+  PressureChange = 8
 };
 
 namespace event_class {
 // Only the order of the classes matters (core/event_list.hpp): shift's class was put between
 // repair and service_end by moving the others up by one, which keeps every other order.
-inline constexpr std::uint8_t repair = 0, shift = 1, service_end = 2, handoff = 2, failure = 3, abandon = 3,
-                              arrival = 4, acquire = 4;
+inline constexpr std::uint8_t repair = 0, shift = 1, pressure = 1, service_end = 2, handoff = 2, failure = 3,
+                              abandon = 3, arrival = 4, acquire = 4;
 }  // namespace event_class
 
 inline constexpr std::uint32_t service_end_kind(std::uint32_t stamp) { return ServiceEnd | (stamp << 8); }
 inline constexpr std::uint32_t abandon_kind(std::uint32_t stamp) { return Abandon | (stamp << 8); }
+inline constexpr std::uint32_t pressure_kind(std::uint32_t count) { return PressureChange | (count << 8); }
 
 }  // namespace eslabon

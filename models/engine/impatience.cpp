@@ -58,6 +58,7 @@ void Replication::preempt(int u, int slot) {
   jobs_.slot(us.unhold(static_cast<std::uint32_t>(slot))) = static_cast<std::uint32_t>(slot);
   --us.busy;  // the preempting job's start counts its server busy again
   jobs_.preempt(v, now_);
+  if (us.pressured) jobs_.end(v) *= us.speedup;  // its remaining work at speedup 1 (pressure.cpp)
   if (orders_.lost(o)) {
     jobs_.retire(v);
     --orders_.inflight(o);

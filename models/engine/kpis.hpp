@@ -61,7 +61,11 @@ namespace eslabon {
   X(MeanBusy, "mean_busy")        \
   X(Rejected, "rejected")         \
   X(Availability, "availability") \
-  X(Abandoned, "abandoned") /* jobs whose patience ran out in its line, in the window */
+  X(Abandoned, "abandoned") /* jobs whose patience ran out in its line, in the window */ \
+  /* pressure (README "Pressure"), time averages over the window; empty without it */   \
+  X(PressureSpeed, "pressure_speed")   /* the level's speedup */                         \
+  X(PressureErrors, "pressure_errors") /* the level's error multiplier */                \
+  X(PressureTop, "pressure_top")       /* share of the time at the highest level */
 
 // Per flow: the system KPIs' definitions restricted to one flow's orders.
 #define ESLABON_FLOW_STATS(X)            \
@@ -160,7 +164,9 @@ inline constexpr bool is_proportion(Kpi k) {
       return false;
   }
 }
-inline constexpr bool is_proportion(UnitStat s) { return s == UnitStat::Utilisation || s == UnitStat::Availability; }
+inline constexpr bool is_proportion(UnitStat s) {
+  return s == UnitStat::Utilisation || s == UnitStat::Availability || s == UnitStat::PressureTop;
+}
 inline constexpr bool is_proportion(FlowStat s) { return s == FlowStat::OnTimeRate || s == FlowStat::LossRate; }
 inline constexpr bool is_proportion(LinkStat s) { return s == LinkStat::SlaMetRate; }
 inline constexpr bool is_proportion(SatisfactionStat s) { return s == SatisfactionStat::Share; }

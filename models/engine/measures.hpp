@@ -223,6 +223,9 @@ struct Measures {
       s[static_cast<int>(UnitStat::Rejected)] = count(us.rejected);
       s[static_cast<int>(UnitStat::Availability)] = 1.0 - us.down_tw.mean(horizon);
       s[static_cast<int>(UnitStat::Abandoned)] = count(us.abandoned);
+      s[static_cast<int>(UnitStat::PressureSpeed)] = us.pressured ? us.speedup_tw.mean(horizon) : nan;
+      s[static_cast<int>(UnitStat::PressureErrors)] = us.pressured ? us.errors_tw.mean(horizon) : nan;
+      s[static_cast<int>(UnitStat::PressureTop)] = us.pressured ? us.top_tw.mean(horizon) : nan;
     }
     r.flows.resize(flows.size());
     for (std::size_t f = 0; f < flows.size(); ++f) {

@@ -3,12 +3,26 @@
 // each order comes from one of them, every contact (the delivery, complaint handling) moves
 // their score, and after a contact they leave with the churn probability of their score,
 // instead of churn_if_*. Once per order, so out of the hot path. See replication.hpp.
+// Also the finite base's acquisitions (new customers), which join a base with memory here.
 
 #include <models/engine/replication.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace eslabon::engine {
+
+// A new customer for a finite base: a Poisson stream of its own, whatever the base's size.
+void Replication::schedule_acquisition(std::uint32_t f) {
+  const double gap = -std::log(draws_.acquisition(f).uniform()) / m_.flows[f].acquisition;
+  events_.push(now_ + gap, event_class::acquire, Acquire, f);
+}
+
+void Replication::acquire(std::uint32_t f) {
+  schedule_acquisition(f);
+  if (customers_.gain(m_.flows[f], f) && memory_.on(f)) memory_.join(f, now_);
+  measures_.set_base(now_, static_cast<double>(customers_.base()));
+}
 
 // One of the base's customers, uniformly, from the order's own draw (purpose customer).
 void Replication::remember_order(std::uint32_t o, std::uint32_t f) {

@@ -23,6 +23,7 @@ void Replication::failure(std::uint32_t u) {
   }
   us.fail(now_);
   if (us.closes) us.update_closed(now_);
+  if (us.pressured) pressure_changed(static_cast<int>(u));
   events_.push(now_ + m_.units[u].mttr.sample(draws_.outage(u)), event_class::repair, Repair, u);
 }
 
@@ -41,6 +42,7 @@ void Replication::repair(std::uint32_t u) {
   }
   if (us.preempts) preempt_after_repair(static_cast<int>(u));
   if (us.shift_preempt) shed(static_cast<int>(u));  // a shift ended during the outage
+  if (us.pressured) pressure_changed(static_cast<int>(u));
   schedule_failure(u);
 }
 

@@ -1,5 +1,4 @@
-// The dispatcher's hot path: the run loop, arrivals, tasks and handoffs, work at units,
-// outages. See replication.hpp.
+// The dispatcher's hot path (replication.hpp): run loop, arrivals, tasks, handoffs, work at units.
 
 #include <models/engine/replication.hpp>
 
@@ -50,6 +49,9 @@ ReplicationResult Replication::run() {
         break;
       case Shift:
         shift(e.id);
+        break;
+      case PressureChange:
+        pressure_crossing(e.id, e.kind >> 8);
         break;
       case Abandon:  // stale once the job has left the line (served, withdrawn) or been retired
         if ((e.kind >> 8) == jobs_.stamp(e.id) && jobs_.still_waiting(e.id)) abandon(e.id);
@@ -124,18 +126,6 @@ void Replication::arrival(std::uint32_t f) {
     if (orders_.lost(o)) break;
     task_ready(o, k);
   }
-}
-
-// A new customer for a finite base: a Poisson stream of its own, whatever the base's size.
-void Replication::schedule_acquisition(std::uint32_t f) {
-  const double gap = -std::log(draws_.acquisition(f).uniform()) / m_.flows[f].acquisition;
-  events_.push(now_ + gap, event_class::acquire, Acquire, f);
-}
-
-void Replication::acquire(std::uint32_t f) {
-  schedule_acquisition(f);
-  if (customers_.gain(m_.flows[f], f) && memory_.on(f)) memory_.join(f, now_);
-  measures_.set_base(now_, static_cast<double>(customers_.base()));
 }
 
 // --- tasks and handoffs ---------------------------------------------------------------
@@ -357,14 +347,14 @@ ESLABON_INLINE void Replication::submit(const JobSpec& s) {
   if (us.service_at_entry) jobs_.service(j) = draw_service(j);
   if (us.can_start()) {
     start(u, j);
-    return;
+  } else if (!(us.preempts && preempt_for(u, j))) {
+    QueueFacts q{fl.priority, orders_.due(o), 0.0};
+    if (us.service_at_entry) q.service = jobs_.service(j) + (s.kind == TaskJob ? orders_.extra(o, s.task) : 0.0);
+    us.enqueue(j, queue_key(us.discipline, q), now_);
+    jobs_.join_waiting(j, orders_.waiting(o));
+    if (fl.has_patience && s.kind != ComplaintJob) schedule_abandon(j);
   }
-  if (us.preempts && preempt_for(u, j)) return;
-  QueueFacts q{fl.priority, orders_.due(o), 0.0};
-  if (us.service_at_entry) q.service = jobs_.service(j) + (s.kind == TaskJob ? orders_.extra(o, s.task) : 0.0);
-  us.enqueue(j, queue_key(us.discipline, q), now_);
-  jobs_.join_waiting(j, orders_.waiting(o));
-  if (fl.has_patience && s.kind != ComplaintJob) schedule_abandon(j);
+  if (us.pressured) [[unlikely]] pressure_changed(u);
 }
 
 // Out of line, for delivery.cpp (submit is inlined into the hot path here).
@@ -404,7 +394,7 @@ ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
     // Preempted before: its remaining work, nothing drawn or charged again.
     if (jobs_.kind(j) == TaskJob)
       delays_.resumed(jobs_.order(j), static_cast<int>(jobs_.task(j)), now_, us.down_clock(now_));
-    const double s = jobs_.resume(j);
+    const double s = jobs_.resume(j) / (us.pressured ? us.speedup : 1.0);  // pressure: kept at speedup 1
     us.hold(j, jobs_.slot(j), flow_of(jobs_.order(j)).priority);
     jobs_.end(j) = now_ + s;
     events_.push(jobs_.end(j), event_class::service_end, service_end_kind(jobs_.stamp(j)), j);
@@ -417,6 +407,7 @@ ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
     s += extra;  // fixes of defects caught at receipt
     extra = 0;
   }
+  if (us.tracks) s = hold(us, j, s);
   if (jobs_.kind(j) == ReworkJob) {
     const std::uint32_t o = jobs_.order(j);
     const double c = s * m_.units[u].cost_per_time;
@@ -428,7 +419,6 @@ ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
       charge_one(o, c, jobs_.blame(j), CostCategory::InternalFailure);
     }
   }
-  if (us.tracks) us.hold(j, jobs_.slot(j), us.ranks ? flow_of(jobs_.order(j)).priority : 0);
   jobs_.end(j) = now_ + s;
   events_.push(jobs_.end(j), event_class::service_end, service_end_kind(jobs_.stamp(j)), j);
 }
@@ -452,6 +442,7 @@ void Replication::service_end(std::uint32_t j) {
     start(u, next);
   else
     us.busy_tw.set(now_, us.busy);
+  if (us.pressured) [[unlikely]] pressure_changed(u);  // before its handoff draws its errors
   const JobKind kind = jobs_.kind(j);
   const int task = static_cast<int>(jobs_.task(j));
   const int edge = static_cast<int>(jobs_.edge(j));

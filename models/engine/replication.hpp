@@ -6,7 +6,7 @@
 // header-only and the hot path (arrivals, tasks, handoffs, service) is in one translation
 // unit, replication.cpp, so it inlines: no virtual call per event. Delivery, complaints
 // and churn (once per order) are in delivery.cpp; reneging and preemption (only models that
-// use them) in impatience.cpp; shifts in shifts.cpp.
+// use them) in impatience.cpp; shifts in shifts.cpp; pressure in pressure.cpp.
 
 #include <models/engine/customers.hpp>
 #include <models/engine/delays.hpp>
@@ -159,6 +159,14 @@ class Replication {
   double draw_work(std::uint32_t j);
 
   void start(int u, std::uint32_t j);
+  // A unit that tracks its jobs in service holds job j, whose work takes `s` at the staff's
+  // speed; returns how long it takes: under pressure, at the level's speedup (pressure.cpp).
+  double hold(UnitState& us, std::uint32_t j, double s) {
+    us.hold(j, jobs_.slot(j), us.ranks ? flow_of(jobs_.order(j)).priority : 0);
+    if (us.pressured) [[unlikely]]
+      return s / us.speedup;
+    return s;
+  }
   void start_job(int u, std::uint32_t j);  // out of line, for impatience.cpp and outages.cpp
 
   void service_end(std::uint32_t j);
@@ -196,6 +204,16 @@ class Replication {
   // shift_end: preempt: while more servers are busy than scheduled, the job in service started
   // last (lowest priority first) goes back to the head of the line with its remaining work.
   void shed(int u);
+
+  // --- pressure (pressure.cpp) ----------------------------------------------------------
+  // The load of unit u may have changed (its queue, its busy or scheduled servers, an outage):
+  // its pressure level follows (README "Pressure"); for utilisation, its moving average's next
+  // crossing of a level is scheduled (a PressureChange event, applied by pressure_crossing).
+  void pressure_changed(int u);
+  void pressure_crossing(std::uint32_t u, std::uint32_t count);
+  void schedule_crossing(int u);
+  // The level in force becomes `level`: the multipliers change and the work in service is re-timed.
+  void set_level(int u, int level);
 
   // --- the order leaves -----------------------------------------------------------------
   // Lost to a full unit, or abandoned (reneging): its work waiting in units' lines leaves them

@@ -36,6 +36,7 @@ void Replication::shift(std::uint32_t u) {
   }
   if (us.preempts) preempt_after_repair(static_cast<int>(u));
   if (us.shift_preempt) shed(static_cast<int>(u));
+  if (us.pressured) pressure_changed(static_cast<int>(u));
 }
 
 // A job whose service ends now is left to end (its ServiceEnd comes after this event, events.hpp):

@@ -24,18 +24,28 @@ struct UnitState {
         preempts(discipline_info(u.discipline).preempts),
         shift_preempt(u.has_shifts() && u.shift_preempt),
         ranks(preempts || shift_preempt),
-        tracks(outages || ranks),
+        pressured(u.has_pressure()),
+        tracks(outages || ranks || pressured),
         shifted(u.has_shifts()),
         speed(u.speed()),
-        errors(u.error_factor()),
+        errors(pressured ? u.error_factor() * u.pressure.errors[0] : u.error_factor()),
+        speedup(pressured ? u.pressure.speedup[0] : 1.0),
         line(u.discipline),
         busy_tw(warmup, horizon),
         queue_tw(warmup, horizon),
         down_tw(warmup, horizon),
-        scheduled_tw(warmup, horizon) {
+        scheduled_tw(warmup, horizon),
+        speedup_tw(warmup, horizon),
+        errors_tw(warmup, horizon),
+        top_tw(warmup, horizon) {
     if (shifted) scheduled_tw.set(0.0, servers);
     closes = u.closes();
     closed = closes && servers == 0;
+    if (pressured) {
+      speedup_tw.set(0.0, speedup);
+      errors_tw.set(0.0, u.pressure.errors[0]);
+      top_tw.set(0.0, u.pressure.levels.size() == 1 ? 1.0 : 0.0);
+    }
   }
 
   int servers;
@@ -52,15 +62,26 @@ struct UnitState {
   bool preempts = false;  // its discipline preempts lower-priority work (preemptive)
   bool shift_preempt = false;  // shift_end: preempt (engine/shifts.cpp)
   bool ranks = false;          // preempts or shift_preempt: jobs in service keep a Holder, and can resume
-  bool tracks = false;         // outages or ranks: only then are the jobs in service tracked
+  bool pressured = false;      // pressure (engine/pressure.cpp): its level sets speedup and errors
+  bool tracks = false;         // outages, ranks or pressured: only then are the jobs in service tracked
   bool shifted = false;        // servers follow the unit's shifts (Shift events)
   std::size_t shift_next = 0;  // shifts: the change point the next Shift event applies
   double shift_base = 0;       // shifts: the start of the current week
   double speed = 1;       // service times are divided by it (staff: training x motivation)
   double errors = 1;      // defect probability of the links it supplies, skips of its tasks: x it
+  // Pressure: work in service is done at speed x speedup (the level's); errors above include the
+  // level's multiplier. utilisation: the moving average `ewma` at time `ewma_at`, moving towards
+  // `signal` (busy / scheduled servers since then); `crossing` counts the crossing events
+  // scheduled (a pending one with an older count is stale), `rising` says which way it goes.
+  double speedup = 1;
+  int level = 0;
+  double ewma = 0, ewma_at = 0, signal = 0;
+  std::uint32_t crossing = 0;
+  bool rising = false;
   WaitingLine line;
   TimeWeighted busy_tw, queue_tw, down_tw;
   TimeWeighted scheduled_tw;  // shifts: the scheduled servers (utilisation is over them)
+  TimeWeighted speedup_tw, errors_tw, top_tw;  // pressure: the level's multipliers; at the top level
   Welford wait;
   std::uint64_t completions = 0;          // in the window
   std::uint64_t rejected = 0;             // in the window

@@ -56,6 +56,16 @@ struct Unit {
       if (c.servers == 0) return true;
     return false;
   }
+  // Pressure (README "Pressure"): speed and error multipliers by a measure of the unit's load,
+  // piecewise constant: level i while the measure >= levels[i] (levels[0] = 0, increasing).
+  struct Pressure {
+    enum class Measure { Queue, Wip, Utilisation };
+    Measure measure = Measure::Queue;
+    double window = 0;  // utilisation: the time constant of its moving average
+    std::vector<double> levels, speedup, errors;
+  };
+  Pressure pressure;  // no levels: off
+  bool has_pressure() const { return !pressure.levels.empty(); }
   // Scheduled servers averaged over a week (`servers` without shifts).
   double mean_servers() const;
 };

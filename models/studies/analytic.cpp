@@ -24,6 +24,8 @@ namespace eslabon {
 // service work is divided by its speed (training x motivation; fix work is not), and the defect
 // probability of the links it supplies and the skip probability of its tasks are multiplied by
 // its error factor, capped at 1 (a typed link's types in proportion, as the engine draws them).
+// `errors` and `speed`, when given (pressure levels, studies/pressure.cpp), are each unit's
+// factors in place of its staff's.
 namespace {
 double caught_share(const Model& m, const Link& L, double errors) {
   const double scale = L.defect > 0 ? std::min(1.0, L.defect * errors) / L.defect : 1.0;
@@ -37,39 +39,45 @@ double caught_share(const Model& m, const Link& L, double errors) {
 }
 }  // namespace
 
-std::vector<UnitLoad> offered_load(const Model& m) {
+std::vector<UnitLoad> offered_load(const Model& m, const std::vector<double>& errors,
+                                   const std::vector<double>& speed) {
   std::vector<UnitLoad> load(m.units.size());
   const double inf = std::numeric_limits<double>::infinity();
+  const auto error_of = [&](int u) {
+    return errors.empty() ? m.units[static_cast<std::size_t>(u)].error_factor() : errors[static_cast<std::size_t>(u)];
+  };
+  const auto speed_of = [&](int u) {
+    return speed.empty() ? m.units[static_cast<std::size_t>(u)].speed() : speed[static_cast<std::size_t>(u)];
+  };
   for (const auto& f : m.flows) {
     // A rate that changes over time counts at its long-run average (rate_profile.hpp).
     const double rate = f.profile.on() ? f.profile.mean : 1.0 / f.interarrival.mean();
     const RouteShares shares = route_shares(f);
     for (std::size_t k = 0; k < f.tasks.size(); ++k) {
       const Task& t = f.tasks[k];
-      const Unit& at = m.units[static_cast<std::size_t>(t.unit)];
-      const double errors = at.error_factor(), speed = at.speed();
-      const double done = shares.task[k] * (1.0 - std::min(1.0, t.skip * errors));  // orders whose step is done
+      const double errors_k = error_of(t.unit), speed_k = speed_of(t.unit);
+      const double done = shares.task[k] * (1.0 - std::min(1.0, t.skip * errors_k));  // orders whose step is done
       double visits = done;
-      double work = done * t.service.mean() / speed;
+      double work = done * t.service.mean() / speed_k;
       double extra_visits = 0;
       for (int e : t.out) {
         const Edge& ed = f.edges[e];
         if (ed.link < 0) continue;
         const double along = shares.edge[static_cast<std::size_t>(e)];  // handoffs per order
         const Link& L = m.links[ed.link];
-        const double q = caught_share(m, L, errors);
+        const double q = caught_share(m, L, errors_k);
         const Distribution& d = L.on_detect == OnDetect::Rework && L.has_rework_service ? L.rework_service : t.service;
         if (L.lost > 0) {
           const double p = L.lost, r = p + (1 - p) * (L.on_detect == OnDetect::Fix ? 0 : q);
           const double per = r >= 1 ? inf : 1 / (1 - r);  // attempts per handoff
           extra_visits += along * per * r;
-          work += along * per * (p * t.service.mean() + (r - p) * d.mean()) / speed;
+          work += along * per * (p * t.service.mean() + (r - p) * d.mean()) / speed_k;
           continue;
         }
         if (L.on_detect == OnDetect::Fix) continue;
         const double redo = q >= 1 ? inf : q / (1 - q);  // expected redos per handoff
         extra_visits += along * redo;
-        work += along * redo * d.mean() / speed;
+        work += along * redo * d.mean() / speed_k;
       }
       // Fixes done at this task for what its suppliers handed over.
       for (std::size_t e = 0; e < f.edges.size(); ++e) {
@@ -78,8 +86,8 @@ std::vector<UnitLoad> offered_load(const Model& m) {
           const Link& L = m.links[ed.link];
           const Unit& supplier = m.units[static_cast<std::size_t>(f.tasks[static_cast<std::size_t>(ed.from)].unit)];
           if (L.on_detect == OnDetect::Fix)
-            work += (1.0 - std::min(1.0, t.skip * errors)) * shares.edge[e] *
-                    caught_share(m, L, supplier.error_factor()) * L.fix_service.mean();
+            work += (1.0 - std::min(1.0, t.skip * errors_k)) * shares.edge[e] *
+                    caught_share(m, L, error_of(f.tasks[static_cast<std::size_t>(ed.from)].unit)) * L.fix_service.mean();
         }
       }
       load[t.unit].arrival_rate += rate * (visits + extra_visits);

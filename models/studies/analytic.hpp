@@ -16,6 +16,10 @@ struct UnitLoad {
   double utilisation = 0;   // work_rate / servers / availability
 };
 
-std::vector<UnitLoad> offered_load(const Model& model);
+// `errors`, `speed` (per unit, or empty: all 1): multipliers of a unit's error probabilities (the
+// defect probability of the links its tasks supply and the skip probability of its tasks, capped
+// at 1) and of its speed, as pressure levels set them (studies/pressure.hpp).
+std::vector<UnitLoad> offered_load(const Model& model, const std::vector<double>& errors = {},
+                                   const std::vector<double>& speed = {});
 
 }  // namespace eslabon

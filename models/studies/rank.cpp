@@ -164,6 +164,14 @@ std::vector<WeakPoint> weak_points(const Model& m) {
                    true,
                    "courtesy:" + u.name});
   }
+  // Pressure that raises errors or slows a unit down at some level (README "Pressure"): off.
+  for (const auto& u : m.units) {
+    bool harms = false;
+    for (std::size_t i = 0; i < u.pressure.levels.size(); ++i)
+      harms = harms || u.pressure.errors[i] > 1 || u.pressure.speedup[i] < 1;
+    if (harms)
+      w.push_back({u.name, "pressure", {Override{"units." + u.name + ".pressure", "null", ""}}, kNaN, true, ""});
+  }
   for (const auto& u : m.units)
     w.push_back({u.name,
                  "staffing",

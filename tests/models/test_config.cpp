@@ -155,7 +155,8 @@ TEST(Config, BadInputMessages) {
       {"fractional priority", good_with("priority: 2", "priority: 2.5"),
        "m.yaml:11:15: flows.standard.priority: expected an integer (32-bit), got 2.5"},
       {"unknown key with hint", good_with("sales: {servers: 2}", "sales: {severs: 2}"),
-       "m.yaml:5:11: units.sales.severs: unknown key (did you mean 'servers'?); expected one of servers, discipline, capacity, cost_per_hour, outages, staff, shifts, shift_end"},
+       "m.yaml:5:11: units.sales.severs: unknown key (did you mean 'servers'?); expected one of servers, discipline, capacity, cost_per_hour, outages, staff, shifts, shift_end, "
+       "pressure"},
       {"unknown top key", good_with("time_unit: hour", "time_unt: hour"),
        "m.yaml:2:1: time_unt: unknown key (did you mean 'time_unit'?); expected one of name, time_unit, run, units, flows, links, defect_types, complaints, costs, scenarios"},
       {"unknown unit", good_with("unit: production", "unit: prodution"),

@@ -211,8 +211,9 @@ TEST(DisciplineSpt, ServiceTimesDoNotDependOnTheDiscipline) {
   EXPECT_EQ(K(work, Kpi::ComplaintRate), K(base, Kpi::ComplaintRate));
   EXPECT_NE(U(work, 0, UnitStat::MeanWait), U(base, 0, UnitStat::MeanWait)) << "spt reorders the work";
 
-  for (int s = 0; s < eslabon::kUnitStatCount; ++s)
-    EXPECT_EQ(desk.units[0][s], base.units[0][s]) << "work: " << eslabon::unit_stat_names()[s];
+  for (int s = 0; s < eslabon::kUnitStatCount; ++s)  // (the pressure columns are empty in both)
+    EXPECT_TRUE(desk.units[0][s] == base.units[0][s] || (std::isnan(desk.units[0][s]) && std::isnan(base.units[0][s])))
+        << "work: " << eslabon::unit_stat_names()[s];
   expect_same_sum(U(desk, 1, UnitStat::Utilisation), U(base, 1, UnitStat::Utilisation), "complaint desk utilisation");
   expect_same_sum(U(desk, 1, UnitStat::MeanBusy), U(base, 1, UnitStat::MeanBusy), "complaint desk busy");
   EXPECT_LT(U(desk, 1, UnitStat::MeanWait), U(base, 1, UnitStat::MeanWait)) << "spt shortens the mean wait";
