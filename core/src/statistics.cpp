@@ -61,8 +61,10 @@ double QuantileSketch::quantile(double q) const {
   if (n_ == 0) return std::numeric_limits<double>::quiet_NaN();
   if (q <= 0) return min_;
   if (q >= 1) return max_;
-  // Rank of the order statistic, q * (n - 1) counted from 0; found at bucket resolution.
-  double rank = q * static_cast<double>(n_ - 1);
+  // Rank of the order statistic, floor(q * (n - 1)) counted from 0 (README "What is measured");
+  // found at bucket resolution. Whole, so that the interpolation below stays inside the bucket
+  // that holds it (a fractional rank let it pass the bucket's upper edge by up to half a bucket).
+  const double rank = std::floor(q * static_cast<double>(n_ - 1));
   std::uint64_t cum = 0;
   for (std::size_t i = lo_; i < lo_ + counts_.size(); ++i) {
     std::uint64_t c = counts_[i - lo_];

@@ -69,6 +69,22 @@ TEST(Statistics, QuantilesWithinSketchPrecision) {
   EXPECT_EQ(zero.quantile(0.5), 0.0);
 }
 
+// The quantile is the order statistic of rank floor(q (n - 1)), within its bucket (2^-8 relative,
+// README "What is measured"), even when q (n - 1) is not whole and the next value is far away:
+// nine 1s, then 19.75 and 21. q = 0.99: rank floor(9.9) = 9, the 19.75 (an outside check found
+// 19.8375 here when a fractional rank pushed the interpolation past the bucket's upper edge).
+TEST(Statistics, QuantileStaysInTheOrderStatisticsBucket) {
+  QuantileSketch s;
+  for (int i = 0; i < 9; ++i) s.add(1.0);
+  s.add(19.75);
+  s.add(21.0);
+  for (double q : {0.9, 0.95, 0.99}) {
+    EXPECT_GE(s.quantile(q), 19.75) << q;
+    EXPECT_LT(s.quantile(q), 19.75 * (1 + 1.0 / 256)) << q;
+  }
+  EXPECT_LT(s.quantile(0.89), 1.0 * (1 + 1.0 / 256));  // rank 8: a 1
+}
+
 TEST(Confidence, StudentIntervals) {
   // t_{0.975, 9} = 2.262157...
   EXPECT_NEAR(student_t_quantile(0.95, 9), 2.2621571627982, 1e-10);
