@@ -7,10 +7,13 @@ how a table happened to be formatted.
 import json
 import math
 import os
+import re
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT
 
@@ -242,6 +245,17 @@ def test_people_and_pressure(monkeypatch):
         "people_causes": people_causes.to_dict("index"), "people_order": people_causes.index.tolist(),
         "ranking": ranking.to_dict("records"), "cc": cc.to_dict("index"),
         "ledgers": ledgers.to_dict("index"), "queue_change": float(queue_change),
+        "pressure": pressure, "defect": DEFECT, "burst_changes": burst.changes, "scenario": pm.scenarios["burst"],
+        "burst_window": [BURST_START, BURST_END], "horizon": pm.horizon, "arrival": ARRIVAL,
+        "regimes": {f"{run} {stat}": v for (run, stat), v in regimes.to_dict().items()},
+        "regime_drift": {name: res.drift["drifting"].to_dict() for name, res in [("calm", rcalm), ("burst", rburst)]},
+        "windows": {name: w.reset_index().to_dict("list") for name, w in windows.items()},
+        "slope": float(slope), "levels": levels.to_dict("list"), "jammed": float(jammed),
+        "tipped": tipped.reset_index().to_dict("list"), "tip_reps": TIP_REPS,
+        "pranking": pranking.to_dict("records"),
+        "whatif": {f"{name}|{kpi}": row for (name, kpi), row in whatif.to_dict("index").items()},
+        "speed": speed.loc["lead_time_mean", ["diff_ci_low", "diff_ci_high"]].to_dict(), "top_two": float(top_two),
+        "bars": {f"{name}|{kpi}": row for (name, kpi), row in bars.to_dict("index").items()},
     }""", monkeypatch)
     # 1. The shift plan. No department is overloaded on average, yet a quarter of the orders are late.
     assert all(0.6 <= u <= 0.7 for u in v["offered"].values()), v["offered"]
@@ -339,5 +353,95 @@ def test_people_and_pressure(monkeypatch):
     assert v["queue_change"] > 0.5 * ledgers["courtesy:sales"]["today"]
     assert all(row["change"] > 0 for c, row in ledgers.items() if c.startswith("queue:"))
 
-    # Six figures: the lead time's waterfall, the week, the on-time map, the plans, the two maps, the levers.
-    assert len(images(nb)) == 6
+    # 3. Pressure: the vicious circle. The burst is the config's scenario: 4 an hour for 20 hours at hour 1000.
+    P = v["pressure"]
+    assert v["burst_changes"] == v["scenario"]
+    assert yaml.safe_load(v["scenario"]["flows.orders.arrivals"]) == {"poisson": {"schedule": [[0, 0.6], [1000, 4], [1020, 0.6]]}}
+    assert v["burst_window"] == [1000, 1020] and v["arrival"] == pytest.approx(0.6)
+    # The levels' table: at the top level 15 x 5% = 75% defects, four passes per order.
+    lv = v["levels"]
+    assert lv["defect probability"][-1] == pytest.approx(0.75) and lv["passes per order"][-1] == pytest.approx(4)
+    # Two regimes. Calm: stationary, never at the top level, about one order waiting, ~3 h, nearly all on time.
+    g = v["regimes"]
+    assert not any(v["regime_drift"]["calm"].values()) and all(v["regime_drift"]["burst"].values())
+    assert g["calm ci_high"]["assembly pressure_top"] == 0
+    assert 0.9 < g["calm mean"]["assembly mean_queue"] < 1.2
+    assert 2.5 < g["calm mean"]["lead_time_mean"] < 3.5 and g["calm ci_low"]["on_time_rate"] > 0.99
+    assert g["calm mean"]["orders_unfinished"] == 0
+    # Burst: weeks of lead time, a quarter on time, orders still open when the run stopped.
+    assert g["burst ci_low"]["lead_time_mean"] > 14 * 24
+    assert 0.2 < g["burst ci_low"]["on_time_rate"] < g["burst ci_high"]["on_time_rate"] < 0.3
+    assert g["burst ci_low"]["orders_unfinished"] > 0
+    # Over time: every window after the burst at the top level all the time in every replication; about
+    # 0.31 orders finished an hour (the top level's 1.25 x 25% = 0.3125), the queue growing by ~0.29 an hour.
+    calm_w, burst_w = v["windows"]["calm"], v["windows"]["burst"]
+    assert max(calm_w["top"]) == 0 and max(calm_w["queue_high"]) < 2
+    mids = burst_w["hour (window's middle)"]
+    after = [i for i, t in enumerate(mids) if t - 100 >= v["burst_window"][1]]
+    before = [i for i, t in enumerate(mids) if t + 100 <= v["burst_window"][0]]
+    assert len(after) >= 10 and len(before) >= 3
+    assert min(burst_w["top"][i] for i in after) == pytest.approx(1, abs=1e-12)
+    assert max(burst_w["top"][i] for i in before) == 0
+    assert v["jammed"] == pytest.approx(P["speedup"][-1] * (1 - v["defect"] * P["errors"][-1]))
+    done = [burst_w["done"][i] for i in after]
+    assert sum(done) / len(done) == pytest.approx(v["jammed"], rel=0.03)
+    assert all(burst_w["done_high"][i] < v["arrival"] for i in after)
+    assert v["slope"] == pytest.approx(v["arrival"] - v["jammed"], rel=0.05)
+    assert all(b > a for a, b in zip([burst_w["queue"][i] for i in after], [burst_w["queue"][i] for i in after][1:]))
+    # Why: the offered loads are those `eslabon check` prints (level 0 and the highest level), with its warning;
+    # level 1 is stable too, the top level is not.
+    loads = lv["offered load"]
+    assert loads[0] < 1 and loads[1] < 1 < loads[2]
+    assert loads[1] < loads[0]  # the hurry makes up for level 1's extra errors
+    assert loads[0] == pytest.approx(0.6316, abs=1e-4) and loads[2] == pytest.approx(1.92, rel=1e-9)
+    bin_ = os.environ.get("ESLABON_BIN")
+    if bin_:
+        out = subprocess.run([bin_, "check", str(ROOT / "configs" / "pressure.yaml")], capture_output=True, text=True)
+        m = re.search(r"offered load ([0-9.]+) at level 0, at most ([0-9.]+) \(level 2\)", out.stdout)
+        assert m, out.stdout
+        assert float(m.group(1)) == pytest.approx(loads[0], abs=1e-4)
+        assert float(m.group(2)) == pytest.approx(loads[2], abs=1e-4)
+        assert "warning: unit assembly can tip under pressure" in out.stdout + out.stderr
+    # How long a burst: 4 and 6 hours never tip, 20 always; more hours, more tips; 8 h some, 14 h nearly all.
+    tip = dict(zip(v["tipped"]["burst length (h)"], v["tipped"]["share tipped"]))
+    assert tip[4] == 0 and tip[6] == 0 and tip[20] == 1
+    assert list(tip.values()) == sorted(tip.values())
+    assert 0 < tip[8] < 0.5 and tip[14] >= 0.95
+    for lo, share, hi in zip(v["tipped"]["ci_low"], v["tipped"]["share tipped"], v["tipped"]["ci_high"]):
+        assert 0 <= lo <= share <= hi <= 1
+    # What to do: rank lists pressure (fixed by pressure=null, no ledger row) with a CI above 0; fixing the
+    # defects or the pressure brings the cost from ~140 to a few, a second assembler to ~30; inspection: 0.
+    rows = {(row["name"], row["kind"]): row for row in v["pranking"]}
+    assert "scenario" not in {kind for _, kind in rows}
+    pr = rows[("assembly", "pressure")]
+    assert pr["change"] == "units.assembly.pressure=null" and math.isnan(pr["ledger"]) and pr["effect_ci_low"] > 0
+    assert 120 < pr["base_mean"] < 160
+    calm_copq = g["calm mean"]["copq_per_order"]
+    assert 2 < calm_copq < 4
+    for key in [("assemble->inspect", "defects"), ("assembly", "pressure")]:
+        assert rows[key]["fixed_mean"] < 2 * calm_copq, key
+    assert 20 < rows[("assembly", "staffing")]["fixed_mean"] < 40
+    assert rows[("inspection", "staffing")]["effect_mean"] == pytest.approx(0, abs=1e-6)
+    # Three fixes, paired with the burst: each far from zero; errors that do not rise is best on all three
+    # KPIs; keeping the speed-up beats pressure off; a second assembler recovers, with the widest CIs.
+    w = v["whatif"]
+    fixes = ["errors do not rise", "pressure off", "second assembler"]
+    for f in fixes:
+        assert w[f"{f}|lead_time_mean"]["diff_ci_high"] < 0 and w[f"{f}|copq_per_order"]["diff_ci_high"] < 0, f
+        assert w[f"{f}|on_time_rate"]["diff_ci_low"] > 0 and w[f"{f}|on_time_rate"]["variant_mean"] > 0.85, f
+        assert w[f"{f}|lead_time_mean"]["variant_mean"] < 24, f  # from weeks to hours
+    for kpi, sign in [("lead_time_mean", 1), ("copq_per_order", 1), ("on_time_rate", -1)]:
+        means = [sign * w[f"{f}|{kpi}"]["variant_mean"] for f in fixes]
+        assert means == sorted(means), kpi
+    assert v["speed"]["diff_ci_high"] < 0
+    assert v["top_two"] == pytest.approx(0.96)
+    width = {f: w[f"{f}|on_time_rate"]["diff_ci_high"] - w[f"{f}|on_time_rate"]["diff_ci_low"] for f in fixes}
+    assert max(width, key=width.get) == "second assembler"
+    # The figure's bars are the fixes' own runs: the same means as the paired comparisons.
+    for f in fixes:
+        for kpi in ["on_time_rate", "lead_time_mean"]:
+            assert v["bars"][f"{f}|{kpi}"]["mean"] == pytest.approx(w[f"{f}|{kpi}"]["variant_mean"], rel=1e-12)
+
+    # Nine figures: the lead time's waterfall, the week, the on-time map, the plans, the two maps, the levers;
+    # the two regimes over time, how long a burst tips, the fixes.
+    assert len(images(nb)) == 9
