@@ -4,6 +4,7 @@
 #include <models/config/loader.hpp>
 #include <models/engine/simulate.hpp>
 #include <models/studies/analytic.hpp>
+#include <models/studies/pressure.hpp>
 
 namespace eslabon::python {
 
@@ -81,7 +82,20 @@ void register_model(py::module_& m) {
           d[py::str(x.units[u].name)] = row;
         }
         return d;
-      });
+      })
+      .def("pressure_load", [](const Model& x) {
+        py::dict d;
+        for (const PressureLoad& p : pressure_loads(x)) {
+          py::dict row;
+          row["low"] = p.low;
+          row["high"] = p.high;
+          row["level"] = p.level;
+          row["can_tip"] = p.can_tip();
+          d[py::str(x.units[p.unit].name)] = row;
+        }
+        return d;
+      })
+      .def("pressure_warning", [](const Model& x) { return pressure_warning(x); });
 
   m.def("kpi_names", [] { return std::vector<std::string>(kpi_names().begin(), kpi_names().end()); });
   m.def("unit_stat_names", [] { return std::vector<std::string>(unit_stat_names().begin(), unit_stat_names().end()); });

@@ -42,3 +42,17 @@ def test_json_and_python_carry_the_unit_statistics():
     assert row["mean"] > 0.5  # the burst tipped it
     units = r.units.set_index(["replication", "unit"])
     assert all(math.isnan(v) for v in units.xs("inspection", level="unit")["pressure_errors"])
+
+
+def test_python_says_whether_a_unit_can_tip():
+    """Model.pressure_load: the loads `check` prints (0.632 at the lowest level, 1.92 at the top)."""
+    m = es.Model.from_yaml(PRESSURE)
+    load = m.pressure_load()
+    assert load.index.tolist() == ["assembly"]
+    row = load.loc["assembly"]
+    assert row["low"] < 1 <= row["high"] and bool(row["can_tip"]) and row["level"] == 2
+    assert f"{row['low']:.3f}" in run("check", PRESSURE, check=True).stdout
+    assert "unit assembly can tip under pressure" in m.pressure_warning()
+    calm = m.with_changes({"units.assembly.pressure.errors": [1, 1, 1]})
+    assert not calm.pressure_load().loc["assembly", "can_tip"] and calm.pressure_warning() == ""
+    assert es.Model.from_yaml(CONFIGS / "chain.yaml").pressure_load().empty

@@ -184,6 +184,22 @@ class Model:
 
         return pd.DataFrame.from_dict(self._core.offered_load(), orient="index")
 
+    def pressure_load(self) -> pd.DataFrame:
+        """Can a unit's pressure tip it (README "Pressure")? One row per unit with ``pressure``: ``low``,
+        its offered load with every unit with pressure at its lowest level; ``high``, the largest with
+        this unit alone at another level its measure can reach, and that ``level``; ``can_tip``, low < 1
+        <= high (what ``eslabon check`` warns about). Empty without pressure."""
+        import pandas as pd
+
+        rows = self._core.pressure_load()
+        cols = ["low", "high", "level", "can_tip"]
+        return pd.DataFrame.from_dict(rows, orient="index", columns=cols) if rows else pd.DataFrame(columns=cols)
+
+    def pressure_warning(self) -> str:
+        """The warning ``eslabon check`` and ``eslabon run`` print for the units that can tip, one line
+        each ("" when none can)."""
+        return self._core.pressure_warning()
+
     def __getstate__(self) -> dict[str, Any]:
         return {"text": self._text, "source": self._source, "changes": self._changes}
 
