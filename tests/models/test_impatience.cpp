@@ -68,15 +68,6 @@ bool same_bits(const T& a, const T& b) {
   return bytes(a) == bytes(b);
 }
 
-std::string config_error(const std::string& yaml) {
-  try {
-    eslabon::load_model_text(yaml, "m.yaml");
-  } catch (const eslabon::ConfigError& e) {
-    return e.what();
-  }
-  return "(loaded)";
-}
-
 }  // namespace
 
 // --- reneging against Erlang-A -------------------------------------------------------------------
@@ -412,17 +403,17 @@ TEST(Impatience, ConfigLoadsAndErrors) {
                    .flows[0]
                    .has_patience);
 
-  EXPECT_EQ(config_error(units + "flows:\n  f:\n    arrivals: {poisson: 1}\n    patience: -1\n" + task),
+  EXPECT_EQ(error_of(units + "flows:\n  f:\n    arrivals: {poisson: 1}\n    patience: -1\n" + task),
             "m.yaml:6:15: flows.f.patience: deterministic value: expected a number >= 0, got -1");
   EXPECT_EQ(
-      config_error(units + "flows:\n  f:\n    arrivals: {poisson: 1}\n    patience: {exponential: {mean: 0}}\n" + task),
+      error_of(units + "flows:\n  f:\n    arrivals: {poisson: 1}\n    patience: {exponential: {mean: 0}}\n" + task),
       "m.yaml:6:36: flows.f.patience.exponential.mean: expected a number > 0, got 0");
-  EXPECT_EQ(config_error(units + "flows:\n  f:\n    arrivals: {poisson: 1}\n    patiense: 1\n" + task),
+  EXPECT_EQ(error_of(units + "flows:\n  f:\n    arrivals: {poisson: 1}\n    patiense: 1\n" + task),
             "m.yaml:6:5: flows.f.patiense: unknown key (did you mean 'patience'?); expected one of arrivals, due, "
             "priority, value, tasks, patience");
-  EXPECT_EQ(config_error(units + "flows:\n  f:\n    arrivals: {poisson: 1}\n" + task + "costs: {abandoned: -1}\n"),
+  EXPECT_EQ(error_of(units + "flows:\n  f:\n    arrivals: {poisson: 1}\n" + task + "costs: {abandoned: -1}\n"),
             "m.yaml:7:20: costs.abandoned: expected a cost >= 0, got -1");
-  EXPECT_EQ(config_error("run: {horizon: 10}\nunits: {desk: {servers: 1, discipline: preemtive}}\n"
+  EXPECT_EQ(error_of("run: {horizon: 10}\nunits: {desk: {servers: 1, discipline: preemtive}}\n"
                          "flows:\n  f:\n    arrivals: {poisson: 1}\n" +
                          task),
             "m.yaml:2:40: units.desk.discipline: expected fifo, priority, edf, spt or preemptive, got 'preemtive' (did "
