@@ -254,3 +254,16 @@ flows:
     assert header(out) == ["unit", *UNIT_STATS, "abandoned"]
     row = next(line for line in out.splitlines() if line.startswith("desk ")).split()
     assert float(row[-3]) > 0  # the abandoned column's mean (value ± half-width)
+
+
+def test_python_commands_are_forwarded_with_their_exit_code(tmp_path):
+    # graph, report and sensitivity live in the Python package; the binary hands every argument
+    # to `python -m eslabon NAME`, whose exit codes are the CLI's.
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(__import__("eslabon").__file__)))
+    p = subprocess.run([sys.executable, "-m", "eslabon", "nope"], capture_output=True, text=True, env=env)
+    assert p.returncode == 2 and "commands:" in p.stderr and "graph" in p.stderr
+    p = subprocess.run([sys.executable, "-m", "eslabon", "--help"], capture_output=True, text=True, env=env)
+    assert p.returncode == 0 and "sensitivity" in p.stderr
