@@ -2,7 +2,8 @@
 // Graphviz and matplotlib, or sample with numpy), reached from the eslabon command too. The
 // binary hands its arguments to `python -m eslabon COMMAND ARGS...` by exec, so the exit code,
 // the signals and the terminal are the Python command's own. The interpreter and the package
-// directory are the build's (CMake passes them); ESLABON_PYTHON overrides the interpreter.
+// directory are the build's (CMake passes them); ESLABON_PYTHON overrides the interpreter and
+// ESLABON_PYTHON_DIR the directory that holds the package.
 
 #include "command.hpp"
 
@@ -29,7 +30,8 @@ int forward(const std::string& command, const std::vector<std::string>& args) {
   const char* env = std::getenv("ESLABON_PYTHON");
   const std::string python = env && *env ? env : ESLABON_PYTHON_EXECUTABLE;
   // The build's package first, so that this binary and its Python module always match.
-  std::string path = ESLABON_PYTHON_DIR;
+  const char* dir = std::getenv("ESLABON_PYTHON_DIR");
+  std::string path = dir && *dir ? dir : ESLABON_PYTHON_DIR;
   if (const char* old = std::getenv("PYTHONPATH"); old && *old) path += (path.empty() ? "" : ":") + std::string(old);
   if (!path.empty()) setenv("PYTHONPATH", path.c_str(), 1);
   std::vector<std::string> words = {python, "-m", "eslabon", command};
