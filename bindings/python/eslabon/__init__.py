@@ -8,12 +8,14 @@
     es.rank(m, kpi="copq_per_order", shapley=True)
     es.run_sweep("sweep.yaml", "sweep.h5")        # a sweep file, as `eslabon sweep -o`
     es.read_hdf5("out.h5")                        # a run file, or a sweep file (StoredSweep)
+    m.graph(results=r)                            # the organisation as a picture (Graphviz)
 """
 from ._core import ConfigError
 from .model import Model
+from .graph import Graph
 from .result import DriftWarning, Result, StoredResult, StoredSweep, read_hdf5
 from .studies import compare, rank, rank_links, run_sweep, sweep
 from . import plot
 
-__all__ = ["ConfigError", "DriftWarning", "Model", "Result", "StoredResult", "StoredSweep", "read_hdf5", "compare", "rank",
+__all__ = ["ConfigError", "DriftWarning", "Graph", "Model", "Result", "StoredResult", "StoredSweep", "read_hdf5", "compare", "rank",
            "rank_links", "run_sweep", "sweep", "plot"]

@@ -11,7 +11,8 @@ from . import _core
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .result import Result
+    from .graph import Graph
+    from .result import Result, StoredResult
 
 
 def _plain(value: Any) -> Any:
@@ -199,6 +200,16 @@ class Model:
         """The warning ``eslabon check`` and ``eslabon run`` print for the units that can tip, one line
         each ("" when none can)."""
         return self._core.pressure_warning()
+
+    def graph(self, results: Result | StoredResult | None = None, color: str | None = None) -> Graph:
+        """The organisation as a picture (README "Drawing the organisation"): units sized by servers, task
+        handoffs as edges as wide as their flow, weak links red and dashed, the external customer and the
+        complaint desk. ``color``: ``utilisation`` (the default without results; simulated with them),
+        ``copq`` (the default with results) or ``escaped``, from ``results`` (this model's Result or
+        StoredResult). Shows itself in Jupyter; ``.svg()``, ``.png()``, ``.save(path)``, ``.dot``."""
+        from .graph import build
+
+        return build(self, results=results, color=color)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"text": self._text, "source": self._source, "changes": self._changes}

@@ -190,3 +190,28 @@ def sweep(df: pd.DataFrame, x: str, y: str, hue: str | None = None, ax: Axes | N
     if hue is not None:
         ax.legend(title=hue, labels=[str(k) for k, _ in groups])
     return ax
+
+
+if TYPE_CHECKING:
+    from .model import Model
+
+
+def graph(model: Model, results: Result | StoredResult | None = None, color: str | None = None,
+          ax: Axes | None = None, dpi: float = 150) -> Axes:
+    """The organisation graph (``model.graph(results, color)``, README "Drawing the organisation") drawn
+    into an Axes as a picture, for composing figures: Graphviz renders it to PNG at ``dpi``, imshow shows
+    it, the axis is off. Without ``ax``, a figure sized to the picture."""
+    import io
+
+    import matplotlib.image as mpimg
+
+    picture = mpimg.imread(io.BytesIO(model.graph(results=results, color=color).png(dpi=dpi)), format="png")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        height, width = picture.shape[:2]
+        scale = min(1.0, 14.0 / (width / dpi))  # at most 14 inches wide
+        _, ax = plt.subplots(figsize=(width / dpi * scale, height / dpi * scale))
+    ax.imshow(picture, interpolation="antialiased")
+    ax.set_axis_off()
+    return ax
