@@ -64,6 +64,15 @@ def execute(name, probe, monkeypatch):
     return nb, json.loads(lines[0][len(MARK):]), seconds
 
 
+# Probe expressions for a figure's artists (the probe is one expression: no imports of its own).
+HEX = "__import__('matplotlib').colors.to_hex"
+DUE_LINES = "[{{'label': l.get_label(), 'x': list(map(float, l.get_xdata())), 'y': list(map(float, l.get_ydata()))}} " \
+            "for l in {ax}.get_lines() if l.get_label().startswith('due')]"
+LEGEND = ("[{{'label': t.get_text(), 'colour': " + HEX + "(h.get_color() if hasattr(h, 'get_color') else h.get_facecolor())}} "
+          "for t, h in zip({ax}.get_legend().get_texts(), getattr({ax}.get_legend(), 'legend_handles', None) "
+          "or {ax}.get_legend().legendHandles)]")
+
+
 def images(nb):
     return [out.data["image/png"] for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
             if out.output_type in ("display_data", "execute_result") and "image/png" in out.get("data", {})]
@@ -90,6 +99,10 @@ def test_quickstart(monkeypatch):
         "units": units.index.tolist(),
         "simulated": units["utilisation"].to_dict(),
         "offered": m.offered_load()["utilisation"].to_dict(),
+        "hist_due": """ + DUE_LINES.format(ax="hist_ax") + """,
+        "reps_due": """ + DUE_LINES.format(ax="reps_ax") + """,
+        "hist_xlabel": hist_ax.get_xlabel(), "reps_ylabel": reps_ax.get_ylabel(),
+        "hist_legend": [t.get_text() for t in hist_ax.get_legend().get_texts()],
     }""", monkeypatch)
     assert v["horizon"] < v["config_horizon"], "the notebook should shorten the run"
     assert v["n"]["lead_time_mean"] == 10
@@ -102,6 +115,12 @@ def test_quickstart(monkeypatch):
     for unit, rho in v["offered"].items():
         assert v["simulated"][unit] == pytest.approx(rho, abs=0.05), unit
     assert len(images(nb)) == 2  # histogram, and the per-replication view
+    # Both lead-time plots are in hours and mark the promise (chain.yaml: due 24h) with the on-time share.
+    assert v["hist_xlabel"] == "lead time (hours)" and v["reps_ylabel"] == "lead time (hours)"
+    label = f"due 24 hours: {k['on_time_rate']:.0%} on time"
+    assert v["hist_due"] == [{"label": label, "x": [24, 24], "y": [0, 1]}]
+    assert label in v["hist_legend"]
+    assert [(d["label"], d["y"]) for d in v["reps_due"]] == [(label, [24, 24])]
 
 
 def test_cost_of_a_weak_link(monkeypatch):
@@ -117,6 +136,10 @@ def test_cost_of_a_weak_link(monkeypatch):
         "worst": worst["name"], "fixed_changes": fixed.changes, "cmp": cmp.to_dict("index"),
         "staff": staff.to_dict("index"),
         "bars": [len(a.patches) for a in [*causes_axes, tornado_ax, hw_ax]],
+        "xlabels": [a.get_xlabel() for a in [*causes_axes, tornado_ax]], "rel": rel.to_dict("list"),
+        "hw_legend": """ + LEGEND.format(ax="hw_ax") + """,
+        "hw_bars": {c.get_label(): {"colour": """ + HEX + """(c.patches[0].get_facecolor()),
+                                    "widths": [float(b.get_width()) for b in c.patches]} for c in hw_ax.containers},
     }""", monkeypatch)
     assert v["horizon"] < v["config_horizon"], "the notebook should shorten the run"
     assert v["drifting"] == 0, "the short run must still be stationary"
@@ -203,6 +226,15 @@ def test_cost_of_a_weak_link(monkeypatch):
     # Three figures (the causes' waterfalls, the tornado, the half-widths), none of them empty.
     assert len(images(nb)) == 3
     assert all(n > 0 for n in v["bars"]), v["bars"]
+    # Every axis says its unit; the half-widths' legend names each bar series in its own colour.
+    assert v["xlabels"] == ["hours per delivered order", "cost of poor quality per delivered order (currency of costs)",
+                            "copq_per_order: base - fixed\n(currency of costs per delivered order)"]
+    assert [e["label"] for e in v["hw_legend"]] == ["paired", "unpaired"]
+    for e in v["hw_legend"]:
+        bars = v["hw_bars"][e["label"]]
+        assert bars["colour"] == e["colour"], e
+        assert bars["widths"] == pytest.approx(v["rel"][e["label"]])
+    assert max(v["hw_bars"]["paired"]["widths"]) < 1 and v["hw_bars"]["unpaired"]["widths"] == pytest.approx([1] * 4)
 
 
 def test_staffing_what_if(monkeypatch):
@@ -213,6 +245,14 @@ def test_staffing_what_if(monkeypatch):
         "lead": table("lead_time_mean").to_dict(),
         "copq": table("copq_per_order").to_dict(),
         "diff": c.loc["copq_per_order", ["diff_ci_low", "diff_ci_high", "unpaired_half_width"]].to_dict(),
+        "legend": """ + LEGEND.format(ax="cost_ax") + """,
+        "legends": [a.get_legend() is not None for a in axes], "ylabels": [a.get_ylabel() for a in axes],
+        "lines": {l.get_label(): {"x": [int(x) for x in l.get_xdata()], "y": [float(y) for y in l.get_ydata()],
+                                  "colour": """ + HEX + """(l.get_color())} for l in cost_ax.get_lines()},
+        "heat": heat_ax.images[0].get_array().tolist(),
+        "heat_x": [t.get_text() for t in heat_ax.get_xticklabels()],
+        "heat_y": [t.get_text() for t in heat_ax.get_yticklabels()],
+        "heat_texts": [t.get_text() for t in heat_ax.texts], "heat_bar": heat_ax.figure.axes[-1].get_ylabel(),
     }""", monkeypatch)
     servers, defects = v["grid"]["units.production.servers"], v["grid"]["links.purchase->produce.defect"]
     assert v["points"] == len(servers) * len(defects)
@@ -224,7 +264,25 @@ def test_staffing_what_if(monkeypatch):
         copq = [v["copq"][str(d)][s] for d in defects]
         assert copq == sorted(copq), f"more supplier defects, higher cost of poor quality ({s} servers)"
     assert v["diff"]["diff_ci_low"] > 0  # 3% -> 6% defects costs money, and the paired CI says so
-    assert len(images(nb)) == 1
+    assert len(images(nb)) == 2  # the three sweep panels, the heat map
+
+    # The cost panel's legend names each line by its own supplier defect rate, in that line's colour, and
+    # each line is that rate's costs (the legend once named the 0.03 line 0.06: labels given without handles).
+    assert v["legends"] == [False, False, True]
+    assert [e["label"] for e in v["legend"]] == [str(d) for d in defects]
+    assert len({e["colour"] for e in v["legend"]}) == len(defects)
+    for e in v["legend"]:
+        line = v["lines"][e["label"]]
+        assert line["colour"] == e["colour"], e
+        assert line["x"] == sorted(servers)
+        assert line["y"] == [v["copq"][e["label"]][str(s)] for s in sorted(servers)], e["label"]
+    assert v["ylabels"] == ["lead_time_mean (hours)", "on_time_rate (share of delivered orders)",
+                            "copq_per_order\n(currency of costs per delivered order)"]
+    # The heat map: rows the defect rates (up), columns the servers, each cell that point's mean cost.
+    assert v["heat_x"] == [str(s) for s in sorted(servers)] and v["heat_y"] == [f"{d:g}" for d in sorted(defects)]
+    assert v["heat"] == [[v["copq"][str(d)][str(s)] for s in sorted(servers)] for d in sorted(defects)]
+    assert len(v["heat_texts"]) == len(servers) * len(defects) and all("\n±" in t for t in v["heat_texts"])
+    assert v["heat_bar"] == "mean copq_per_order\n(currency of costs per delivered order)"
 
 
 def test_people_and_pressure(monkeypatch):
@@ -256,6 +314,8 @@ def test_people_and_pressure(monkeypatch):
         "whatif": {f"{name}|{kpi}": row for (name, kpi), row in whatif.to_dict("index").items()},
         "speed": speed.loc["lead_time_mean", ["diff_ci_low", "diff_ci_high"]].to_dict(), "top_two": float(top_two),
         "bars": {f"{name}|{kpi}": row for (name, kpi), row in bars.to_dict("index").items()},
+        "levers_xlabel": levers_ax.get_xlabel(),
+        "levers_legend_below": bool(levers_ax.get_legend().get_window_extent().y1 <= levers_ax.get_window_extent().y0),
     }""", monkeypatch)
     # 1. The shift plan. No department is overloaded on average, yet a quarter of the orders are late.
     assert all(0.6 <= u <= 0.7 for u in v["offered"].values()), v["offered"]
@@ -445,3 +505,6 @@ def test_people_and_pressure(monkeypatch):
     # Nine figures: the lead time's waterfall, the week, the on-time map, the plans, the two maps, the levers;
     # the two regimes over time, how long a burst tips, the fixes.
     assert len(images(nb)) == 9
+    # The levers' chart says its currency, and its legend sits below the bars, hiding none of the marks.
+    assert v["levers_xlabel"] == "cost of poor quality per delivered order: base - fixed (currency of costs)"
+    assert v["levers_legend_below"]

@@ -409,6 +409,8 @@ class StoredSweep:
             df[c] = df["id"].map(values)
         df = df[cols]
         df.attrs["factors"] = list(self.factors)
+        if "time_unit" in self.attrs:
+            df.attrs["time_unit"] = str(self.attrs["time_unit"])
         return df
 
     def __repr__(self) -> str:

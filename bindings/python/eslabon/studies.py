@@ -42,6 +42,7 @@ def rank_links(model: Model, replications: int = 30, seed: int = 1, kpi: str = "
         table = _core.rank_links(model._core, int(replications), int(seed), int(threads or 0), kpi, update)
     df = _frame(table)
     df.attrs["kpi"] = kpi
+    df.attrs["time_unit"] = model.time_unit  # the unit of a time KPI, for es.plot.tornado
     return df
 
 
@@ -70,6 +71,7 @@ def rank(model: Model, kpi: str = "copq_per_order", replications: int = 30, seed
     df.attrs["kpi"] = kpi
     df.attrs["shapley"] = out["shapley"]
     df.attrs["budget"] = out["budget"]
+    df.attrs["time_unit"] = model.time_unit  # the unit of a time KPI, for es.plot.tornado
     return df
 
 
@@ -111,6 +113,7 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
             rows.append({**{k: changes.get(k) for k in keys}, "scenario": name, **row})
     df = pd.DataFrame(rows)
     df.attrs["factors"] = keys
+    df.attrs["time_unit"] = model.time_unit  # the unit of a time KPI, for es.plot.sweep and heatmap
     return df
 
 
