@@ -243,6 +243,14 @@ class _Tables:
         delivered order), lead_share and lateness_share; columns mean, ci_low, ci_high, std, n."""
         return self._table("delay_summary").set_index(["cause", "stat"])
 
+    def report(self, path: str | os.PathLike[str], **options: Any) -> str:
+        """Write a self-contained HTML report for a client, as ``eslabon report -o`` (README "A report to
+        hand over"); options: compare, rank, rank_replications, rank_kpi, ranking, threads, progress
+        (see ``eslabon.report.render``). Ranking the weak points runs the model. Returns the path."""
+        from .report import write_report
+
+        return write_report(self, path, **options)
+
     def __repr__(self) -> str:
         s = self.summary()
         lead = s.loc["lead_time_mean"]
@@ -412,6 +420,13 @@ class StoredSweep:
         if "time_unit" in self.attrs:
             df.attrs["time_unit"] = str(self.attrs["time_unit"])
         return df
+
+    def report(self, path: str | os.PathLike[str], heatmap_kpis: list[str] | None = None) -> str:
+        """Write a self-contained HTML report of the sweep (every point's KPIs, heat maps over two factors),
+        as ``eslabon report SWEEP.h5 -o``. Returns the path."""
+        from .report import write_report
+
+        return write_report(self, path, heatmap_kpis=heatmap_kpis)
 
     def __repr__(self) -> str:
         return (f"StoredSweep({self.path!r}: {len(self.points)} of {len(self)} points complete x "
