@@ -9,13 +9,16 @@
     es.run_sweep("sweep.yaml", "sweep.h5")        # a sweep file, as `eslabon sweep -o`
     es.read_hdf5("out.h5")                        # a run file, or a sweep file (StoredSweep)
     m.graph(results=r)                            # the organisation as a picture (Graphviz)
+    es.sensitivity(m, {"units.production.servers": [3, 6]}, kpis=["lead_time_mean"], method="morris")
 """
 from ._core import ConfigError
 from .model import Model
 from .graph import Graph
 from .result import DriftWarning, Result, StoredResult, StoredSweep, read_hdf5
 from .studies import compare, rank, rank_links, run_sweep, sweep
+from .sensitivity import sensitivity  # es.sensitivity is the function; `from eslabon.sensitivity import` reaches the module
+from ._sensitivity_io import read_sensitivity
 from . import plot
 
-__all__ = ["ConfigError", "DriftWarning", "Graph", "Model", "Result", "StoredResult", "StoredSweep", "read_hdf5", "compare", "rank",
-           "rank_links", "run_sweep", "sweep", "plot"]
+__all__ = ["ConfigError", "DriftWarning", "Graph", "Model", "Result", "StoredResult", "StoredSweep", "read_hdf5", "compare",
+           "rank", "rank_links", "run_sweep", "sweep", "sensitivity", "read_sensitivity", "plot"]

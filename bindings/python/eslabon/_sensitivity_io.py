@@ -1,0 +1,98 @@
+"""Sensitivity results in an HDF5 file (``eslabon sensitivity -o OUT.h5``) and back (README "Sensitivity")."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import datetime, timezone
+from typing import Any, Mapping, Union
+
+import numpy as np
+import pandas as pd
+
+# Attributes of /METHOD kept as numbers (the rest of a frame's attrs are the file's, or its design).
+_METHOD_ATTRS = ("samples", "levels", "rows", "points", "drifting")
+
+
+def _records(columns: Mapping[str, Any]) -> np.ndarray:
+    """{column: values} as a compound array: text as UTF-8 strings, integers as int64, the rest float64."""
+    import h5py
+
+    fields, data = [], []
+    for name, values in columns.items():
+        a = np.asarray(values)
+        if a.dtype.kind in "OUS":
+            fields.append((name, h5py.string_dtype("utf-8")))
+            data.append(np.array([str(v) for v in values], dtype=object))
+        elif a.dtype.kind in "iub":
+            fields.append((name, np.int64))
+            data.append(a.astype(np.int64))
+        else:
+            fields.append((name, np.float64))
+            data.append(a.astype(np.float64))
+    out = np.empty(len(data[0]) if data else 0, dtype=fields)
+    for (name, _), col in zip(fields, data):
+        out[name] = col
+    return out
+
+
+def _frame(ds: Any) -> pd.DataFrame:
+    df = pd.DataFrame(ds[:])
+    for c in df.columns:
+        if df[c].dtype == object:
+            df[c] = df[c].map(lambda v: v.decode("utf-8") if isinstance(v, bytes) else v)
+    return df
+
+
+def write_hdf5(frames: Mapping[str, pd.DataFrame], path: str, spec: str = "", config: str = "") -> None:
+    """The frames of es.sensitivity (one per method) into `path`, written whole: a temporary file in the
+    same directory, renamed over `path` when complete."""
+    import h5py
+
+    first = next(iter(frames.values())).attrs
+    tmp = os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.{secrets.token_hex(4)}.part")
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # the umask's mode, as a plain open
+    try:
+        with h5py.File(tmp, "w") as f:
+            f.attrs["methods"] = ",".join(frames)
+            f.attrs["kpis"] = ",".join(first["kpis"])
+            f.attrs["parameters"] = json.dumps(first["parameters"])
+            for key in ("replications", "seed", "bootstrap"):
+                f.attrs[key] = int(first[key])
+            f.attrs["spec"] = spec
+            f.attrs["config"] = config
+            f.attrs["created"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            for method, df in frames.items():
+                ds = f.create_dataset(method, data=_records({c: df[c].to_numpy() for c in df.columns}))
+                for key in _METHOD_ATTRS:
+                    if df.attrs.get(key) is not None:
+                        ds.attrs[key] = int(df.attrs[key])
+                f.create_dataset(f"design/{method}", data=_records(df.attrs["design"]))
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def read_sensitivity(path: str | os.PathLike[str]) -> Union[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """A file written by ``eslabon sensitivity -o``, as es.sensitivity returned it: one DataFrame (a dict
+    {method: frame} for both methods) with the same columns and attrs, design included."""
+    import h5py
+
+    out = {}
+    with h5py.File(os.fspath(path), "r") as f:
+        methods = str(f.attrs["methods"]).split(",")
+        for method in methods:
+            df = _frame(f[method])
+            design = _frame(f["design"][method])
+            attrs: dict[str, Any] = {"method": method, "parameters": json.loads(f.attrs["parameters"]),
+                                     "kpis": str(f.attrs["kpis"]).split(",")}
+            for key in ("replications", "seed", "bootstrap"):
+                attrs[key] = int(f.attrs[key])
+            for key in _METHOD_ATTRS:
+                attrs[key] = int(f[method].attrs[key]) if key in f[method].attrs else None
+            attrs["design"] = {c: design[c].tolist() for c in design.columns}
+            df.attrs = {k: attrs[k] for k in ("method", "parameters", "kpis", "samples", "levels", "replications",
+                                              "seed", "bootstrap", "rows", "points", "drifting", "design")}
+            out[method] = df
+    return out[methods[0]] if len(methods) == 1 else out
