@@ -135,6 +135,8 @@ def test_cost_of_a_weak_link(monkeypatch):
         "queue_without_outages": r_no.causes.loc["queue:production", ["time", "time_ci_high"]].to_dict(),
         "worst": worst["name"], "fixed_changes": fixed.changes, "cmp": cmp.to_dict("index"),
         "staff": staff.to_dict("index"),
+        "graph_nodes": sorted(org.nodes.index), "units": sorted(m.units),
+        "report": open(report_path, encoding="utf-8").read(),
         "bars": [len(a.patches) for a in [*causes_axes, tornado_ax, hw_ax]],
         "xlabels": [a.get_xlabel() for a in [*causes_axes, tornado_ax]], "rel": rel.to_dict("list"),
         "hw_legend": """ + LEGEND.format(ax="hw_ax") + """,
@@ -144,6 +146,11 @@ def test_cost_of_a_weak_link(monkeypatch):
     assert v["horizon"] < v["config_horizon"], "the notebook should shorten the run"
     assert v["drifting"] == 0, "the short run must still be stationary"
     copq, causes = v["copq"], v["causes"]
+    # The organisation drawn: a box per unit; the report holds every section and loads nothing.
+    assert v["graph_nodes"] == v["units"]
+    for section in ("summary", "model", "graph", "kpis", "causes", "weak-points"):
+        assert f'id="{section}"' in v["report"], section
+    assert "src=\"http" not in v["report"] and "data:image/svg+xml" in v["report"]
 
     # Who pays: the ledger's rows add up to the KPI, and (unattributed) keeps under 5% of it.
     assert sum(c["copq"] for c in causes.values()) == pytest.approx(copq["mean"], rel=1e-9)
