@@ -35,7 +35,7 @@ Analysis analyse(const Model& m, const AnalyticOptions& o) {
     const Flow& f = m.flows[i];
     FlowLoad fl;
     fl.traffic = flow_traffic(m, f, o.errors, o.speed);
-    fl.late = o.late.empty() ? 0.0 : o.late[i];
+    fl.late = i < o.late.size() ? o.late[i] : 0.0;
     fl.customers = customer_figures(m, f, fl.traffic, fl.late);
     fl.delivered = 0;
     for (const Delivered& d : fl.traffic.delivered) fl.delivered += d.p;

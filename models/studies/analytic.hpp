@@ -30,7 +30,7 @@ struct AnalyticOptions {
   // probabilities (the defect probability of the links its tasks supply and the skip probability
   // of its tasks, capped at 1) and of its speed, as pressure levels set them (studies/pressure.hpp).
   std::vector<double> errors, speed;
-  // Per flow, or empty (0 for every flow): the share of its deliveries later than `due`,
+  // Per flow, or empty (0 for every flow, as for a flow beyond its end): the share of its deliveries later than `due`,
   // P(lead time > due), which dissatisfies customers when late_dissatisfies. The check does not
   // estimate lead times itself; a caller that has such an estimate passes it here.
   std::vector<double> late;
