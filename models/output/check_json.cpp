@@ -30,6 +30,7 @@ Json units_json(const Model& m, const CheckReport& r) {
                     {"arrival_rate", number(l.arrival_rate)},
                     {"work_rate", number(l.work_rate)},
                     {"utilisation", number(l.utilisation)},
+                    {"busy_servers", number(l.work_rate / l.availability)},
                     {"unstable", unstable},
                     {"servers_for_stable", count(servers_needed(l, 1.0, true))},
                     {"servers_for_comfortable", count(servers_needed(l, kComfortableUtilisation, false))}};

@@ -17,10 +17,16 @@ std::string overload_warning(const Model& m, const Overload& o, const UnitLoad& 
   std::string s = "warning: unit " + un.name + " has utilisation " + g(o.utilisation) +
                   " >= 1: its queue grows without bound; ";
   if (o.stable < 0) return s + "its work is endless (a handoff sent back every time): no number of servers is enough";
-  const std::string week = un.has_shifts() ? " on average over a week" : "";
-  const std::string now = un.has_shifts() ? g(l.servers) : std::to_string(un.servers);
-  return s + "it needs " + std::to_string(o.stable) + " servers" + week + " for utilisation < 1 and " +
-         std::to_string(o.comfortable) + " for <= " + g(kComfortableUtilisation) + " (it has " + now + ")";
+  if (un.has_shifts()) {
+    // Servers vary over the week: say how many are needed on average (busy servers W / a).
+    const double busy = l.work_rate / l.availability;
+    return s + "it needs more than " + g(busy) + " servers on average over a week for utilisation < 1 and " +
+           g(busy / kComfortableUtilisation) + " for <= " + g(kComfortableUtilisation) + " (it has " + g(l.servers) +
+           " on average)";
+  }
+  auto servers = [](int n) { return std::to_string(n) + (n == 1 ? " server" : " servers"); };
+  return s + "it needs " + servers(o.stable) + " for utilisation < 1 and " + std::to_string(o.comfortable) +
+         " for <= " + g(kComfortableUtilisation) + " (it has " + std::to_string(un.servers) + ")";
 }
 
 }  // namespace

@@ -43,6 +43,15 @@ def test_a_stable_model_exits_0_and_a_bad_one_2():
     assert p.returncode == 0 and "UNSTABLE" not in p.stdout
 
 
+def test_a_unit_with_shifts_is_told_the_servers_it_needs_on_average():
+    p = run("check", CONFIGS / "office_hours.yaml", "--set", "units.sales.shifts={mon-fri 08:00-10:00: 1, else: 0}")
+    assert p.returncode == 3
+    # 1.5714 orders an hour x 0.25 h: 0.3929 busy servers; the plan has 10 of 168 hours of one server.
+    assert ("warning: unit sales has utilisation 6.6 >= 1: its queue grows without bound; it needs more than 0.3929 "
+            "servers on average over a week for utilisation < 1 and 0.4622 for <= 0.85 (it has 0.05952 on average)"
+            ) in p.stdout
+
+
 def test_endless_rework_needs_more_than_servers():
     p = run("check", WEAK, "--set", "links.purchase->produce.defect=1", "--set", "links.purchase->produce.detect=1")
     assert p.returncode == 3
@@ -58,7 +67,7 @@ def test_json_has_every_section_and_python_check_is_the_same_document():
     assert list(doc) == ["model", "time_unit", "units", "flows", "links", "complaints", "unstable", "warnings", "notes"]
     assert list(doc["units"]) == ["sales", "purchasing", "production", "logistics", "service_desk"]
     assert set(doc["units"]["sales"]) == {"servers", "mean_servers", "discipline", "capacity", "availability",
-                                          "arrival_rate", "work_rate", "utilisation", "unstable",
+                                          "arrival_rate", "work_rate", "utilisation", "busy_servers", "unstable",
                                           "servers_for_stable", "servers_for_comfortable"}
     flow = doc["flows"]["standard"]
     assert {"arrival_rate", "customer_base", "customer_base_steady", "late_share", "rework_per_order",
