@@ -1,10 +1,13 @@
-// eslabon check: validate a model and show its offered load per unit, its flows and links.
+// eslabon check: validate a model and show, without simulating, its offered load per unit, its
+// flows and links, and what would make it unstable (README "Before you simulate: check"). One
+// function per section; --json prints the same report as one JSON object (output/check_json.hpp).
 
 #include "command.hpp"
 #include "format.hpp"
 
 #include <models/config/loader.hpp>
-#include <models/studies/analytic.hpp>
+#include <models/output/check_json.hpp>
+#include <models/studies/check.hpp>
 #include <models/studies/contracts.hpp>
 #include <models/studies/pressure.hpp>
 #include <models/studies/routes.hpp>
@@ -23,28 +26,21 @@ namespace {
 struct CheckArgs {
   std::string config;
   std::vector<std::string> sets;
+  bool json = false;
 };
 
-int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
-  Model m;
-  try {
-    std::vector<Override> ov;
-    for (const auto& s : sets) ov.push_back(parse_override(s));
-    m = load_model_file(config, ov);
-  } catch (const ConfigError& e) {
-    std::cerr << e.what() << "\n";
-    return kBadInput;
-  }
-  auto load = offered_load(m);
+void print_units(const Model& m, const CheckReport& r) {
   fmt::print("{}: {} units, {} flows; time unit {}\n\n", m.name, m.units.size(), m.flows.size(), m.time_unit);
   fmt::print("{:<16} {:>8} {:>10} {:>14} {:>12}\n", "unit", "servers", "discipline", "arrival rate", "utilisation");
-  bool unstable = false;
   for (std::size_t u = 0; u < m.units.size(); ++u) {
+    const UnitLoad& l = r.analysis.units[u];
     fmt::print("{:<16} {:>8} {:>10} {:>14} {:>12}{}\n", m.units[u].name, m.units[u].servers,
-               to_string(m.units[u].discipline), fmt_num(load[u].arrival_rate), fmt_num(load[u].utilisation),
-               load[u].utilisation >= 1 && m.units[u].capacity < 0 ? "  UNSTABLE" : "");
-    unstable = unstable || (load[u].utilisation >= 1 && m.units[u].capacity < 0);
+               to_string(m.units[u].discipline), fmt_num(l.arrival_rate), fmt_num(l.utilisation),
+               l.utilisation >= 1 && m.units[u].capacity < 0 ? "  UNSTABLE" : "");
   }
+}
+
+void print_shifts(const Model& m) {
   for (const auto& un : m.units) {  // servers above is the largest level; utilisation is over the week's average
     if (!un.has_shifts()) continue;
     std::string rules;
@@ -52,6 +48,9 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
     fmt::print("\nunit {}: shifts {{{}}} from {}, {} servers on average over a week, shift_end {}\n", un.name, rules,
                m.run.calendar_start, fmt_num(un.mean_servers()), un.shift_preempt ? "preempt" : "finish");
   }
+}
+
+void print_pressure(const Model& m) {
   const char* measures[] = {"queue", "wip", "utilisation"};
   auto list = [](const std::vector<double>& v) {
     std::string s;
@@ -67,7 +66,25 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
         q.window > 0 ? " over a window of " + fmt_num(q.window) : "", list(q.levels), list(q.speedup), list(q.errors),
         fmt_num(p.low), fmt_num(p.high), p.level);
   }
-  for (const auto& f : m.flows) {
+}
+
+// What the traffic equations say about a flow's orders (README "Before you simulate: check").
+void print_flow_traffic(const Model& m, const Flow& f, const FlowLoad& fl) {
+  std::string base;
+  if (f.customers > 0)
+    base = fl.base_steady ? fmt::format(" (customer base {} of {} at its steady state)", fmt_num(fl.customer_base),
+                                        f.customers)
+                          : fmt::format(" (customer base of {}, which only shrinks)", f.customers);
+  fmt::print("  orders per {}: {}{}\n", m.time_unit, fmt_num(fl.arrival_rate), base);
+  const CustomerFigures& c = fl.customers;
+  fmt::print("  per order: redos {}, defects escaped {}, noticed {}, dissatisfied {}, complaints {}, churn {}{}\n",
+             fmt_num(fl.reworks), fmt_num(c.defect_escape), fmt_num(c.visible_defect), fmt_num(c.dissatisfied),
+             fmt_num(c.complaint), fmt_num(c.churn), fl.late > 0 ? " (late share " + fmt_num(fl.late) + ")" : "");
+}
+
+void print_flows(const Model& m, const CheckReport& r) {
+  for (std::size_t i = 0; i < m.flows.size(); ++i) {
+    const Flow& f = m.flows[i];
     fmt::print("\nflow {}: {}, due {}\n", f.name,
                f.profile.on() ? "arrivals " + f.profile.describe() : "interarrival " + f.interarrival.describe(),
                fmt_num(f.due));
@@ -87,8 +104,21 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
           after.empty() ? "" : "  after " + after, next.empty() ? "" : "  next " + next,
           routes ? fmt::format("  ({:.4g}% of orders{})", 100 * shares.task[k], shares.exact ? "" : ", approx.") : "");
     }
+    print_flow_traffic(m, f, r.analysis.flows[i]);
   }
-  for (const auto& L : m.links) {
+}
+
+void print_complaints(const Model& m, const CheckReport& r) {
+  const Complaints& cs = m.complaints;
+  if (!cs.enabled || cs.unit < 0) return;
+  fmt::print("\ncomplaints: {} per {} at {} (each {}), {} of work per {}\n", fmt_num(r.analysis.complaint_rate),
+             m.time_unit, m.units[static_cast<std::size_t>(cs.unit)].name, cs.service.describe(),
+             fmt_num(r.analysis.complaint_rate * cs.service.mean()), m.time_unit);
+}
+
+void print_links(const Model& m, const CheckReport& r) {
+  for (std::size_t i = 0; i < m.links.size(); ++i) {
+    const Link& L = m.links[i];
     std::string types;  // defect types, least severe first
     for (const auto& d : L.defect_types)
       types +=
@@ -97,9 +127,15 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
     fmt::print("\nlink {}: defect {}{}, detect {}, on_detect {}{}{}", L.key, fmt_num(L.defect), types,
                fmt_num(L.detect), to_string(L.on_detect), L.has_delay ? ", delay " + L.delay.describe() : "",
                L.lost > 0 ? ", lost " + fmt_num(L.lost) + ", timeout " + fmt_num(L.timeout) : "");
+    const LinkLoad& l = r.analysis.links[i];
+    fmt::print("\n  per {}: handoffs {}, defects {}, caught {}, lost {}, false alarms {}", m.time_unit,
+               fmt_num(l.handoffs), fmt_num(l.defects), fmt_num(l.caught), fmt_num(l.lost), fmt_num(l.false_alarms));
   }
   if (!m.links.empty()) fmt::print("\n");
-  // Internal service contracts against the promise to the customer (studies/contracts.hpp).
+}
+
+// Internal service contracts against the promise to the customer (studies/contracts.hpp).
+void print_contracts(const Model& m) {
   for (const ContractPath& p : contract_paths(m)) {
     std::string path, parts;
     for (const auto& t : p.tasks) path += (path.empty() ? "" : " -> ") + t;
@@ -117,9 +153,44 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
                  "their shares allow)\n",
                  fmt_num(p.all_met));
   }
-  if (unstable) fmt::print("\nwarning: a unit has utilisation >= 1; its queue grows without bound\n");
-  if (const std::string w = pressure_warning(m); !w.empty()) fmt::print("\n{}\n", w);
-  return 0;
+}
+
+// What is approximate, then the warnings: the overloaded units (each with the servers it would
+// need), then the units that can tip under pressure.
+void print_warnings(const CheckReport& r) {
+  for (const std::string& n : r.analysis.notes) fmt::print("\nnote: {}\n", n);
+  const std::size_t overloaded = r.overloaded.size();
+  if (overloaded > 0) {
+    fmt::print("\nwarning: a unit has utilisation >= 1; its queue grows without bound\n");
+    for (std::size_t i = 0; i < overloaded; ++i) fmt::print("{}\n", r.warnings[i]);
+  }
+  for (std::size_t i = overloaded; i < r.warnings.size(); ++i) fmt::print("\n{}\n", r.warnings[i]);
+}
+
+int cmd_check(const CheckArgs& a) {
+  Model m;
+  try {
+    std::vector<Override> ov;
+    for (const auto& s : a.sets) ov.push_back(parse_override(s));
+    m = load_model_file(a.config, ov);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  }
+  const CheckReport report = check_model(m);
+  if (a.json) {
+    fmt::print("{}\n", check_json(m, report));
+  } else {
+    print_units(m, report);
+    print_shifts(m);
+    print_pressure(m);
+    print_flows(m, report);
+    print_complaints(m, report);
+    print_links(m, report);
+    print_contracts(m);
+    print_warnings(report);
+  }
+  return report.unstable() ? kUnstable : 0;
 }
 
 }  // namespace
@@ -129,7 +200,8 @@ void add_check_command(CLI::App& app, Commands& commands) {
   auto* check = app.add_subcommand("check", "Validate a model and show its offered load per unit");
   check->add_option("config", a->config, "Model config (YAML)")->required();
   check->add_option("--set", a->sets, "Override a config value by path")->type_name("PATH=VALUE");
-  commands.push_back({check, [a] { return cmd_check(a->config, a->sets); }});
+  check->add_flag("--json", a->json, "Print one JSON object (units, flows, links, warnings) instead of the text");
+  commands.push_back({check, [a] { return cmd_check(*a); }});
 }
 
 }  // namespace eslabon::cli

@@ -11,9 +11,12 @@
 namespace eslabon::cli {
 
 // Exit codes: 0 success; 2 bad input (config, arguments, output path), nothing written;
-// 1 failure at run time; 130 interrupted (Ctrl-C), nothing written.
+// 1 failure at run time; 130 interrupted (Ctrl-C), nothing written; 3 (`eslabon check` only) the
+// model is unstable: a unit without a finite capacity has utilisation >= 1 (the check's report is
+// printed in full all the same).
 constexpr int kBadInput = 2;
 constexpr int kFailure = 1;
+constexpr int kUnstable = 3;
 constexpr int kInterrupted = 130;
 
 struct Command {

@@ -3,7 +3,9 @@
 
 #include <models/config/loader.hpp>
 #include <models/engine/simulate.hpp>
+#include <models/output/check_json.hpp>
 #include <models/studies/analytic.hpp>
+#include <models/studies/check.hpp>
 #include <models/studies/pressure.hpp>
 
 namespace eslabon::python {
@@ -78,6 +80,7 @@ void register_model(py::module_& m) {
           py::dict row;
           row["servers"] = x.units[u].servers;
           row["arrival_rate"] = load[u].arrival_rate;
+          row["work_rate"] = load[u].work_rate;
           row["utilisation"] = load[u].utilisation;
           d[py::str(x.units[u].name)] = row;
         }
@@ -95,7 +98,8 @@ void register_model(py::module_& m) {
         }
         return d;
       })
-      .def("pressure_warning", [](const Model& x) { return pressure_warning(x); });
+      .def("pressure_warning", [](const Model& x) { return pressure_warning(x); })
+      .def("check_json", [](const Model& x) { return check_json(x, check_model(x), -1); });
 
   m.def("kpi_names", [] { return std::vector<std::string>(kpi_names().begin(), kpi_names().end()); });
   m.def("unit_stat_names", [] { return std::vector<std::string>(unit_stat_names().begin(), unit_stat_names().end()); });

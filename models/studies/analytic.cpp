@@ -1,106 +1,154 @@
 #include <models/studies/analytic.hpp>
-#include <models/studies/routes.hpp>
 
 #include <algorithm>
-#include <limits>
+#include <cmath>
+#include <cstdio>
+
+// Each flow's orders per time unit: a Poisson or renewal rate (a rate that changes over time at
+// its long-run average, rate_profile.hpp), or a finite base's R x its stationary mean. The base
+// (README "Weak links", Delivery) is a birth-death process: customers join at rate A while fewer
+// than N, and each order (rate R per customer) loses its customer with q, the churn per delivered
+// order; its stationary law is Poisson(A / (R q)) cut at N. With q = 0 it stays full; with q > 0
+// and no acquisition it only shrinks and has no steady state: the full base's rate is used then.
+// Units: each task's work per order times its flow's rate, complaints at complaints.unit, over
+// the scheduled servers (the week's average with shifts) and the availability (outages).
 
 namespace eslabon {
-
-// Traffic equations on each flow's task graph. Every task is visited once per order, less
-// when it can be skipped; a link with rework or scrap on an out-edge feeds the supplier
-// task back to its unit (Jackson feedback: each handoff attempt is sent back with
-// probability q = defect * detect, so the task is served 1/(1 - q) times per handoff on
-// that edge); a link with fix adds defect * detect * E[fix] of work per handoff to the
-// receiving task. A link with lost feeds back too: an attempt is lost with probability
-// p = lost, else sent back with q (0 for fix), so attempts are redone with r = p + (1 - p) q,
-// 1/(1 - r) attempts per handoff, p/(1 - r) full redos (the task's own service) and
-// (1 - p) q/(1 - r) reworks. Defects carried from further upstream and caught later add a
-// little more rework, which these first-order equations leave out; so do active windows.
-// With routing (`next`), a task is visited by the share of orders whose path reaches it and
-// each handoff's feedback counts for the share of orders whose handoff goes along it
-// (route_shares): a routed-to task's arrival rate is its route's probability times its
-// supplier's. With defect types, q is the sum over the link's types of p_T times the detect
-// that applies to each (the type's own, else the link's). Staff (README "People"): a unit's
-// service work is divided by its speed (training x motivation; fix work is not), and the defect
-// probability of the links it supplies and the skip probability of its tasks are multiplied by
-// its error factor, capped at 1 (a typed link's types in proportion, as the engine draws them).
-// `errors` and `speed`, when given (pressure levels, studies/pressure.cpp), are each unit's
-// factors in place of its staff's.
 namespace {
-double caught_share(const Model& m, const Link& L, double errors) {
-  const double scale = L.defect > 0 ? std::min(1.0, L.defect * errors) / L.defect : 1.0;
-  if (L.defect_types.empty()) return L.defect * scale * L.detect;
-  double q = 0;
-  for (const TypedDefect& d : L.defect_types) {
-    const double own = m.defect_types[static_cast<std::size_t>(d.type)].detect;
-    q += d.p * scale * (own >= 0 ? own : L.detect);
-  }
-  return q;
+
+std::string short_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", x);
+  return buf;
 }
+
 }  // namespace
+
+Analysis analyse(const Model& m, const AnalyticOptions& o) {
+  Analysis out;
+  out.units.resize(m.units.size());
+  out.links.resize(m.links.size());
+  const auto speed_of = [&](int u) {
+    return o.speed.empty() ? m.units[static_cast<std::size_t>(u)].speed() : o.speed[static_cast<std::size_t>(u)];
+  };
+  for (std::size_t i = 0; i < m.flows.size(); ++i) {
+    const Flow& f = m.flows[i];
+    FlowLoad fl;
+    fl.traffic = flow_traffic(m, f, o.errors, o.speed);
+    fl.late = i < o.late.size() ? o.late[i] : 0.0;
+    fl.customers = customer_figures(m, f, fl.traffic, fl.late);
+    fl.delivered = 0;
+    for (const Delivered& d : fl.traffic.delivered) fl.delivered += d.p;
+    for (const TaskTraffic& t : fl.traffic.tasks) fl.reworks += t.redos + t.full_redos;
+    if (f.customers > 0) {
+      const double q = fl.customers.churn, n = static_cast<double>(f.customers);
+      if (!(q > 0)) {
+        fl.customer_base = n;
+      } else if (!(f.acquisition > 0)) {
+        fl.customer_base = n;
+        fl.base_steady = false;
+      } else {
+        fl.customer_base = truncated_poisson_mean(f.acquisition / (f.rate_per_customer * q), f.customers);
+      }
+      fl.arrival_rate = f.rate_per_customer * fl.customer_base;
+    } else {
+      fl.arrival_rate = f.profile.on() ? f.profile.mean : 1.0 / f.interarrival.mean();
+    }
+    const double rate = fl.arrival_rate;
+    for (std::size_t k = 0; k < f.tasks.size(); ++k) {
+      const TaskTraffic& t = fl.traffic.tasks[k];
+      UnitLoad& u = out.units[static_cast<std::size_t>(f.tasks[k].unit)];
+      u.arrival_rate += rate * (t.served + t.redos + t.full_redos);
+      u.work_rate += rate * t.work;
+    }
+    for (std::size_t e = 0; e < f.edges.size(); ++e) {
+      if (f.edges[e].link < 0) continue;
+      const EdgeTraffic& t = fl.traffic.edges[e];
+      LinkLoad& L = out.links[static_cast<std::size_t>(f.edges[e].link)];
+      L.handoffs += rate * t.attempts;
+      L.defects += rate * t.defects;
+      L.lost += rate * t.lost;
+      L.caught += rate * t.caught;
+      L.false_alarms += rate * t.false_alarms;
+    }
+    const Complaints& cs = m.complaints;
+    if (cs.enabled && cs.unit >= 0) {
+      const double complaints = rate * fl.delivered * fl.customers.complaint;
+      out.complaint_rate += complaints;
+      UnitLoad& desk = out.units[static_cast<std::size_t>(cs.unit)];
+      desk.arrival_rate += complaints;
+      desk.work_rate += complaints * cs.service.mean() / speed_of(cs.unit);
+    }
+    out.flows.push_back(std::move(fl));
+  }
+  for (std::size_t u = 0; u < m.units.size(); ++u) {
+    const Unit& un = m.units[u];
+    UnitLoad& l = out.units[u];
+    if (un.outages) l.availability = un.mtbf / (un.mtbf + un.mttr.mean());
+    l.servers = un.mean_servers();
+    l.utilisation = l.work_rate / l.servers / l.availability;
+  }
+  // What is approximate here, said once per cause.
+  auto note = [&](const std::string& s) { out.notes.push_back(s); };
+  for (std::size_t i = 0; i < m.flows.size(); ++i) {
+    const Flow& f = m.flows[i];
+    const FlowLoad& fl = out.flows[i];
+    bool linked = false;
+    for (const Edge& e : f.edges) linked = linked || e.link >= 0;
+    if (fl.traffic.sequential && linked)
+      note("flow " + f.name +
+           " has forks: its handoffs are taken one after the other in topological order, so a receiver inspects the "
+           "defects of a parallel branch made before it in that order, and routed tasks are reached by their shares "
+           "as if independently");
+    if (!fl.traffic.routes_exact)
+      note("flow " + f.name + " has more than 65,536 routes: its route shares are approximate");
+    if (f.customers > 0 && fl.base_steady && fl.customers.churn > 0)
+      note("flow " + f.name + "'s customer base is the steady state of independent churn (each delivered order loses "
+           "its customer with the same " + short_number(fl.customers.churn) +
+           "): churn that comes in bursts, or grows with the load, holds it lower");
+    if (!fl.base_steady)
+      note("flow " + f.name +
+           "'s customer base loses customers and gains none: it has no steady state; its rate is the full base's");
+    if (!fl.customers.churn_exact)
+      note("flow " + f.name +
+           "'s customers remember with weight < 1: their churn takes the score before a delivery at its mean");
+  }
+  const Complaints& cs = m.complaints;
+  bool promised = false;
+  for (const Flow& f : m.flows) promised = promised || std::isfinite(f.due);
+  if (cs.enabled && cs.late_dissatisfies && promised && o.late.empty())
+    note("late deliveries are taken as none (a late share of 0 per flow): complaints and churn from lateness are "
+         "left out");
+  for (const Link& L : m.links)
+    if (L.active_begin > 0 || std::isfinite(L.active_end))
+      note("link " + L.key + "'s faults count as always on (its active window is left out)");
+  for (const Unit& un : m.units)
+    if (un.has_pressure())
+      note("unit " + un.name + " has pressure: its load here is at the staff's factors, without the levels' speed and "
+           "errors (its pressure line gives them)");
+  bool losses = false;
+  for (const Unit& un : m.units) losses = losses || un.capacity >= 0;
+  for (const Flow& f : m.flows) losses = losses || f.has_patience;
+  if (losses)
+    note("orders lost to a full unit or abandoned are counted as served: the loads are upper bounds");
+  return out;
+}
 
 std::vector<UnitLoad> offered_load(const Model& m, const std::vector<double>& errors,
                                    const std::vector<double>& speed) {
-  std::vector<UnitLoad> load(m.units.size());
-  const double inf = std::numeric_limits<double>::infinity();
-  const auto error_of = [&](int u) {
-    return errors.empty() ? m.units[static_cast<std::size_t>(u)].error_factor() : errors[static_cast<std::size_t>(u)];
-  };
-  const auto speed_of = [&](int u) {
-    return speed.empty() ? m.units[static_cast<std::size_t>(u)].speed() : speed[static_cast<std::size_t>(u)];
-  };
-  for (const auto& f : m.flows) {
-    // A rate that changes over time counts at its long-run average (rate_profile.hpp).
-    const double rate = f.profile.on() ? f.profile.mean : 1.0 / f.interarrival.mean();
-    const RouteShares shares = route_shares(f);
-    for (std::size_t k = 0; k < f.tasks.size(); ++k) {
-      const Task& t = f.tasks[k];
-      const double errors_k = error_of(t.unit), speed_k = speed_of(t.unit);
-      const double done = shares.task[k] * (1.0 - std::min(1.0, t.skip * errors_k));  // orders whose step is done
-      double visits = done;
-      double work = done * t.service.mean() / speed_k;
-      double extra_visits = 0;
-      for (int e : t.out) {
-        const Edge& ed = f.edges[e];
-        if (ed.link < 0) continue;
-        const double along = shares.edge[static_cast<std::size_t>(e)];  // handoffs per order
-        const Link& L = m.links[ed.link];
-        const double q = caught_share(m, L, errors_k);
-        const Distribution& d = L.on_detect == OnDetect::Rework && L.has_rework_service ? L.rework_service : t.service;
-        if (L.lost > 0) {
-          const double p = L.lost, r = p + (1 - p) * (L.on_detect == OnDetect::Fix ? 0 : q);
-          const double per = r >= 1 ? inf : 1 / (1 - r);  // attempts per handoff
-          extra_visits += along * per * r;
-          work += along * per * (p * t.service.mean() + (r - p) * d.mean()) / speed_k;
-          continue;
-        }
-        if (L.on_detect == OnDetect::Fix) continue;
-        const double redo = q >= 1 ? inf : q / (1 - q);  // expected redos per handoff
-        extra_visits += along * redo;
-        work += along * redo * d.mean() / speed_k;
-      }
-      // Fixes done at this task for what its suppliers handed over.
-      for (std::size_t e = 0; e < f.edges.size(); ++e) {
-        const Edge& ed = f.edges[e];
-        if (ed.to == static_cast<int>(k) && ed.link >= 0) {
-          const Link& L = m.links[ed.link];
-          const Unit& supplier = m.units[static_cast<std::size_t>(f.tasks[static_cast<std::size_t>(ed.from)].unit)];
-          if (L.on_detect == OnDetect::Fix)
-            work += (1.0 - std::min(1.0, t.skip * errors_k)) * shares.edge[e] *
-                    caught_share(m, L, error_of(f.tasks[static_cast<std::size_t>(ed.from)].unit)) * L.fix_service.mean();
-        }
-      }
-      load[t.unit].arrival_rate += rate * (visits + extra_visits);
-      load[t.unit].work_rate += rate * work;
-    }
-  }
-  for (std::size_t u = 0; u < load.size(); ++u) {
-    const Unit& un = m.units[u];
-    double avail = 1.0;
-    if (un.outages) avail = un.mtbf / (un.mtbf + un.mttr.mean());
-    load[u].utilisation = load[u].work_rate / un.mean_servers() / avail;  // shifts: over the week's average
-  }
-  return load;
+  AnalyticOptions o;
+  o.errors = errors;
+  o.speed = speed;
+  return analyse(m, o).units;
+}
+
+int servers_needed(const UnitLoad& l, double target, bool strict) {
+  const double w = l.work_rate / l.availability;  // busy servers needed on average
+  if (!std::isfinite(w) || w / target > 1e9) return -1;
+  int n = std::max(1, static_cast<int>(std::floor(w / target)));
+  while (n > 1 && (strict ? w / (n - 1) < target : w / (n - 1) <= target)) --n;
+  while (!(strict ? w / n < target : w / n <= target)) ++n;
+  return n;
 }
 
 }  // namespace eslabon

@@ -112,19 +112,33 @@ def test_bad_link_in_file_is_positioned(config_file):
     assert p.stderr.startswith(f"{cfg}:{line}:13: links.purchase->produce.defect: expected a probability between 0 and 1, got '3%'")
 
 
+def weak_link_redos():
+    """Redos of purchase per order on weak_link.yaml, by hand: take_order->purchase (fix) lets
+    0.02 x (1 - 0.5) = 0.01 of the orders carry a defect on, which purchase->produce inspects again
+    with its own (q = 0.03 new, d = 0.77 each): from 0 carried E0 = qd / (1 - qd) redos, from 1
+    E1 = (d (1 + E0)(1 - q + qd) + 2 qd (1 - d)) / (1 - 2 qd (1 - d)) (tests/models/test_check.cpp derives it)."""
+    p, q, d = 0.02 * 0.5, 0.03, 0.77
+    e0 = q * d / (1 - q * d)
+    e1 = (d * (1 + e0) * (1 - q + q * d) + 2 * q * d * (1 - d)) / (1 - 2 * q * d * (1 - d))
+    return p * e1 + (1 - p) * e0
+
+
 def test_check_includes_rework_skips_fixes_and_outages():
     p = run("check", WEAK, check=True)
     rows = {l.split()[0]: l.split() for l in p.stdout.splitlines() if l and l.split()[0] in
             {"sales", "purchasing", "production", "logistics"}}
-    q = 0.03 * 0.77                               # purchase->produce: defect x detect, reworked
-    assert float(rows["purchasing"][3]) == pytest.approx(1 + q / (1 - q), abs=1e-4)
+    # Orders per hour: 0.0025 per customer of a base that settles a little below its 400.
+    lam = json.loads(run("check", WEAK, "--json", check=True).stdout)["flows"]["standard"]["arrival_rate"]
+    assert 0.95 < lam < 1
+    redos = weak_link_redos()
+    assert float(rows["purchasing"][3]) == pytest.approx(lam * (1 + redos), abs=1e-4)
     # purchasing work: own service + rework (0.8 h each) + fixes it does for take_order's defects
-    assert float(rows["purchasing"][4]) == pytest.approx((1.6 + q / (1 - q) * 0.8 + 0.02 * 0.5 * 0.5) / 2, abs=1e-4)
+    assert float(rows["purchasing"][4]) == pytest.approx(lam * (1.6 + redos * 0.8 + 0.02 * 0.5 * 0.5) / 2, abs=1e-4)
     # production: skipped 0.3% of the time, available 200 / (200 + 6) of the time
-    assert float(rows["production"][3]) == pytest.approx(0.997, abs=1e-4)
-    assert float(rows["production"][4]) == pytest.approx(0.997 * 3.2 / 4 / (200 / 206), abs=1e-4)
+    assert float(rows["production"][3]) == pytest.approx(lam * 0.997, abs=1e-4)
+    assert float(rows["production"][4]) == pytest.approx(lam * 0.997 * 3.2 / 4 / (200 / 206), abs=1e-4)
     p = run("check", WEAK, "--set", "links.purchase->produce.defect=1", "--set", "links.purchase->produce.detect=1")
-    assert "UNSTABLE" in p.stdout
+    assert p.returncode == 3 and "UNSTABLE" in p.stdout
 
 
 def test_compare_scenario_is_paired_and_narrower():

@@ -180,10 +180,21 @@ class Model:
         return self._core.seed
 
     def offered_load(self) -> pd.DataFrame:
-        """Arrival rate and utilisation per unit from the traffic equations (no simulation)."""
+        """Per unit (index, in model order): ``servers``, ``arrival_rate``, ``work_rate`` and
+        ``utilisation`` from the traffic equations, without simulating (README "Before you simulate:
+        check"); the complaint desk's row counts the complaints. The units of ``eslabon check``."""
         import pandas as pd
 
         return pd.DataFrame.from_dict(self._core.offered_load(), orient="index")
+
+    def check(self) -> dict[str, Any]:
+        """What ``eslabon check CONFIG --json`` prints, as a dict (README "Before you simulate: check"):
+        ``model``, ``time_unit``, ``units`` (per unit: servers, arrival_rate, work_rate, utilisation,
+        unstable, servers_for_stable, servers_for_comfortable, ...), ``flows`` (per flow: arrival_rate,
+        customer_base, the per-order rates and ``tasks``), ``links`` (rates per time unit),
+        ``complaints``, ``unstable`` (the overloaded units), ``warnings`` and ``notes``. A figure that is
+        not finite is None. ``pd.DataFrame.from_dict(m.check()["units"], orient="index")`` is a table."""
+        return json.loads(self._core.check_json())
 
     def pressure_load(self) -> pd.DataFrame:
         """Can a unit's pressure tip it (README "Pressure")? One row per unit with ``pressure``: ``low``,
