@@ -1,5 +1,6 @@
 // eslabon check: validate a model and show its offered load per unit, its flows and links.
 
+#include "check_estimates.hpp"
 #include "command.hpp"
 #include "format.hpp"
 
@@ -117,6 +118,7 @@ int cmd_check(const std::string& config, const std::vector<std::string>& sets) {
                  "their shares allow)\n",
                  fmt_num(p.all_met));
   }
+  print_estimates(m);  // lead times, critical paths and blast radii (check_estimates.cpp)
   if (unstable) fmt::print("\nwarning: a unit has utilisation >= 1; its queue grows without bound\n");
   if (const std::string w = pressure_warning(m); !w.empty()) fmt::print("\n{}\n", w);
   return 0;
