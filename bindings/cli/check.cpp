@@ -2,6 +2,7 @@
 // flows and links, and what would make it unstable (README "Before you simulate: check"). One
 // function per section; --json prints the same report as one JSON object (output/check_json.hpp).
 
+#include "check_estimates.hpp"
 #include "command.hpp"
 #include "format.hpp"
 
@@ -188,6 +189,7 @@ int cmd_check(const CheckArgs& a) {
     print_complaints(m, report);
     print_links(m, report);
     print_contracts(m);
+    print_estimates(m);  // lead times, critical paths and blast radii (check_estimates.cpp)
     print_warnings(report);
   }
   return report.unstable() ? kUnstable : 0;

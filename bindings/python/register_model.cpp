@@ -4,6 +4,7 @@
 #include <models/config/loader.hpp>
 #include <models/engine/simulate.hpp>
 #include <models/output/check_json.hpp>
+#include <models/output/lead_time_json.hpp>
 #include <models/studies/analytic.hpp>
 #include <models/studies/check.hpp>
 #include <models/studies/pressure.hpp>
@@ -99,7 +100,8 @@ void register_model(py::module_& m) {
         return d;
       })
       .def("pressure_warning", [](const Model& x) { return pressure_warning(x); })
-      .def("check_json", [](const Model& x) { return check_json(x, check_model(x), -1); });
+      .def("check_json", [](const Model& x) { return check_json(x, check_model(x), -1); })
+      .def("lead_time_json", [](const Model& x) { return lead_time_json(x).dump(); });
 
   m.def("kpi_names", [] { return std::vector<std::string>(kpi_names().begin(), kpi_names().end()); });
   m.def("unit_stat_names", [] { return std::vector<std::string>(unit_stat_names().begin(), unit_stat_names().end()); });

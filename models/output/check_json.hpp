@@ -1,7 +1,8 @@
 #pragma once
 // The JSON document of `eslabon check --json` (and Python's Model.check): one object with the
 // model's name and time unit, then a section per part of the check (README "Before you simulate:
-// check"): "units", "flows", "links", "complaints", "unstable", "warnings", "notes". A figure that
+// check"): "units", "flows", "links", "complaints", "unstable", "warnings", "notes", and "estimates" (lead_time_json.hpp: the
+// waits, lead times, critical paths and blast radii). A figure that
 // is not finite is null (JSON has no NaN or infinity).
 
 #include <models/model/model.hpp>

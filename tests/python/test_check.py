@@ -64,7 +64,9 @@ def test_endless_rework_needs_more_than_servers():
 
 def test_json_has_every_section_and_python_check_is_the_same_document():
     doc = json.loads(run("check", WEAK, "--json", check=True).stdout)
-    assert list(doc) == ["model", "time_unit", "units", "flows", "links", "complaints", "unstable", "warnings", "notes"]
+    assert list(doc) == ["model", "time_unit", "units", "flows", "links", "complaints", "unstable", "warnings", "notes",
+                         "estimates"]
+    assert set(doc["estimates"]) == {"units", "flows", "blast_radius"}
     assert list(doc["units"]) == ["sales", "purchasing", "production", "logistics", "service_desk"]
     assert set(doc["units"]["sales"]) == {"servers", "mean_servers", "discipline", "capacity", "availability",
                                           "arrival_rate", "work_rate", "utilisation", "busy_servers", "unstable",

@@ -40,6 +40,11 @@ def _yaml_value(value: Any) -> str:
     return text.replace("Infinity", ".inf").replace("NaN", ".nan")
 
 
+def _nan(value: Any) -> Any:
+    """JSON's null (a figure that is not finite) as NaN."""
+    return math.nan if value is None else value
+
+
 class Model:
     """A value-chain model. Immutable: `with_changes` returns a new model.
 
@@ -195,6 +200,60 @@ class Model:
         ``complaints``, ``unstable`` (the overloaded units), ``warnings`` and ``notes``. A figure that is
         not finite is None. ``pd.DataFrame.from_dict(m.check()["units"], orient="index")`` is a table."""
         return json.loads(self._core.check_json())
+
+    def _estimates(self) -> dict[str, Any]:
+        return json.loads(self._core.lead_time_json())
+
+    def lead_time_estimates(self) -> pd.DataFrame:
+        """Each flow's lead time without simulating (README "Lead times without simulating"), one row per
+        flow: ``lead_time`` (the estimate, in the time unit; NaN when a unit cannot keep up), ``method``
+        (``M/M/c``: exact, a Jackson network; ``QNA``: Whitt's approximation), ``due``, ``critical_path``
+        (its steps, ``A -> B``, handoffs with a link as ``A->B``), ``critical_time``, ``critical_share``
+        (share of orders whose route takes it) and ``notes`` (what is approximate, ``; ``-separated). The
+        same figures as ``eslabon check``."""
+        import pandas as pd
+
+        rows = {}
+        for name, f in self._estimates()["flows"].items():
+            path = f["critical_path"]
+            rows[name] = {"lead_time": _nan(f["lead_time"]), "method": f["method"], "due": _nan(f["due"]),
+                          "critical_path": " -> ".join(s["name"] for s in path["steps"]),
+                          "critical_time": _nan(path["time"]), "critical_share": _nan(path["share_of_orders"]),
+                          "notes": "; ".join(f["notes"])}
+        cols = ["lead_time", "method", "due", "critical_path", "critical_time", "critical_share", "notes"]
+        return pd.DataFrame.from_dict(rows, orient="index", columns=cols)
+
+    def queue_estimates(self) -> pd.DataFrame:
+        """Each unit as a queue without simulating, one row per unit: ``arrival_rate``, ``servers``,
+        ``availability``, ``service_mean``, ``utilisation``, ``arrival_scv``, ``service_scv``, ``wait`` (mean
+        wait in line per visit; NaN when the unit cannot keep up) and ``method`` (``M/M/c`` or ``QNA``)."""
+        import pandas as pd
+
+        units = self._estimates()["units"]
+        rows = {u: {k: (_nan(v) if k != "method" else v) for k, v in q.items()} for u, q in units.items()}
+        return pd.DataFrame.from_dict(rows, orient="index")
+
+    def blast_radius(self) -> pd.DataFrame:
+        """What lies downstream of each weak point (each link, skippable step, unit with outages, staff
+        below the config's level or pressure that harms), one row per weak point and flow it reaches:
+        ``name``, ``kind`` (link, skip, unit), ``faults``, ``flow``, ``tasks`` and ``units`` (lists),
+        ``share_of_orders`` (of the flow's orders whose route passes it), ``customers`` (the flow's customer
+        base; NaN for open demand) and ``order_rate``. A weak point that reaches no task has one row with
+        flow None."""
+        import pandas as pd
+
+        rows = []
+        for b in self._estimates()["blast_radius"]:
+            base = {"name": b["name"], "kind": b["kind"], "faults": list(b["faults"])}
+            if not b["flows"]:
+                rows.append({**base, "flow": None, "tasks": [], "units": [], "share_of_orders": 0.0,
+                             "customers": math.nan, "order_rate": math.nan})
+            for flow, f in b["flows"].items():
+                rows.append({**base, "flow": flow, "tasks": f["tasks"], "units": f["units"],
+                             "share_of_orders": _nan(f["share_of_orders"]), "customers": _nan(f["customers"]),
+                             "order_rate": _nan(f["order_rate"])})
+        cols = ["name", "kind", "faults", "flow", "tasks", "units", "share_of_orders", "customers", "order_rate"]
+        return pd.DataFrame(rows, columns=cols)
 
     def pressure_load(self) -> pd.DataFrame:
         """Can a unit's pressure tip it (README "Pressure")? One row per unit with ``pressure``: ``low``,
