@@ -33,6 +33,7 @@ int cmd_compare(const RunArgs& a, const std::string& scenario) {
   }
   RunResult base, var;
   try {
+    share_base_warmup(l);
     base = run_model(l.model, l.options);
     var = run_model(variant, l.options);
   } catch (const Interrupted&) {

@@ -38,7 +38,12 @@ struct Loaded {
   RunOptions options;
 };
 
-// Loads the model (throws ConfigError) and catches Ctrl-C from here on.
+// Loads the model (throws ConfigError) and catches Ctrl-C from here on. A stopping rule
+// (run.replications: {until: ...}) is not applied: a study runs its min.
 Loaded load_for_study(const RunArgs& a);
+
+// With warmup: auto, decides the base model's warm-up once (l.options.warmup), for every
+// scenario of the study, and says so on stderr (README "Warm-up and replications without guessing").
+void share_base_warmup(Loaded& l);
 
 }  // namespace eslabon::cli

@@ -70,6 +70,7 @@ int cmd_rank(const RankArgs& args) {
   settings.shapley = args.shapley;
   Ranking r;
   try {
+    share_base_warmup(l);
     r = rank_weak_points(l.model, l.options, settings);
   } catch (const Interrupted&) {
     std::cerr << "eslabon: interrupted\n";

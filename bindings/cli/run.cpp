@@ -11,6 +11,7 @@
 #include <models/output/json.hpp>
 #include <models/results/drift.hpp>
 #include <models/results/run_result.hpp>
+#include <models/studies/analytic.hpp>
 #include <models/studies/pressure.hpp>
 
 #include <fmt/core.h>
@@ -94,8 +95,12 @@ void print_causes(const RunResult& r, const Model& m) {
 }
 
 void print_tables(const RunResult& r, const Model& m) {
-  fmt::print("{}: {} replications, seed {}, horizon {} {}s (warm-up {}), {} events\n\n", r.name, r.replications.size(),
-             r.seed, fmt_num(m.run.horizon), m.time_unit, fmt_num(m.run.warmup), r.events());
+  fmt::print("{}: {} replications, seed {}, horizon {} {}s (warm-up {}), {} events\n", r.name, r.replications.size(),
+             r.seed, fmt_num(m.run.horizon), m.time_unit, fmt_num(r.warmup), r.events());
+  // README "Warm-up and replications without guessing": how they were chosen.
+  if (r.warmup_auto) fmt::print("{}\n", r.warmup_auto->describe(m.time_unit));
+  if (r.stopping) fmt::print("{}\n", r.stopping->describe());
+  fmt::print("\n");
   std::size_t w = 3;  // the KPI column fits the longest name
   for (const char* name : kpi_names()) w = std::max(w, std::string_view(name).size());
   fmt::print("{:<{}} {:>12} {:>28} {:>12}\n", "KPI", w, "mean", "95% CI", "std");
@@ -196,6 +201,20 @@ void warn_drift(const RunResult& r) {
                "base without acquisition only shrinks).\n";
 }
 
+// Before the run, on stderr: the warning `eslabon check` prints for a unit whose offered load is
+// at least 1 (an unbounded queue: studies/analytic.hpp), with the units named.
+void warn_unstable(const Model& m, const std::string& config) {
+  const std::vector<UnitLoad> load = offered_load(m);
+  std::string units;
+  for (std::size_t u = 0; u < m.units.size() && u < load.size(); ++u)
+    if (load[u].utilisation >= 1 && m.units[u].capacity < 0)
+      units += fmt::format("{}{} (utilisation {})", units.empty() ? "" : ", ", m.units[u].name,
+                           fmt_num(load[u].utilisation));
+  if (units.empty()) return;
+  std::cerr << "warning: a unit has utilisation >= 1; its queue grows without bound\n  " << units
+            << "; see 'eslabon check " << config << "'\n";
+}
+
 int cmd_run(const RunArgs& a) {
   Model model;
   std::string output;
@@ -206,6 +225,7 @@ int cmd_run(const RunArgs& a) {
     std::cerr << e.what() << "\n";
     return kBadInput;
   }
+  warn_unstable(model, a.config);
   if (a.orders && a.output.empty())
     std::cerr << "warning: --orders records one row per order in the HDF5 file; without -o they are not kept\n";
   RunOptions opt;
@@ -228,8 +248,9 @@ int cmd_run(const RunArgs& a) {
         if (el < 2.0) continue;
         double f = board.fraction();
         double eta = f > 0 ? el * (1 - f) / f : 0;
-        std::fprintf(stderr, "\r  %5.1f%% of %d replications  %.0fs elapsed  eta %.0fs   ", 100 * f,
-                     model.run.replications, el, eta);
+        std::fprintf(stderr, "\r  %5.1f%% of %s%d replications  %.0fs elapsed  eta %.0fs   ", 100 * f,
+                     model.run.until > 0 ? "up to " : "",
+                     model.run.until > 0 ? model.run.until_max : model.run.replications, el, eta);
         std::fflush(stderr);
         shown = true;
       }
@@ -269,6 +290,11 @@ int cmd_run(const RunArgs& a) {
     print_satisfaction(result);
   }
   if (!a.output.empty() && !a.json) fmt::print("\nresults written to {}\n", a.output);
+  if (result.warmup_auto) {
+    if (const std::string w = result.warmup_auto->warning(); !w.empty()) std::cerr << w << "\n";
+    model = with_warmup(model, result.warmup);  // for the notes below, which read the window
+  }
+  if (result.stopping && !result.stopping->warning().empty()) std::cerr << result.stopping->warning() << "\n";
   if (const std::string note = period_note(model); !note.empty()) std::cerr << note << "\n";
   if (const std::string tip = pressure_warning(model); !tip.empty()) std::cerr << tip << "\n";
   warn_drift(result);

@@ -24,6 +24,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace eslabon::cli {
@@ -92,6 +93,14 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
     if (rank == 0) std::cerr << error << "\n";
     return status;
   }
+  // warmup: auto: one pilot of the sweep's model, the same in every rank (it is deterministic).
+  std::optional<WarmupChoice> warmup;
+  try {
+    warmup = decide_sweep_warmup(sweep, &g_stop);
+  } catch (const std::exception& e) {
+    if (rank == 0) std::cerr << "eslabon: sweep failed: " << e.what() << "\n";
+    return kFailure;
+  }
 #ifdef ESLABON_HAVE_MPI
   if (world.rank != 0) {
     mpi_worker(world, sweep);
@@ -135,6 +144,11 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
   if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r%*s\r", 60, "");
   fmt::print("{}: {} points x {} replications = {} pairs (seed {})\n\n", sweep.source, sweep.points.size(),
              sweep.replications, pairs, sweep.seed);
+  if (warmup) {
+    const std::string unit = point_model(sweep, 0).time_unit;
+    fmt::print("{}, used by every point with warmup: auto\n\n", warmup->describe(unit));
+    if (const std::string w = warmup->warning(); !w.empty()) std::cerr << w << "\n";
+  }
   fmt::print("{:<6} {:<56}", "point", "changes");
   for (Kpi k : shown) fmt::print(" {:>22}", kpi_names()[static_cast<int>(k)]);
   fmt::print("\n");

@@ -39,6 +39,8 @@ void register_model(py::module_& m) {
       .def_property_readonly("seed", [](const Model& x) { return x.run.seed; })
       .def_property_readonly("horizon", [](const Model& x) { return x.run.horizon; })
       .def_property_readonly("warmup", [](const Model& x) { return x.run.warmup; })
+      .def_property_readonly("warmup_auto", [](const Model& x) { return x.run.warmup_auto; })
+      .def_property_readonly("max_wip", [](const Model& x) { return x.run.max_wip; })
       .def_property_readonly("calendar_start", [](const Model& x) { return x.run.calendar_start; })
       .def_property_readonly("units",
                              [](const Model& x) {

@@ -28,9 +28,23 @@ py::dict table_to_dict(const Table& t) {
 }
 
 void register_results(py::module_& m) {
+  // run.max_wip passed (README "Warm-up and replications without guessing"): the run stops.
+  py::register_exception<WipExceeded>(m, "WipLimitExceeded", PyExc_RuntimeError);
+
   py::class_<RunResult>(m, "RunResult")
       .def_readonly("name", &RunResult::name)
       .def_readonly("seed", &RunResult::seed)
+      .def_readonly("warmup", &RunResult::warmup)
+      .def_property_readonly("warmup_auto", [](const RunResult& r) { return warmup_json(r); })
+      .def_property_readonly("stopping", [](const RunResult& r) { return stopping_json(r); })
+      .def_property_readonly("warnings",
+                             [](const RunResult& r) {
+                               std::vector<std::string> w;  // the CLI's, about the warm-up and the rule
+                               if (r.warmup_auto && !r.warmup_auto->warning().empty())
+                                 w.push_back(r.warmup_auto->warning());
+                               if (r.stopping && !r.stopping->warning().empty()) w.push_back(r.stopping->warning());
+                               return w;
+                             })
       .def_property_readonly("replication_count", [](const RunResult& r) { return r.replications.size(); })
       .def_property_readonly("events", &RunResult::events)
       .def("table",
@@ -58,6 +72,19 @@ void register_results(py::module_& m) {
     return out;
   });
 
+  // warmup: auto's choice for a model (its pilot runs, as many as `replications`, 0: the model's),
+  // without running it: (warm-up, the CLI's line, the warning or ""). es.sweep shares the base's so.
+  m.def(
+      "choose_warmup",
+      [](const Model& model, std::int64_t seed, int replications) {
+        std::atomic<bool> stop{false};
+        const std::uint64_t s = seed >= 0 ? static_cast<std::uint64_t>(seed) : model.run.seed;
+        WarmupChoice c = run_interruptibly<WarmupChoice>(
+            [&] { return choose_warmup(model, s, pilot_runs(model, replications), &stop); }, stop, [] { return 0.0; },
+            py::none());
+        return py::make_tuple(c.warmup, c.describe(model.time_unit), c.warning());
+      },
+      py::arg("model"), py::arg("seed") = -1, py::arg("replications") = 0);
   m.def(
       "run",
       [](const Model& model, int replications, std::int64_t seed, unsigned threads, bool orders, py::object progress) {

@@ -29,8 +29,13 @@ void register_studies(py::module_& m) {
         opt.seed = seed;
         opt.threads = threads;
         opt.control.stop = &stop;
-        Table t = run_interruptibly<Table>([&] { return rank_links(model, opt, k, [&](double f) { done.store(f); }); },
-                                           stop, [&] { return done.load(); }, progress);
+        opt.stopping_rule = false;  // as eslabon rank: run.replications, and the base's warm-up for all
+        Table t = run_interruptibly<Table>(
+            [&] {
+              share_warmup(model, opt);
+              return rank_links(model, opt, k, [&](double f) { done.store(f); });
+            },
+            stop, [&] { return done.load(); }, progress);
         return table_to_dict(t);
       },
       py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
@@ -55,9 +60,13 @@ void register_studies(py::module_& m) {
         opt.seed = seed;
         opt.threads = threads;
         opt.control.stop = &stop;
+        opt.stopping_rule = false;
         Ranking r = run_interruptibly<Ranking>(
-            [&] { return rank_weak_points(model, opt, settings, [&](double f) { done.store(f); }); }, stop,
-            [&] { return done.load(); }, progress);
+            [&] {
+              share_warmup(model, opt);
+              return rank_weak_points(model, opt, settings, [&](double f) { done.store(f); });
+            },
+            stop, [&] { return done.load(); }, progress);
         // The Shapley total and the plan as `eslabon rank --json` writes them.
         py::dict out = py::module_::import("json").attr("loads")(rank_extras_json(r));
         out["table"] = table_to_dict(r.table);
@@ -84,6 +93,7 @@ void register_studies(py::module_& m) {
         };
         const SweepRun run = run_interruptibly<SweepRun>(
             [&] {
+              decide_sweep_warmup(sweep, &stop);
               SweepFileRecorder file(sweep, output, resume);
               return run_sweep(sweep, opt, file);
             },

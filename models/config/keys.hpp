@@ -11,7 +11,9 @@ namespace eslabon::config_keys {
 
 inline const std::vector<std::string> root = {"name",  "time_unit",    "run",        "units", "flows",
                                               "links", "defect_types", "complaints", "costs", "scenarios"};
-inline const std::vector<std::string> run = {"horizon", "warmup", "replications", "seed", "calendar_start"};
+inline const std::vector<std::string> run = {"horizon", "warmup", "replications", "seed", "calendar_start", "max_wip"};
+// run.replications as a mapping: the stopping rule (README "Warm-up and replications without guessing").
+inline const std::vector<std::string> until = {"until", "kpi", "min", "max"};
 inline const std::vector<std::string> unit = {"servers", "discipline", "capacity",  "cost_per_hour", "outages",
                                               "staff",   "shifts",     "shift_end", "pressure"};
 inline const std::vector<std::string> staff = {"training", "motivation", "courtesy"};
@@ -48,6 +50,7 @@ struct SchemaSection {
 inline std::vector<SchemaSection> schema_sections() {
   return {{"", &root},
           {"/properties/run", &run},
+          {"/properties/run/properties/replications/oneOf", &until},
           {"/$defs/unit/anyOf/1", &unit},
           {"/$defs/unit/anyOf/1/properties/outages", &outages},
           {"/$defs/unit/anyOf/1/properties/staff", &staff},

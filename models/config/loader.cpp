@@ -7,6 +7,7 @@
 #include <models/config/links.hpp>
 #include <models/config/loader.hpp>
 #include <models/config/overrides.hpp>
+#include <models/config/precision.hpp>
 #include <models/config/scenarios.hpp>
 #include <models/config/shifts.hpp>
 #include <models/config/units.hpp>
@@ -26,17 +27,11 @@ void load_run(const YamlReader& r, const YAML::Node& root, Model& m) {
   m.run.horizon = r.duration(run["horizon"], "run.horizon");
   if (!(m.run.horizon > 0))
     r.fail(run["horizon"], "run.horizon", "expected a duration > 0, got " + found(run["horizon"]));
-  if (run["warmup"]) {
-    m.run.warmup = r.duration(run["warmup"], "run.warmup");
-    if (!(m.run.warmup < m.run.horizon))
-      r.fail(run["warmup"], "run.warmup",
-             "expected a duration shorter than run.horizon (" + run["horizon"].Scalar() + "), got " +
-                 found(run["warmup"]));
-  }
-  if (run["replications"])
-    m.run.replications = static_cast<int>(r.integer(run["replications"], "run.replications", 1, 1000000));
+  if (run["warmup"]) load_warmup(r, run, m.run);
+  if (run["replications"]) load_replications(r, run["replications"], m.run);
   if (run["seed"]) m.run.seed = static_cast<std::uint64_t>(r.integer(run["seed"], "run.seed", 0));
   if (run["calendar_start"]) load_calendar_start(r, run["calendar_start"], m.run);
+  if (run["max_wip"]) load_max_wip(r, run["max_wip"], m.run);
 }
 
 enum class Scenarios { skip, read, check };

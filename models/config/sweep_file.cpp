@@ -189,6 +189,7 @@ const Model& point_model(const Sweep& sweep, std::size_t point) {
     bool built = false;
     std::vector<Override> changes;
     Model point;
+    bool auto_warmup = false;  // the point's model says run.warmup: auto
   };
   thread_local Last last;  // per thread: no yaml-cpp tree is shared between threads
   const SweepPoint& p = sweep.points.at(point);
@@ -200,7 +201,12 @@ const Model& point_model(const Sweep& sweep, std::size_t point) {
     last.built = false;
     last.point = last.model->build(p.changes, false, false);  // checked at load, scenarios included
     last.changes = p.changes;
+    last.auto_warmup = last.point.run.warmup_auto;
     last.built = true;
+  }
+  if (last.auto_warmup && sweep.auto_warmup >= 0) {  // the warm-up decided for the whole sweep
+    last.point.run.warmup = sweep.auto_warmup;
+    last.point.run.warmup_auto = false;
   }
   return last.point;
 }

@@ -41,6 +41,10 @@ struct Sweep {
   std::uint64_t seed = 42;
   std::vector<std::string> factors;  // grid paths, in order
   std::vector<SweepPoint> points;
+  // The warm-up of the points whose model says run.warmup: auto: decided once for the whole
+  // sweep, on its model without any point's changes (studies/sweep.hpp, decide_sweep_warmup),
+  // so that every point has the same measurement window; -1 until then.
+  double auto_warmup = -1;
   // sweep_fingerprint() as computed at load, and what it was computed for.
   struct Fingerprint {
     std::string value;
@@ -60,7 +64,7 @@ Sweep load_sweep_file(const std::string& path);
 // parsed once per thread. Each thread keeps the last point it built (the pairs of one point
 // often come one after another); the reference is valid until the thread's next call. Its
 // config_text is left empty (writing it costs more than building the rest; the fingerprint has
-// every point's).
+// every point's). A point with run.warmup: auto gets the sweep's auto_warmup once it is decided.
 const Model& point_model(const Sweep& sweep, std::size_t point);
 
 // Identifies a sweep (its text, seed, replications and every point's model text): FNV-1a, hex.

@@ -32,7 +32,7 @@ void Replication::lose(std::uint32_t o) {
 void Replication::sinks_done(std::uint32_t o, int k) {
   const Flow& fl = flow_of(o);
   delays_.delivered(o, fl, k, orders_.arrival(o), now_, tagged(o));
-  if (opt_.record_orders && tagged(o))
+  if (opt_.record_orders && tagged(o) && !opt_.trace)
     OrderLog::append_delays(result_.order_delays, result_.replication, fl.name, orders_.number(o),
                             delays_.causes().names, delays_.order_times());
   deliver(o);

@@ -19,6 +19,7 @@ class IndexPool {
   }
   void give(std::uint32_t i) { free_.push_back(i); }
   std::uint32_t size() const { return size_; }  // high-water mark
+  const std::vector<std::uint32_t>& free_list() const { return free_; }
 
  private:
   std::vector<std::uint32_t> free_;

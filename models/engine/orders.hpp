@@ -18,7 +18,11 @@ class Orders {
   static constexpr std::uint8_t kTagged = 1, kLost = 2, kDelivered = 4, kComplaining = 8, kOffended = 16;
   static constexpr std::uint32_t kNoJob = 0xFFFFFFFFu;  // Jobs::kNone
 
-  Orders(std::size_t max_tasks, std::size_t origins) : max_tasks_(max_tasks), origins_(origins) {}
+  // Thrown by take() when the orders alive would exceed the limit (run.max_wip).
+  struct Full {};
+
+  Orders(std::size_t max_tasks, std::size_t origins, std::uint64_t limit = ~std::uint64_t{0})
+      : max_tasks_(max_tasks), origins_(origins), limit_(limit) {}
 
   std::uint32_t take(const Flow& fl, std::uint32_t flow, std::uint64_t number, double now, bool tagged) {
     const std::uint32_t o = pool_.take();
@@ -52,6 +56,17 @@ class Orders {
   }
   void give(std::uint32_t o) { pool_.give(o); }
   std::uint32_t peak() const { return pool_.size(); }
+  // Order records: all alive when take() throws Full (the pool grows only when every one is).
+  std::size_t records() const { return orders_.size(); }
+  // The orders alive now (for a pilot run's end: those still open).
+  template <class F>
+  void for_each_alive(F&& f) const {
+    std::vector<bool> free(orders_.size(), false);
+    for (std::uint32_t i : pool_.free_list())
+      if (i < free.size()) free[i] = true;
+    for (std::uint32_t o = 0; o < orders_.size(); ++o)
+      if (!free[o]) f(o);
+  }
 
   bool tagged(std::uint32_t o) const { return orders_[o].flags & kTagged; }
   bool lost(std::uint32_t o) const { return orders_[o].flags & kLost; }
@@ -110,7 +125,10 @@ class Orders {
   };
 
   std::size_t task_base(std::uint32_t o) const { return static_cast<std::size_t>(o) * max_tasks_; }
+  // The pool grows only when every record is alive, so here the orders alive are records() + 1:
+  // the limit is checked exactly, and off the per-order path.
   void grow() {
+    if (orders_.size() >= limit_) throw Full{};
     orders_.emplace_back();
     tasks_.resize(tasks_.size() + max_tasks_);
     defects_.resize(defects_.size() + origins_, 0);
@@ -118,6 +136,7 @@ class Orders {
   }
 
   std::size_t max_tasks_, origins_;
+  std::uint64_t limit_;
   IndexPool pool_;
   std::vector<Order> orders_;
   std::vector<TaskState> tasks_;                  // per order x task

@@ -64,6 +64,8 @@ ReplicationResult Replication::run() {
       if (opt_.progress) opt_.progress->store(std::min(1.0, now_ / horizon_), std::memory_order_relaxed);
     }
   }
+  if (opt_.trace) [[unlikely]]
+    trace_open();
   ledger_.prevent(m_.costs.prevention * (horizon_ - warmup_));  // spent over the window
   measures_.fill(result_, m_, units_, ledger_);
   memory_.fill(result_, horizon_);
@@ -157,7 +159,7 @@ ESLABON_INLINE void Replication::task_complete(std::uint32_t o, int k) {
   if (t.next.empty()) {
     if (--orders_.sinks(o) == 0) {
       delays_.delivered(o, fl, k, orders_.arrival(o), now_, tagged(o));
-      if (opt_.record_orders && tagged(o))
+      if (opt_.record_orders && tagged(o) && !opt_.trace)
         OrderLog::append_delays(result_.order_delays, result_.replication, fl.name, orders_.number(o),
                                 delays_.causes().names, delays_.order_times());
       deliver(o);
@@ -486,11 +488,5 @@ ESLABON_INLINE std::uint32_t Replication::next_waiting(UnitState& us) {
 std::uint32_t Replication::next_waiting_job(UnitState& us) { return next_waiting(us); }
 
 }  // namespace engine
-
-ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t replication,
-                           const SimOptions& options) {
-  engine::Replication r(model, seed, replication, options);
-  return r.run();
-}
 
 }  // namespace eslabon

@@ -40,7 +40,7 @@ class Replication {
         cap_(horizon_ + (horizon_ - warmup_)),
         names_(m),
         draws_(m, seed, rep),
-        orders_(m.max_tasks(), m.origins.size()),
+        orders_(m.max_tasks(), m.origins.size(), m.run.max_wip),
         jobs_(m.origins.size()),
         ledger_(m.origins.size(), DelayCauses(m), courtesy_units(m).size(), m.costs.prevention > 0),
         measures_(m, warmup_, horizon_),
@@ -62,6 +62,8 @@ class Replication {
   }
 
   ReplicationResult run();
+  // run.max_wip is passed (run() threw Orders::Full): the error, with where the work piles up (limits.cpp).
+  [[noreturn]] void wip_exceeded() const;
 
  private:
   static std::size_t max_edges(const Model& m) {
@@ -253,9 +255,15 @@ class Replication {
   }
 
   void log(std::uint32_t o, const OrderOutcome& out) {
-    if (opt_.record_orders && tagged(o))
+    if (opt_.record_orders && tagged(o)) {
+      if (opt_.trace) [[unlikely]]
+        return trace(o);
       OrderLog::append(result_.orders, result_.replication, m_, names_.origins, orders_, o, out);
+    }
   }
+  // A pilot run (SimOptions::trace, limits.cpp): the order's span; at the end, those still open.
+  void trace(std::uint32_t o);
+  void trace_open();
 
   const Model& m_;
   SimOptions opt_;

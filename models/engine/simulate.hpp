@@ -20,13 +20,23 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace eslabon {
 
+// An order of a pilot run (results/warmup.hpp): when it arrived and when it left (delivered or
+// lost; +inf if still open when the run stopped).
+struct OrderSpan {
+  double arrival, end;
+  bool delivered;
+};
+
 struct SimOptions {
   bool record_orders = false;
+  // With record_orders: each tagged order's span goes here instead of the order tables.
+  std::vector<OrderSpan>* trace = nullptr;
   std::atomic<bool>* stop = nullptr;        // checked every 2^14 events
   std::atomic<double>* progress = nullptr;  // set every 2^14 events to the fraction of the horizon done (1 at the end)
 };
@@ -52,6 +62,16 @@ struct ReplicationResult {
   std::uint64_t peak_events = 0;  // most pending events at once
   // Each drift KPI over the first and the second half of the window, [warmup, mid) and [mid, horizon).
   std::array<std::array<double, 2>, kDriftKpis.size()> halves{};
+};
+
+// The replication index of the first pilot run of warmup: auto (the others count down from it,
+// results/warmup.hpp): streams of their own, which no replication of a run uses (they count from 0).
+inline constexpr std::uint64_t kPilotReplication = ~std::uint64_t{0};
+
+// More orders in the system at once than run.max_wip (README "Warm-up and replications without
+// guessing"): the replication stops; the message says when, and which flow and unit hold the work.
+struct WipExceeded : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t replication,

@@ -198,7 +198,18 @@ struct Costs {
 struct RunSettings {
   double horizon = 0;
   double warmup = 0;
+  // run.warmup: auto (README "Warm-up and replications without guessing"): warmup stays 0 here;
+  // results/warmup.hpp decides it from a pilot run before the replications run.
+  bool warmup_auto = false;
   int replications = 10;
+  // run.replications: {until, kpi, min, max}: replications run until the 95% CI half-width of
+  // `until_kpi` is within until x |mean| (results/until.hpp); until = 0: a fixed number.
+  // `replications` is then `until_min` (what compare, rank and sweep run).
+  double until = 0;
+  std::string until_kpi = "lead_time_mean";  // a KPI name (engine/kpis.hpp)
+  int until_min = 10, until_max = 500;
+  // run.max_wip: a replication stops with an error when more orders than this are in the system.
+  std::uint64_t max_wip = 1000000;
   std::uint64_t seed = 42;
   // Model time 0 as a date (README "Shifts and calendars"): "YYYY-MM-DDTHH:MM", and its minute
   // of the week (Monday 00:00 is 0), which places the units' shifts.

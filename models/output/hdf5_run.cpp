@@ -1,6 +1,7 @@
 #include <models/output/hdf5_run.hpp>
 
 #include <eslabon/core/version.hpp>
+#include <models/output/json.hpp>
 #include <models/output/result_tables.hpp>
 
 #include <chrono>
@@ -34,6 +35,9 @@ void write_hdf5(const std::string& path, const Model& model, const RunResult& re
   w.attribute("name", result.name);
   w.attribute("time_unit", model.time_unit);
   if (!result.calendar_start.empty()) w.attribute("calendar_start", result.calendar_start);
+  // README "Warm-up and replications without guessing": JSON text, as in --json.
+  if (result.warmup_auto) w.attribute("warmup_auto", warmup_json(result));
+  if (result.stopping) w.attribute("stopping", stopping_json(result));
   w.attribute("created", utc_now());
   write_result_tables(w, "", result, false);
   w.commit();

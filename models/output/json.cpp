@@ -67,7 +67,41 @@ Json rows_json(const Table& t) {
   return out;
 }
 
+Json series_json(const Mser& m, double time) {
+  return {{"observations", m.observations},
+          {"batches", m.batches},
+          {"truncated", m.truncated},
+          {"used", m.used()},
+          {"time", number(time)}};
+}
+
+Json warmup_object(const RunResult& r) {
+  const WarmupChoice& c = *r.warmup_auto;
+  return {{"warmup", number(r.warmup)},
+          {"method", "mser-5"},
+          {"pilots", c.pilots},
+          {"lead_time", series_json(c.lead, c.lead_time)},
+          {"wip", series_json(c.wip, c.wip_time)},
+          {"capped", c.capped},
+          {"too_short", c.too_short()}};
+}
+
+Json stopping_object(const RunResult& r) {
+  const StoppingOutcome& s = *r.stopping;
+  return {{"kpi", kpi_names()[static_cast<int>(s.kpi)]},
+          {"until", s.until},
+          {"min", s.min},
+          {"max", s.max},
+          {"replications", s.used},
+          {"relative_half_width", number(s.achieved)},
+          {"met", s.met}};
+}
+
 }  // namespace
+
+std::string warmup_json(const RunResult& r) { return r.warmup_auto ? warmup_object(r).dump() : ""; }
+
+std::string stopping_json(const RunResult& r) { return r.stopping ? stopping_object(r).dump() : ""; }
 
 std::string to_json(const RunResult& r, int indent) {
   Json j;
@@ -75,6 +109,8 @@ std::string to_json(const RunResult& r, int indent) {
   j["replications"] = r.replications.size();
   j["seed"] = r.seed;
   if (!r.calendar_start.empty()) j["calendar_start"] = r.calendar_start;
+  if (r.warmup_auto) j["warmup_auto"] = warmup_object(r);
+  if (r.stopping) j["stopping"] = stopping_object(r);
   for (const ResultTable& t : result_tables()) {
     if (t.json.empty()) continue;
     j[t.json] =

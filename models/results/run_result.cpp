@@ -45,25 +45,56 @@ RunResult describe_run(const Model& model, std::uint64_t seed) {
   r.origin_names = Ledger::row_names(origins, causes, courtesy, model.costs.prevention > 0);
   r.cause_names = causes.names;
   if (remembers(model)) r.band_names = satisfaction_band_names();
+  r.warmup = model.run.warmup;
   return r;
 }
 
-RunResult run_model(const Model& model, const RunOptions& options) {
-  RunResult r = describe_run(model, options.seed >= 0 ? static_cast<std::uint64_t>(options.seed) : model.run.seed);
-  const int reps = options.replications > 0 ? options.replications : model.run.replications;
+void share_warmup(const Model& base, RunOptions& o) {
+  if (!base.run.warmup_auto || o.warmup) return;
+  const int reps = o.replications > 0 ? o.replications : o.stopping_rule ? 0 : base.run.replications;
+  o.warmup = choose_warmup(base, o.seed >= 0 ? static_cast<std::uint64_t>(o.seed) : base.run.seed,
+                           pilot_runs(base, reps), o.control.stop, o.threads);
+}
+
+RunResult run_model(const Model& given, const RunOptions& options) {
+  const std::uint64_t seed = options.seed >= 0 ? static_cast<std::uint64_t>(options.seed) : given.run.seed;
+  // warmup: auto: the pilot decides (or the base's decision in options), on a copy of the model.
+  std::optional<Model> decided;
+  std::optional<WarmupChoice> choice;
+  if (given.run.warmup_auto) {
+    // As many pilots as this run makes replications (pilot_runs: a stopping rule's max when it applies).
+    const int reps = options.replications > 0 ? options.replications
+                     : options.stopping_rule  ? 0
+                                              : given.run.replications;
+    choice = options.warmup
+                 ? *options.warmup
+                 : choose_warmup(given, seed, pilot_runs(given, reps), options.control.stop, options.threads);
+    decided = with_warmup(given, choice->warmup);
+  }
+  const Model& model = decided ? *decided : given;
+  RunResult r = describe_run(model, seed);
+  r.warmup_auto = choice;
+  const bool until = options.stopping_rule && options.replications <= 0 && model.run.until > 0;
+  const int reps = until                      ? model.run.until_max
+                   : options.replications > 0 ? options.replications
+                                              : model.run.replications;
   SimOptions sim;
   sim.record_orders = options.record_orders;
   sim.stop = options.control.stop;
-  const std::uint64_t seed = r.seed;
   if (options.progress) options.progress->reset(static_cast<std::size_t>(reps));
-  r.replications = run_replications<ReplicationResult>(
-      static_cast<std::size_t>(reps), options.threads,
-      [&](std::size_t i) {
-        SimOptions mine = sim;
-        if (options.progress) mine.progress = options.progress->slot(i);
-        return simulate(model, seed, i, mine);
-      },
-      options.control);
+  auto replicate = [&](std::size_t i) {
+    SimOptions mine = sim;
+    if (options.progress) mine.progress = options.progress->slot(i);
+    return simulate(model, seed, i, mine);
+  };
+  if (until) {
+    StoppingOutcome rule = stopping_rule(model.run);
+    r.replications = run_until(rule, options.threads, options.control, replicate);
+    r.stopping = rule;
+  } else {
+    r.replications = run_replications<ReplicationResult>(static_cast<std::size_t>(reps), options.threads, replicate,
+                                                         options.control);
+  }
   return r;
 }
 

@@ -10,9 +10,12 @@
 #include <eslabon/core/table.hpp>
 #include <models/engine/simulate.hpp>
 #include <models/model/model.hpp>
+#include <models/results/until.hpp>
+#include <models/results/warmup.hpp>
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,7 +41,18 @@ struct RunOptions {
   bool record_orders = false;
   RunControl control;
   ProgressBoard* progress = nullptr;  // sized and filled by run_model when given
+  // For a model with warmup: auto, the warm-up decided already: compare, rank and sweep decide it
+  // once on the base model and every scenario uses it (the same measurement window keeps the
+  // pairs comparable). Unset: run_model runs the pilot itself.
+  std::optional<WarmupChoice> warmup;
+  // Apply the model's stopping rule (run.replications: {until: ...}). Studies turn it off and run
+  // run.replications, the rule's min; a positive `replications` turns it off too.
+  bool stopping_rule = true;
 };
+
+// With warmup: auto, the base model's warm-up in `o.warmup` (unless there already), so that every
+// run made with `o` shares it. A model without warmup: auto leaves `o` as it is.
+void share_warmup(const Model& base, RunOptions& o);
 
 // A link's service contract (Link::sla, sla_share, sla_penalty): infinite `within` for none.
 struct LinkContract {
@@ -57,6 +71,9 @@ struct RunResult {
   std::vector<std::string> cause_names;   // causes of delay (engine/delays.hpp)
   std::vector<std::string> band_names;    // satisfaction score bands (customers who remember; else none)
   std::vector<LinkContract> link_contracts;  // per link (not its types' rows)
+  double warmup = 0;                         // the warm-up the replications used
+  std::optional<WarmupChoice> warmup_auto;   // with warmup: auto, how it was chosen
+  std::optional<StoppingOutcome> stopping;   // with replications: {until: ...}, what the rule did
   std::vector<ReplicationResult> replications;
 
   Table replications_table() const;    // replication, then every KPI

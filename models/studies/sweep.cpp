@@ -1,10 +1,12 @@
 #include <models/studies/sweep.hpp>
 
 #include <eslabon/core/runner.hpp>
+#include <models/config/loader.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <mutex>
+#include <stdexcept>
 
 namespace eslabon {
 
@@ -43,9 +45,22 @@ SweepResults::SweepResults(const Sweep& sweep) {
 
 void SweepResults::point_complete(std::size_t point, const RunResult& result) { results[point] = result; }
 
+std::optional<WarmupChoice> decide_sweep_warmup(Sweep& sweep, std::atomic<bool>* stop) {
+  const Model base = load_model_text(sweep.model_text, sweep.model_path);
+  bool needed = base.run.warmup_auto;
+  for (const SweepPoint& p : sweep.points)
+    for (const Override& c : p.changes) needed = needed || (c.path == "run.warmup" && c.value == "auto");
+  if (!needed) return std::nullopt;
+  WarmupChoice choice = choose_warmup(base, sweep.seed, pilot_runs(base, sweep.replications), stop);
+  sweep.auto_warmup = choice.warmup;
+  return choice;
+}
+
 ReplicationResult simulate_pair(const Sweep& sweep, std::size_t pair, const SimOptions& options) {
   const std::size_t reps = static_cast<std::size_t>(sweep.replications);
-  return simulate(point_model(sweep, pair / reps), sweep.seed, pair % reps, options);
+  const Model& m = point_model(sweep, pair / reps);
+  if (m.run.warmup_auto) throw std::logic_error("a sweep with warmup: auto runs after decide_sweep_warmup");
+  return simulate(m, sweep.seed, pair % reps, options);
 }
 
 namespace {

@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,13 @@ struct SweepRun {
 // them on threads here; the CLI passes one that shares them among MPI ranks.
 using PairExecutor =
     std::function<void(const Sweep& sweep, const std::vector<std::size_t>& todo, const PairDone& done)>;
+
+// run.warmup: auto in a sweep (README "Warm-up and replications without guessing"): when the
+// sweep's model or any point's change says auto, one pilot of the sweep's model (no point's
+// changes, the sweep's seed) decides the warm-up every such point uses (sweep.auto_warmup), so
+// that the points keep one measurement window. Returns how it was chosen, or nothing. Every
+// process that runs pairs calls it (it is deterministic) before run_sweep.
+std::optional<WarmupChoice> decide_sweep_warmup(Sweep& sweep, std::atomic<bool>* stop = nullptr);
 
 // One pair: point pair / replications, replication pair % replications.
 ReplicationResult simulate_pair(const Sweep& sweep, std::size_t pair, const SimOptions& options = {});

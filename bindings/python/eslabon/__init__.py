@@ -11,14 +11,16 @@
     m.graph(results=r)                            # the organisation as a picture (Graphviz)
     es.sensitivity(m, {"units.production.servers": [3, 6]}, kpis=["lead_time_mean"], method="morris")
 """
-from ._core import ConfigError
+from ._core import ConfigError, WipLimitExceeded
 from .model import Model
 from .graph import Graph
+from ._precision import PrecisionWarning
 from .result import DriftWarning, Result, StoredResult, StoredSweep, read_hdf5
 from .studies import compare, rank, rank_links, run_sweep, sweep
 from .sensitivity import sensitivity  # es.sensitivity is the function; `from eslabon.sensitivity import` reaches the module
 from ._sensitivity_io import read_sensitivity
 from . import plot
 
-__all__ = ["ConfigError", "DriftWarning", "Graph", "Model", "Result", "StoredResult", "StoredSweep", "read_hdf5", "compare",
-           "rank", "rank_links", "run_sweep", "sweep", "sensitivity", "read_sensitivity", "plot"]
+__all__ = ["ConfigError", "DriftWarning", "PrecisionWarning", "WipLimitExceeded", "Graph", "Model", "Result",
+           "StoredResult", "StoredSweep", "read_hdf5", "compare", "rank", "rank_links", "run_sweep", "sweep", "sensitivity",
+           "read_sensitivity", "plot"]

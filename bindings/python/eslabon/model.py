@@ -90,20 +90,27 @@ class Model:
         return Model(self._text, self._source, self._changes + tuple(scenarios[name]))
 
     # --- running ------------------------------------------------------------------------
-    def run(self, replications: int | None = None, seed: int | None = None, threads: int | None = None,
-            orders: bool = False, progress: bool = True) -> Result:
+    def run(self, replications: int | Mapping[str, Any] | None = None, seed: int | None = None,
+            threads: int | None = None, orders: bool = False, progress: bool = True) -> Result:
         """Run replications (default: the config's) and return a Result.
 
-        Releases the GIL while it runs; Ctrl-C (or the notebook's interrupt) stops it promptly
-        and raises KeyboardInterrupt. ``progress=True`` shows a tqdm bar when tqdm is installed.
+        ``replications`` is a number, or a stopping rule as in the config, e.g. ``{"until": 0.02,
+        "kpi": "lead_time_mean", "max": 500}`` (README "Warm-up and replications without guessing";
+        ``r.stopping`` says what it did). Releases the GIL while it runs; Ctrl-C (or the notebook's
+        interrupt) stops it promptly and raises KeyboardInterrupt. ``progress=True`` shows a tqdm bar
+        when tqdm is installed. A run whose work in the system passes ``run.max_wip`` raises
+        ``eslabon.WipLimitExceeded``.
         """
+        from ._precision import warn_if_imprecise
         from .result import Result, warn_if_drifting
         from ._progress import progress_bar
 
         # Replications and seed become part of the model, so the config stored with the
         # result (to_hdf5) says what produced it, exactly as the CLI's flags do.
-        changes: dict[str, int] = {}
-        if replications:
+        changes: dict[str, Any] = {}
+        if isinstance(replications, Mapping):
+            changes["run.replications"] = dict(replications)
+        elif replications:
             changes["run.replications"] = int(replications)
         if seed is not None:
             changes["run.seed"] = int(seed)
@@ -112,6 +119,7 @@ class Model:
             core = _core.run(model._core, 0, -1, int(threads or 0), bool(orders), update)
         result = Result(core, model)
         warn_if_drifting(result)
+        warn_if_imprecise(result)
         return result
 
     # --- what it holds --------------------------------------------------------------------
@@ -174,7 +182,18 @@ class Model:
 
     @property
     def warmup(self) -> float:
+        """``run.warmup`` (0 with ``warmup: auto``, which a run decides: ``Result.warmup``)."""
         return self._core.warmup
+
+    @property
+    def warmup_auto(self) -> bool:
+        """``run.warmup: auto`` (README "Warm-up and replications without guessing")."""
+        return self._core.warmup_auto
+
+    @property
+    def max_wip(self) -> int:
+        """``run.max_wip``: the most orders in the system a run allows (default 1000000)."""
+        return self._core.max_wip
 
     @property
     def replications(self) -> int:

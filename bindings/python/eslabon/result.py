@@ -1,6 +1,7 @@
 """Results as pandas DataFrames, from a run or from an HDF5 file."""
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from collections.abc import Iterator, Mapping
@@ -66,6 +67,24 @@ def warn_if_drifting(result: _Tables, stacklevel: int = 3) -> None:
 
 class _Tables:
     """DataFrame accessors shared by run results and results read from a file."""
+
+    def _precision(self, name: str) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def warmup_auto(self) -> dict[str, Any] | None:
+        """How ``warmup: auto`` chose the warm-up (README "Warm-up and replications without guessing"):
+        warmup, method ("mser-5"), pilots, lead_time and wip (each: observations, batches, truncated,
+        used, time), capped, too_short; None without ``warmup: auto``."""
+        text = self._precision("warmup_auto")
+        return json.loads(text) if text else None
+
+    @property
+    def stopping(self) -> dict[str, Any] | None:
+        """What the stopping rule did (``replications: {until: ...}``): kpi, until, min, max,
+        replications (the number used), relative_half_width (achieved), met; None without one."""
+        text = self._precision("stopping")
+        return json.loads(text) if text else None
 
     @property
     def name(self) -> str:  # pragma: no cover - overridden
@@ -281,6 +300,14 @@ class Result(_Tables):
         return self._core.events
 
     @property
+    def warmup(self) -> float:
+        """The warm-up the replications used, in the model's time unit (chosen by ``warmup: auto``)."""
+        return self._core.warmup
+
+    def _precision(self, name: str) -> str:
+        return str(getattr(self._core, name))
+
+    @property
     def time_unit(self) -> str:
         return self.model.time_unit
 
@@ -336,6 +363,19 @@ class StoredResult(_Tables):
     @property
     def seed(self) -> int:
         return int(self.attrs.get("seed", -1))
+
+    def _precision(self, name: str) -> str:
+        return str(self.attrs.get(name, ""))
+
+    @property
+    def warmup(self) -> float:
+        """The warm-up the replications used: the ``warmup_auto`` attribute's, else the stored config's."""
+        auto = self.warmup_auto
+        if auto is not None:
+            return float(auto["warmup"])
+        from . import _core
+
+        return float(_core.Model.load_text(self.config_text, self.path).warmup) if self.config_text else float("nan")
 
     def _table(self, name: str) -> pd.DataFrame:
         return self._frames.get(name, pd.DataFrame()).copy()

@@ -13,6 +13,12 @@ from .model import Model
 from .result import StoredSweep, _frame
 
 
+def _shared_warmup(model: Model, warmup: float) -> Model:
+    """The model with the base's chosen warm-up when it says ``warmup: auto`` (README "Warm-up and
+    replications without guessing": the scenarios of a study share the base's measurement window)."""
+    return model.with_changes({"run.warmup": float(warmup)}) if model.warmup_auto else model
+
+
 def compare(base: Model, variant: Model, replications: int = 30, seed: int = 1, threads: int | None = None,
             progress: bool = False) -> pd.DataFrame:
     """Paired comparison by common random numbers: one row per KPI.
@@ -22,6 +28,7 @@ def compare(base: Model, variant: Model, replications: int = 30, seed: int = 1, 
     of the same size would have had: what common random numbers bought.
     """
     a = base.run(replications=replications, seed=seed, threads=threads, progress=progress)
+    variant = _shared_warmup(variant, a.warmup) if base.warmup_auto else variant
     b = variant.run(replications=replications, seed=seed, threads=threads, progress=progress)
     return _frame(_core.compare_runs(a._core, b._core)).set_index("kpi")
 
@@ -101,6 +108,10 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
     if not points:
         raise ValueError("sweep: the grid is empty; expected at least one path with at least one value")
     seed = model.seed if seed is None else seed
+    # warmup: auto is decided once, on the model without any point's changes, for every point.
+    warmup = _core.choose_warmup(model._core, int(seed), int(replications))[0] if model.warmup_auto else None
+    if warmup is not None:
+        points = [(name, {"run.warmup": float(warmup), **changes}) for name, changes in points]
     # In another process each point runs on one thread; here, on all cores.
     threads = 1 if executor is not None else None
     for _, changes in points:  # fail fast, before any work, on a bad path or value
@@ -114,6 +125,7 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
     df = pd.DataFrame(rows)
     df.attrs["factors"] = keys
     df.attrs["time_unit"] = model.time_unit  # the unit of a time KPI, for es.plot.sweep and heatmap
+    df.attrs["warmup"] = warmup  # the shared warm-up of warmup: auto, else None
     return df
 
 

@@ -1,0 +1,63 @@
+// The entry of one replication, and what guards it: run.max_wip (a replication whose work in
+// the system passes the limit stops with a message saying where the work piles up) and the
+// order spans of a pilot run (SimOptions::trace, for warmup: auto). Neither is on the hot path:
+// the limit is checked where the order pool grows (Orders::grow), and spans are recorded only
+// with record_orders.
+
+#include <models/engine/replication.hpp>
+
+#include <cstdio>
+#include <limits>
+#include <string>
+
+namespace eslabon {
+namespace engine {
+
+void Replication::trace(std::uint32_t o) {
+  const bool delivered = orders_.has(o, Orders::kDelivered);
+  opt_.trace->push_back({orders_.arrival(o), delivered ? orders_.delivered(o) : now_, delivered});
+}
+
+// Orders still open when the run stopped (an unstable model's): in the system until the end.
+void Replication::trace_open() {
+  orders_.for_each_alive([&](std::uint32_t o) {
+    if (tagged(o) && !orders_.has(o, Orders::kDelivered) && !orders_.lost(o))
+      opt_.trace->push_back({orders_.arrival(o), std::numeric_limits<double>::infinity(), false});
+  });
+}
+
+void Replication::wip_exceeded() const {
+  // Every order record is alive (the pool grows only when all are): count them by flow.
+  std::vector<std::uint64_t> open(m_.flows.size(), 0);
+  for (std::uint32_t o = 0; o < orders_.records(); ++o) ++open[orders_.flow(o)];
+  std::size_t f = 0, u = 0;
+  for (std::size_t i = 1; i < open.size(); ++i)
+    if (open[i] > open[f]) f = i;
+  auto load = [&](std::size_t i) { return units_[i].waiting() + static_cast<std::size_t>(units_[i].busy); };
+  for (std::size_t i = 1; i < units_.size(); ++i)
+    if (load(i) > load(u)) u = i;
+  const std::string which = result_.replication > kPilotReplication - 1000
+                                ? "a pilot run of warmup: auto"
+                                : "replication " + std::to_string(result_.replication);
+  char when[32];
+  std::snprintf(when, sizeof when, "%.6g", now_);
+  throw WipExceeded("run.max_wip: more than " + std::to_string(m_.run.max_wip) + " orders in the system at time " +
+                    when + " " + m_.time_unit + "s (" + which + "): flow " + m_.flows[f].name + " has " +
+                    std::to_string(open[f]) + " open, unit " + m_.units[u].name + " holds " + std::to_string(load(u)) +
+                    " jobs (" + std::to_string(units_[u].waiting()) +
+                    " waiting); the model is probably unstable (see 'eslabon check'), or raise run.max_wip");
+}
+
+}  // namespace engine
+
+ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t replication,
+                           const SimOptions& options) {
+  engine::Replication r(model, seed, replication, options);
+  try {
+    return r.run();
+  } catch (const Orders::Full&) {
+    r.wip_exceeded();
+  }
+}
+
+}  // namespace eslabon
