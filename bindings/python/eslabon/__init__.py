@@ -15,7 +15,8 @@ from ._core import ConfigError, WipLimitExceeded
 from .model import Model
 from .graph import Graph
 from ._precision import PrecisionWarning
-from .result import DriftWarning, Result, StoredResult, StoredSweep, read_hdf5
+from ._drift import DriftWarning
+from .result import Result, StoredResult, StoredSweep, read_hdf5
 from .studies import compare, rank, rank_links, run_sweep, sweep
 from .sensitivity import sensitivity  # es.sensitivity is the function; `from eslabon.sensitivity import` reaches the module
 from ._sensitivity_io import read_sensitivity

@@ -102,7 +102,8 @@ class Model:
         ``eslabon.WipLimitExceeded``.
         """
         from ._precision import warn_if_imprecise
-        from .result import Result, warn_if_drifting
+        from ._drift import warn_if_drifting
+        from .result import Result
         from ._progress import progress_bar
 
         # Replications and seed become part of the model, so the config stored with the

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import warnings
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -42,27 +41,6 @@ _DEFAULT_CALENDAR_START = "2026-01-05T00:00"
 
 def _read_attrs(obj: Any) -> dict[str, Any]:
     return {k: (v.decode() if isinstance(v, bytes) else v) for k, v in obj.attrs.items()}
-
-
-class DriftWarning(UserWarning):
-    """A run whose KPIs differ between the first and the second half of its measurement window
-    (README "Steady state"): its figures depend on the horizon."""
-
-
-def warn_if_drifting(result: _Tables, stacklevel: int = 3) -> None:
-    """warnings.warn a DriftWarning naming each drifting KPI with its first- and second-half means."""
-    d = result.drift
-    if d.empty or not d["drifting"].astype(bool).any():
-        return
-    parts = [f"{kpi} {row['first_half']:.4g} -> {row['second_half']:.4g} ({row['relative_difference']:+.0%})"
-             for kpi, row in d[d["drifting"].astype(bool)].iterrows()]
-    where = result.name
-    model = getattr(result, "model", None)
-    if model is not None and model._changes:  # a sweep point or a scenario: say which
-        where += " (" + ", ".join(f"{path}={value}" for path, value in model._changes) + ")"
-    warnings.warn(f"{where}: the model drifts (first half -> second half of the measurement window): "
-                  f"{'; '.join(parts)}. The figures depend on the horizon; see r.drift and README \"Steady state\".",
-                  DriftWarning, stacklevel=stacklevel)
 
 
 class _Tables:

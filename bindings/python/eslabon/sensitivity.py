@@ -348,7 +348,7 @@ def evaluate(model: Model | ModelFunction, params: Sequence[Parameter], x: np.nd
             cache[key] = [float(c[i]) for c in cols]
     elif todo:
         from ._progress import progress_bar
-        from .result import DriftWarning
+        from ._drift import DriftWarning
 
         jobs = [(model, _changes(params, np.array(key)), replications, seed, 1, list(kpis)) for key in todo]
         with warnings.catch_warnings(record=True) as caught, progress_bar(progress, f"sensitivity {model.name}") as update:
