@@ -109,17 +109,7 @@ std::vector<ReplicationResult> run_until(StoppingOutcome& rule, unsigned threads
   };
   if (threads == 0) threads = default_threads();
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, max));
-  if (threads <= 1) {
-    work();
-  } else {
-    std::vector<std::thread> pool;
-    try {
-      for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
-    } catch (const std::system_error&) {
-      if (pool.empty()) work();
-    }
-    for (auto& t : pool) t.join();
-  }
+  on_threads(threads, work);
   if (error) std::rethrow_exception(error);
   if (control.stop && control.stop->load()) throw Interrupted();
   const std::size_t n = test.count();

@@ -1,3 +1,4 @@
+#include <models/studies/route_walk.hpp>
 #include <models/studies/routes.hpp>
 #include <models/studies/traffic.hpp>
 
@@ -41,17 +42,6 @@ struct Stage {
   std::vector<std::pair<int, double>> then;  // where the order goes after it, with probabilities
 };
 
-std::vector<int> topological(const Flow& f) {
-  std::vector<int> indegree(f.tasks.size(), 0), order;
-  for (const Edge& e : f.edges) ++indegree[static_cast<std::size_t>(e.to)];
-  for (std::size_t k = 0; k < f.tasks.size(); ++k)
-    if (indegree[k] == 0) order.push_back(static_cast<int>(k));
-  for (std::size_t i = 0; i < order.size(); ++i)
-    for (int e : f.tasks[static_cast<std::size_t>(order[i])].out)
-      if (--indegree[static_cast<std::size_t>(f.edges[static_cast<std::size_t>(e)].to)] == 0)
-        order.push_back(f.edges[static_cast<std::size_t>(e)].to);
-  return order;
-}
 
 // One source and no fork: every realised route is a path, and the order is at one step at a time.
 bool one_path(const Flow& f) {

@@ -100,7 +100,9 @@ TEST(CheckAgainstSimulation, UtilisationOfEveryUnitOfEveryExampleConfig) {
     const Analysis a = analyse_with_late(m, r);
     bool finite_base = false;
     for (const auto& f : m.flows) finite_base = finite_base || f.customers > 0;
-    if (finite_base) ASSERT_EQ(m.flows.size(), 1u) << name << ": per-customer scaling needs one flow";
+    if (finite_base) {
+      ASSERT_EQ(m.flows.size(), 1u) << name << ": per-customer scaling needs one flow";
+    }
     const std::vector<double> base = kpi_values(r, Kpi::CustomerBase);
     for (std::size_t u = 0; u < m.units.size(); ++u) {
       const std::size_t at = index_of(r.unit_names, m.units[u].name);

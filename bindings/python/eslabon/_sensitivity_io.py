@@ -10,6 +10,8 @@ from typing import Any, Mapping, Union
 import numpy as np
 import pandas as pd
 
+from .result import _read_dataset as _frame
+
 # Attributes of /METHOD kept as numbers (the rest of a frame's attrs are the file's, or its design).
 _METHOD_ATTRS = ("samples", "levels", "rows", "points", "drifting")
 
@@ -36,12 +38,6 @@ def _records(columns: Mapping[str, Any]) -> np.ndarray:
     return out
 
 
-def _frame(ds: Any) -> pd.DataFrame:
-    df = pd.DataFrame(ds[:])
-    for c in df.columns:
-        if df[c].dtype == object:
-            df[c] = df[c].map(lambda v: v.decode("utf-8") if isinstance(v, bytes) else v)
-    return df
 
 
 def write_hdf5(frames: Mapping[str, pd.DataFrame], path: str, spec: str = "", config: str = "") -> None:

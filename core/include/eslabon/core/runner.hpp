@@ -34,6 +34,25 @@ inline unsigned default_threads() {
   return n == 0 ? 1 : n;
 }
 
+// Runs `work` on `threads` threads (1: on the caller's) and waits for them; each call of `work`
+// takes items until none is left. When the system will not give that many threads, the ones
+// started do the work.
+template <class Work>
+void on_threads(unsigned threads, Work& work) {
+  if (threads <= 1) {
+    work();
+    return;
+  }
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  try {
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    if (pool.empty()) work();
+  }
+  for (auto& t : pool) t.join();
+}
+
 // `on_result(i, result)`, when given, is called under the runner's lock as soon as result i
 // is stored (for writing results as they complete).
 template <class Result, class Fn>
@@ -75,19 +94,7 @@ std::vector<Result> run_replications(std::size_t count, unsigned threads, Fn&& f
       if (control.on_done) control.on_done(done, count);
     }
   };
-  if (threads <= 1) {
-    work();
-  } else {
-    std::vector<std::thread> pool;
-    pool.reserve(threads);
-    try {
-      for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
-    } catch (const std::system_error&) {
-      // The system would not give us that many threads: the ones started do the work.
-      if (pool.empty()) work();
-    }
-    for (auto& t : pool) t.join();
-  }
+  on_threads(threads, work);
   if (error) std::rethrow_exception(error);
   if (control.stop && control.stop->load()) throw Interrupted();
   return results;
