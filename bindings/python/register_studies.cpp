@@ -75,6 +75,15 @@ void register_studies(py::module_& m) {
       py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
       py::arg("kpi") = "copq_per_order", py::arg("shapley") = false, py::arg("budget") = py::none(),
       py::arg("progress") = py::none());
+  // The checks on an output file, the CLI's (output_path.hpp): the commands written in Python
+  // (graph, report, sensitivity) call this one function. Raises ConfigError; returns the path.
+  m.def(
+      "check_output_path",
+      [](const std::string& path, const std::vector<KeptFile>& kept, const std::string& label) {
+        return check_output_path(path, kept, label);
+      },
+      py::arg("path"), py::arg("kept"), py::arg("label"));
+
   // A sweep file run into an HDF5 file by the recorder `eslabon sweep -o` uses (journal,
   // resume, one point appended at a time). Returns (pairs resumed, points, replications).
   m.def(

@@ -298,8 +298,9 @@ def test_cli_bad_inputs_exit_2_and_write_nothing(tmp_path, weak_run, config_file
                                                     "'order-to-delivery chain with weak links'"),
         ([good, "-o", "x.pdf"], "-o x.pdf: expected a file ending in .svg, .png or .dot, found '.pdf'"),
         ([good, "-o", "adir.svg"], "-o adir.svg: expected a regular file (or a new name), found a directory"),
-        ([good, "-o", "nodir/x.svg"], f"-o nodir/x.svg: expected a file in an existing directory, found no "
-                                      f"directory {tmp_path / 'nodir'}"),
+        # The directory as given, as `eslabon run -o` says it (one check, output_path.cpp).
+        ([good, "-o", "nodir/x.svg"], "-o nodir/x.svg: expected a file in an existing directory, found no "
+                                      "directory nodir\n"),
         ([good, "-o", "wl.dot"], "-o wl.dot: expected an output file, found the config file itself"),
         ([good, "--set", "units.prodution.servers=5", "-o", "x.svg"],
          "--set units.prodution.servers=5: units.prodution: no such key in the config (did you mean 'production'?)"),

@@ -34,26 +34,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _check_output(path: str, kept: list[tuple[str, str]]) -> str:
-    """The checks `eslabon run -o` makes (models/output/output_path.cpp), with its messages."""
+    """The checks `eslabon run -o` makes (models/output/output_path.cpp, the one implementation),
+    after the extension's."""
     label = f"-o {path}"
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     if ext not in FORMATS:
         raise _BadInput(f"{label}: expected a file ending in .svg, .png or .dot, found "
                         + (f"'.{ext}'" if ext else "no extension"))
-    full = os.path.realpath(path)
-    folder = os.path.dirname(full) or "."
-    if not os.path.isdir(folder):
-        raise _BadInput(f"{label}: expected a file in an existing directory, found no directory "
-                        f"{os.path.dirname(os.path.abspath(path))}")
-    if os.path.exists(full) and not os.path.isfile(full):
-        what = "a directory" if os.path.isdir(full) else "a device, socket or pipe"
-        raise _BadInput(f"{label}: expected a regular file (or a new name), found {what}")
-    for file, what in kept:
-        if os.path.exists(full) and os.path.exists(file) and os.path.samefile(full, file):
-            raise _BadInput(f"{label}: expected an output file, found {what}")
-    if not os.access(folder, os.W_OK):
-        raise _BadInput(f"{label}: expected a writable directory, {folder} is not writable")
-    return full
+    from ._core import ConfigError, check_output_path
+
+    try:
+        return check_output_path(path, kept, label)
+    except ConfigError as e:
+        raise _BadInput(str(e)) from None
 
 
 def _model(args: argparse.Namespace):  # -> Model

@@ -32,21 +32,8 @@ def _ci(lo: float, hi: float) -> str:
 
 
 def check_output(out: str, kept: list[tuple[str, str]]) -> str:
-    """The output file's checks (models/output/output_path.cpp's, same messages); the path to write."""
-    label = f"-o {out}"
-    p = os.path.realpath(out)
-    d = os.path.dirname(p) or "."
-    if not os.path.isdir(d):
-        raise _core.ConfigError(f"{label}: expected a file in an existing directory, found no directory {d}")
-    if os.path.exists(p) and not os.path.isfile(p):
-        what = "a directory" if os.path.isdir(p) else "a device, socket or pipe"
-        raise _core.ConfigError(f"{label}: expected a regular file (or a new name), found {what}")
-    for file, what in kept:
-        if os.path.exists(p) and os.path.exists(file) and os.path.samefile(p, file):
-            raise _core.ConfigError(f"{label}: expected an output file, found {what}")
-    if not os.access(d, os.W_OK):
-        raise _core.ConfigError(f"{label}: expected a writable directory, {d} is not writable")
-    return p
+    """The output file's checks (models/output/output_path.cpp's); the path to write."""
+    return _core.check_output_path(out, [(os.fspath(f), w) for f, w in kept], f"-o {out}")
 
 
 def _table(df: pd.DataFrame, columns: list[tuple[str, Any]]) -> str:

@@ -178,21 +178,9 @@ def write_atomic(path: str, text: str) -> None:
 
 
 def check_output(path: str, kept: Sequence[tuple[str, str]], label: str) -> str:
-    """The checks of the CLI's -o (models/output/output_path.cpp), with its messages: raises
+    """The checks of the CLI's -o (models/output/output_path.cpp, the one implementation): raises
     ConfigError when `path` is a directory, in no directory, one of the `kept` (file, what) or in a
     directory that is not writable. Returns the path to write (a symbolic link is followed)."""
-    from ._core import ConfigError
+    from ._core import check_output_path
 
-    p = os.path.realpath(path)
-    directory = os.path.dirname(p) or "."
-    if not os.path.isdir(directory):
-        raise ConfigError(f"{label}: expected a file in an existing directory, found no directory {directory}")
-    if os.path.exists(p) and not os.path.isfile(p):
-        found = "a directory" if os.path.isdir(p) else "a device, socket or pipe"
-        raise ConfigError(f"{label}: expected a regular file (or a new name), found {found}")
-    for file, what in kept:
-        if os.path.exists(p) and os.path.exists(file) and os.path.samefile(p, file):
-            raise ConfigError(f"{label}: expected an output file, found {what}")
-    if not os.access(directory, os.W_OK):
-        raise ConfigError(f"{label}: expected a writable directory, {directory} is not writable")
-    return p
+    return check_output_path(os.fspath(path), [(os.fspath(f), w) for f, w in kept], label)
