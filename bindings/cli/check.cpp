@@ -189,7 +189,7 @@ int cmd_check(const CheckArgs& a) {
     print_complaints(m, report);
     print_links(m, report);
     print_contracts(m);
-    print_estimates(m);  // lead times, critical paths and blast radii (check_estimates.cpp)
+    print_estimates(m, report.lead_times);  // lead times, critical paths and blast radii (check_estimates.cpp)
     print_warnings(report);
   }
   return report.unstable() ? kUnstable : 0;

@@ -30,8 +30,7 @@ std::string customers(const Model& m, const BlastFlow& f) {
 
 }  // namespace
 
-void print_estimates(const Model& m) {
-  const LeadTimes lt = lead_times(m);
+void print_estimates(const Model& m, const LeadTimes& lt) {
   // Lines start with "unit", not the unit's name: the offered-load table above is found by the name.
   fmt::print("\nwithout simulating (M/M/c when exact, else QNA's GI/G/c): the mean wait in line per visit\n");
   for (std::size_t u = 0; u < m.units.size(); ++u) {
@@ -42,8 +41,9 @@ void print_estimates(const Model& m) {
   }
   for (std::size_t fi = 0; fi < m.flows.size(); ++fi) {
     const FlowLeadTime& f = lt.flows[fi];
-    fmt::print("\nflow {}: lead time about {} {}s ({}){}\n", f.flow, fmt_num(f.estimate), m.time_unit, f.method(),
-               std::isfinite(f.due) ? ", due " + fmt_num(f.due) : "");
+    fmt::print("\nflow {}: lead time about {} {}s ({}; sd {}){}\n", f.flow, fmt_num(f.estimate), m.time_unit,
+               f.method(), fmt_num(f.sd),
+               std::isfinite(f.due) ? ", due " + fmt_num(f.due) + ", late about " + percent(f.late) : "");
     std::string path;
     for (const PathStep& s : f.critical_path)
       path += (path.empty() ? "" : " -> ") + s.name + " " + fmt_num(s.time) + " (" + percent(s.share) + ")";

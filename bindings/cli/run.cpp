@@ -12,6 +12,7 @@
 #include <models/results/drift.hpp>
 #include <models/results/run_result.hpp>
 #include <models/studies/analytic.hpp>
+#include <models/studies/check.hpp>
 #include <models/studies/pressure.hpp>
 
 #include <fmt/core.h>
@@ -204,7 +205,7 @@ void warn_drift(const RunResult& r) {
 // Before the run, on stderr: the warning `eslabon check` prints for a unit whose offered load is
 // at least 1 (an unbounded queue: studies/analytic.hpp), with the units named.
 void warn_unstable(const Model& m, const std::string& config) {
-  const std::vector<UnitLoad> load = offered_load(m);
+  const std::vector<UnitLoad> load = check_model(m).analysis.units;  // as check: late shares settled
   std::string units;
   for (std::size_t u = 0; u < m.units.size() && u < load.size(); ++u)
     if (load[u].utilisation >= 1 && m.units[u].capacity < 0)

@@ -78,7 +78,7 @@ void register_model(py::module_& m) {
                              })
       .def("offered_load", [](const Model& x) {
         py::dict d;
-        auto load = offered_load(x);
+        const auto load = check_model(x).analysis.units;  // check's figures, late shares settled
         for (std::size_t u = 0; u < x.units.size(); ++u) {
           py::dict row;
           row["servers"] = x.units[u].servers;

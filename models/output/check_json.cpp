@@ -101,7 +101,7 @@ std::string check_json(const Model& m, const CheckReport& r, int indent) {
   doc["unstable"] = std::move(unstable);
   doc["warnings"] = r.warnings;
   doc["notes"] = r.analysis.notes;
-  doc["estimates"] = lead_time_json(m);  // waits, lead times, critical paths, blast radii
+  doc["estimates"] = lead_time_json(m, r.lead_times);  // waits, lead times, critical paths, blast radii
   return doc.dump(indent);
 }
 

@@ -1,5 +1,6 @@
 #include <models/output/lead_time_json.hpp>
 #include <models/studies/blast_radius.hpp>
+#include <models/studies/check.hpp>
 #include <models/studies/lead_time.hpp>
 
 #include <cmath>
@@ -12,9 +13,10 @@ nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : 
 
 }  // namespace
 
-nlohmann::json lead_time_json(const Model& m) {
+nlohmann::json lead_time_json(const Model& m) { return lead_time_json(m, check_model(m).lead_times); }
+
+nlohmann::json lead_time_json(const Model& m, const LeadTimes& lt) {
   using nlohmann::json;
-  const LeadTimes lt = lead_times(m);
   json units = json::object();
   for (std::size_t u = 0; u < m.units.size(); ++u) {
     const UnitQueue& q = lt.units[u];
@@ -46,6 +48,8 @@ nlohmann::json lead_time_json(const Model& m) {
                        {"time", number(s.time)},
                        {"share", number(s.share)}});
     flows[f.name] = {{"lead_time", number(fl.estimate)},
+                     {"sd", number(fl.sd)},
+                     {"late_share", number(fl.late)},
                      {"method", fl.method()},
                      {"due", number(fl.due)},
                      {"notes", fl.notes},

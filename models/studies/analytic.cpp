@@ -113,12 +113,6 @@ Analysis analyse(const Model& m, const AnalyticOptions& o) {
       note("flow " + f.name +
            "'s customers remember with weight < 1: their churn takes the score before a delivery at its mean");
   }
-  const Complaints& cs = m.complaints;
-  bool promised = false;
-  for (const Flow& f : m.flows) promised = promised || std::isfinite(f.due);
-  if (cs.enabled && cs.late_dissatisfies && promised && o.late.empty())
-    note("late deliveries are taken as none (a late share of 0 per flow): complaints and churn from lateness are "
-         "left out");
   for (const Link& L : m.links)
     if (L.active_begin > 0 || std::isfinite(L.active_end))
       note("link " + L.key + "'s faults count as always on (its active window is left out)");

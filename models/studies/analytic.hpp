@@ -31,8 +31,8 @@ struct AnalyticOptions {
   // of its tasks, capped at 1) and of its speed, as pressure levels set them (studies/pressure.hpp).
   std::vector<double> errors, speed;
   // Per flow, or empty (0 for every flow, as for a flow beyond its end): the share of its deliveries later than `due`,
-  // P(lead time > due), which dissatisfies customers when late_dissatisfies. The check does not
-  // estimate lead times itself; a caller that has such an estimate passes it here.
+  // P(lead time > due), which dissatisfies customers when late_dissatisfies. check_model (check.hpp)
+  // settles them with the lead-time estimates; a caller with its own (a simulation's) passes them here.
   std::vector<double> late;
 };
 
@@ -61,7 +61,8 @@ struct Analysis {
 
 Analysis analyse(const Model& model, const AnalyticOptions& options = {});
 
-// The units' loads alone (analyse(...).units), the complaint desk included, with no late deliveries.
+// The units' loads alone (analyse(...).units), the complaint desk included, with no late deliveries
+// (check_model's units settle them: the CLI and Python show those).
 std::vector<UnitLoad> offered_load(const Model& model, const std::vector<double>& errors = {},
                                    const std::vector<double>& speed = {});
 

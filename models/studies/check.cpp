@@ -1,6 +1,8 @@
 #include <models/studies/check.hpp>
 #include <models/studies/pressure.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace eslabon {
@@ -29,11 +31,41 @@ std::string overload_warning(const Model& m, const Overload& o, const UnitLoad& 
          " for <= " + g(kComfortableUtilisation) + " (it has " + std::to_string(un.servers) + ")";
 }
 
+// Whether a late share changes anything: a flow with a due and late deliveries that dissatisfy.
+bool late_matters(const Model& m) {
+  if (!m.complaints.late_dissatisfies) return false;
+  for (const Flow& f : m.flows)
+    if (std::isfinite(f.due)) return true;
+  return false;
+}
+
 }  // namespace
 
 CheckReport check_model(const Model& m, const AnalyticOptions& options) {
   CheckReport r;
   r.analysis = analyse(m, options);
+  r.lead_times = lead_times(m, &r.analysis);
+  if (options.late.empty() && late_matters(m)) {
+    AnalyticOptions o = options;
+    o.late.assign(m.flows.size(), 0.0);
+    for (int round = 0; round < 200; ++round) {
+      double moved = 0;
+      for (std::size_t i = 0; i < m.flows.size(); ++i) {
+        const double next = r.lead_times.flows[i].late;
+        // Damped: more late deliveries lose customers, which shortens the queues (a loop that
+        // would otherwise swing).
+        const double x = round == 0 ? next : 0.5 * (o.late[i] + next);
+        moved = std::max(moved, std::abs(x - o.late[i]));
+        o.late[i] = x;
+      }
+      r.analysis = analyse(m, o);
+      r.lead_times = lead_times(m, &r.analysis);
+      if (moved < 1e-9) break;
+    }
+    r.analysis.notes.push_back(
+        "late shares are estimated from each flow's lead-time estimate, its mean and spread as a gamma law "
+        "(README \"Lead times without simulating\")");
+  }
   for (std::size_t u = 0; u < m.units.size(); ++u) {
     const UnitLoad& l = r.analysis.units[u];
     if (!(l.utilisation >= 1) || m.units[u].capacity >= 0) continue;

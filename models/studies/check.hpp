@@ -6,6 +6,7 @@
 
 #include <models/model/model.hpp>
 #include <models/studies/analytic.hpp>
+#include <models/studies/lead_time.hpp>
 
 #include <string>
 #include <vector>
@@ -25,11 +26,16 @@ struct Overload {
 
 struct CheckReport {
   Analysis analysis;
+  LeadTimes lead_times;               // the estimates (lead_time.hpp) at the analysis' rates and loads
   std::vector<Overload> overloaded;   // in model order
   std::vector<std::string> warnings;  // overloaded units, then units that can tip under pressure
   bool unstable() const { return !overloaded.empty(); }
 };
 
+// With options.late empty, the late share of each flow is settled with its lead time: the late
+// shares set the customers' churn and complaints (so the base and the complaint desk's load), which
+// set the lead times and their late shares, iterated (damped) until they agree to 1e-9 or for 200
+// rounds. Given late shares are taken as they are.
 CheckReport check_model(const Model& m, const AnalyticOptions& options = {});
 
 }  // namespace eslabon

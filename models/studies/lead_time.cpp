@@ -2,6 +2,8 @@
 #include <models/studies/route_walk.hpp>
 #include <models/studies/visits.hpp>
 
+#include <boost/math/special_functions/gamma.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -12,34 +14,72 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// Longest path of means over the tasks and handoffs a route takes: the time its last sink is done.
-// `weighted` (beyond kMaxRoutes routes): a task reached by several handoffs takes their mean, each
-// weighted by its share of orders, in place of the longest.
-double longest(const Flow& f, const FlowLeadTime& lt, const std::vector<int>& order, const Route& r,
-               const std::vector<double>* weighted = nullptr) {
-  std::vector<double> ready(f.tasks.size(), -kInf), weight(f.tasks.size(), 0.0);
-  double done = 0;
+struct Span {
+  double mean = 0, variance = 0;
+};
+
+// Longest path of means over the tasks and handoffs a route takes: the time its last sink is done,
+// with the variance summed along that path. `weighted` (beyond kMaxRoutes routes): a task reached
+// by several handoffs takes their mean, each weighted by its share of orders, in place of the longest.
+Span longest(const Flow& f, const FlowLeadTime& lt, const std::vector<int>& order, const Route& r,
+             const std::vector<double>* weighted = nullptr) {
+  std::vector<Span> ready(f.tasks.size(), {-kInf, 0});
+  std::vector<double> weight(f.tasks.size(), 0.0);
+  Span done;
   for (int ki : order) {
     const std::size_t k = static_cast<std::size_t>(ki);
     if (!r.task[k]) continue;
-    if (f.tasks[k].after.empty()) ready[k] = 0;
-    if (weighted && weight[k] > 0) ready[k] /= weight[k];
-    const double finish = ready[k] + lt.tasks[k].total();
-    if (f.tasks[k].next.empty()) done = std::max(done, finish);
+    if (f.tasks[k].after.empty()) ready[k] = {};
+    if (weighted && weight[k] > 0) ready[k] = {ready[k].mean / weight[k], ready[k].variance / weight[k]};
+    const Span finish{ready[k].mean + lt.tasks[k].total(), ready[k].variance + lt.tasks[k].variance};
+    if (f.tasks[k].next.empty() && finish.mean >= done.mean) done = finish;
     for (int e : f.tasks[k].out) {
       const std::size_t eu = static_cast<std::size_t>(e), to = static_cast<std::size_t>(f.edges[eu].to);
       if (!r.edge[eu]) continue;
-      const double at = finish + lt.edges[eu].total();
+      const Span at{finish.mean + lt.edges[eu].total(), finish.variance + lt.edges[eu].variance};
       if (weighted) {
         const double w = (*weighted)[eu];
-        ready[to] = (weight[to] > 0 ? ready[to] : 0.0) + w * at;
+        const Span before = weight[to] > 0 ? ready[to] : Span{};
+        ready[to] = {before.mean + w * at.mean, before.variance + w * at.variance};
         weight[to] += w;
-      } else {
-        ready[to] = std::max(ready[to], at);
+      } else if (at.mean > ready[to].mean) {
+        ready[to] = at;
       }
     }
   }
   return done;
+}
+
+// The time an order spends waiting W (its unit's wait, of second moment E[W^2]) then worked S:
+// E[(W + S)^2].
+double second_of_visit(const UnitQueue& q, double work_mean, double work_second) {
+  return q.wait_second + 2 * q.wait * work_mean + work_second;
+}
+
+// The variance of a task's time: skipped (0) with probability `skip`, else W + S.
+double task_variance(const UnitQueue& q, const TaskVisits& tv) {
+  if (!std::isfinite(q.wait) || !std::isfinite(q.wait_second)) return kInf;
+  const double a = q.availability, mean = tv.first.mean / a, second = tv.first.second() / (a * a);
+  const double x = (1 - tv.skip) * (q.wait + mean);
+  return std::max(0.0, (1 - tv.skip) * second_of_visit(q, mean, second) - x * x);
+}
+
+// The variance of a handoff's time: N + 1 attempts (N geometric, E[N] = attempts - 1), each in
+// transit, and N redos Z (the supplier's wait, then a full redo or a rework in their proportions):
+// Var = (N + 1 attempts) Var(transit) + E[N] Var(Z) + Var(N) (E[transit] + E[Z])^2.
+double handoff_variance(const UnitQueue& q, const TaskVisits& from, const HandoffVisits& h) {
+  const double n = h.attempts - 1, var_n = h.attempts * (h.attempts - 1);  // r / (1 - r)^2
+  const double t = h.transit, vt = std::max(0.0, h.transit_second - t * t);
+  double z = 0, vz = 0;
+  if (n > 0) {
+    if (!std::isfinite(q.wait) || !std::isfinite(q.wait_second)) return kInf;
+    const double a = q.availability, full = h.full_redos / n, rework = 1 - full;
+    const double work = (full * from.own.mean + rework * h.rework.mean) / a;
+    const double second = (full * from.own.second() + rework * h.rework.second()) / (a * a);
+    z = q.wait + work;
+    vz = std::max(0.0, second_of_visit(q, work, second) - z * z);
+  }
+  return h.attempts * vt + n * vz + var_n * (t + z) * (t + z);
 }
 
 // The path of the whole task graph (every handoff, routed or not) with the largest sum of times;
@@ -93,7 +133,8 @@ void add_note(FlowLeadTime& lt, const std::string& note) {
 }
 
 // What this flow's estimate leaves out or approximates, beyond QNA itself.
-void notes(const Model& m, const Flow& f, const FlowVisits& v, const std::vector<UnitQueue>& q, FlowLeadTime& lt) {
+void notes(const Model& m, const Flow& f, const FlowVisits& v, const std::vector<UnitQueue>& q, bool settled,
+           FlowLeadTime& lt) {
   int links = 0;
   bool skip_defects = false;
   for (std::size_t k = 0; k < f.tasks.size(); ++k) {
@@ -118,7 +159,7 @@ void notes(const Model& m, const Flow& f, const FlowVisits& v, const std::vector
     }
   if (links > 1 || (links > 0 && skip_defects))
     add_note(lt, "defects carried from further upstream and caught at a later handoff: left out");
-  if (f.customers > 0) add_note(lt, "finite customer base at its full size (as the offered load)");
+  if (f.customers > 0 && !settled) add_note(lt, "finite customer base at its stationary mean with no late deliveries");
   if (f.profile.on()) add_note(lt, "rate profile at its long-run average");
   if (f.has_patience) add_note(lt, "patience: left out (nobody reneges)");
   if (!lt.routes_exact) add_note(lt, "more than 65536 routes: a task reached by several handoffs takes their weighted mean");
@@ -126,10 +167,24 @@ void notes(const Model& m, const Flow& f, const FlowVisits& v, const std::vector
 
 }  // namespace
 
-LeadTimes lead_times(const Model& m) {
+double late_share(double mean, double sd, double due) {
+  if (!std::isfinite(due)) return 0;
+  if (!std::isfinite(mean) || !std::isfinite(sd)) return 1;
+  const double tolerance = 1e-12 * std::max(1.0, std::abs(due));  // as on_time_rate's
+  if (!(sd > 1e-12 * mean) || !(mean > 0)) return mean > due + tolerance ? 1.0 : 0.0;
+  if (due <= 0) return 1;
+  const double shape = mean * mean / (sd * sd), scale = sd * sd / mean;
+  return boost::math::gamma_q(shape, due / scale);
+}
+
+LeadTimes lead_times(const Model& m, const Analysis* settled) {
   LeadTimes out;
-  const std::vector<FlowVisits> visits = flow_visits(m);
-  out.units = unit_queues(m, visits);
+  const Analysis own = settled ? Analysis{} : analyse(m);
+  const Analysis& a = settled ? *settled : own;
+  std::vector<double> rates;
+  for (const FlowLoad& f : a.flows) rates.push_back(f.arrival_rate);
+  const std::vector<FlowVisits> visits = flow_visits(m, rates);
+  out.units = unit_queues(m, visits, a.units);
   const std::vector<UnitQueue>& q = out.units;
   for (std::size_t fi = 0; fi < m.flows.size(); ++fi) {
     const Flow& f = m.flows[fi];
@@ -145,6 +200,7 @@ LeadTimes lead_times(const Model& m) {
       const TaskVisits& tv = v.tasks[k];
       lt.tasks[k].wait = tv.skip < 1 ? (1 - tv.skip) * Q.wait : 0.0;
       lt.tasks[k].service = (1 - tv.skip) * tv.first.mean / Q.availability;
+      lt.tasks[k].variance = tv.skip < 1 ? task_variance(Q, tv) : 0.0;
       if (v.shares.task[k] > 0) exact = exact && Q.exact && (tv.first.exponential || tv.skip >= 1);
     }
     for (std::size_t e = 0; e < f.edges.size(); ++e) {
@@ -153,9 +209,10 @@ LeadTimes lead_times(const Model& m) {
       const std::size_t k = static_cast<std::size_t>(f.edges[e].from);
       const UnitQueue& Q = q[static_cast<std::size_t>(f.tasks[k].unit)];
       if (h.faulty) {
-        lt.edges[e].transit = kInf;
+        lt.edges[e].transit = lt.edges[e].variance = kInf;
         continue;
       }
+      lt.edges[e].variance = handoff_variance(Q, v.tasks[k], h);
       lt.edges[e].transit = h.attempts * h.transit;
       const double full = h.full_redos > 0 ? h.full_redos * (Q.wait + v.tasks[k].own.mean / Q.availability) : 0.0;
       const double rework = h.reworks > 0 ? h.reworks * (Q.wait + h.rework.mean / Q.availability) : 0.0;
@@ -163,10 +220,12 @@ LeadTimes lead_times(const Model& m) {
     }
     const std::vector<int> order = topological(f);
     bool joins = false;
-    double estimate = 0;
+    double estimate = 0, second = 0;  // the routes' mixture: E[T] and E[T^2]
     std::vector<int> in(f.tasks.size());
     const auto add = [&](const Route& r) {
-      estimate += r.probability * longest(f, lt, order, r);
+      const Span s = longest(f, lt, order, r);
+      estimate += r.probability * s.mean;
+      second += r.probability * (s.variance + s.mean * s.mean);
       std::fill(in.begin(), in.end(), 0);  // a join: a task the route reaches by two handoffs or more
       for (std::size_t e = 0; e < f.edges.size(); ++e)
         if (r.edge[e] && ++in[static_cast<std::size_t>(f.edges[e].to)] > 1) joins = true;
@@ -176,10 +235,14 @@ LeadTimes lead_times(const Model& m) {
       Route all;
       all.edge.assign(f.edges.size(), 1);
       all.task.assign(f.tasks.size(), 1);
-      estimate = longest(f, lt, order, all, &v.shares.edge);
+      const Span s = longest(f, lt, order, all, &v.shares.edge);
+      estimate = s.mean;
+      second = s.variance + s.mean * s.mean;
       joins = true;
     }
     lt.estimate = estimate;
+    lt.sd = std::isfinite(estimate) && std::isfinite(second) ? std::sqrt(std::max(0.0, second - estimate * estimate)) : kInf;
+    lt.late = late_share(lt.estimate, lt.sd, f.due);
     lt.exact = exact && !joins;
     if (joins) add_note(lt, "joins: the longest path of means (a lower bound on the mean of the longest branch)");
     // The share of orders whose route takes every handoff of the critical path.
@@ -196,7 +259,7 @@ LeadTimes lead_times(const Model& m) {
         if (on[e] && f.tasks[static_cast<std::size_t>(f.edges[e].from)].routes) share *= f.route[e];
     }
     lt.critical_share = share;
-    notes(m, f, v, q, lt);
+    notes(m, f, v, q, settled != nullptr, lt);
     out.flows.push_back(std::move(lt));
   }
   return out;

@@ -50,9 +50,9 @@ struct UnitJobs {
   bool markov = true;    // every flow it serves is Poisson at a constant rate and nobody reneges
 };
 
-// sum D^2 / (2 T) over the closures (no server) of length D of a unit's week of length T: the mean
-// time a Poisson arrival waits for the unit to open.
-double closed_wait(const Unit& u) {
+// sum D^k / T over the closures (no server) of length D of a unit's week of length T. With k = 2,
+// halved: the mean time a Poisson arrival waits for the unit to open.
+double closures(const Unit& u, int k) {
   if (!u.has_shifts() || !u.closes()) return 0;
   const double T = u.shift_period;
   double sum = 0, run = 0;
@@ -68,12 +68,12 @@ double closed_wait(const Unit& u) {
     if (u.shifts[i].servers == 0) {
       run += length;
     } else {
-      sum += run * run;
+      sum += std::pow(run, k);
       run = 0;
     }
   }
-  sum += run * run;
-  return sum / (2 * T);
+  sum += std::pow(run, k);
+  return sum / T;
 }
 
 }  // namespace
@@ -89,7 +89,8 @@ double erlang_c(int c, double a) {
   return last / (sum + last);
 }
 
-std::vector<UnitQueue> unit_queues(const Model& m, const std::vector<FlowVisits>& visits) {
+std::vector<UnitQueue> unit_queues(const Model& m, const std::vector<FlowVisits>& visits,
+                                   const std::vector<UnitLoad>& given) {
   const std::size_t U = m.units.size();
   std::vector<std::size_t> offset(m.flows.size());  // of each flow's tasks among the unknowns
   std::size_t n = U;
@@ -126,9 +127,9 @@ std::vector<UnitQueue> unit_queues(const Model& m, const std::vector<FlowVisits>
   }
   // Each unit's figures; what the offered load counts beyond these visits (complaints) is one more
   // class, with the complaint service's variability at the complaint desk and Poisson-like elsewhere.
-  const std::vector<UnitLoad> load = offered_load(m);
+  const std::vector<UnitLoad> load = given.empty() ? offered_load(m) : given;
   std::vector<UnitQueue> q(U);
-  std::vector<double> other(U, 0.0);
+  std::vector<double> other(U, 0.0), pause_second(U, 0.0);
   for (std::size_t u = 0; u < U; ++u) {
     const Unit& un = m.units[u];
     UnitQueue& Q = q[u];
@@ -150,7 +151,9 @@ std::vector<UnitQueue> unit_queues(const Model& m, const std::vector<FlowVisits>
     // Interruptions: a Poisson arrival falls in one of length D with probability D / T and waits
     // D / 2 on average, then the backlog piled up meanwhile drains at the spare capacity c / m - lambda:
     // per job, E[D^2] / (2 E[T]) / (1 - lambda m / c) (a fluid view, T the cycle of outage and repair,
-    // or the week of shifts).
+    // or the week of shifts). In that view the jobs delayed are those of a period D / (1 - rho) from
+    // the start of each interruption, their waits falling from D to 0 (uniform given D), so
+    // E[wait^2] = E[D^3] / (3 E[T]) / (1 - rho).
     const double spare = Q.servers > 0 ? 1 - mix.work / Q.servers : 0.0;
     if (un.outages) {
       // Outages stop every server at once: a job's service stretches by 1 / A. Downstream, its
@@ -160,9 +163,15 @@ std::vector<UnitQueue> unit_queues(const Model& m, const std::vector<FlowVisits>
       avail = un.mtbf / (un.mtbf + mr);
       if (w.mean > 0) Q.departure_scv += Q.servers * (1 + cr * cr) * avail * (1 - avail) * mr / w.mean;
       Q.interruption_wait = mr * mr * (1 + cr * cr) / (2 * (un.mtbf + mr));
+      // E[D^3] as a gamma law's of the repair's mean and cv (exact for exponential and constant repairs).
+      pause_second[u] = mr * mr * mr * (1 + cr * cr) * (1 + 2 * cr * cr) / (3 * (un.mtbf + mr));
     }
-    Q.interruption_wait += closed_wait(un);
-    if (Q.interruption_wait > 0) Q.interruption_wait = spare > 0 ? Q.interruption_wait / spare : kInf;
+    Q.interruption_wait += closures(un, 2) / 2;
+    pause_second[u] += closures(un, 3) / 3;
+    if (Q.interruption_wait > 0) {
+      Q.interruption_wait = spare > 0 ? Q.interruption_wait / spare : kInf;
+      pause_second[u] = spare > 0 ? pause_second[u] / spare : kInf;
+    }
     Q.availability = avail;
     Q.capacity_share = un.has_shifts() ? un.mean_servers() / Q.servers : 1.0;
     Q.service_mean = w.mean / avail;
@@ -244,7 +253,12 @@ std::vector<UnitQueue> unit_queues(const Model& m, const std::vector<FlowVisits>
     // Shifts: the servers at the week's mean level, as if each job's work were longer in that ratio.
     const double s = Q.service_mean / Q.capacity_share, a = Q.arrival_rate * s;
     const double mmc = erlang_c(Q.servers, a) * s / (Q.servers - a);
-    Q.wait = (Q.exact ? 1.0 : (Q.arrival_scv + Q.service_scv) / 2) * mmc + Q.interruption_wait;
+    const double line = (Q.exact ? 1.0 : (Q.arrival_scv + Q.service_scv) / 2) * mmc, pause = Q.interruption_wait;
+    Q.wait = line + pause;
+    // The line's wait: zero, or with Erlang C's probability C an exponential of mean line / C (exact
+    // for M/M/c): E[X^2] = 2 line^2 / C; the interruptions' (above); the two taken as independent.
+    const double waits = erlang_c(Q.servers, a);
+    Q.wait_second = (line > 0 ? 2 * line * line / waits : 0.0) + pause_second[u] + 2 * line * pause;
   }
   return q;
 }

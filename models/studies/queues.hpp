@@ -8,6 +8,7 @@
 // interruptions (outages, closed shifts) add.
 
 #include <models/model/model.hpp>
+#include <models/studies/analytic.hpp>
 #include <models/studies/visits.hpp>
 
 #include <string>
@@ -27,11 +28,15 @@ struct UnitQueue {
   double departure_scv = 1;      // c_s^2 as the units downstream see it: outages' variability added
   double interruption_wait = 0;  // part of `wait`: outages and closed shifts, with their backlog
   double wait = 0;               // mean wait in line per visit (infinite when utilisation >= 1)
+  double wait_second = 0;        // E[wait^2]: in line, with Erlang C's probability, an exponential wait;
+                                 // after an interruption, the fluid view's (README "The spread")
   bool exact = false;      // M/M/c: Poisson arrivals, exponential work of one mean, no outages or shifts
   const char* method() const { return !(arrival_rate > 0) ? "-" : exact ? "M/M/c" : "QNA"; }  // "-": no work
 };
 
-std::vector<UnitQueue> unit_queues(const Model& m, const std::vector<FlowVisits>& visits);
+// `load`: each unit's offered load (analyse()'s units); empty: offered_load(m), a finite base full.
+std::vector<UnitQueue> unit_queues(const Model& m, const std::vector<FlowVisits>& visits,
+                                   const std::vector<UnitLoad>& load = {});
 
 // Erlang's C formula: the probability that an arrival waits in an M/M/c queue with offered load a < c.
 double erlang_c(int c, double a);

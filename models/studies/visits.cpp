@@ -40,13 +40,14 @@ double caught_per_attempt(const Model& m, const Link& L, double errors) {
   return q;
 }
 
-std::vector<FlowVisits> flow_visits(const Model& m) {
+std::vector<FlowVisits> flow_visits(const Model& m, const std::vector<double>& rates) {
   std::vector<FlowVisits> out;
   for (const Flow& f : m.flows) {
     FlowVisits v;
     // As offered_load: a rate that changes over time at its long-run average, a finite base at its
     // full size. A profile and a base are Poisson streams (squared cv 1); a renewal stream has its own.
     v.rate = f.profile.on() ? f.profile.mean : 1.0 / f.interarrival.mean();
+    if (out.size() < rates.size()) v.rate = rates[out.size()];
     const double cv = f.interarrival.cv();
     v.arrival_scv = f.profile.on() || f.customers > 0 ? 1.0 : cv * cv;
     v.poisson = !f.profile.on() && f.customers == 0 && f.interarrival.kind() == Distribution::Kind::Exponential;
@@ -84,6 +85,8 @@ std::vector<FlowVisits> flow_visits(const Model& m) {
       }
       h.attempts = 1 / (1 - r);
       h.transit = p * L.timeout + (1 - p) * (L.has_delay ? L.delay.mean() : 0.0);
+      h.transit_second = p * L.timeout * L.timeout +
+                         (1 - p) * (L.has_delay ? L.delay.variance() + L.delay.mean() * L.delay.mean() : 0.0);
       h.full_redos = p * h.attempts;
       h.reworks = (r - p) * h.attempts;
       const bool own = !(L.on_detect == OnDetect::Rework && L.has_rework_service);

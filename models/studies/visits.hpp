@@ -29,6 +29,7 @@ struct TaskVisits {
 struct HandoffVisits {
   double attempts = 1;    // expected attempts (1 / (1 - r), r = lost + (1 - lost) sent_back)
   double transit = 0;     // expected time in transit per attempt: the delay, or the timeout of a lost one
+  double transit_second = 0;  // its second moment
   double full_redos = 0;  // expected redos of the supplier in full (lost attempts)
   double reworks = 0;     // expected reworks of the supplier (caught defects and false alarms, rework or scrap)
   Moments rework;         // the work of one rework (rework_service, else the task's own; / speed)
@@ -36,7 +37,7 @@ struct HandoffVisits {
 };
 
 struct FlowVisits {
-  double rate = 0;          // orders per time unit (a profile's long-run average; a base at its full size)
+  double rate = 0;          // orders per time unit (a profile's long-run average; a base at its full size, or as given)
   double arrival_scv = 1;   // squared coefficient of variation of the interarrival times
   bool poisson = false;     // a Poisson stream of constant rate (no profile, no finite base)
   RouteShares shares;       // route_shares(flow)
@@ -44,7 +45,9 @@ struct FlowVisits {
   std::vector<HandoffVisits> edges;  // per edge of Flow::edges
 };
 
-std::vector<FlowVisits> flow_visits(const Model& m);
+// `rates`: per flow, its orders per time unit (analyse()'s, a finite base at its stationary mean);
+// empty: as the offered load counts them with the base full.
+std::vector<FlowVisits> flow_visits(const Model& m, const std::vector<double>& rates = {});
 
 // The share of handoff attempts along a link whose receiver catches a defect (the staff's error
 // factor of the supplying unit applied, capped at 1; defect types each with the detect that applies).

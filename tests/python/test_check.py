@@ -80,7 +80,10 @@ def test_json_has_every_section_and_python_check_is_the_same_document():
     assert set(doc["links"]) == {"purchase->produce", "take_order->purchase"}
     assert doc["links"]["take_order->purchase"]["on_detect"] == "fix"
     assert doc["complaints"]["unit"] == "service_desk" and doc["complaints"]["rate"] > 0
-    assert any(n.startswith("late deliveries are taken as none") for n in doc["notes"])
+    # The late share is the lead-time estimate's, settled with the base (README "The late share").
+    assert any(n.startswith("late shares are estimated") for n in doc["notes"])
+    assert 0 < flow["late_share"] < 1
+    assert flow["late_share"] == pytest.approx(doc["estimates"]["flows"]["standard"]["late_share"], abs=1e-8)
     m = es.Model.from_yaml(WEAK)
     assert m.check() == doc
     units = pd.DataFrame.from_dict(m.check()["units"], orient="index")

@@ -28,13 +28,16 @@ def erlang_c(c: int, a: float) -> float:
 
 def test_check_prints_waits_lead_times_critical_paths_and_blast_radius():
     out = run("check", WEAK, check=True).stdout
-    # sales: M/M/2 at one order per hour, but QNA: a finite customer base is not a constant-rate Poisson stream
-    assert "unit sales: wait 1.9286 (QNA; arrival scv 1.0000, service scv 1.0000)" in out
+    # sales: M/M/2 fed by the base at its settled mean (below 400 x 0.0025 = 1 order per hour), but QNA: a
+    # finite customer base is not a constant-rate Poisson stream
+    q = es.Model.from_yaml(WEAK).queue_estimates()
+    assert 0.95 < q.loc["sales", "arrival_rate"] < 1
+    assert f"unit sales: wait {q.loc['sales', 'wait']:.4f} (QNA; arrival scv 1.0000, service scv 1.0000)" in out
     lead = next(l for l in out.splitlines() if l.startswith("flow standard: lead time about "))
-    assert lead.endswith("hours (QNA), due 24.0000")
+    assert " hours (QNA; sd " in lead and "), due 24.0000, late about " in lead and lead.endswith("%")
     path = next(l for l in out.splitlines() if l.startswith("  critical path, "))
     assert "taken by 100% of orders: take_order " in path and " -> purchase->produce " in path
-    assert "approximate: finite customer base at its full size (as the offered load)" in out
+    assert "finite customer base at its full size" not in out
     assert ("  link purchase->produce (defect, delay): flow standard, 100% of orders (400 customers): produce, deliver"
             in out)
     assert "  skip:produce: flow standard, 100% of orders (400 customers): produce, deliver" in out
@@ -46,7 +49,9 @@ def test_python_shows_the_figures_check_prints():
     est = m.lead_time_estimates()
     row = est.loc["standard"]
     out = run("check", CONFIGS / "chain.yaml", check=True).stdout
-    assert f"flow standard: lead time about {row['lead_time']:.4f} hours (QNA), due 24.0000" in out
+    assert (f"flow standard: lead time about {row['lead_time']:.4f} hours (QNA; sd {row['sd']:.4f}), due 24.0000, "
+            f"late about {100 * row['late_share']:.4g}%") in out
+    assert 0 < row["late_share"] < 0.5 and row["sd"] > 0
     assert row["critical_path"] == "take_order -> purchase -> produce -> deliver"
     assert row["critical_time"] == pytest.approx(row["lead_time"]) and row["critical_share"] == 1.0
     assert row["method"] == "QNA" and row["due"] == 24
@@ -64,7 +69,7 @@ def test_a_unit_that_cannot_keep_up_has_no_estimate():
     assert math.isnan(m.lead_time_estimates().loc["standard", "lead_time"])
     assert math.isnan(m.queue_estimates().loc["purchasing", "wait"])
     out = run("check", CONFIGS / "chain.yaml", "--set", "units.purchasing.servers=1").stdout
-    assert "flow standard: lead time about inf hours (QNA)" in out
+    assert "flow standard: lead time about inf hours (QNA; sd inf), due 24.0000, late about 100%" in out
     assert "approximate: unit purchasing cannot keep up" in out
 
 

@@ -108,6 +108,12 @@ def test_run_warns_before_an_unstable_model(config_file):
                                "  s (utilisation 1.5000); see 'eslabon check ")
     stable = config_file(mm1(warmup="0", replications="1", rate=0.5), "stable.yaml")
     assert "utilisation >= 1" not in run("run", stable, check=True).stderr
+    # Python warns the same, before the run starts, and not for a stable model.
+    with pytest.warns(es.UnstableWarning, match=r"utilisation >= 1; its queue grows without bound: s \(utilisation 1.5\)"):
+        es.Model.from_yaml(cfg).run(progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", es.UnstableWarning)
+        es.Model.from_yaml(stable).run(progress=False)
 
 
 @pytest.mark.parametrize("change, message", [

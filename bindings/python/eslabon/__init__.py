@@ -16,6 +16,7 @@ from .model import Model
 from .graph import Graph
 from ._precision import PrecisionWarning
 from ._drift import DriftWarning
+from ._stability import UnstableWarning
 from .result import Result, StoredResult, StoredSweep, read_hdf5
 from .studies import compare, rank, rank_links, run_sweep, sweep
 from .sensitivity import sensitivity  # es.sensitivity is the function; `from eslabon.sensitivity import` reaches the module
@@ -24,4 +25,4 @@ from . import plot
 
 __all__ = ["ConfigError", "DriftWarning", "PrecisionWarning", "WipLimitExceeded", "Graph", "Model", "Result",
            "StoredResult", "StoredSweep", "read_hdf5", "compare", "rank", "rank_links", "run_sweep", "sweep", "sensitivity",
-           "read_sensitivity", "plot"]
+           "read_sensitivity", "plot", "UnstableWarning"]

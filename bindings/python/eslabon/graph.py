@@ -82,26 +82,13 @@ def _structure(model: Model) -> tuple[dict[tuple[str, str], _Task], list[dict[st
 
 
 def _visit_rates(model: Model, tasks: dict[tuple[str, str], _Task]) -> None:
-    """Each task's visit rate, from the engine's traffic equations (``offered_load``) on a probe: the model
-    with every task at a unit of its own, no links (so no rework) and no skips (a skipped task still hands
-    over). A probe unit's arrival rate is then its task's share of the orders times the flow's rate, with
-    routing, finite customer bases and rate profiles computed exactly as ``eslabon check`` does."""
-    from .model import Model
-
-    config_names = set(model.units)
-    changes: list[tuple[str, str]] = [("scenarios", "{}"), ("links", "[]")]  # scenarios name the links
-    probes: dict[str, tuple[str, str]] = {}
-    for i, key in enumerate(tasks):
-        name = f"graph_probe_{i}"
-        while name in config_names:
-            name += "_"
-        probes[name] = key
-        flow, task = key
-        changes += [(f"units.{name}", "{servers: 1}"), (f"flows.{flow}.tasks.{task}.unit", name),
-                    (f"flows.{flow}.tasks.{task}.skip", "0")]
-    load = Model(model.config_text, model.source, changes).offered_load()
-    for name, key in probes.items():
-        tasks[key].visit = float(load.loc[name, "arrival_rate"])
+    """Each task's visit rate from ``eslabon check``'s traffic equations (``m.check()``): its flow's orders
+    per time unit (a finite base at its settled mean, a rate profile at its long-run average) times the
+    share of the flow's orders whose route reaches the task (a skipped task still hands over)."""
+    flows = model.check()["flows"]
+    for (flow, task), t in tasks.items():
+        f = flows[flow]
+        t.visit = float(f["arrival_rate"]) * float(f["tasks"][task]["reached"])
 
 
 def _link_of(a: _Task, b: _Task, links: list[dict[str, Any]], task_names: set[str]) -> str | None:

@@ -99,9 +99,11 @@ class Model:
         ``r.stopping`` says what it did). Releases the GIL while it runs; Ctrl-C (or the notebook's
         interrupt) stops it promptly and raises KeyboardInterrupt. ``progress=True`` shows a tqdm bar
         when tqdm is installed. A run whose work in the system passes ``run.max_wip`` raises
-        ``eslabon.WipLimitExceeded``.
+        ``eslabon.WipLimitExceeded``. A model with a unit that cannot keep up (``m.check()["unstable"]``)
+        gets an ``eslabon.UnstableWarning`` before the run starts, as ``eslabon run`` prints it.
         """
         from ._precision import warn_if_imprecise
+        from ._stability import warn_if_unstable
         from ._drift import warn_if_drifting
         from .result import Result
         from ._progress import progress_bar
@@ -116,6 +118,7 @@ class Model:
         if seed is not None:
             changes["run.seed"] = int(seed)
         model = self.with_changes(changes) if changes else self
+        warn_if_unstable(model)
         with progress_bar(progress, f"{self.name}") as update:
             core = _core.run(model._core, 0, -1, int(threads or 0), bool(orders), update)
         result = Result(core, model)
@@ -226,8 +229,10 @@ class Model:
 
     def lead_time_estimates(self) -> pd.DataFrame:
         """Each flow's lead time without simulating (README "Lead times without simulating"), one row per
-        flow: ``lead_time`` (the estimate, in the time unit; NaN when a unit cannot keep up), ``method``
-        (``M/M/c``: exact, a Jackson network; ``QNA``: Whitt's approximation), ``due``, ``critical_path``
+        flow: ``lead_time`` (the estimate, in the time unit; NaN when a unit cannot keep up), ``sd`` (its
+        standard deviation), ``late_share`` (P(lead time > due), a gamma law of that mean and sd; 0
+        without a due), ``method`` (``M/M/c``: exact, a Jackson network; ``QNA``: Whitt's
+        approximation), ``due``, ``critical_path``
         (its steps, ``A -> B``, handoffs with a link as ``A->B``), ``critical_time``, ``critical_share``
         (share of orders whose route takes it) and ``notes`` (what is approximate, ``; ``-separated). The
         same figures as ``eslabon check``."""
@@ -236,11 +241,13 @@ class Model:
         rows = {}
         for name, f in self._estimates()["flows"].items():
             path = f["critical_path"]
-            rows[name] = {"lead_time": _nan(f["lead_time"]), "method": f["method"], "due": _nan(f["due"]),
+            rows[name] = {"lead_time": _nan(f["lead_time"]), "sd": _nan(f["sd"]), "late_share": _nan(f["late_share"]),
+                          "method": f["method"], "due": _nan(f["due"]),
                           "critical_path": " -> ".join(s["name"] for s in path["steps"]),
                           "critical_time": _nan(path["time"]), "critical_share": _nan(path["share_of_orders"]),
                           "notes": "; ".join(f["notes"])}
-        cols = ["lead_time", "method", "due", "critical_path", "critical_time", "critical_share", "notes"]
+        cols = ["lead_time", "sd", "late_share", "method", "due", "critical_path", "critical_time", "critical_share",
+                "notes"]
         return pd.DataFrame.from_dict(rows, orient="index", columns=cols)
 
     def queue_estimates(self) -> pd.DataFrame:
