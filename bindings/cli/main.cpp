@@ -18,8 +18,8 @@
 
 int main(int argc, char** argv) {
   using namespace eslabon::cli;
-  CLI::App app{"eslabon: discrete-event simulation of organisational value chains"};
-  app.set_version_flag("--version", std::string("eslabon ") + eslabon::version);
+  CLI::App app{"eslabon: discrete-event simulation of organisational value chains", "eslabon"};  // "Usage: eslabon ..."
+  app.set_version_flag("-V,--version", std::string("eslabon ") + eslabon::version);  // CMakeLists.txt project()
   app.require_subcommand(1);
 
   Commands commands;  // in the order of 'eslabon --help'

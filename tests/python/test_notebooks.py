@@ -9,6 +9,7 @@ import math
 import os
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -80,14 +81,34 @@ def images(nb):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_is_stored_clean(name):
-    """No outputs in git, and the kernelspec every Jupyter has (tests pick the kernel themselves)."""
+    """No outputs in git, and the eslabon kernel (Debian's python3 kernel is the system Python, without eslabon)."""
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.metadata["kernelspec"]["name"] == KERNEL
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, f"{name}: cell {i} has stored output"
     assert nb.cells[0].cell_type == "markdown", f"{name}: should open by saying what it is for"
+
+
+def test_kernel_the_notebooks_name_imports_eslabon():
+    """What `make notebook` does on opening a notebook: find the kernel its metadata names (as Jupyter
+    run from .venv finds it) and start that interpreter, which must import eslabon with no PYTHONPATH
+    (the interpreter's own path: .venv's .pth to build/python, or the installed package)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    names = {nbformat.read(NOTEBOOKS / name, as_version=4).metadata["kernelspec"]["name"] for name in NAMES}
+    assert names == {KERNEL}
+    spec = KernelSpecManager().get_kernel_spec(KERNEL)
+    python = spec.argv[0]
+    if python in ("python", "python3"):  # jupyter_client runs its own interpreter for these
+        python = sys.executable
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | spec.env
+    out = subprocess.run([python, "-c", "import eslabon, sys; print(sys.executable); print(eslabon.__version__)"],
+                         capture_output=True, text=True, cwd=NOTEBOOKS, env=env, timeout=300)
+    assert out.returncode == 0, f"kernel {KERNEL} ({spec.resource_dir}): {out.stderr}"
+    import eslabon
+    assert out.stdout.split()[1] == eslabon.__version__
 
 
 def test_quickstart(monkeypatch):

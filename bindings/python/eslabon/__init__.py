@@ -11,7 +11,7 @@
     m.graph(results=r)                            # the organisation as a picture (Graphviz)
     es.sensitivity(m, {"units.production.servers": [3, 6]}, kpis=["lead_time_mean"], method="morris")
 """
-from ._core import ConfigError, WipLimitExceeded
+from ._core import ConfigError, WipLimitExceeded, __version__
 from .model import Model
 from .graph import Graph
 from ._precision import PrecisionWarning

@@ -13,6 +13,8 @@ _Columns = dict[str, Union[npt.NDArray[Any], list[str]]]
 # Called now and then from the waiting Python thread with the fraction done (0 to 1).
 _Progress = Optional[Callable[[float], None]]
 
+__version__: str  # CMakeLists.txt project(), as `eslabon --version`
+
 class ConfigError(ValueError):
     """A config, an override or an argument that does not give a valid model; the message is the CLI's."""
 
