@@ -331,3 +331,20 @@ def test_compare_allow_different(chain):
     assert df.loc["lead_time_mean", "n"] == 2
     same = es.compare(chain, chain.scenario("bigger"), replications=2, seed=1)
     assert same.loc["lead_time_mean", "n"] == 2
+
+
+def test_run_sweep_arguments_and_its_points_listed(tmp_path, chain):
+    model = tmp_path / "chain.yaml"
+    model.write_text(chain.config_text)
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text("model: chain.yaml\nreplications: 2\nseed: 3\ngrid:\n  units.production.servers: [2, 3]\n")
+    out = tmp_path / "out.h5"
+    assert str(error(TypeError, es.run_sweep, sweep, out, threads=1.5)) == "threads: expected an int, got float 1.5"
+    assert str(error(TypeError, es.run_sweep, sweep, out, resume="no")) == "resume: expected True or False, got str 'no'"
+    stored = es.run_sweep(sweep, out, threads=1)
+    e = error(KeyError, stored.__getitem__, "p0009")
+    assert str(e) == f"\"no complete point 'p0009' in {out}; expected one of p0000, p0001\""
+    (tmp_path / "again.h5.journal").write_text("a journal of another sweep\n")
+    e = error(es.ConfigError, es.run_sweep, sweep, tmp_path / "again.h5", resume=True)
+    assert str(e).startswith(f"resume=True: {tmp_path / 'again.h5.journal'} belongs to another sweep")
+    no_cli_words(str(e))

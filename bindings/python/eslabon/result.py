@@ -476,7 +476,7 @@ class _LazyPoints(Mapping[str, "StoredResult"]):
 
     def __getitem__(self, pid: str) -> StoredResult:
         if pid not in self._known:
-            raise KeyError(f"no complete point {pid!r} in {self._sweep.path}")
+            raise KeyError(f"no complete point {pid!r} in {self._sweep.path}; expected one of {', '.join(self._ids)}")
         if pid not in self._cache:
             attrs = {"name": pid, "seed": self._sweep.seed,
                      **{k: self._sweep.attrs[k] for k in ("time_unit", "calendar_start") if k in self._sweep.attrs}}

@@ -234,6 +234,7 @@ def run_sweep(path: str | os.PathLike[str], out: str | os.PathLike[str], resume:
             _core.run_sweep_file(path, out, resume, threads, update)
         except ConfigError as e:  # the CLI's words for two arguments: out=OUT stays, --resume is resume=True
             if str(e).startswith("--resume: "):
-                raise ConfigError("resume=True: " + str(e)[len("--resume: "):]) from None
+                text = str(e)[len("--resume: "):].replace("run without --resume", "run with resume=False")
+                raise ConfigError("resume=True: " + text) from None
             raise
     return StoredSweep(out)
