@@ -169,9 +169,9 @@ void register_model(py::module_& m) {
           "lead_time_json", [](const Model& x) { return lead_time_json(x).dump(); },
           "The estimates without simulating (lead times, queues, critical paths, blast radii), as JSON text.")
       .def("__repr__", [](const Model& x) {
-        return "<eslabon._core.Model " + py::repr(py::str(x.name)).cast<std::string>() + ": " +
-               std::to_string(x.units.size()) + " units, " + std::to_string(x.flows.size()) + " flows, " +
-               std::to_string(x.links.size()) + " links>";
+        return "<eslabon._core.Model " + py::repr(py::str(x.name)).cast<std::string>() +
+               ", units=" + std::to_string(x.units.size()) + ", flows=" + std::to_string(x.flows.size()) +
+               ", links=" + std::to_string(x.links.size()) + ">";
       });
 
   m.def(

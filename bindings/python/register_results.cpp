@@ -76,8 +76,8 @@ void register_results(py::module_& m) {
           },
           py::arg("path"), py::arg("model"), "Write the file eslabon run -o writes (temporary name, then rename).")
       .def("__repr__", [](const RunResult& r) {
-        return "<eslabon._core.RunResult " + py::repr(py::str(r.name)).cast<std::string>() + ": " +
-               std::to_string(r.replications.size()) + " replications, seed " + std::to_string(r.seed) + ">";
+        return "<eslabon._core.RunResult " + py::repr(py::str(r.name)).cast<std::string>() +
+               ", replications=" + std::to_string(r.replications.size()) + ", seed=" + std::to_string(r.seed) + ">";
       });
 
   // The registry, for es.read_hdf5: which tables a file may hold, and which a sweep point holds.

@@ -342,9 +342,20 @@ def test_run_sweep_arguments_and_its_points_listed(tmp_path, chain):
     assert str(error(TypeError, es.run_sweep, sweep, out, threads=1.5)) == "threads: expected an int, got float 1.5"
     assert str(error(TypeError, es.run_sweep, sweep, out, resume="no")) == "resume: expected True or False, got str 'no'"
     stored = es.run_sweep(sweep, out, threads=1)
+    assert repr(stored) == (f"StoredSweep({str(out)!r}, points=2, complete=2, replications=2, seed=3, "
+                            "factors=['units.production.servers'])")
     e = error(KeyError, stored.__getitem__, "p0009")
     assert str(e) == f"\"no complete point 'p0009' in {out}; expected one of p0000, p0001\""
     (tmp_path / "again.h5.journal").write_text("a journal of another sweep\n")
     e = error(es.ConfigError, es.run_sweep, sweep, tmp_path / "again.h5", resume=True)
     assert str(e).startswith(f"resume=True: {tmp_path / 'again.h5.journal'} belongs to another sweep")
     no_cli_words(str(e))
+
+
+def test_reprs_read_like_constructors(chain):
+    assert repr(chain) == "Model('small chain', units=2, flows=1, links=1, horizon=400 hour, replications=3)"
+    assert repr(chain._core) == "<eslabon._core.Model 'small chain', units=2, flows=1, links=1>"
+    r = chain.run(replications=1, progress=False)
+    assert repr(r).startswith("Result('small chain', replications=1, seed=5, lead_time_mean=")
+    assert repr(r._core) == "<eslabon._core.RunResult 'small chain', replications=1, seed=5>"
+

@@ -254,9 +254,9 @@ class _Tables:
     def __repr__(self) -> str:
         s = self.summary()
         lead = s.loc["lead_time_mean"]
-        return (f"{type(self).__name__}({self.name!r}: {int(lead['n'])} replications, seed {self.seed}; "
-                f"lead_time_mean {lead['mean']:.4g} [{lead['ci_low']:.4g}, {lead['ci_high']:.4g}], "
-                f"throughput {s.loc['throughput', 'mean']:.4g})")
+        return (f"{type(self).__name__}({self.name!r}, replications={int(lead['n'])}, seed={self.seed}, "
+                f"lead_time_mean={lead['mean']:.4g} [{lead['ci_low']:.4g}, {lead['ci_high']:.4g}], "
+                f"throughput={s.loc['throughput', 'mean']:.4g})")
 
 
 class Result(_Tables):
@@ -462,8 +462,8 @@ class StoredSweep:
         return write_report(self, path, heatmap_kpis=heatmap_kpis)
 
     def __repr__(self) -> str:
-        return (f"StoredSweep({self.path!r}: {len(self.points)} of {len(self)} points complete x "
-                f"{self.replications} replications, seed {self.seed}, factors {self.factors})")
+        return (f"StoredSweep({self.path!r}, points={len(self)}, complete={len(self.points)}, "
+                f"replications={self.replications}, seed={self.seed}, factors={self.factors})")
 
 
 class _LazyPoints(Mapping[str, "StoredResult"]):
