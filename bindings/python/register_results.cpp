@@ -29,48 +29,72 @@ py::dict table_to_dict(const Table& t) {
 
 void register_results(py::module_& m) {
   // run.max_wip passed (README "Warm-up and replications without guessing"): the run stops.
-  py::register_exception<WipExceeded>(m, "WipLimitExceeded", PyExc_RuntimeError);
+  py::register_exception<WipExceeded>(m, "WipLimitExceeded", PyExc_RuntimeError).doc() =
+      "A run stopped: more orders in the system than run.max_wip (a RuntimeError); the message says when and where.";
 
-  py::class_<RunResult>(m, "RunResult")
-      .def_readonly("name", &RunResult::name)
-      .def_readonly("seed", &RunResult::seed)
-      .def_readonly("warmup", &RunResult::warmup)
-      .def_property_readonly("warmup_auto", [](const RunResult& r) { return warmup_json(r); })
-      .def_property_readonly("stopping", [](const RunResult& r) { return stopping_json(r); })
-      .def_property_readonly("warnings",
-                             [](const RunResult& r) {
-                               std::vector<std::string> w;  // the CLI's, about the warm-up and the rule
-                               if (r.warmup_auto && !r.warmup_auto->warning().empty())
-                                 w.push_back(r.warmup_auto->warning());
-                               if (r.stopping && !r.stopping->warning().empty()) w.push_back(r.stopping->warning());
-                               return w;
-                             })
-      .def_property_readonly("replication_count", [](const RunResult& r) { return r.replications.size(); })
-      .def_property_readonly("events", &RunResult::events)
-      .def("table",
-           [](const RunResult& r, const std::string& name) {
-             const ResultTable* t = find_result_table(name);
-             if (!t) throw py::key_error("no table '" + name + "'");
-             return table_to_dict((r.*t->build)());
-           })
-      .def("to_json", [](const RunResult& r) { return to_json(r); })
-      .def("write_hdf5", [](const RunResult& r, const std::string& path, const Model& model) {
-        py::gil_scoped_release release;
-        write_hdf5(path, model, r);
+  py::class_<RunResult>(m, "RunResult", "Every replication of a run, with the tables made from them.")
+      .def_readonly("name", &RunResult::name, "The model's name.")
+      .def_readonly("seed", &RunResult::seed, "The seed the replications used.")
+      .def_readonly("warmup", &RunResult::warmup, "The warm-up the replications used, in the time unit.")
+      .def_property_readonly(
+          "warmup_auto", [](const RunResult& r) { return warmup_json(r); },
+          "How warmup: auto chose the warm-up, as JSON text (\"\" when off).")
+      .def_property_readonly(
+          "stopping", [](const RunResult& r) { return stopping_json(r); },
+          "What the stopping rule did, as JSON text (\"\" when off).")
+      .def_property_readonly(
+          "warnings",
+          [](const RunResult& r) {
+            std::vector<std::string> w;  // the CLI's, about the warm-up and the rule
+            if (r.warmup_auto && !r.warmup_auto->warning().empty()) w.push_back(r.warmup_auto->warning());
+            if (r.stopping && !r.stopping->warning().empty()) w.push_back(r.stopping->warning());
+            return w;
+          },
+          "The CLI's warnings about the warm-up and the stopping rule.")
+      .def_property_readonly(
+          "replication_count", [](const RunResult& r) { return r.replications.size(); }, "Replications run.")
+      .def_property_readonly("events", &RunResult::events, "Events simulated, over all replications.")
+      .def(
+          "table",
+          [](const RunResult& r, const std::string& name) {
+            const ResultTable* t = find_result_table(name);
+            if (!t) {
+              std::string list;
+              for (const ResultTable& x : result_tables()) list += (list.empty() ? "" : ", ") + x.name;
+              throw py::key_error("name: no table '" + name + "'; expected one of " + list);
+            }
+            return table_to_dict((r.*t->build)());
+          },
+          py::arg("name"), "Table `name` (one of result_tables()) as {column: numpy array or list of str}.")
+      .def(
+          "to_json", [](const RunResult& r) { return to_json(r); }, "The JSON document of eslabon run --json.")
+      .def(
+          "write_hdf5",
+          [](const RunResult& r, const std::string& path, const Model& model) {
+            py::gil_scoped_release release;
+            write_hdf5(path, model, r);
+          },
+          py::arg("path"), py::arg("model"), "Write the file eslabon run -o writes (temporary name, then rename).")
+      .def("__repr__", [](const RunResult& r) {
+        return "<eslabon._core.RunResult " + py::repr(py::str(r.name)).cast<std::string>() +
+               ", replications=" + std::to_string(r.replications.size()) + ", seed=" + std::to_string(r.seed) + ">";
       });
 
   // The registry, for es.read_hdf5: which tables a file may hold, and which a sweep point holds.
-  m.def("result_tables", [] {
-    py::list out;
-    for (const ResultTable& t : result_tables()) {
-      py::dict d;
-      d["name"] = t.name;
-      d["summary"] = t.summary;
-      d["in_sweep"] = t.in_sweep;
-      out.append(d);
-    }
-    return out;
-  });
+  m.def(
+      "result_tables",
+      [] {
+        py::list out;
+        for (const ResultTable& t : result_tables()) {
+          py::dict d;
+          d["name"] = t.name;
+          d["summary"] = t.summary;
+          d["in_sweep"] = t.in_sweep;
+          out.append(d);
+        }
+        return out;
+      },
+      "The result tables: [{name, summary (has a summary table), in_sweep (a sweep point holds it)}].");
 
   // warmup: auto's choice for a model (its pilot runs, as many as `replications`, 0: the model's),
   // without running it: (warm-up, the CLI's line, the warning or ""). es.sweep shares the base's so.
@@ -84,7 +108,9 @@ void register_results(py::module_& m) {
             py::none());
         return py::make_tuple(c.warmup, c.describe(model.time_unit), c.warning());
       },
-      py::arg("model"), py::arg("seed") = -1, py::arg("replications") = 0);
+      py::arg("model"), py::arg("seed") = -1, py::arg("replications") = 0,
+      "warmup: auto's choice for `model` (pilots for `replications`, 0: the model's; seed -1: the model's), "
+      "without running it: (warm-up, the CLI's line, its warning or \"\").");
   m.def(
       "run",
       [](const Model& model, int replications, std::int64_t seed, unsigned threads, bool orders, py::object progress) {
@@ -102,7 +128,9 @@ void register_results(py::module_& m) {
       },
       py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
       py::arg("orders") = false, py::arg("progress") = py::none(),
-      "Run replications of a model (0 / -1: the model's own settings). Releases the GIL; Ctrl-C stops it.");
+      "Run replications of a model (replications 0, seed -1, threads 0: the model's own settings and one "
+      "thread per core); `orders` records every order; `progress` is called with the fraction done. Releases "
+      "the GIL; Ctrl-C stops it (KeyboardInterrupt). Raises WipLimitExceeded past run.max_wip.");
 }
 
 }  // namespace eslabon::python

@@ -14,9 +14,14 @@
 namespace eslabon::python {
 
 void register_studies(py::module_& m) {
-  m.def("compare_runs",
-        [](const RunResult& base, const RunResult& variant) { return table_to_dict(compare_runs(base, variant)); });
-  m.def("scenario_model", [](const Model& base, const std::string& name) { return scenario_model(base, name); });
+  m.def(
+      "compare_runs",
+      [](const RunResult& base, const RunResult& variant) { return table_to_dict(compare_runs(base, variant)); },
+      py::arg("base"), py::arg("variant"),
+      "The paired comparison of two runs made with the same seed (eslabon compare's table), one row per KPI.");
+  m.def(
+      "scenario_model", [](const Model& base, const std::string& name) { return scenario_model(base, name); },
+      py::arg("base"), py::arg("name"), "`base` with the changes of its scenario `name`. Raises ConfigError.");
   m.def(
       "rank_links",
       [](const Model& model, int replications, std::int64_t seed, unsigned threads, const std::string& kpi,
@@ -39,7 +44,9 @@ void register_studies(py::module_& m) {
         return table_to_dict(t);
       },
       py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
-      py::arg("kpi") = "copq_per_order", py::arg("progress") = py::none());
+      py::arg("kpi") = "copq_per_order", py::arg("progress") = py::none(),
+      "Each weak link and skippable step fixed in turn and compared with the base (paired): the table "
+      "of eslabon.rank_links. 0 / -1: the model's replications and seed; threads 0: one per core.");
   // Every weak point ranked (eslabon rank): the table, then the Shapley total and the budget plan.
   m.def(
       "rank",
@@ -74,7 +81,9 @@ void register_studies(py::module_& m) {
       },
       py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
       py::arg("kpi") = "copq_per_order", py::arg("shapley") = false, py::arg("budget") = py::none(),
-      py::arg("progress") = py::none());
+      py::arg("progress") = py::none(),
+      "Every weak point fixed in turn (eslabon rank): {\"table\": columns, \"shapley\": None or {...}, "
+      "\"budget\": None or {...}}. 0 / -1: the model's replications and seed; threads 0: one per core.");
   // The checks on an output file, the CLI's (output_path.hpp): the commands written in Python
   // (graph, report, sensitivity) call this one function. Raises ConfigError; returns the path.
   m.def(
@@ -82,7 +91,9 @@ void register_studies(py::module_& m) {
       [](const std::string& path, const std::vector<KeptFile>& kept, const std::string& label) {
         return check_output_path(path, kept, label);
       },
-      py::arg("path"), py::arg("kept"), py::arg("label"));
+      py::arg("path"), py::arg("kept"), py::arg("label"),
+      "The CLI's checks on an output file `path`, which must not be any of `kept` [(path, what it is)]; "
+      "messages start with `label`. Returns the path to write; raises ConfigError.");
 
   // A sweep file run into an HDF5 file by the recorder `eslabon sweep -o` uses (journal,
   // resume, one point appended at a time). Returns (pairs resumed, points, replications).
@@ -110,7 +121,9 @@ void register_studies(py::module_& m) {
         return py::make_tuple(run.resumed, sweep.points.size(), sweep.replications);
       },
       py::arg("path"), py::arg("out"), py::arg("resume") = false, py::arg("threads") = 0,
-      py::arg("progress") = py::none());
+      py::arg("progress") = py::none(),
+      "Run the sweep file `path` into the HDF5 file `out` (as eslabon sweep -o); returns (pairs resumed, "
+      "points, replications). Raises ConfigError.");
 }
 
 }  // namespace eslabon::python

@@ -50,14 +50,14 @@ void apply(YAML::Node& root, const Override& ov, std::size_t index, YamlReader& 
   try {
     value = YAML::Load(ov.value);
   } catch (const YAML::Exception& e) {
-    throw ConfigError(where + ": " + ov.path + ": " + e.msg);
+    throw ConfigError(where, ov.path, e.msg);
   }
   YAML::Node cur = root;
   std::string path;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const std::string& key = parts[i];
     if (key.empty())
-      throw ConfigError(where + ": " + ov.path + ": expected a path like units.production.servers, found an empty key");
+      throw ConfigError(where, ov.path, "expected a path like units.production.servers, found an empty key");
     const bool last = i + 1 == parts.size();
     if (cur.IsSequence()) {
       std::size_t idx = cur.size();
@@ -77,14 +77,14 @@ void apply(YAML::Node& root, const Override& ov, std::size_t index, YamlReader& 
           if (used != key.size()) throw std::invalid_argument(key);
         } catch (...) {
           std::string hint = did_you_mean(key, item_keys);
-          throw ConfigError(where + ": " + join_path(path, key) + ": no such item in " + path +
-                            " (expected FROM->TO or an index" + (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
-                            ")");
+          throw ConfigError(where, join_path(path, key),
+                            "no such item in " + path + " (expected FROM->TO or an index" +
+                                (hint.empty() ? "" : "; did you mean '" + hint + "'?") + ")");
         }
       }
       if (idx >= cur.size())
-        throw ConfigError(where + ": " + join_path(path, key) + ": index out of range (the list has " +
-                          std::to_string(cur.size()) + " items)");
+        throw ConfigError(where, join_path(path, key),
+                          "index out of range (the list has " + std::to_string(cur.size()) + " items)");
       {  // errors name link items FROM->TO: remember that this override is also that path
         const YAML::Node item = cur[idx];
         if (item.IsMap() && item["from"] && item["to"] && item["from"].IsScalar() && item["to"].IsScalar()) {
@@ -102,12 +102,12 @@ void apply(YAML::Node& root, const Override& ov, std::size_t index, YamlReader& 
       continue;
     }
     if (!cur.IsMap())
-      throw ConfigError(where + ": " + join_path(path, key) + ": " + (path.empty() ? "the document" : path) +
-                        " is not a mapping (it is " + found(cur) + ")");
+      throw ConfigError(where, join_path(path, key),
+                        (path.empty() ? "the document" : path) + " is not a mapping (it is " + found(cur) + ")");
     if (last) {
       if (cur[key] && uses(root, cur[key]) > 1)
-        throw ConfigError(where + ": " + join_path(path, key) +
-                          ": this value is a YAML alias shared with another place; " +
+        throw ConfigError(where, join_path(path, key),
+                          "this value is a YAML alias shared with another place; "
                           "expected a value of its own (write it out in the config to override it here only)");
       cur[key] = value;
       return;
@@ -116,14 +116,15 @@ void apply(YAML::Node& root, const Override& ov, std::size_t index, YamlReader& 
       std::vector<std::string> names;
       for (auto it = cur.begin(); it != cur.end(); ++it) names.push_back(it->first.Scalar());
       std::string hint = did_you_mean(key, names);
-      throw ConfigError(where + ": " + join_path(path, key) + ": no such key in the config" +
-                        (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      throw ConfigError(where, join_path(path, key),
+                        "no such key in the config" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     }
     path = join_path(path, key);
     YAML::Node next = cur[key];
     // A node shared through a YAML alias would change everywhere it is used: refuse.
     if (uses(root, next) > 1)
-      throw ConfigError(where + ": " + path + ": this part of the config is a YAML alias shared with another place; " +
+      throw ConfigError(where, path,
+                        "this part of the config is a YAML alias shared with another place; "
                         "expected a value of its own (write it out in the config to override it here only)");
     cur.reset(next);
   }

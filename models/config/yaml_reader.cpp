@@ -48,7 +48,7 @@ void YamlReader::fail(const YAML::Node& n, const std::string& path, const std::s
     where = ov->label.empty() ? "--set " + ov->path + "=" + ov->value : ov->label;
   else
     where = at(n ? n.Mark() : YAML::Mark::null_mark());
-  throw ConfigError(where + ": " + path + ": " + what);
+  throw ConfigError(where, path, what);
 }
 
 void YamlReader::map(const YAML::Node& n, const std::string& path, const std::string& what) const {

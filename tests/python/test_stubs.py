@@ -107,8 +107,10 @@ def test_the_build_installs_the_stub_and_py_typed():
     assert (package / "_core.pyi").read_text() == STUB.read_text(), "build/python holds an old stub: rebuild"
 
 
-PUBLIC_API = [es.Model, es.Result, es.result.StoredResult, es.read_hdf5, es.compare, es.rank, es.rank_links, es.sweep,
-              es.plot.lead_time, es.plot.origins, es.plot.causes, es.plot.tornado, es.plot.sweep, es.plot.heatmap]
+PUBLIC_API = [es.Model, es.Result, es.result.StoredResult, es.StoredSweep, es.Graph, es.read_hdf5, es.compare, es.rank,
+              es.rank_links, es.sweep, es.run_sweep, es.structure_differences, es.kpi_names, es.sensitivity,
+              es.read_sensitivity, es.plot.lead_time, es.plot.origins, es.plot.causes, es.plot.tornado, es.plot.sweep,
+              es.plot.heatmap, es.plot.graph]
 
 
 def callables(obj):
@@ -138,3 +140,81 @@ def test_public_api_is_annotated(obj):
         assert not missing, f"{path}: parameters without a type: {missing}"
         if fn.__name__ != "__init__":
             assert sig.return_annotation is not inspect.Signature.empty, f"{path}: no return type"
+
+
+# --------------------------------------------------------------------------------------------
+# Docstrings and reprs (issue 12: help() on any public object is useful)
+# --------------------------------------------------------------------------------------------
+
+def public_objects():
+    """(path, object) for everything eslabon.__all__ names: its classes with their public methods and
+    properties, its functions, and the functions of its modules (eslabon.plot)."""
+    for name in es.__all__:
+        obj = getattr(es, name)
+        if inspect.ismodule(obj):
+            for n, f in vars(obj).items():
+                if not n.startswith("_") and inspect.isfunction(f) and f.__module__ == obj.__name__:
+                    yield f"{name}.{n}", f
+            continue
+        yield name, obj
+        if inspect.isclass(obj) and not issubclass(obj, BaseException):
+            for path, fn in callables(obj):
+                if not path.endswith(".__init__"):
+                    yield path, fn
+
+
+def test_every_public_object_has_a_docstring():
+    missing = sorted({path for path, obj in public_objects() if not (obj.__doc__ or "").strip()})
+    assert not missing, f"no docstring: {missing}"
+
+
+def test_every_public_class_has_a_repr():
+    classes = [obj for _, obj in public_objects() if inspect.isclass(obj) and not issubclass(obj, BaseException)]
+    assert classes
+    plain = [c.__name__ for c in classes if c.__repr__ is object.__repr__]
+    assert not plain, f"the default <object at 0x...> repr: {plain}"
+    for cls in (es._core.Model, es._core.RunResult):
+        assert cls.__repr__ is not object.__repr__ and "__repr__" in vars(cls), cls
+
+
+def core_callables():
+    for name, obj in vars(es._core).items():
+        if name.startswith("_"):
+            continue
+        if inspect.isclass(obj):
+            if issubclass(obj, BaseException):
+                yield name, obj
+                continue
+            for m, attr in vars(obj).items():
+                if not m.startswith("_"):
+                    yield f"{name}.{m}", attr if isinstance(attr, property) else getattr(obj, m)
+        else:
+            yield name, obj
+
+
+def test_the_core_module_names_its_parameters_and_says_what_each_does():
+    for path, obj in core_callables():
+        doc = (obj.__doc__ or "").strip()
+        if isinstance(obj, (type, property)):
+            assert doc, f"_core.{path}: no docstring"
+            continue
+        lines = doc.splitlines()
+        # pybind11 starts a function's docstring with its signature; a property's getter has no
+        # signature line when it has a docstring.
+        if re.match(rf"{re.escape(obj.__name__)}\(", lines[0]):
+            assert [p for p, _ in runtime_parameters(obj) if re.fullmatch(r"arg\d+", p)] == [], \
+                f"_core.{path}: unnamed parameters (py::arg)"
+            lines = lines[1:]
+        assert "".join(lines).strip(), f"_core.{path}: no docstring beyond the signature"
+
+
+def test_help_on_model_run_is_useful():
+    import pydoc
+
+    text = pydoc.render_doc(es.Model.run, renderer=pydoc.plaintext)
+    sig = inspect.signature(es.Model.run)
+    assert list(sig.parameters) == ["self", "replications", "seed", "threads", "orders", "progress"]
+    assert sig.parameters["replications"].default is None and sig.return_annotation == "Result"
+    for words in ["replications", "seed", "threads", "Returns", "Result", "Raises", "TypeError", "ConfigError",
+                  "WipLimitExceeded", "KeyboardInterrupt"]:
+        assert words in text, words

@@ -18,11 +18,19 @@ from ._precision import PrecisionWarning
 from ._drift import DriftWarning
 from ._stability import UnstableWarning
 from .result import Result, StoredResult, StoredSweep, read_hdf5
-from .studies import compare, rank, rank_links, run_sweep, sweep
+from .studies import compare, rank, rank_links, run_sweep, structure_differences, sweep
 from .sensitivity import sensitivity  # es.sensitivity is the function; `from eslabon.sensitivity import` reaches the module
 from ._sensitivity_io import read_sensitivity
 from . import plot
 
+
+def kpi_names() -> list[str]:
+    """The KPIs of a run, in the order of ``r.summary()`` (README "What is measured"): what ``kpi=``
+    arguments, ``replications={"kpi": ...}`` and sensitivity's ``kpis`` take."""
+    from ._core import kpi_names as names
+
+    return list(names())
+
 __all__ = ["ConfigError", "DriftWarning", "PrecisionWarning", "WipLimitExceeded", "Graph", "Model", "Result",
            "StoredResult", "StoredSweep", "read_hdf5", "compare", "rank", "rank_links", "run_sweep", "sweep", "sensitivity",
-           "read_sensitivity", "plot", "UnstableWarning"]
+           "read_sensitivity", "plot", "kpi_names", "structure_differences", "UnstableWarning"]

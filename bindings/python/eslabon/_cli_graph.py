@@ -51,15 +51,15 @@ def _check_output(path: str, kept: list[tuple[str, str]]) -> str:
 
 def _model(args: argparse.Namespace):  # -> Model
     from ._core import ConfigError
-    from .model import Model
+    from .model import Model, load_for_cli
 
-    m = Model.from_yaml(args.config)
+    m = load_for_cli(args.config)
     changes = []
     for text in args.sets:
         path, eq, value = text.partition("=")
         if not eq or not path:  # the words of models/config/overrides.cpp
             raise ConfigError(f"--set {text}: expected PATH=VALUE (e.g. units.production.servers=5), found no '='")
-        changes.append((path, value))
+        changes.append((path, value, ""))  # "": the loader names it --set PATH=VALUE
     return Model(m._text, m.source, changes) if changes else m
 
 

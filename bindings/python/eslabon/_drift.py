@@ -21,7 +21,7 @@ def warn_if_drifting(result: Any, stacklevel: int = 3) -> None:
     where = result.name
     model = getattr(result, "model", None)
     if model is not None and model._changes:  # a sweep point or a scenario: say which
-        where += " (" + ", ".join(f"{path}={value}" for path, value in model._changes) + ")"
+        where += " (" + ", ".join(f"{path}={value}" for path, value in model.changes.items()) + ")"
     warnings.warn(f"{where}: the model drifts (first half -> second half of the measurement window): "
                   f"{'; '.join(parts)}. The figures depend on the horizon; see r.drift and README \"Steady state\".",
                   DriftWarning, stacklevel=stacklevel)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from . import _core
-from .model import Model
+from .model import load_for_cli
 from .sensitivity import Settings, SpecProblem, did_you_mean, settings
 
 KEYS = ["model", "method", "parameters", "kpis", "samples", "levels", "replications", "seed", "bootstrap"]
@@ -102,7 +102,7 @@ def load_spec(path: str) -> Spec:
         r.fail(["parameters"], "missing; expected a mapping of config paths to [low, high], e.g. "
                "units.production.servers: [3, 6]")
     r.unique_keys(r.node(["parameters"]), ["parameters"])
-    model = Model.from_yaml(model_path)  # its own errors name its own file
+    model = load_for_cli(model_path)  # its own errors name its own file
     given = {k: data[k] for k in ("method", "kpis", "samples", "levels", "replications", "seed", "bootstrap") if k in data}
     try:
         s = settings(model, data["parameters"], **given)

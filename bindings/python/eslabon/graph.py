@@ -186,7 +186,7 @@ class Graph:
     def render(self, fmt: str, dpi: float | None = None) -> bytes:
         """The picture as Graphviz renders it (``fmt``: svg or png; ``dpi`` for png, default 96)."""
         if fmt not in ("svg", "png"):
-            raise ValueError(f"format must be 'svg' or 'png', not {fmt!r}")
+            raise ValueError(f"fmt: expected 'svg' or 'png', got {fmt!r}")
         exe = shutil.which("dot")
         if exe is None:
             raise RuntimeError("Graphviz's dot was not found on PATH (Debian: apt-get install graphviz); "
@@ -198,9 +198,11 @@ class Graph:
         return p.stdout
 
     def svg(self) -> str:
+        """The picture as SVG text (needs Graphviz's dot; RuntimeError without it)."""
         return self.render("svg").decode("utf-8")
 
     def png(self, dpi: float | None = None) -> bytes:
+        """The picture as PNG bytes, at ``dpi`` (default 96; needs Graphviz's dot)."""
         return self.render("png", dpi)
 
     def save(self, path: str | os.PathLike[str]) -> None:

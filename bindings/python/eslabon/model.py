@@ -6,7 +6,9 @@ import math
 import os
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from . import _core
+from . import _args, _core
+from ._args import ConfigError, _quote
+from ._dictconfig import to_yaml
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -15,29 +17,12 @@ if TYPE_CHECKING:
     from .result import Result, StoredResult
 
 
-def _plain(value: Any) -> Any:
-    """numpy scalars and arrays as Python values; containers recursively."""
-    if hasattr(value, "item") and getattr(value, "shape", None) == ():
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _yaml_value(value: Any) -> str:
-    """A Python value as YAML text for an override (JSON is a subset of YAML, except for
-    infinities and NaN, which YAML writes .inf and .nan)."""
-    value = _plain(value)
+def _yaml_value(value: Any, where: str) -> str:
+    """A Python value as YAML text for a change: a str as written (so ``"30min"`` and ``"{exponential:
+    {mean: 2}}"`` read as the config would), anything else as _dictconfig writes it, on one line."""
     if isinstance(value, str):
-        return value if value and value.strip() == value else json.dumps(value)
-    if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
-        return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
-    text = json.dumps(value)
-    return text.replace("Infinity", ".inf").replace("NaN", ".nan")
+        return str(value) if value and value.strip() == value else json.dumps(str(value), ensure_ascii=False)
+    return to_yaml(value, where, indent=None)
 
 
 def _nan(value: Any) -> Any:
@@ -45,62 +30,168 @@ def _nan(value: Any) -> Any:
     return math.nan if value is None else value
 
 
-class Model:
-    """A value-chain model. Immutable: `with_changes` returns a new model.
+def _label(path: str, argument: str = "changes") -> str:
+    """How a message names a change made by the package: ``changes["units.production.servers"]``."""
+    return f"{argument}[{_quote(path)}]"
 
-    A model keeps its config text and the changes made to it, so it pickles to another
-    process (ProcessPoolExecutor, MPI, Dask) and rebuilds there identically.
+
+class Model:
+    """A value-chain model, loaded and validated (README "The model (config contract)"). Immutable:
+    ``with_changes`` and ``scenario`` return new models.
+
+    Make one with ``Model.from_yaml(path)``, ``Model.from_dict(config)`` or ``Model(text)`` (YAML text;
+    ``changes``: (path, value as YAML) pairs applied first). A model keeps its config text and the
+    changes made to it, so it pickles to another process (ProcessPoolExecutor, MPI, Dask) and rebuilds
+    there identically.
+
+    Raises ConfigError (a ValueError) when the config does not give a valid model: the message names
+    ``FILE:LINE:COL: path.to.key`` for a file, the dict path for a dict, the change for a change.
     """
 
     def __init__(self, text: str, source: str = "<string>", changes: Iterable[tuple[str, str]] = ()) -> None:
-        self._text = text
-        self._source = source
-        self._changes = tuple(changes)
-        self._core = _core.Model.load_text(text, source, list(self._changes))
+        # A (path, value, label) triple keeps its label (the CLI's commands in Python: "--set ...").
+        given = [tuple(c) for c in changes]
+        triples = tuple((str(c[0]), str(c[1]), str(c[2]) if len(c) > 2 else _label(str(c[0]))) for c in given)
+        ours = {label: (path, None) for (path, _, label), c in zip(triples, given) if len(c) == 2}
+        self._load(_args.text("text", text), _args.text("source", source), triples, ours)
+
+    def _load(self, text: str, source: str, changes: tuple[tuple[str, str, str], ...],
+              labels: dict[str, tuple[str, Any]], config: Any = None) -> None:
+        """Load with `changes` (path, YAML text, label). An error blamed on a change whose label is in
+        `labels` ({label: (path, the Python value or None)}) is told in the package's words; one in the
+        text of a dict (``from_dict``: `config`, or a later model's ``_from_dict``) with the dict path."""
+        self._text, self._source, self._changes = text, source, changes
+        self._ours = {label: (path, None) for label, (path, _) in labels.items()}  # what pickles
+        self._from_dict = config is not None or getattr(self, "_from_dict", False)
+        try:
+            self._core = _core.Model.load_text(text, source, list(changes))
+        except ConfigError as e:
+            if self._from_dict:
+                import yaml  # the dict, back from the text from_dict wrote, when it is not at hand
+
+                e = _args.dict_error(e, yaml.safe_load(text) if config is None else config, source)
+            raise _args.model_error(e, labels) from None
 
     # --- making models ----------------------------------------------------------------
     @classmethod
     def from_yaml(cls, path: str | os.PathLike[str]) -> Model:
+        """The model in the YAML file ``path``.
+
+        Raises FileNotFoundError (no such file), IsADirectoryError, PermissionError (as ``open`` does),
+        TypeError (``path`` is not a path) and ConfigError (a ValueError) for a config that does not give
+        a valid model, its message ``FILE:LINE:COL: path.to.key: expected ..., got ...`` as the CLI's.
+        """
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"path: expected a str or os.PathLike, got {_args.type_name(path)}")
         path = os.fspath(path)
-        if os.path.isdir(path):
-            raise ConfigError(f"{path}: expected a YAML file, found a directory")
-        try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-        except OSError:
-            raise ConfigError(f"{path}: cannot read the file (does it exist?)") from None
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
         return cls(text, path)
 
     @classmethod
     def from_dict(cls, config: Mapping[str, Any], name: str = "<dict>") -> Model:
-        """A model from a dict shaped like the YAML config (durations may be strings: "30min")."""
-        return cls(json.dumps(config, indent=1), name)
+        """A model from a dict shaped like the YAML config, e.g. ``{"units": {"sales": {"servers": 2}}, ...}``.
+
+        Values may be what pandas and numpy hand over (numpy integers, floats and bools, 0-d arrays, arrays
+        and Series as lists), durations as strings (``"30min"``) or timedeltas, dates for
+        ``run.calendar_start``; names any unicode. ``name`` is the model's source (and its name when the
+        config has no ``name``).
+
+        Raises TypeError (``config`` is not a mapping, or holds a value of another type: the message names
+        its dict path) and ConfigError (a ValueError) for a config that does not give a valid model, e.g.
+        ``config["units"]["production"]["servers"]: expected an integer from 1 to 1000000, got 0``
+        (``e.key`` is the config path, ``e.detail`` the problem).
+        """
+        if not isinstance(config, Mapping):
+            raise TypeError(f"config: expected a dict (a mapping), got {_args.type_name(config)}")
+        m = cls.__new__(cls)
+        m._load(to_yaml(config, "config"), _args.text("name", name), (), {}, config)
+        return m
 
     def with_changes(self, changes: Mapping[str, Any]) -> Model:
-        """A new model with config values changed by path, as `--set PATH=VALUE` does:
-        ``m.with_changes({"links.purchase->produce.defect": 0.0, "units.production.servers": 5})``."""
-        extra = tuple((str(path), _yaml_value(value)) for path, value in changes.items())
-        return Model(self._text, self._source, self._changes + extra)
+        """A new model with config values changed by path, as the CLI's ``--set PATH=VALUE``:
+        ``m.with_changes({"links.purchase->produce.defect": 0.0, "units.production.servers": 5})``.
+
+        A path walks mappings by key and lists by index or, for links, by FROM->TO. Values are Python
+        values (numpy's too; a dict or list replaces a whole section); a str is read as YAML, so
+        ``"30min"`` and ``"{exponential: {mean: 2}}"`` mean what they mean in the config.
+
+        Raises TypeError (``changes`` is not a mapping, a path is not a str, a value of another type) and
+        ConfigError (a ValueError) naming the change, e.g. ``changes["units.production.servers"]: expected
+        an integer from 1 to 1000000, got 0``.
+        """
+        return self._changed(changes, "changes")
+
+    def _changed(self, changes: Mapping[str, Any], argument: str, labels: Mapping[str, str] | None = None) -> Model:
+        """with_changes, its messages naming `argument` (or labels[path] for a path in `labels`)."""
+        if not isinstance(changes, Mapping):
+            raise TypeError(f"{argument}: expected a dict of config paths to values, got {_args.type_name(changes)}")
+        extra, values = [], {}
+        for path, value in changes.items():
+            if not isinstance(path, str):
+                raise TypeError(f"{argument}: expected config paths (str) as keys, got {_args.type_name(path)}")
+            label = (labels or {}).get(path) or _label(path, argument)
+            extra.append((str(path), _yaml_value(value, label), label))
+            values[label] = (str(path), value)
+        return self._derived(tuple(extra), values)
 
     def scenario(self, name: str) -> Model:
-        """The model with the changes of scenario `name` from the config's `scenarios` section."""
+        """The model with the changes of scenario ``name`` from the config's ``scenarios`` section
+        (``m.scenarios`` lists them). Raises TypeError (not a str) and ConfigError listing the scenarios."""
         scenarios = self._core.scenarios
-        if name not in scenarios:
-            _core.scenario_model(self._core, name)  # raises the CLI's message, with a did-you-mean
-        return Model(self._text, self._source, self._changes + tuple(scenarios[name]))
+        name = _args.choice("name", name, list(scenarios), "scenario")
+        extra = tuple((path, value, f"scenarios[{_quote(name)}][{_quote(path)}]") for path, value in scenarios[name])
+        return self._derived(extra, {label: (path, None) for path, _, label in extra})
+
+    def _derived(self, extra: tuple[tuple[str, str, str], ...], labels: dict[str, tuple[str, Any]]) -> Model:
+        """This model's text and changes, then `extra` (their labels in `labels`)."""
+        m = Model.__new__(Model)
+        m._from_dict = self._from_dict
+        m._load(self._text, self._source, self._changes + extra, {**self._ours, **labels})
+        return m
 
     # --- running ------------------------------------------------------------------------
+    def _with_run(self, replications: Any, seed: Any) -> Model:
+        """The model with ``replications`` and ``seed`` checked and set (None: the config's), so that the
+        config stored with a result says what produced it, as the CLI's flags do."""
+        changes: dict[str, Any] = {}
+        if isinstance(replications, Mapping):
+            if isinstance(replications.get("kpi"), str):  # listing the KPIs, which the loader does not
+                _args.kpi(replications["kpi"], 'replications["kpi"]')
+            changes["run.replications"] = dict(replications)
+        elif replications is not None:
+            changes["run.replications"] = _args.integer("replications", replications)
+        if seed is not None:
+            changes["run.seed"] = _args.integer("seed", seed)
+        labels = {"run.replications": "replications", "run.seed": "seed"}
+        return self._changed(changes, "changes", labels) if changes else self
+
     def run(self, replications: int | Mapping[str, Any] | None = None, seed: int | None = None,
             threads: int | None = None, orders: bool = False, progress: bool = True) -> Result:
-        """Run replications (default: the config's) and return a Result.
+        """Run replications of the model and return a Result (its tables as DataFrames).
 
-        ``replications`` is a number, or a stopping rule as in the config, e.g. ``{"until": 0.02,
-        "kpi": "lead_time_mean", "max": 500}`` (README "Warm-up and replications without guessing";
-        ``r.stopping`` says what it did). Releases the GIL while it runs; Ctrl-C (or the notebook's
-        interrupt) stops it promptly and raises KeyboardInterrupt. ``progress=True`` shows a tqdm bar
-        when tqdm is installed. A run whose work in the system passes ``run.max_wip`` raises
-        ``eslabon.WipLimitExceeded``. A model with a unit that cannot keep up (``m.check()["unstable"]``)
-        gets an ``eslabon.UnstableWarning`` before the run starts, as ``eslabon run`` prints it.
+        Parameters:
+            replications: how many (an int >= 1; numpy integers too), or a stopping rule as in the
+                config, e.g. ``{"until": 0.02, "kpi": "lead_time_mean", "max": 500}`` (README "Warm-up and
+                replications without guessing"; ``r.stopping`` says what it did). None: the config's.
+            seed: the first replication's seed (an int >= 0); None: the config's ``run.seed``.
+            threads: worker threads (0 to 4096); None or 0: one per core. The result does not depend on it.
+            orders: record every order (``r.orders``, ``r.order_delays``).
+            progress: show a tqdm bar when tqdm is installed.
+
+        Returns:
+            Result: ``r.summary()`` (KPIs with 95% CIs), ``r.replications``, ``r.units``, ... .
+
+        Raises:
+            TypeError: an argument of the wrong type (``replications=1.5``, ``seed="1"``).
+            ConfigError: a value out of range (``replications=0``), naming the argument.
+            WipLimitExceeded: the work in the system passed ``run.max_wip``.
+            KeyboardInterrupt: Ctrl-C (or the notebook's interrupt) stops the run promptly; the GIL is
+                released while it runs.
+
+        Warns:
+            UnstableWarning: before the run starts, when a unit cannot keep up (``m.check()["unstable"]``),
+                as ``eslabon run`` prints it.
         """
         from ._precision import warn_if_imprecise
         from ._stability import warn_if_unstable
@@ -108,19 +199,12 @@ class Model:
         from .result import Result
         from ._progress import progress_bar
 
-        # Replications and seed become part of the model, so the config stored with the
-        # result (to_hdf5) says what produced it, exactly as the CLI's flags do.
-        changes: dict[str, Any] = {}
-        if isinstance(replications, Mapping):
-            changes["run.replications"] = dict(replications)
-        elif replications:
-            changes["run.replications"] = int(replications)
-        if seed is not None:
-            changes["run.seed"] = int(seed)
-        model = self.with_changes(changes) if changes else self
+        threads = _args.threads(threads)
+        orders, progress = _args.flag("orders", orders), _args.flag("progress", progress)
+        model = self._with_run(replications, seed)
         warn_if_unstable(model)
         with progress_bar(progress, f"{self.name}") as update:
-            core = _core.run(model._core, 0, -1, int(threads or 0), bool(orders), update)
+            core = _core.run(model._core, 0, -1, threads, orders, update)
         result = Result(core, model)
         warn_if_drifting(result)
         warn_if_imprecise(result)
@@ -129,15 +213,23 @@ class Model:
     # --- what it holds --------------------------------------------------------------------
     @property
     def name(self) -> str:
+        """The config's ``name`` (else the file's stem, or "model")."""
         return self._core.name
 
     @property
     def units(self) -> list[str]:
+        """The units (departments), in config order."""
         return list(self._core.units)
 
     @property
     def flows(self) -> list[str]:
+        """The flows (kinds of external order), in config order."""
         return list(self._core.flows)
+
+    @property
+    def tasks(self) -> dict[str, list[str]]:
+        """Each flow's tasks: {flow: [task, ...]}, in config order."""
+        return {flow: list(tasks) for flow, tasks in self._core.tasks.items()}
 
     @property
     def links(self) -> list[str]:
@@ -157,19 +249,22 @@ class Model:
 
     @property
     def config_text(self) -> str:
+        """The config as YAML text, with the changes applied (what a results file stores)."""
         return self._core.config_text
 
     @property
     def source(self) -> str:
+        """Where the config came from: the file's path, ``<dict>`` (from_dict's ``name``), ``<string>``."""
         return self._source
 
     @property
     def changes(self) -> dict[str, str]:
         """The changes made to the config: path -> value, as YAML text."""
-        return dict(self._changes)
+        return {path: value for path, value, _ in self._changes}
 
     @property
     def time_unit(self) -> str:
+        """The unit of every time in the model and its results: second, minute, hour, day or week."""
         return self._core.time_unit
 
     @property
@@ -182,6 +277,7 @@ class Model:
 
     @property
     def horizon(self) -> float:
+        """``run.horizon``: the simulated time span of a replication, in the time unit."""
         return self._core.horizon
 
     @property
@@ -201,10 +297,12 @@ class Model:
 
     @property
     def replications(self) -> int:
+        """``run.replications`` (with a stopping rule, its ``min``)."""
         return self._core.replications
 
     @property
     def seed(self) -> int:
+        """``run.seed``: the first replication's seed."""
         return self._core.seed
 
     def offered_load(self) -> pd.DataFrame:
@@ -309,15 +407,25 @@ class Model:
         return build(self, results=results, color=color)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"text": self._text, "source": self._source, "changes": self._changes}
+        return {"text": self._text, "source": self._source, "changes": self._changes, "ours": self._ours,
+                "from_dict": self._from_dict}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        Model.__init__(self, state["text"], state["source"], state["changes"])
+        self._from_dict = state.get("from_dict", False)
+        self._load(state["text"], state["source"], tuple(state["changes"]), state.get("ours", {}))
 
     def __repr__(self) -> str:
-        changes = f", changes={dict(self._changes)!r}" if self._changes else ""
+        changes = f", changes={self.changes!r}" if self._changes else ""
         return (f"Model({self.name!r}, units={len(self.units)}, flows={len(self.flows)}, links={len(self.links)}, "
                 f"horizon={self.horizon:g} {self.time_unit}, replications={self.replications}{changes})")
 
 
-ConfigError = _core.ConfigError
+def load_for_cli(path: str) -> Model:
+    """The model in file ``path`` for the CLI's commands written in Python (graph, sensitivity): a file
+    that cannot be read is a ConfigError (exit 2) in the words of the C++ CLI, not an OSError."""
+    try:
+        return Model.from_yaml(path)
+    except OSError:
+        _core.Model.load_file(path)  # raises the CLI's message
+        raise
+

@@ -188,7 +188,7 @@ def _rank(r: Any, model: Any, why: str, rank: bool, replications: int | None, kp
         return None, f"The weak points cannot be ranked: the model could not be rebuilt from the stored config ({why})."
     from .studies import rank as rank_points
 
-    reps = int(replications or model.replications)
+    reps = model.replications if replications is None else replications  # es.rank checks it
     df = rank_points(model, kpi=kpi, replications=reps, seed=r.seed, threads=threads, progress=progress)
     runs = len(df) + 1
     return df, (f"Each weak point was fixed alone (the change shown) and the model run again, {reps} replications "

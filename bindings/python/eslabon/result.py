@@ -66,22 +66,22 @@ class _Tables:
 
     @property
     def name(self) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
+        """The model's name (a sweep point's: its id, p0000, ...)."""
 
     @property
     def seed(self) -> int:  # pragma: no cover - overridden
-        raise NotImplementedError
+        """The seed of the first replication."""
 
     def _table(self, name: str) -> pd.DataFrame:  # pragma: no cover - overridden
         raise NotImplementedError
 
     @property
     def time_unit(self) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
+        """The unit of every time in the tables: second, minute, hour, day or week."""
 
     @property
     def calendar_start(self) -> pd.Timestamp:  # pragma: no cover - overridden
-        raise NotImplementedError
+        """Model time 0 as a date (README "Shifts and calendars")."""
 
     def dates(self, times: Any) -> Any:
         """Model times (a number, an array or a Series in the model's time unit, e.g.
@@ -227,12 +227,15 @@ class _Tables:
         return t.set_index(["band", "stat"]) if "band" in t.columns else t
 
     def unit_summary(self) -> pd.DataFrame:
+        """Each unit's statistics over replications: index (unit, stat); columns mean, ci_low, ci_high, std, n."""
         return self._table("unit_summary").set_index(["unit", "stat"])
 
     def link_summary(self) -> pd.DataFrame:
+        """Each link's statistics over replications: index (link, stat); columns mean, ci_low, ci_high, std, n."""
         return self._table("link_summary").set_index(["link", "stat"])
 
     def origin_summary(self) -> pd.DataFrame:
+        """The cost ledger over replications: index (origin, stat); columns mean, ci_low, ci_high, std, n."""
         return self._table("origin_summary").set_index(["origin", "stat"])
 
     def delay_summary(self) -> pd.DataFrame:
@@ -251,9 +254,9 @@ class _Tables:
     def __repr__(self) -> str:
         s = self.summary()
         lead = s.loc["lead_time_mean"]
-        return (f"{type(self).__name__}({self.name!r}: {int(lead['n'])} replications, seed {self.seed}; "
-                f"lead_time_mean {lead['mean']:.4g} [{lead['ci_low']:.4g}, {lead['ci_high']:.4g}], "
-                f"throughput {s.loc['throughput', 'mean']:.4g})")
+        return (f"{type(self).__name__}({self.name!r}, replications={int(lead['n'])}, seed={self.seed}, "
+                f"lead_time_mean={lead['mean']:.4g} [{lead['ci_low']:.4g}, {lead['ci_high']:.4g}], "
+                f"throughput={s.loc['throughput', 'mean']:.4g})")
 
 
 class Result(_Tables):
@@ -266,10 +269,12 @@ class Result(_Tables):
 
     @property
     def name(self) -> str:
+        """The model's name."""
         return self._core.name
 
     @property
     def seed(self) -> int:
+        """The seed of the first replication."""
         return self._core.seed
 
     @property
@@ -287,10 +292,12 @@ class Result(_Tables):
 
     @property
     def time_unit(self) -> str:
+        """The model's time unit: every time in the tables is in it."""
         return self.model.time_unit
 
     @property
     def calendar_start(self) -> pd.Timestamp:
+        """Model time 0 as a date (``Model.calendar_start``)."""
         return self.model.calendar_start
 
     def _table(self, name: str) -> pd.DataFrame:
@@ -326,6 +333,7 @@ class StoredResult(_Tables):
 
     @property
     def time_unit(self) -> str:
+        """The file's time unit: every time in the tables is in it."""
         return str(self.attrs.get("time_unit", "hour"))
 
     @property
@@ -336,10 +344,12 @@ class StoredResult(_Tables):
 
     @property
     def name(self) -> str:
+        """The model's name (a sweep point's id)."""
         return self.attrs.get("name", "")
 
     @property
     def seed(self) -> int:
+        """The seed of the first replication."""
         return int(self.attrs.get("seed", -1))
 
     def _precision(self, name: str) -> str:
@@ -396,18 +406,22 @@ class StoredSweep:
 
     @property
     def seed(self) -> int:
+        """The seed every point used."""
         return int(self.attrs.get("seed", -1))
 
     @property
     def replications(self) -> int:
+        """The replications of each point."""
         return int(self.attrs.get("replications", 0))
 
     @property
     def complete(self) -> bool:
+        """Whether every point is in the file (a sweep stopped early is not)."""
         return bool(self.attrs.get("complete", 0))
 
     @property
     def sweep_text(self) -> str:
+        """The sweep file's text."""
         return str(self.attrs.get("sweep", ""))
 
     def __getitem__(self, point_id: str) -> StoredResult:
@@ -417,6 +431,7 @@ class StoredSweep:
         return len(self.scenarios)
 
     def summary(self) -> pd.DataFrame:
+        """One row per (complete point, KPI) like es.sweep's: id, factors, scenario, kpi, mean, ci_low, ci_high, std, n."""
         import h5py
 
         frames = []
@@ -447,8 +462,8 @@ class StoredSweep:
         return write_report(self, path, heatmap_kpis=heatmap_kpis)
 
     def __repr__(self) -> str:
-        return (f"StoredSweep({self.path!r}: {len(self.points)} of {len(self)} points complete x "
-                f"{self.replications} replications, seed {self.seed}, factors {self.factors})")
+        return (f"StoredSweep({self.path!r}, points={len(self)}, complete={len(self.points)}, "
+                f"replications={self.replications}, seed={self.seed}, factors={self.factors})")
 
 
 class _LazyPoints(Mapping[str, "StoredResult"]):
@@ -461,7 +476,7 @@ class _LazyPoints(Mapping[str, "StoredResult"]):
 
     def __getitem__(self, pid: str) -> StoredResult:
         if pid not in self._known:
-            raise KeyError(f"no complete point {pid!r} in {self._sweep.path}")
+            raise KeyError(f"no complete point {pid!r} in {self._sweep.path}; expected one of {', '.join(self._ids)}")
         if pid not in self._cache:
             attrs = {"name": pid, "seed": self._sweep.seed,
                      **{k: self._sweep.attrs[k] for k in ("time_unit", "calendar_start") if k in self._sweep.attrs}}

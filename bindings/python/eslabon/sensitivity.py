@@ -11,12 +11,13 @@ import os
 import warnings
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence, Union
+from typing import Any, Callable, Mapping, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _args, _core
+from ._args import did_you_mean  # noqa: F401  (here too for _sensitivity_spec)
 from .model import Model
 
 METHODS = ("morris", "sobol")
@@ -64,32 +65,6 @@ class Parameter:
         return (values - self.low) / (self.high - self.low)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """The candidate a slip most likely meant ("" for none), as the C++ loader chooses it."""
-    candidates, w = list(candidates), word.lower()
-    if len(w) >= 3:
-        prefixed = [c for c in candidates if c.lower().startswith(w) and len(c) > len(word)]
-        if prefixed:
-            return min(prefixed, key=len)
-    best, best_d = "", math.inf
-    for cand in candidates:
-        c = cand.lower()
-        before, prev = [0] * (len(c) + 1), list(range(len(c) + 1))
-        for i in range(1, len(w) + 1):
-            cur = [i] + [0] * len(c)
-            for j in range(1, len(c) + 1):
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (w[i - 1] != c[j - 1]))
-                if i > 1 and j > 1 and w[i - 1] == c[j - 2] and w[i - 2] == c[j - 1]:
-                    cur[j] = min(cur[j], before[j - 2] + 1)
-            before, prev = prev, cur
-        if prev[len(c)] < best_d:
-            best, best_d = cand, prev[len(c)]
-    limit = max(1, max(len(word), len(best)) // 3)
-    if best_d <= limit or (best and (best.startswith(word) or word.startswith(best)) and len(word) >= 3):
-        return best
-    return ""
-
-
 def _number(v: Any) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) \
         and math.isfinite(float(v))
@@ -104,13 +79,18 @@ def _text(v: Any) -> str:
 
 
 def _model_error(model: Model, path: str, value: Any) -> str | None:
-    """The model's complaint about `path` set to `value` (without the "--set PATH=VALUE: " it starts with)."""
+    """The model's complaint about `path` set to `value`, without naming the change."""
     try:
         model.with_changes({path: value})
     except _core.ConfigError as e:
-        msg = str(e)
-        return msg.split(": ", 1)[1] if msg.startswith("--set ") and ": " in msg else msg
+        return _complaint(e)
     return None
+
+
+def _complaint(e: Exception) -> str:
+    """A ConfigError's "path.to.key: what", without naming the change that caused it."""
+    key, detail = getattr(e, "key", None), getattr(e, "detail", None)
+    return (f"{key}: {detail}" if key else detail) if detail is not None else str(e)
 
 
 def check_parameters(model: Model | None, parameters: Any) -> list[Parameter]:
@@ -319,7 +299,7 @@ def _point_kpis(args: tuple[Model, dict[str, Any], int, int, int, list[str]]) ->
         point = model.with_changes(changes)
     except _core.ConfigError as e:  # each range was checked alone; this combination fails
         at = ", ".join(f"{k}={v}" for k, v in changes.items())
-        raise _core.ConfigError(f"parameters: the point {at} does not give a valid model: {e}") from None
+        raise _core.ConfigError(f"parameters: the point {at} does not give a valid model: {_complaint(e)}") from None
     means = point.run(replications=replications, seed=seed, threads=threads, progress=False).summary()["mean"]
     return [float(means[k]) for k in kpis]
 
@@ -482,7 +462,11 @@ def sensitivity(model: Model | str | os.PathLike[str] | ModelFunction, parameter
     replications, seed, bootstrap, rows, points (distinct points run), drifting, design ({column: list}:
     every design row with its parameter values and KPIs). Threads run the points (``threads``, default all
     cores) unless ``executor`` is given; the result is the same either way.
+
+    Raises FileNotFoundError (a config path that does not exist), TypeError (``threads`` not an int) and
+    ConfigError (a ValueError) naming the setting, e.g. ``kpis.0: unknown KPI 'nope' ...; expected one of ...``.
     """
+    threads = _args.threads(threads) or None
     if isinstance(model, (str, os.PathLike)):
         model = Model.from_yaml(model)
     try:

@@ -1,6 +1,7 @@
 """What-if studies: paired comparisons, the cost of each weak link, sweeps over any executor."""
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 from concurrent.futures import Executor
@@ -8,7 +9,8 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from . import _core
+from . import _args, _core
+from ._args import ConfigError
 from .model import Model
 from .result import StoredSweep, _frame
 
@@ -19,14 +21,58 @@ def _shared_warmup(model: Model, warmup: float) -> Model:
     return model.with_changes({"run.warmup": float(warmup)}) if model.warmup_auto else model
 
 
-def compare(base: Model, variant: Model, replications: int = 30, seed: int = 1, threads: int | None = None,
-            progress: bool = False) -> pd.DataFrame:
-    """Paired comparison by common random numbers: one row per KPI.
+def structure_differences(base: Model, variant: Model) -> list[str]:
+    """How two models' structures differ (README "In Python and Jupyter"): their units, flows, each flow's
+    tasks and their weak links, by name. Parameters (servers, rates, probabilities, which unit does a task,
+    ...) are not structure: a scenario's changes leave it as it is. [] when the structures are the same."""
+    out: list[str] = []
 
-    Columns: base_mean, variant_mean, diff_mean (variant - base), diff_ci_low, diff_ci_high (95%, paired
-    by replication), paired_half_width, and unpaired_half_width, the half-width two independent runs
-    of the same size would have had: what common random numbers bought.
+    def differ(what: str, a: list[str], b: list[str]) -> None:
+        for side, x, y in (("base", a, b), ("variant", b, a)):
+            only = [n for n in x if n not in y]
+            if only:
+                out.append(f"{what} only in {side}: {', '.join(only)}")
+
+    differ("units", base.units, variant.units)
+    differ("flows", base.flows, variant.flows)
+    tb, tv = base.tasks, variant.tasks
+    for flow in (f for f in tb if f in tv):
+        differ(f"tasks of flow {flow}", tb[flow], tv[flow])
+    differ("links", base.links, variant.links)
+    return out
+
+
+def _model(name: str, value: Any) -> Model:
+    if not isinstance(value, Model):
+        raise TypeError(f"{name}: expected an eslabon Model, got {_args.type_name(value)}")
+    return value
+
+
+def compare(base: Model, variant: Model, replications: int = 30, seed: int = 1, threads: int | None = None,
+            progress: bool = False, allow_different: bool = False) -> pd.DataFrame:
+    """Paired comparison of two models by common random numbers, as ``eslabon compare``.
+
+    Parameters:
+        base, variant: the models; ``variant`` is usually ``base.with_changes(...)`` or ``base.scenario(...)``.
+        replications: replications of each (an int >= 1); seed: their seed (an int >= 0), the same for both.
+        threads: worker threads (None or 0: one per core); progress: a tqdm bar.
+        allow_different: compare models whose structures differ (their units, flows, tasks or links:
+            ``structure_differences``); refused by default, since the pairs then share no random numbers.
+
+    Returns:
+        DataFrame, one row per KPI (index ``kpi``): base_mean, variant_mean, diff_mean (variant - base),
+        diff_ci_low, diff_ci_high (95%, paired by replication), paired_half_width, unpaired_half_width (the
+        half-width two independent runs of the same size would have had: what common random numbers bought).
+
+    Raises:
+        TypeError: a model that is not a Model, an argument of the wrong type.
+        ConfigError: a value out of range; structures that differ without ``allow_different=True``.
     """
+    base, variant = _model("base", base), _model("variant", variant)
+    differences = structure_differences(base, variant)
+    if differences and not _args.flag("allow_different", allow_different):
+        raise ConfigError("variant: its structure differs from base's (" + "; ".join(differences) + "); pass "
+                          "allow_different=True to compare different organisations")
     a = base.run(replications=replications, seed=seed, threads=threads, progress=progress)
     variant = _shared_warmup(variant, a.warmup) if base.warmup_auto else variant
     b = variant.run(replications=replications, seed=seed, threads=threads, progress=progress)
@@ -41,12 +87,14 @@ def rank_links(model: Model, replications: int = 30, seed: int = 1, kpi: str = "
     One row per weak link, largest effect first: link, kind, change, base_mean, fixed_mean,
     effect_mean (base - fixed, what the link costs on `kpi`), effect_ci_low, effect_ci_high, n.
     Kept as it was (a link's faults fixed together, kind "link" or "skip"); ``rank`` covers every
-    kind of weak point, a link's faults separately.
+    kind of weak point, a link's faults separately. Arguments and errors as ``rank``'s.
     """
     from ._progress import progress_bar
 
-    with progress_bar(progress, f"rank {model.name}") as update:
-        table = _core.rank_links(model._core, int(replications), int(seed), int(threads or 0), kpi, update)
+    model = _model("model", model)._with_run(replications, seed)
+    kpi, threads = _args.kpi(kpi), _args.threads(threads)
+    with progress_bar(_args.flag("progress", progress), f"rank {model.name}") as update:
+        table = _core.rank_links(model._core, 0, -1, threads, kpi, update)
     df = _frame(table)
     df.attrs["kpi"] = kpi
     df.attrs["time_unit"] = model.time_unit  # the unit of a time KPI, for es.plot.tornado
@@ -68,12 +116,20 @@ def rank(model: Model, kpi: str = "copq_per_order", replications: int = 30, seed
     shapley (method, coalitions, permutations, total: {mean, ci_low, ci_high, n}) and budget
     (``budget=B``: the best set of costed scenarios whose cost fits: chosen, cost, net, method,
     combined_net, note), each None when not asked for.
+
+    ``kpi`` is one of ``eslabon.kpi_names()``; ``replications`` an int >= 1 and ``seed`` an int >= 0 (the
+    same for every weak point); ``budget`` a cost per time unit >= 0; ``threads`` None or 0 (one per core)
+    to 4096. Raises TypeError for an argument of the wrong type, ConfigError naming the argument (and
+    listing the KPIs) for a bad value.
     """
     from ._progress import progress_bar
 
-    with progress_bar(progress, f"rank {model.name}") as update:
-        out = _core.rank(model._core, int(replications), int(seed), int(threads or 0), kpi, bool(shapley),
-                         None if budget is None else float(budget), update)
+    model = _model("model", model)._with_run(replications, seed)
+    kpi, threads, shapley = _args.kpi(kpi), _args.threads(threads), _args.flag("shapley", shapley)
+    if budget is not None:
+        budget = _args.number("budget", budget)
+    with progress_bar(_args.flag("progress", progress), f"rank {model.name}") as update:
+        out = _core.rank(model._core, 0, -1, threads, kpi, shapley, budget, update)
     df = _frame(out["table"])
     df.attrs["kpi"] = kpi
     df.attrs["shapley"] = out["shapley"]
@@ -93,29 +149,48 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
           executor: Executor | None = None, scenarios: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
     """Run the model at every point of a full-factorial grid (plus named scenarios).
 
-    ``executor`` is any concurrent.futures.Executor (ProcessPoolExecutor, mpi4py's MPIPoolExecutor,
-    a dask.distributed Client's get_executor()); None runs here, on all cores. Every point uses the
-    same seed and replication indices, so points are paired, and the result is identical whichever
-    executor ran it. Returns one row per (point, KPI): the factor values, scenario, kpi, mean,
-    ci_low, ci_high, std, n.
+    ``grid``: {config path: values}, e.g. ``{"units.production.servers": [3, 4, 5]}`` (values as
+    ``with_changes`` takes them); ``scenarios``: {name: {path: value}}, points of their own.
+    ``replications`` (an int >= 1) and ``seed`` (an int >= 0; None: the config's) are the same at every
+    point, so points are paired. ``executor`` is any concurrent.futures.Executor (ProcessPoolExecutor,
+    mpi4py's MPIPoolExecutor, a dask.distributed Client's get_executor()); None runs here, on all cores;
+    the result is identical whichever executor ran it. Every point is checked before any runs.
+
+    Returns one row per (point, KPI): the factor values, scenario, kpi, mean, ci_low, ci_high, std, n.
+    Raises TypeError (a grid that is not a dict of paths to lists, an argument of the wrong type),
+    ValueError (an empty grid) and ConfigError naming the bad point (``grid["units.production.servers"]:
+    expected an integer from 1 to 1000000, got 0``).
     """
+    model = _model("model", model)
+    if not isinstance(grid, Mapping):
+        raise TypeError(f"grid: expected a dict of config paths to lists of values, got {_args.type_name(grid)}")
+    if scenarios is not None and not isinstance(scenarios, Mapping):
+        raise TypeError(f"scenarios: expected a dict of names to {{path: value}}, got {_args.type_name(scenarios)}")
     keys = list(grid)
+    for k in keys:
+        if isinstance(grid[k], (str, bytes, Mapping)) or not isinstance(grid[k], Iterable):
+            raise TypeError(f"grid[{_args._quote(str(k))}]: expected a list of values, got {_args.type_name(grid[k])}")
     points: list[tuple[str, dict[str, Any]]] = []
     if keys:
         points = [("", dict(zip(keys, values))) for values in itertools.product(*(list(grid[k]) for k in keys))]
     for name, changes in (scenarios or {}).items():
+        if not isinstance(changes, Mapping):
+            raise TypeError(f"scenarios[{_args._quote(str(name))}]: expected a dict of config paths to values, "
+                            f"got {_args.type_name(changes)}")
         points.append((name, dict(changes)))
     if not points:
-        raise ValueError("sweep: the grid is empty; expected at least one path with at least one value")
-    seed = model.seed if seed is None else seed
+        raise ValueError("grid: the grid is empty; expected at least one path with at least one value")
+    replications = _args.integer("replications", replications)
+    base = model._with_run(replications, seed)  # checks both, as Model.run would
+    seed = base.seed
     # warmup: auto is decided once, on the model without any point's changes, for every point.
-    warmup = _core.choose_warmup(model._core, int(seed), int(replications))[0] if model.warmup_auto else None
+    warmup = _core.choose_warmup(model._core, int(seed), replications)[0] if model.warmup_auto else None
     if warmup is not None:
         points = [(name, {"run.warmup": float(warmup), **changes}) for name, changes in points]
     # In another process each point runs on one thread; here, on all cores.
     threads = 1 if executor is not None else None
-    for _, changes in points:  # fail fast, before any work, on a bad path or value
-        model.with_changes(changes)
+    for name, changes in points:  # fail fast, before any work, on a bad path or value
+        model._changed(changes, f"scenarios[{_args._quote(name)}]" if name else "grid")
     args = [(model, changes, replications, seed, threads) for _, changes in points]
     summaries = list(executor.map(_run_point, args)) if executor is not None else [_run_point(a) for a in args]
     rows: list[dict[str, Any]] = []
@@ -138,10 +213,28 @@ def run_sweep(path: str | os.PathLike[str], out: str | os.PathLike[str], resume:
     Jupyter raises KeyboardInterrupt) keeps its finished pairs, and ``resume=True`` runs only the
     pairs still missing. ``out`` must not be the sweep file or its model. Returns the file read back
     (``es.read_hdf5(out)``); its ``summary()`` has one row per (point, KPI) like ``es.sweep``.
+
+    Raises FileNotFoundError (no sweep file ``path``), TypeError (an argument of the wrong type) and
+    ConfigError for a sweep file that is not valid (``FILE:LINE:COL: key: ...``), an ``out`` that cannot be
+    written, or ``resume=True`` with an ``out`` of another sweep.
     """
     from ._progress import progress_bar
 
+    for name, value in (("path", path), ("out", out)):
+        if not isinstance(value, (str, os.PathLike)):
+            raise TypeError(f"{name}: expected a str or os.PathLike, got {_args.type_name(value)}")
     path, out = os.fspath(path), os.fspath(out)
-    with progress_bar(progress, f"sweep {os.path.basename(path)}") as update:
-        _core.run_sweep_file(path, out, bool(resume), int(threads or 0), update)
+    if not os.path.exists(path):
+        raise FileNotFoundError(errno.ENOENT, "no such sweep file", path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(errno.EISDIR, "expected a sweep file, found a directory", path)
+    resume, threads = _args.flag("resume", resume), _args.threads(threads)
+    with progress_bar(_args.flag("progress", progress), f"sweep {os.path.basename(path)}") as update:
+        try:
+            _core.run_sweep_file(path, out, resume, threads, update)
+        except ConfigError as e:  # the CLI's words for two arguments: out=OUT stays, --resume is resume=True
+            if str(e).startswith("--resume: "):
+                text = str(e)[len("--resume: "):].replace("run without --resume", "run with resume=False")
+                raise ConfigError("resume=True: " + text) from None
+            raise
     return StoredSweep(out)

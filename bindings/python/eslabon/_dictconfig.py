@@ -1,0 +1,95 @@
+"""Python values as config YAML (README "In Python and Jupyter"): what ``Model.from_dict`` and
+``with_changes`` take, i.e. what pandas and numpy hand over.
+
+Numbers (Python's, numpy's, Decimal), bools (numpy's too), None, str (any unicode), dates (for
+``calendar_start``), timedeltas (as durations in seconds), dicts, lists, tuples and numpy arrays; anything
+else is a TypeError that names where it is (``config["units"]["sales"]["servers"]``). The text is YAML in
+flow style (JSON's shape, one entry per line), with ``.inf``/``.nan`` for the infinities and NaN.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import numbers
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from ._args import _quote, type_name
+
+
+def to_yaml(value: Any, where: str = "config", indent: int | None = 1) -> str:
+    """``value`` as YAML text; ``indent`` None writes it on one line. ``where`` names it in a TypeError."""
+    out: list[str] = []
+    _emit(value, where, out, 0, indent)
+    return "".join(out)
+
+
+def _emit(value: Any, where: str, out: list[str], depth: int, indent: int | None) -> None:
+    if isinstance(value, Mapping):
+        items = list(value.items())
+        _open_close("{", "}", items, where, out, depth, indent, mapping=True)
+    elif isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0):
+        _open_close("[", "]", list(enumerate(value)), where, out, depth, indent, mapping=False)
+    elif hasattr(value, "tolist") and not isinstance(value, (np.generic, np.ndarray)):  # a pandas Series, Index
+        _emit(list(value.tolist()), where, out, depth, indent)
+    else:
+        out.append(scalar(value, where))
+
+
+def _open_close(open_: str, close: str, items: list[tuple[Any, Any]], where: str, out: list[str], depth: int,
+                indent: int | None, mapping: bool) -> None:
+    if not items:
+        out.append(open_ + close)
+        return
+    pad = "" if indent is None else "\n" + " " * (indent * (depth + 1))
+    out.append(open_)
+    for n, (k, v) in enumerate(items):
+        out.append(("," if n else "") + (pad or (" " if n else "")))
+        if mapping:
+            key = _key(k, where)
+            out.append(json.dumps(key, ensure_ascii=False) + ": ")
+            _emit(v, f"{where}[{_quote(key)}]", out, depth + 1, indent)
+        else:
+            _emit(v, f"{where}[{k}]", out, depth + 1, indent)
+    out.append(("" if indent is None else "\n" + " " * (indent * depth)) + close)
+
+
+def _key(k: Any, where: str) -> str:
+    if isinstance(k, str):
+        return str(k)
+    if isinstance(k, (numbers.Integral, np.integer)) and not isinstance(k, (bool, np.bool_)):
+        return str(int(k))
+    raise TypeError(f"{where}: expected str keys, got the key {type_name(k)}")
+
+
+def scalar(value: Any, where: str) -> str:
+    """One value as a YAML scalar."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if value is None:
+        return "null"
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(str(value), ensure_ascii=False)
+    if isinstance(value, (numbers.Integral, np.integer)):
+        return str(int(value))
+    if isinstance(value, (np.floating, numbers.Real)):
+        # float32 0.1 is 0.1 as numpy prints it, not 0.10000000149011612
+        x = float(str(value)) if isinstance(value, np.floating) and value.dtype.itemsize < 8 else float(value)
+        return ".nan" if math.isnan(x) else ".inf" if x == math.inf else "-.inf" if x == -math.inf else repr(x)
+    if isinstance(value, (dt.timedelta, np.timedelta64)):  # pandas' Timedelta is a timedelta
+        seconds = value / np.timedelta64(1, "s") if isinstance(value, np.timedelta64) else value.total_seconds()
+        return f'"{float(seconds)!r}s"'
+    if isinstance(value, np.datetime64):
+        value = value.astype("datetime64[s]").item()
+    if isinstance(value, dt.datetime):  # pandas' Timestamp too; the config's form YYYY-MM-DDTHH:MM
+        text = value.strftime("%Y-%m-%dT%H:%M") if value.second == 0 and value.microsecond == 0 else value.isoformat()
+        return json.dumps(text)
+    if isinstance(value, dt.date):
+        return json.dumps(value.isoformat())
+    raise TypeError(f"{where}: expected a number, str, bool, None, date, timedelta, dict or list, "
+                    f"got {type_name(value)}")
