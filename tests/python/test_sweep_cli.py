@@ -77,7 +77,7 @@ def test_read_hdf5_reads_a_sweep_file(tmp_path):
             for table in ["replications", "units", "links", "origins"]:
                 pd.testing.assert_frame_equal(getattr(p, table), h5_point(f, pid, table), obj=table)
             assert p.flows.empty  # a sweep point keeps only the tables marked in_sweep
-    assert "4 replications" in repr(s["p0002"]) and "5 of 5 points" in repr(s)
+    assert "replications=4" in repr(s["p0002"]) and "points=5, complete=5" in repr(s)
     with pytest.raises(KeyError):
         s["p0099"]
     # summary(): one row per (point, KPI), the factors as numbers: the same numbers as es.sweep.
