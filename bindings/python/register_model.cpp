@@ -33,6 +33,7 @@ void register_model(py::module_& m) {
           py::arg("overrides") = std::vector<std::pair<std::string, std::string>>{})
       .def_readonly("name", &Model::name)
       .def_readonly("time_unit", &Model::time_unit)
+      .def_property_readonly("currency", [](const Model& x) { return x.costs.currency; })
       .def_readonly("config_text", &Model::config_text)
       .def_readonly("source", &Model::source)
       .def_property_readonly("replications", [](const Model& x) { return x.run.replications; })

@@ -25,6 +25,7 @@ RunResult describe_run(const Model& model, std::uint64_t seed) {
   RunResult r;
   r.name = model.name;
   r.seed = seed;
+  r.measures = {model.time_unit, model.costs.currency};
   bool shifts = false;
   for (const auto& u : model.units) shifts = shifts || u.has_shifts();
   if (model.run.calendar_given || shifts) r.calendar_start = model.run.calendar_start;
@@ -185,6 +186,7 @@ Table RunResult::summary_table() const {
   Table t("summary");
   for (int k = 0; k < kKpiCount; ++k) {
     t.str("kpi").push_back(kpi_names()[k]);
+    t.str("measured_in").push_back(unit_of("summary", kpi_names()[k], measures));
     add_interval(t, kpi(static_cast<Kpi>(k)));
   }
   return t;
@@ -210,16 +212,18 @@ Table per_item_table(const char* name, const char* item, const std::vector<Repli
 
 template <std::size_t N, class Interval_>
 Table per_item_summary(const char* name, const char* item, const std::vector<std::string>& names,
-                       const std::array<const char*, N>& stats, Interval_ interval) {
+                       const std::array<const char*, N>& stats, const MeasureNames& measures, Interval_ interval) {
   Table t(name);
   t.str(item);  // the columns exist even when there are no rows
   t.str("stat");
+  t.str("measured_in");
   for (const char* c : {"mean", "ci_low", "ci_high", "std"}) t.f64(c);
   t.i64("n");
   for (std::size_t i = 0; i < names.size(); ++i)
     for (std::size_t s = 0; s < N; ++s) {
       t.str(item).push_back(names[i]);
       t.str("stat").push_back(stats[s]);
+      t.str("measured_in").push_back(unit_of(name, stats[s], measures));
       add_interval(t, interval(i, s));
     }
   return t;
@@ -232,7 +236,7 @@ Table RunResult::units_table() const {
 }
 
 Table RunResult::unit_summary_table() const {
-  return per_item_summary("unit_summary", "unit", unit_names, unit_stat_names(),
+  return per_item_summary("unit_summary", "unit", unit_names, unit_stat_names(), measures,
                           [&](std::size_t i, std::size_t s) { return unit_stat(i, static_cast<UnitStat>(s)); });
 }
 
@@ -242,7 +246,7 @@ Table RunResult::flows_table() const {
 }
 
 Table RunResult::flow_summary_table() const {
-  return per_item_summary("flow_summary", "flow", flow_names, flow_stat_names(),
+  return per_item_summary("flow_summary", "flow", flow_names, flow_stat_names(), measures,
                           [&](std::size_t i, std::size_t s) { return flow_stat(i, static_cast<FlowStat>(s)); });
 }
 
@@ -252,7 +256,7 @@ Table RunResult::links_table() const {
 }
 
 Table RunResult::link_summary_table() const {
-  return per_item_summary("link_summary", "link", link_names, link_stat_names(),
+  return per_item_summary("link_summary", "link", link_names, link_stat_names(), measures,
                           [&](std::size_t i, std::size_t s) { return link_stat(i, static_cast<LinkStat>(s)); });
 }
 
@@ -262,7 +266,7 @@ Table RunResult::origins_table() const {
 }
 
 Table RunResult::origin_summary_table() const {
-  return per_item_summary("origin_summary", "origin", origin_names, origin_stat_names(),
+  return per_item_summary("origin_summary", "origin", origin_names, origin_stat_names(), measures,
                           [&](std::size_t i, std::size_t s) { return origin_stat(i, static_cast<OriginStat>(s)); });
 }
 
@@ -272,7 +276,7 @@ Table RunResult::delay_causes_table() const {
 }
 
 Table RunResult::delay_summary_table() const {
-  return per_item_summary("delay_summary", "cause", cause_names, delay_stat_names(),
+  return per_item_summary("delay_summary", "cause", cause_names, delay_stat_names(), measures,
                           [&](std::size_t i, std::size_t s) { return delay_stat(i, static_cast<DelayStat>(s)); });
 }
 
@@ -283,7 +287,7 @@ Table RunResult::satisfaction_table() const {
 
 Table RunResult::satisfaction_summary_table() const {
   return per_item_summary(
-      "satisfaction_summary", "band", band_names, satisfaction_stat_names(),
+      "satisfaction_summary", "band", band_names, satisfaction_stat_names(), measures,
       [&](std::size_t i, std::size_t s) { return satisfaction_stat(i, static_cast<SatisfactionStat>(s)); });
 }
 

@@ -16,7 +16,8 @@ from .model import Model
 from .graph import Graph
 from ._precision import PrecisionWarning
 from ._drift import DriftWarning
-from .result import Result, StoredResult, StoredSweep, read_hdf5
+from .result import Result, StoredResult, read_hdf5
+from ._stored_sweep import StoredSweep
 from .studies import compare, rank, rank_links, run_sweep, sweep
 from .sensitivity import sensitivity  # es.sensitivity is the function; `from eslabon.sensitivity import` reaches the module
 from ._sensitivity_io import read_sensitivity

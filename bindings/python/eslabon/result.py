@@ -3,21 +3,22 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from . import _core
+from ._export import with_units
+
 if TYPE_CHECKING:
-    from . import _core
+    from ._stored_sweep import StoredSweep
     from .model import Model
 
 
 def _table_names(sweep_point: bool = False) -> list[str]:
     """The tables a result file may hold (a sweep point: those marked in_sweep), from the one list in C++."""
-    from . import _core
-
     return [t["name"] for t in _core.result_tables() if t["in_sweep"] or not sweep_point]
 
 
@@ -82,6 +83,24 @@ class _Tables:
     @property
     def calendar_start(self) -> pd.Timestamp:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    @property
+    def currency(self) -> str:  # pragma: no cover - overridden
+        """The name of the currency of costs, values and penalties (config ``costs.currency``)."""
+        raise NotImplementedError
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write every table as PATH/TABLE.csv, each column's unit in its header (``lead_time_mean [hour]``),
+        as ``eslabon run --csv PATH`` does (README "CSV and Excel"); PATH may be new (its parent must exist)."""
+        from . import _export
+
+        _export.write(_export.result_frames(self), csv_dir=path, time_unit=self.time_unit, currency=self.currency)
+
+    def to_excel(self, path: str | os.PathLike[str]) -> None:
+        """Write every table as a sheet of an Excel workbook, as ``eslabon run --xlsx PATH`` does."""
+        from . import _export
+
+        _export.write(_export.result_frames(self), xlsx=path, time_unit=self.time_unit, currency=self.currency)
 
     def dates(self, times: Any) -> Any:
         """Model times (a number, an array or a Series in the model's time unit, e.g.
@@ -290,13 +309,17 @@ class Result(_Tables):
         return self.model.time_unit
 
     @property
+    def currency(self) -> str:
+        return self._core.currency
+
+    @property
     def calendar_start(self) -> pd.Timestamp:
         return self.model.calendar_start
 
     def _table(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
             self._cache[name] = _frame(self._core.table(name))
-        return self._cache[name].copy()
+        return with_units(self._cache[name].copy(), name, self.time_unit, self.currency)
 
     def to_hdf5(self, path: str | os.PathLike[str]) -> None:
         """Write the same file `eslabon run -o` writes (temporary name, then rename)."""
@@ -329,6 +352,10 @@ class StoredResult(_Tables):
         return str(self.attrs.get("time_unit", "hour"))
 
     @property
+    def currency(self) -> str:
+        return str(self.attrs.get("currency", _core.default_currency()))
+
+    @property
     def calendar_start(self) -> pd.Timestamp:
         """Model time 0 as a date: the file's ``calendar_start`` attribute, written when the config
         gives one or a unit has shifts; else the default, Monday 2026-01-05 00:00."""
@@ -356,129 +383,15 @@ class StoredResult(_Tables):
         return float(_core.Model.load_text(self.config_text, self.path).warmup) if self.config_text else float("nan")
 
     def _table(self, name: str) -> pd.DataFrame:
-        return self._frames.get(name, pd.DataFrame()).copy()
-
-
-def _factor_values(column: pd.Series) -> pd.Series:
-    """A factor's values as the sweep file wrote them (text), as numbers when they all are; "" (a
-    scenario that does not set the factor) becomes missing."""
-    col = column.where(column != "", None)
-    given = col.dropna()
-    if pd.to_numeric(given, errors="coerce").isna().any():
-        return col
-    num = pd.to_numeric(col)  # missing values make it float, as in es.sweep's frame
-    return num.astype("int64") if num.notna().all() and given.str.fullmatch(r"-?\d+").all() else num
-
-
-class StoredSweep:
-    """A sweep file (`eslabon sweep -o`) read back.
-
-    - ``scenarios``: one row per point (point, id, scenario, one column per factor as written in the
-      sweep file, complete);
-    - ``points``: {id: StoredResult} for the complete points, read when first asked for
-      (``sweep["p0003"]`` is the same);
-    - ``summary()``: one row per (point, KPI) like ``es.sweep``: id, the factors (as numbers where
-      they are), scenario, kpi, mean, ci_low, ci_high, std, n;
-    - ``attrs`` (``sweep``: the sweep file's text, ``seed``, ``replications``, ``complete``, ...).
-    """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        import h5py
-
-        self.path = os.fspath(path)
-        with h5py.File(self.path, "r") as f:
-            self.attrs: dict[str, Any] = _read_attrs(f)
-            self.scenarios = _read_dataset(f["scenarios"]) if "scenarios" in f else pd.DataFrame()
-            present = set(f["points"]) if "points" in f else set()
-        ids = list(self.scenarios["id"]) if len(self.scenarios) else sorted(present)
-        self.points = _LazyPoints(self, [i for i in ids if i in present])
-        self.factors = [c for c in self.scenarios.columns if c not in ("point", "id", "scenario", "complete")]
-
-    @property
-    def seed(self) -> int:
-        return int(self.attrs.get("seed", -1))
-
-    @property
-    def replications(self) -> int:
-        return int(self.attrs.get("replications", 0))
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.attrs.get("complete", 0))
-
-    @property
-    def sweep_text(self) -> str:
-        return str(self.attrs.get("sweep", ""))
-
-    def __getitem__(self, point_id: str) -> StoredResult:
-        return self.points[point_id]
-
-    def __len__(self) -> int:
-        return len(self.scenarios)
-
-    def summary(self) -> pd.DataFrame:
-        import h5py
-
-        frames = []
-        with h5py.File(self.path, "r") as f:
-            for pid in self.points:
-                s = _read_dataset(f["points"][pid]["summary"])
-                s.insert(0, "id", pid)
-                frames.append(s)
-        cols = ["id", *self.factors, "scenario", "kpi", "mean", "ci_low", "ci_high", "std", "n"]
-        if not frames:
-            return pd.DataFrame(columns=cols)
-        df = pd.concat(frames, ignore_index=True)
-        sc = self.scenarios.set_index("id")
-        for c in [*self.factors, "scenario"]:
-            values = sc[c] if c == "scenario" else _factor_values(sc[c])
-            df[c] = df["id"].map(values)
-        df = df[cols]
-        df.attrs["factors"] = list(self.factors)
-        if "time_unit" in self.attrs:
-            df.attrs["time_unit"] = str(self.attrs["time_unit"])
-        return df
-
-    def report(self, path: str | os.PathLike[str], heatmap_kpis: list[str] | None = None) -> str:
-        """Write a self-contained HTML report of the sweep (every point's KPIs, heat maps over two factors),
-        as ``eslabon report SWEEP.h5 -o``. Returns the path."""
-        from .report import write_report
-
-        return write_report(self, path, heatmap_kpis=heatmap_kpis)
-
-    def __repr__(self) -> str:
-        return (f"StoredSweep({self.path!r}: {len(self.points)} of {len(self)} points complete x "
-                f"{self.replications} replications, seed {self.seed}, factors {self.factors})")
-
-
-class _LazyPoints(Mapping[str, "StoredResult"]):
-    """{id: StoredResult} over a sweep file's complete points, each read on first access."""
-
-    def __init__(self, sweep: StoredSweep, ids: list[str]) -> None:
-        self._sweep, self._ids = sweep, ids
-        self._cache: dict[str, StoredResult] = {}
-        self._known = set(ids)
-
-    def __getitem__(self, pid: str) -> StoredResult:
-        if pid not in self._known:
-            raise KeyError(f"no complete point {pid!r} in {self._sweep.path}")
-        if pid not in self._cache:
-            attrs = {"name": pid, "seed": self._sweep.seed,
-                     **{k: self._sweep.attrs[k] for k in ("time_unit", "calendar_start") if k in self._sweep.attrs}}
-            self._cache[pid] = StoredResult(self._sweep.path, f"/points/{pid}", attrs)
-        return self._cache[pid]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
+        return with_units(self._frames.get(name, pd.DataFrame()).copy(), name, self.time_unit, self.currency)
 
 
 def read_hdf5(path: str | os.PathLike[str]) -> StoredResult | StoredSweep:
     """Read an eslabon HDF5 file: a run (`eslabon run -o`, `Result.to_hdf5`) gives a StoredResult,
     a sweep (`eslabon sweep -o`) a StoredSweep."""
     import h5py
+
+    from ._stored_sweep import StoredSweep
 
     with h5py.File(os.fspath(path), "r") as f:
         is_sweep = "sweep" in f.attrs or "points" in f
