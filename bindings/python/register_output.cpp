@@ -5,6 +5,7 @@
 #include <models/output/output_path.hpp>
 #include <models/output/table_export.hpp>
 #include <models/results/measure_units.hpp>
+#include <models/results/run_result.hpp>
 
 #include <cmath>
 
@@ -57,6 +58,17 @@ void register_output(py::module_& m) {
       py::arg("table"), py::arg("name"), py::arg("time_unit"), py::arg("currency"), py::arg("kpi") = "");
   // The currency's name when the config gives none (costs.currency).
   m.def("default_currency", [] { return std::string(kDefaultCurrency); });
+
+  // A summary table made from its per-replication table, as RunResult makes it (run_result.hpp):
+  // es.read_hdf5 gives a sweep point the summaries its file leaves out.
+  m.def(
+      "summarise",
+      [](const std::string& summary, const py::list& per_replication, const std::vector<std::string>& items,
+         const std::string& time_unit, const std::string& currency) {
+        return table_to_dict(
+            summarise(summary, table_from_columns(summary, per_replication), items, MeasureNames{time_unit, currency}));
+      },
+      py::arg("summary"), py::arg("per_replication"), py::arg("items"), py::arg("time_unit"), py::arg("currency"));
 
   // The --csv DIR check (models/output/output_path.hpp). Raises ConfigError; returns the path.
   m.def("check_output_dir", &check_output_dir, py::arg("dir"), py::arg("label"));

@@ -108,6 +108,14 @@ struct RunResult {
 
 RunResult run_model(const Model& model, const RunOptions& options = {});
 
+// The summary of a per-replication table (replication, ITEM, then one float column per
+// statistic), as every *_summary table is made: one row per (item of `items`, statistic): ITEM,
+// stat, measured_in, mean, ci_low, ci_high, std, n (95% Student t over the item's rows in
+// replication order; a proportion's interval clipped to [0, 1]). `summary` names it
+// ("unit_summary") and its vocabulary. es.read_hdf5 makes a sweep point's summaries with it.
+Table summarise(const std::string& summary, const Table& per_replication, const std::vector<std::string>& items,
+                const MeasureNames& measures);
+
 // An empty RunResult that knows the model's names (units, flows, links, origins) and the seed.
 RunResult describe_run(const Model& model, std::uint64_t seed);
 

@@ -153,6 +153,21 @@ def test_every_dataset_opens_in_r_hdf5r(files):
             assert first == frame[text[0]].iloc[0], key  # UTF-8 text arrives as text
 
 
+def test_a_sweep_point_reads_like_a_run(files):
+    """Every accessor of a run's result works on a sweep point; the summaries its file leaves out are made
+    from its tables exactly as a run makes them."""
+    s = es.read_hdf5(files / "sweep.h5")
+    point = s["p0003"]  # servers 4, defect 0.05
+    run = es.Model.from_yaml(files / "model.yaml").with_changes(
+        {"units.production.servers": 4, "links.purchase->produce.defect": 0.05}).run(replications=2, seed=7)
+    for name in ("summary", "unit_summary", "link_summary", "origin_summary"):
+        pd.testing.assert_frame_equal(getattr(point, name)(), getattr(run, name)())
+    pd.testing.assert_frame_equal(point.units, run.units)
+    for name in ("delays", "causes", "drift", "contracts", "satisfaction", "flows", "orders", "delay_summary"):
+        value = getattr(point, name)
+        assert isinstance(value() if callable(value) else value, pd.DataFrame), name
+
+
 def test_xarray_holds_the_sweep_grid(files):
     xr = pytest.importorskip("xarray")
     s = es.read_hdf5(files / "sweep.h5")

@@ -76,6 +76,12 @@ class _Tables:
     def _table(self, name: str) -> pd.DataFrame:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def _indexed(self, name: str, keys: list[str]) -> pd.DataFrame:
+        """Table `name` indexed by `keys`; as it is (empty) when the result has no such table (a sweep
+        point holds only some)."""
+        t = self._table(name)
+        return t.set_index(keys) if set(keys) <= set(t.columns) else t
+
     @property
     def time_unit(self) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -210,8 +216,7 @@ class _Tables:
         """The drift check: index = KPI; first_half, second_half (means over replications), the paired
         difference (second - first) with its 99% CI (ci_low, ci_high) and n, overall (the KPI's mean),
         relative_difference, and significant, material, drifting (0/1; README "Steady state")."""
-        d = self._table("drift")
-        return d.set_index("kpi") if "kpi" in d.columns else d
+        return self._indexed("drift", ["kpi"])
 
     @property
     def contracts(self) -> pd.DataFrame:
@@ -219,8 +224,7 @@ class _Tables:
         within, share (target; NaN without one), penalty (per late handoff), met_rate with its 95% CI
         (ci_low, ci_high), target_met (1 when the mean met rate reaches the share, 0 when not, NaN without
         a target) and sure (1 when the whole CI lies on that side of the share)."""
-        t = self._table("contracts")
-        return t.set_index("link") if "link" in t.columns else t
+        return self._indexed("contracts", ["link"])
 
     @property
     def satisfaction(self) -> pd.DataFrame:
@@ -242,22 +246,21 @@ class _Tables:
     def satisfaction_summary(self) -> pd.DataFrame:
         """The satisfaction bands over replications: index (band, stat), stats customers and share; columns
         mean, ci_low, ci_high, std, n."""
-        t = self._table("satisfaction_summary")
-        return t.set_index(["band", "stat"]) if "band" in t.columns else t
+        return self._indexed("satisfaction_summary", ["band", "stat"])
 
     def unit_summary(self) -> pd.DataFrame:
-        return self._table("unit_summary").set_index(["unit", "stat"])
+        return self._indexed("unit_summary", ["unit", "stat"])
 
     def link_summary(self) -> pd.DataFrame:
-        return self._table("link_summary").set_index(["link", "stat"])
+        return self._indexed("link_summary", ["link", "stat"])
 
     def origin_summary(self) -> pd.DataFrame:
-        return self._table("origin_summary").set_index(["origin", "stat"])
+        return self._indexed("origin_summary", ["origin", "stat"])
 
     def delay_summary(self) -> pd.DataFrame:
         """Where the lead time went, over replications: index (cause, stat), stats time and lateness (per
         delivered order), lead_share and lateness_share; columns mean, ci_low, ci_high, std, n."""
-        return self._table("delay_summary").set_index(["cause", "stat"])
+        return self._indexed("delay_summary", ["cause", "stat"])
 
     def report(self, path: str | os.PathLike[str], **options: Any) -> str:
         """Write a self-contained HTML report for a client, as ``eslabon report -o`` (README "A report to
@@ -332,7 +335,8 @@ class Result(_Tables):
 
 class StoredResult(_Tables):
     """A result read back from an HDF5 file written by eslabon (CLI or Python), or one point of a
-    sweep file (then `name` is the point's id and only the tables a sweep point holds are there)."""
+    sweep file (then `name` is the point's id, and the tables are those a sweep point holds with the
+    summaries of its units, links and origins, made from them as a run makes them; the others are empty)."""
 
     def __init__(self, path: str | os.PathLike[str], group: str = "/", attrs: dict[str, Any] | None = None) -> None:
         import h5py
@@ -346,6 +350,13 @@ class StoredResult(_Tables):
                 if name in g:
                     self._frames[name] = _read_dataset(g[name])
         self.config_text: str = self.attrs.get("config", "")
+        # A sweep point keeps its per-replication tables, not their summaries: make them as a run does.
+        for t in _core.result_tables():
+            per, summary = self._frames.get(t["name"]), t["summary"]
+            if summary and summary not in self._frames and per is not None and len(per.columns) > 2:
+                self._frames[summary] = _frame(_core.summarise(
+                    summary, [(str(c), per[c].to_numpy()) for c in per.columns], list(dict.fromkeys(per.iloc[:, 1])),
+                    self.time_unit, self.currency))
 
     @property
     def time_unit(self) -> str:
