@@ -7,8 +7,10 @@
 // CSV: UTF-8 without a byte-order mark, comma-separated, "\n" line ends, a header row; numbers
 // at full precision (the shortest text that reads back to the same double), empty for NaN;
 // text quoted (RFC 4180) when it holds a comma, a quote, a line end or edge spaces. Excel
-// (libxlsxwriter): numbers as numbers, NaN and infinities as empty cells, the header row bold
-// and frozen; a table longer than a sheet (1048575 rows under the header) is an error.
+// (libxlsxwriter, chosen over Python's openpyxl so that the CLI needs no Python and one writer
+// serves the CLI and Python): numbers as numbers (16 significant digits: libxlsxwriter's "%.16G"),
+// NaN, infinities and empty text as empty cells, the header row bold and frozen; a table longer
+// than a sheet (1048575 rows under the header) is an error.
 //
 // Neither leaves anything half-written: the workbook is written under a temporary name and
 // renamed; the CSV files are written into a temporary directory and moved into DIR only once
