@@ -24,9 +24,11 @@ struct CompareArgs {
 int cmd_compare(const RunArgs& a, const std::string& scenario) {
   Loaded l;
   Model variant;
+  ExportTargets exports;
   try {
     l = load_for_study(a);
     variant = scenario_model(l.model, scenario, overrides_of(a));
+    exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}});
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
@@ -41,6 +43,8 @@ int cmd_compare(const RunArgs& a, const std::string& scenario) {
     return kInterrupted;
   }
   Table t = compare_runs(base, var);
+  const std::vector<ExportTable> tables = comparison_export(t, base.measures);
+  if (exports.any() && !write_exports(exports, tables)) return kFailure;
   if (a.json) {
     std::cout << comparison_json(l.model.name, scenario, base.replications.size(), base.seed, t) << "\n";
     return 0;
@@ -54,6 +58,7 @@ int cmd_compare(const RunArgs& a, const std::string& scenario) {
               {"kpi", "base_mean", "variant_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "paired_half_width",
                "unpaired_half_width"},
               30);
+  if (exports.any()) fmt::print("\n{}", exports_note(a.csv, a.xlsx, tables.size()));
   return 0;
 }
 

@@ -19,6 +19,37 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--set", a.sets, "Override a config value by path: --set units.production.servers=5")
       ->type_name("PATH=VALUE");
   cmd->add_flag("--json", a.json, "Print one JSON object instead of tables");
+  add_export_options(cmd, a.csv, a.xlsx);
+}
+
+void add_export_options(CLI::App* cmd, std::string& csv, std::string& xlsx) {
+  cmd->add_option("--csv", csv, "Also write every table as DIR/TABLE.csv, units in the headers")->type_name("DIR");
+  cmd->add_option("--xlsx", xlsx, "Also write every table as a sheet of this Excel workbook")->type_name("FILE");
+}
+
+ExportTargets export_targets(const std::string& csv, const std::string& xlsx, const std::vector<KeptFile>& kept) {
+  ExportTargets t;
+  if (!csv.empty()) t.csv_dir = check_output_dir(csv, "--csv " + csv);
+  if (!xlsx.empty()) t.xlsx = check_output_path(xlsx, kept, "--xlsx " + xlsx);
+  return t;
+}
+
+bool write_exports(const ExportTargets& targets, const std::vector<ExportTable>& tables) {
+  try {
+    targets.write(tables);
+  } catch (const std::exception& e) {
+    std::cerr << "eslabon: " << e.what() << "; nothing written there\n";
+    return false;
+  }
+  return true;
+}
+
+std::string exports_note(const std::string& csv, const std::string& xlsx, std::size_t tables) {
+  const std::string written = std::to_string(tables) + (tables == 1 ? " table" : " tables") + " written to ";
+  std::string note;
+  if (!csv.empty()) note += written + csv + (tables == 1 ? " as a CSV file\n" : " as CSV files\n");
+  if (!xlsx.empty()) note += written + xlsx + (tables == 1 ? " as an Excel sheet\n" : " as Excel sheets\n");
+  return note;
 }
 
 std::vector<Override> overrides_of(const RunArgs& a) {

@@ -3,6 +3,8 @@
 // overrides of the config, run options, the loaded model.
 
 #include <models/model/model.hpp>
+#include <models/output/output_path.hpp>
+#include <models/output/table_export.hpp>
 #include <models/results/run_result.hpp>
 
 #include <CLI/CLI.hpp>
@@ -22,11 +24,26 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool json = false;
   bool orders = false;
+  std::string csv, xlsx;  // --csv DIR, --xlsx FILE
 };
 
-// config, --replications, --seed, --threads, --horizon, --warmup, --set, --json
+// config, --replications, --seed, --threads, --horizon, --warmup, --set, --json, --csv, --xlsx
 // (output and orders are run's own).
 void add_run_options(CLI::App* cmd, RunArgs& a);
+
+// --csv DIR and --xlsx FILE (README "CSV and Excel"), on run, compare, rank and sweep.
+void add_export_options(CLI::App* cmd, std::string& csv, std::string& xlsx);
+
+// Checks --csv and --xlsx before any work (ConfigError: exit 2); `kept` are the files --xlsx
+// must not replace (the config, a sweep's model).
+ExportTargets export_targets(const std::string& csv, const std::string& xlsx, const std::vector<KeptFile>& kept);
+
+// Writes the tables to the targets; on failure says so on stderr and returns false (exit 1).
+bool write_exports(const ExportTargets& targets, const std::vector<ExportTable>& tables);
+
+// What the text output says about them, naming --csv and --xlsx as given ("" for none):
+// "18 tables written to out as CSV files\n...".
+std::string exports_note(const std::string& csv, const std::string& xlsx, std::size_t tables);
 
 // The --set values first, then --horizon, --warmup, --replications, --seed, each labelled
 // with the option it came from (for error messages).

@@ -54,8 +54,10 @@ int cmd_rank(const RankArgs& args) {
   const RunArgs& a = args.run;
   Loaded l;
   RankSettings settings;
+  ExportTargets exports;
   try {
     l = load_for_study(a);
+    exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}});
     settings.kpi = kpi_from_name(args.kpi);
     if (!args.budget.empty()) {
       char* end = nullptr;
@@ -80,6 +82,8 @@ int cmd_rank(const RankArgs& args) {
     return kBadInput;
   }
   const std::size_t reps = static_cast<std::size_t>(l.model.run.replications);
+  const std::vector<ExportTable> tables = ranking_export(r, args.kpi);
+  if (exports.any() && !write_exports(exports, tables)) return kFailure;
   if (a.json) {
     std::cout << rank_json(l.model.name, args.kpi, reps, l.model.run.seed, r) << "\n";
     return 0;
@@ -90,6 +94,7 @@ int cmd_rank(const RankArgs& args) {
   fmt::print("effect = base - fixed (the change applied alone), with its paired 95% CI\n\n");
   if (t.rows() == 0) {
     fmt::print("(the model has no weak point)\n");
+    if (exports.any()) fmt::print("\n{}", exports_note(a.csv, a.xlsx, tables.size()));
     return 0;
   }
   std::vector<std::string> cols = {"name",        "kind",          "base_mean",     "fixed_mean",
@@ -131,6 +136,7 @@ int cmd_rank(const RankArgs& args) {
     }
   }
   if (r.planned) print_plan(r);
+  if (exports.any()) fmt::print("\n{}", exports_note(a.csv, a.xlsx, tables.size()));
   return 0;
 }
 

@@ -219,9 +219,11 @@ void warn_unstable(const Model& m, const std::string& config) {
 int cmd_run(const RunArgs& a) {
   Model model;
   std::string output;
+  ExportTargets exports;
   try {
     model = load_model_file(a.config, overrides_of(a));
     if (!a.output.empty()) output = check_output_path(a.output, a.config);
+    exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}});
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
@@ -284,6 +286,8 @@ int cmd_run(const RunArgs& a) {
       return kFailure;
     }
   }
+  const std::vector<ExportTable> tables = exports.any() ? run_export(result) : std::vector<ExportTable>{};
+  if (exports.any() && !write_exports(exports, tables)) return kFailure;
   if (a.json)
     std::cout << to_json(result) << "\n";
   else {
@@ -291,6 +295,8 @@ int cmd_run(const RunArgs& a) {
     print_satisfaction(result);
   }
   if (!a.output.empty() && !a.json) fmt::print("\nresults written to {}\n", a.output);
+  if (exports.any() && !a.json)
+    fmt::print("{}{}", a.output.empty() ? "\n" : "", exports_note(a.csv, a.xlsx, tables.size()));
   if (result.warmup_auto) {
     if (const std::string w = result.warmup_auto->warning(); !w.empty()) std::cerr << w << "\n";
     model = with_warmup(model, result.warmup);  // for the notes below, which read the window

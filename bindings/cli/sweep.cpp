@@ -4,11 +4,13 @@
 #include <models/output/output_path.hpp>
 #include "command.hpp"
 #include "format.hpp"
+#include "options.hpp"
 #include "signals.hpp"
 
 #include <models/config/loader.hpp>
 #include <models/config/sweep_file.hpp>
 #include <models/output/sweep_recorder.hpp>
+#include <models/output/table_export.hpp>
 #include <models/studies/sweep.hpp>
 #ifdef ESLABON_HAVE_MPI
 #include <mpi.h>
@@ -34,12 +36,14 @@ struct SweepArgs {
   std::string file, output;
   unsigned threads = 0;
   bool resume = false;
+  std::string csv, xlsx;
 };
 
 int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned threads, bool resume, int* argc,
-              char*** argv) {
+              char*** argv, const std::string& csv, const std::string& xlsx) {
   Sweep sweep;
   std::string output;
+  ExportTargets exports;
   std::string error;
   int status = 0;
   try {
@@ -77,6 +81,8 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
                                    {{file, "the config file itself"}, {sweep.model_path, "the sweep's model file"}},
                                    "-o " + output_arg);
       if (resume && output.empty()) throw ConfigError("--resume: expected -o OUT.h5 (the sweep to resume), found none");
+      exports =
+          export_targets(csv, xlsx, {{file, "the config file itself"}, {sweep.model_path, "the sweep's model file"}});
     } catch (const ConfigError& e) {
       error = e.what();
       status = kBadInput;
@@ -125,12 +131,20 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
   };
   const Kpi shown[] = {Kpi::LeadTimeMean, Kpi::OnTimeRate, Kpi::Throughput, Kpi::CopqPerOrder};
   PointKpis kpis(sweep.points.size(), {std::begin(shown), std::end(shown)});
+  std::size_t exported = 0;  // tables written by --csv, --xlsx
   try {
     std::unique_ptr<SweepFileRecorder> files;  // the journal and the HDF5 file
     if (!output.empty()) files = std::make_unique<SweepFileRecorder>(sweep, output, resume);
-    SweepRecorders recorders{files.get(), &kpis};
+    std::unique_ptr<SweepExport> tables;  // --csv, --xlsx: written once every point is complete
+    if (exports.any()) tables = std::make_unique<SweepExport>(sweep);
+    SweepRecorders recorders{files.get(), &kpis, tables.get()};
     SweepRun run = run_sweep(sweep, opt, recorders, executor);
     if (run.resumed) std::cerr << "resumed: " << run.resumed << " pairs were already done\n";
+    if (tables) {
+      const std::vector<ExportTable> all = tables->tables();
+      if (!write_exports(exports, all)) return kFailure;
+      exported = all.size();
+    }
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
@@ -161,6 +175,7 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
     fmt::print("\n");
   }
   if (!output.empty()) fmt::print("\nresults written to {}\n", output_arg);
+  if (exports.any()) fmt::print("{}{}", output.empty() ? "\n" : "", exports_note(csv, xlsx, exported));
   return 0;
 }
 
@@ -174,8 +189,10 @@ void add_sweep_command(CLI::App& app, Commands& commands, int* argc, char*** arg
   sweep->add_option("-o,--output", a->output, "Write results to this HDF5 file");
   sweep->add_option("--threads", a->threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
   sweep->add_flag("--resume", a->resume, "Skip the pairs already done (kept in OUT.h5.journal)");
-  commands.push_back(
-      {sweep, [a, argc, argv] { return cmd_sweep(a->file, a->output, a->threads, a->resume, argc, argv); }});
+  add_export_options(sweep, a->csv, a->xlsx);
+  commands.push_back({sweep, [a, argc, argv] {
+                        return cmd_sweep(a->file, a->output, a->threads, a->resume, argc, argv, a->csv, a->xlsx);
+                      }});
 }
 
 }  // namespace eslabon::cli

@@ -76,6 +76,9 @@ void register_model(py::module_& m) {
           "in the CLI's words.")
       .def_readonly("name", &Model::name, "The model's name (config key name, else the file's stem).")
       .def_readonly("time_unit", &Model::time_unit, "second, minute, hour, day or week.")
+      .def_property_readonly(
+          "currency", [](const Model& x) { return x.costs.currency; },
+          "costs.currency: the name of the currency of costs, values and penalties.")
       .def_readonly("config_text", &Model::config_text, "The YAML text, with the changes applied.")
       .def_readonly("source", &Model::source, "What messages call the text (a file name, <string>, ...).")
       .def_property_readonly(

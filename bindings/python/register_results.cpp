@@ -37,6 +37,10 @@ void register_results(py::module_& m) {
       .def_readonly("seed", &RunResult::seed, "The seed the replications used.")
       .def_readonly("warmup", &RunResult::warmup, "The warm-up the replications used, in the time unit.")
       .def_property_readonly(
+          "time_unit", [](const RunResult& r) { return r.measures.time; }, "The time unit of every time.")
+      .def_property_readonly(
+          "currency", [](const RunResult& r) { return r.measures.currency; }, "The currency of every cost.")
+      .def_property_readonly(
           "warmup_auto", [](const RunResult& r) { return warmup_json(r); },
           "How warmup: auto chose the warm-up, as JSON text (\"\" when off).")
       .def_property_readonly(

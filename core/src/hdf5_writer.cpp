@@ -55,15 +55,7 @@ Hdf5Writer::~Hdf5Writer() {
   if (!committed_) std::remove(tmp_.c_str());
 }
 
-void Hdf5Writer::attribute(const std::string& name, const std::string& value) {
-  Handle type{vlen_utf8(), H5Tclose};
-  Handle space{H5Screate(H5S_SCALAR), H5Sclose};
-  Handle attr{
-      check_id(H5Acreate2(file_, name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), "attribute " + name),
-      H5Aclose};
-  const char* s = value.c_str();
-  check(H5Awrite(attr.id, type.id, &s), "writing attribute " + name);
-}
+void Hdf5Writer::attribute(const std::string& name, const std::string& value) { attribute(".", name, value); }
 
 void Hdf5Writer::attribute(const std::string& name, std::int64_t value) {
   Handle space{H5Screate(H5S_SCALAR), H5Sclose};
@@ -73,26 +65,61 @@ void Hdf5Writer::attribute(const std::string& name, std::int64_t value) {
   check(H5Awrite(attr.id, H5T_NATIVE_INT64, &value), "writing attribute " + name);
 }
 
+void Hdf5Writer::attribute(const std::string& object, const std::string& name, const std::string& value) {
+  Handle type{vlen_utf8(), H5Tclose};
+  Handle space{H5Screate(H5S_SCALAR), H5Sclose};
+  Handle attr{check_id(H5Acreate_by_name(file_, object.c_str(), name.c_str(), type.id, space.id, H5P_DEFAULT,
+                                         H5P_DEFAULT, H5P_DEFAULT),
+                       "attribute " + name + " of " + object),
+              H5Aclose};
+  const char* s = value.c_str();
+  check(H5Awrite(attr.id, type.id, &s), "writing attribute " + name);
+}
+
+void Hdf5Writer::attribute(const std::string& object, const std::string& name, const std::vector<std::string>& values) {
+  Handle type{vlen_utf8(), H5Tclose};
+  hsize_t dims[1] = {values.size()};
+  Handle space{values.empty() ? H5Screate(H5S_NULL) : H5Screate_simple(1, dims, nullptr), H5Sclose};
+  Handle attr{check_id(H5Acreate_by_name(file_, object.c_str(), name.c_str(), type.id, space.id, H5P_DEFAULT,
+                                         H5P_DEFAULT, H5P_DEFAULT),
+                       "attribute " + name + " of " + object),
+              H5Aclose};
+  if (values.empty()) return;
+  std::vector<const char*> p;
+  for (const auto& v : values) p.push_back(v.c_str());
+  check(H5Awrite(attr.id, type.id, p.data()), "writing attribute " + name);
+}
+
 void Hdf5Writer::write(const std::string& path, const Table& table, bool compact_if_small) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // per thread, and a sweep writes from its workers
   table.check();
   const std::size_t rows = table.rows();
   const auto& cols = table.columns();
-  // Row-major packed buffer: one record per row.
+  // Strings are fixed-length UTF-8 (NUL-padded), as wide as the column's longest value in bytes:
+  // PyTables, and so pandas.read_hdf, cannot read variable-length strings inside a table, and
+  // h5py returns bytes for strings in a compound type either way (README "Results in HDF5").
+  std::vector<std::size_t> size(cols.size(), 8);
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    if (const auto* v = std::get_if<std::vector<std::string>>(&cols[c].data)) {
+      size[c] = 1;  // HDF5 has no empty string type
+      for (const auto& x : *v) size[c] = std::max(size[c], x.size());
+    }
+  // Row-major packed records, the same layout in memory and on disk.
   std::vector<std::size_t> offset(cols.size());
   std::size_t rec = 0;
   for (std::size_t c = 0; c < cols.size(); ++c) {
     offset[c] = rec;
-    rec += std::holds_alternative<std::vector<std::string>>(cols[c].data) ? sizeof(char*) : 8;
+    rec += size[c];
   }
   if (rec == 0) rec = 1;
-  Handle str{vlen_utf8(), H5Tclose};
   Handle mem{check_id(H5Tcreate(H5T_COMPOUND, rec), "compound type"), H5Tclose};
-  std::size_t file_rec = 0;
-  for (std::size_t c = 0; c < cols.size(); ++c)
-    file_rec += std::holds_alternative<std::vector<std::string>>(cols[c].data) ? H5Tget_size(str.id) : 8;
-  Handle disk{check_id(H5Tcreate(H5T_COMPOUND, file_rec ? file_rec : 1), "compound type"), H5Tclose};
-  std::size_t doff = 0;
+  Handle disk{check_id(H5Tcreate(H5T_COMPOUND, rec), "compound type"), H5Tclose};
+  struct Types {  // the string types, closed on the way out
+    std::vector<hid_t> ids;
+    ~Types() {
+      for (hid_t t : ids) H5Tclose(t);
+    }
+  } strings;
   for (std::size_t c = 0; c < cols.size(); ++c) {
     const auto& col = cols[c];
     hid_t mt, ft;
@@ -103,14 +130,16 @@ void Hdf5Writer::write(const std::string& path, const Table& table, bool compact
       mt = H5T_NATIVE_INT64;
       ft = H5T_STD_I64LE;
     } else {
-      mt = str.id;
-      ft = str.id;
+      strings.ids.push_back(check_id(H5Tcopy(H5T_C_S1), "string type"));
+      mt = ft = strings.ids.back();
+      check(H5Tset_size(mt, size[c]), "string type");
+      check(H5Tset_strpad(mt, H5T_STR_NULLPAD), "string type");
+      check(H5Tset_cset(mt, H5T_CSET_UTF8), "string type");
     }
     check(H5Tinsert(mem.id, col.name.c_str(), offset[c], mt), "column " + col.name);
-    check(H5Tinsert(disk.id, col.name.c_str(), doff, ft), "column " + col.name);
-    doff += H5Tget_size(ft);
+    check(H5Tinsert(disk.id, col.name.c_str(), offset[c], ft), "column " + col.name);
   }
-  std::vector<unsigned char> buf(rec * rows);
+  std::vector<unsigned char> buf(rec * rows, 0);
   for (std::size_t c = 0; c < cols.size(); ++c) {
     std::visit(
         [&](const auto& v) {
@@ -118,8 +147,7 @@ void Hdf5Writer::write(const std::string& path, const Table& table, bool compact
           for (std::size_t r = 0; r < rows; ++r) {
             unsigned char* dst = buf.data() + r * rec + offset[c];
             if constexpr (std::is_same_v<T, std::string>) {
-              const char* s = v[r].c_str();
-              std::memcpy(dst, &s, sizeof s);
+              std::memcpy(dst, v[r].data(), v[r].size());
             } else {
               std::memcpy(dst, &v[r], sizeof(T));
             }
@@ -131,7 +159,7 @@ void Hdf5Writer::write(const std::string& path, const Table& table, bool compact
   Handle lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
   H5Pset_create_intermediate_group(lcpl.id, 1);
   hsize_t dims[1] = {rows};
-  const bool small = compact_if_small && rows * file_rec <= kCompactBytes;
+  const bool small = compact_if_small && rows * rec <= kCompactBytes;
   hsize_t maxdims[1] = {small ? dims[0] : H5S_UNLIMITED};
   Handle space{H5Screate_simple(1, dims, maxdims), H5Sclose};
   Handle dcpl{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
@@ -147,12 +175,13 @@ void Hdf5Writer::write(const std::string& path, const Table& table, bool compact
       check_id(H5Dcreate2(file_, path.c_str(), disk.id, space.id, lcpl.id, dcpl.id, H5P_DEFAULT), "dataset " + path),
       H5Dclose};
   // The type-conversion buffers sized to the data: HDF5's default allocates and zeroes 1 MiB
-  // of each on every write, which dominated writing many small tables (a sweep's points).
-  // HDF5 wants room for a whole element of the larger type; a variable-length string takes 16
-  // bytes on disk, so 16 per column is enough.
+  // of each on every write, which dominated writing many small tables (a sweep's points). The
+  // two types are the same on a little-endian machine (no conversion); a buffer must hold at
+  // least one record.
   Handle dxpl{H5Pcreate(H5P_DATASET_XFER), H5Pclose};
-  const std::size_t need = std::max<std::size_t>(rows, 1) * 16 * (cols.size() + 1);
-  check(H5Pset_buffer(dxpl.id, std::min<std::size_t>(need, std::size_t{1} << 20), nullptr, nullptr), "buffer size");
+  const std::size_t need = std::max<std::size_t>(rows, 1) * rec;
+  check(H5Pset_buffer(dxpl.id, std::max(rec, std::min<std::size_t>(need, std::size_t{1} << 20)), nullptr, nullptr),
+        "buffer size");
   if (rows > 0) check(H5Dwrite(ds.id, mem.id, H5S_ALL, H5S_ALL, dxpl.id, buf.data()), "writing " + path);
 }
 

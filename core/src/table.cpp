@@ -17,6 +17,11 @@ std::vector<double>& Table::f64(const std::string& c) { return get<double>(c); }
 std::vector<std::int64_t>& Table::i64(const std::string& c) { return get<std::int64_t>(c); }
 std::vector<std::string>& Table::str(const std::string& c) { return get<std::string>(c); }
 
+void Table::add_column(Column column) {
+  if (find(column.name)) throw std::logic_error("table " + name_ + ": a second column " + column.name);
+  columns_.push_back(std::move(column));
+}
+
 const Column* Table::find(const std::string& column) const {
   for (const auto& c : columns_)
     if (c.name == column) return &c;

@@ -42,6 +42,11 @@ void load_costs(const YamlReader& r, const YAML::Node& root, Model& m) {
   if (c["lost_customer"]) m.costs.lost_customer = r.cost(c["lost_customer"], "costs.lost_customer");
   if (c["prevention"]) m.costs.prevention = r.cost(c["prevention"], "costs.prevention");
   if (c["abandoned"]) m.costs.abandoned = r.cost(c["abandoned"], "costs.abandoned");
+  if (c["currency"]) {  // a name for labels (README "The model"): any text but an empty one
+    m.costs.currency = r.str(c["currency"], "costs.currency");
+    if (m.costs.currency.find_first_not_of(" \t") == std::string::npos)
+      r.fail(c["currency"], "costs.currency", "expected the name of a currency (EUR, USD, k€), got an empty text");
+  }
 }
 
 std::string source_;

@@ -35,8 +35,8 @@ inline const std::vector<std::string> memory_outcomes = {"defect", "late", "offe
 // defect_types.TYPE (README "Weak links"): what a defect of that type does; each key optional.
 inline const std::vector<std::string> defect_type = {
     "visible", "detect", "complain", "churn_if_resolved", "churn_if_unresolved", "churn_if_silent", "cost"};
-inline const std::vector<std::string> costs = {"late_penalty",  "scrap",      "complaint",
-                                               "lost_customer", "prevention", "abandoned"};
+inline const std::vector<std::string> costs = {"late_penalty", "scrap",     "complaint", "lost_customer",
+                                               "prevention",   "abandoned", "currency"};
 // A scenario's reserved keys beside its changes (config paths, which never start with these).
 inline const std::vector<std::string> scenario = {"cost"};
 inline const std::vector<std::string> sweep = {"model", "replications", "seed", "grid", "scenarios"};

@@ -3,11 +3,16 @@
 #include <models/config/sweep_file.hpp>
 #include <models/config/yaml_reader.hpp>
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 namespace eslabon {
@@ -222,22 +227,58 @@ std::string sweep_fingerprint(const Sweep& sweep) {
   return h.hex();
 }
 
+namespace {
+
+// A YAML value that is a plain decimal number ("4", "0.02", "1e-3"), as a double; nullopt for
+// anything else (a duration "8h", a map, true).
+std::optional<double> decimal(const std::string& v) {
+  double x = 0;
+  const char* end = v.data() + v.size();
+  auto [ptr, ec] = std::from_chars(v.data(), end, x);
+  if (ec != std::errc() || ptr != end || !std::isfinite(x)) return std::nullopt;
+  return x;
+}
+
+bool integral(const std::string& v) {
+  std::int64_t x = 0;
+  const char* end = v.data() + v.size();
+  auto [ptr, ec] = std::from_chars(v.data(), end, x);
+  return ec == std::errc() && ptr == end;
+}
+
+}  // namespace
+
 Table Sweep::points_table() const {
   Table t("scenarios");
   t.i64("point");
   t.str("id");
   t.str("scenario");
-  for (const auto& f : factors) t.str(f);
   for (std::size_t p = 0; p < points.size(); ++p) {
     const SweepPoint& pt = points[p];
     t.i64("point").push_back(static_cast<std::int64_t>(p));
     t.str("id").push_back(pt.id);
     t.str("scenario").push_back(pt.scenario);
-    for (const auto& f : factors) {
+  }
+  // Each factor's column: integers when every point sets it to one, numbers when every value
+  // given is a number (NaN where a scenario does not set it), else the values as written ("").
+  for (const auto& f : factors) {
+    std::vector<std::string> values;
+    for (const SweepPoint& pt : points) {
       std::string v;
       for (const auto& c : pt.changes)
         if (c.path == f) v = c.value;
-      t.str(f).push_back(v);
+      values.push_back(v);
+    }
+    const bool numbers = std::all_of(values.begin(), values.end(),
+                                     [](const std::string& v) { return v.empty() || decimal(v).has_value(); });
+    if (numbers && std::all_of(values.begin(), values.end(), integral)) {
+      auto& col = t.i64(f);
+      for (const auto& v : values) col.push_back(std::strtoll(v.c_str(), nullptr, 10));
+    } else if (numbers) {
+      auto& col = t.f64(f);
+      for (const auto& v : values) col.push_back(v.empty() ? std::nan("") : *decimal(v));
+    } else {
+      t.str(f) = std::move(values);
     }
   }
   return t;

@@ -53,8 +53,9 @@ struct Sweep {
     int replications = 0;
   } loaded_fingerprint;
 
-  // One row per point: point, id, scenario, then one column per factor (its YAML value, ""
-  // where a scenario does not set it).
+  // One row per point: point, id, scenario, then one column per factor: int64 when every
+  // point sets it to an integer, float64 when every value given is a number (NaN where a
+  // scenario does not set it), else its YAML values as text ("" where not set).
   Table points_table() const;
 };
 

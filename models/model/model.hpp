@@ -186,6 +186,10 @@ struct Scenario {
   double cost = std::numeric_limits<double>::quiet_NaN();  // per time unit (its key `cost`); NaN: none
 };
 
+// The currency when the config names none (costs.currency): costs, values and penalties are
+// then in whatever currency the config was written in, and labels say just "currency".
+inline constexpr const char* kDefaultCurrency = "currency";
+
 struct Costs {
   double late_penalty = 0;
   double scrap = 0;
@@ -193,6 +197,7 @@ struct Costs {
   double lost_customer = 0;
   double prevention = 0;  // spent on preventing defects, per time unit
   double abandoned = 0;  // per order that abandons a queue (reneging), to that queue:UNIT
+  std::string currency = kDefaultCurrency;  // the name of the currency, for labels only
 };
 
 struct RunSettings {

@@ -16,8 +16,9 @@ Json number(double x) {
   return nullptr;  // JSON has no NaN
 }
 
-// A summary table (ITEM, [stat,] mean, ci_low, ci_high, std, n) as {ITEM: interval} or, with
-// a stat column, {ITEM: {STAT: interval}}, in row order.
+// A summary table (ITEM, [stat,] measured_in, mean, ci_low, ci_high, std, n) as {ITEM: interval}
+// or, with a stat column, {ITEM: {STAT: interval}}, in row order; each interval says what it is
+// measured_in.
 Json summary_json(const Table& t) {
   Json out = Json::object();
   const auto& item = std::get<std::vector<std::string>>(t.columns().front().data);
@@ -27,12 +28,14 @@ Json summary_json(const Table& t) {
   const auto& high = std::get<std::vector<double>>(t.find("ci_high")->data);
   const auto& sd = std::get<std::vector<double>>(t.find("std")->data);
   const auto& n = std::get<std::vector<std::int64_t>>(t.find("n")->data);
+  const Column* unit = t.find("measured_in");
   for (std::size_t r = 0; r < t.rows(); ++r) {
     Json iv = {{"mean", number(mean[r])},
                {"ci_low", number(low[r])},
                {"ci_high", number(high[r])},
                {"std", number(sd[r])},
                {"n", n[r]}};
+    if (unit) iv["measured_in"] = std::get<std::vector<std::string>>(unit->data)[r];
     if (stat) {
       Json& slot = out[item[r]];
       if (slot.is_null()) slot = Json::object();
@@ -108,6 +111,8 @@ std::string to_json(const RunResult& r, int indent) {
   j["name"] = r.name;
   j["replications"] = r.replications.size();
   j["seed"] = r.seed;
+  j["time_unit"] = r.measures.time;
+  j["currency"] = r.measures.currency;
   if (!r.calendar_start.empty()) j["calendar_start"] = r.calendar_start;
   if (r.warmup_auto) j["warmup_auto"] = warmup_object(r);
   if (r.stopping) j["stopping"] = stopping_object(r);

@@ -17,6 +17,11 @@ using KeptFile = std::pair<std::string, std::string>;
 // followed, so the file it points to is replaced and the link stays.
 std::string check_output_path(const std::string& path, const std::vector<KeptFile>& kept, const std::string& label);
 
+// The check on an output directory (--csv DIR, Python's to_csv): an existing writable directory,
+// or a new name in an existing writable directory (created when the files are written; its
+// parents are not). Throws ConfigError; messages start with `label`. Returns the path.
+std::string check_output_dir(const std::string& dir, const std::string& label);
+
 // The CLI's form: "-o PATH", keeping the config file.
 inline std::string check_output_path(const std::string& path, const std::string& config) {
   return check_output_path(path, {{config, "the config file itself"}}, "-o " + path);

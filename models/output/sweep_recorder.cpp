@@ -41,6 +41,10 @@ SweepFileRecorder::SweepFileRecorder(const Sweep& sweep, std::string path, bool 
                         "expected the journal of " + sweep.source + ", run without --resume to start over");
     replay_ = !header.empty();
   }
+  // The units of measure the root attributes name: point 0's (a grid may change them; each point's
+  // datasets say their own).
+  const Model& first = point_model(sweep_, 0);
+  measures_ = {first.time_unit, first.costs.currency};
   journal_ = std::make_unique<SweepJournal>(journal, fingerprint_, replay_);
   file_ = std::make_unique<Hdf5Writer>(path_, part_path(path_));
 }
@@ -69,11 +73,13 @@ void SweepFileRecorder::finished(const std::vector<bool>& complete) {
   std::int64_t all_complete = 1;
   for (bool c : complete) all_complete = all_complete && c;
   w.attribute("complete", all_complete);
+  w.attribute("time_unit", measures_.time);
+  w.attribute("currency", measures_.currency);
   w.attribute("created", utc_now());
   Table points = sweep_.points_table();
   auto& c = points.i64("complete");
   for (bool x : complete) c.push_back(x ? 1 : 0);
-  w.write("/scenarios", points);
+  write_table(w, "/scenarios", points, measures_);
   w.commit();
   file_.reset();
   journal_->sync();

@@ -14,9 +14,10 @@
 // uninterrupted run's whatever happened before.
 //
 // The file: root attributes eslabon_version, sweep (the sweep file's text), fingerprint,
-// seed, replications, complete, created; /scenarios (Sweep::points_table plus a `complete`
-// column); and, per complete point, /points/ID/ with the tables of result_tables() marked
-// in_sweep (replications, summary, units, links, origins).
+// seed, replications, complete, time_unit, currency, created; /scenarios (Sweep::points_table
+// plus a `complete` column); and, per complete point, /points/ID/ with the tables of
+// result_tables() marked in_sweep (replications, summary, units, links, origins). Every dataset
+// carries its units of measure (output/hdf5_run.hpp, write_table).
 
 #include <eslabon/core/hdf5_writer.hpp>
 #include <models/output/journal.hpp>
@@ -43,6 +44,7 @@ class SweepFileRecorder : public SweepRecorder {
   const Sweep& sweep_;
   std::string path_;
   std::string fingerprint_;
+  MeasureNames measures_;
   bool replay_ = false;
   std::unique_ptr<SweepJournal> journal_;
   std::unique_ptr<Hdf5Writer> file_;

@@ -63,12 +63,14 @@ std::string period_note(const Model& m) {
 Table RunResult::drift_table() const {
   Table t("drift");
   t.str("kpi");  // the columns exist even when there are no rows
+  t.str("measured_in");
   for (const char* c : {"first_half", "second_half", "difference", "ci_low", "ci_high"}) t.f64(c);
   t.i64("n");
   for (const char* c : {"overall", "relative_difference"}) t.f64(c);
   for (const char* c : {"significant", "material", "drifting"}) t.i64(c);
   for (const DriftRow& d : drift_check(*this)) {
     t.str("kpi").push_back(kpi_names()[static_cast<int>(d.kpi)]);
+    t.str("measured_in").push_back(unit_of("drift", kpi_names()[static_cast<int>(d.kpi)], measures));
     t.f64("first_half").push_back(d.first);
     t.f64("second_half").push_back(d.second);
     t.f64("difference").push_back(d.difference.mean);

@@ -5,6 +5,9 @@
 #include <models/engine/memory.hpp>
 
 #include <cmath>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 
 namespace eslabon {
 
@@ -25,6 +28,7 @@ RunResult describe_run(const Model& model, std::uint64_t seed) {
   RunResult r;
   r.name = model.name;
   r.seed = seed;
+  r.measures = {model.time_unit, model.costs.currency};
   bool shifts = false;
   for (const auto& u : model.units) shifts = shifts || u.has_shifts();
   if (model.run.calendar_given || shifts) r.calendar_start = model.run.calendar_start;
@@ -112,14 +116,37 @@ Table RunResult::replications_table() const {
 namespace {
 // The Student-t interval of the replications' values; a proportion's is clipped to [0, 1],
 // where its values lie (a t-interval from few replications can reach past either end).
-template <class Stat>
-Interval interval_of(const std::vector<double>& xs, Stat s) {
+Interval interval_of(const std::vector<double>& xs, bool proportion) {
   Interval iv = confidence_interval(xs);
-  if (is_proportion(s)) {
+  if (proportion) {
     if (iv.low < 0) iv.low = 0;
     if (iv.high > 1) iv.high = 1;
   }
   return iv;
+}
+
+template <class Stat>
+Interval interval_of(const std::vector<double>& xs, Stat s) {
+  return interval_of(xs, is_proportion(s));
+}
+
+// Whether the statistic called `name` in the vocabulary `names` of Stat is a proportion.
+template <class Stat, std::size_t N>
+bool proportion_named(const std::array<const char*, N>& names, std::string_view name) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (name == names[i]) return is_proportion(static_cast<Stat>(i));
+  return false;
+}
+
+// Whether statistic `stat` of the summary table `summary` ("unit_summary") is a proportion.
+bool summary_proportion(std::string_view summary, std::string_view stat) {
+  if (summary == "unit_summary") return proportion_named<UnitStat>(unit_stat_names(), stat);
+  if (summary == "flow_summary") return proportion_named<FlowStat>(flow_stat_names(), stat);
+  if (summary == "link_summary") return proportion_named<LinkStat>(link_stat_names(), stat);
+  if (summary == "origin_summary") return proportion_named<OriginStat>(origin_stat_names(), stat);
+  if (summary == "delay_summary") return proportion_named<DelayStat>(delay_stat_names(), stat);
+  if (summary == "satisfaction_summary") return proportion_named<SatisfactionStat>(satisfaction_stat_names(), stat);
+  return false;
 }
 }  // namespace
 
@@ -185,6 +212,7 @@ Table RunResult::summary_table() const {
   Table t("summary");
   for (int k = 0; k < kKpiCount; ++k) {
     t.str("kpi").push_back(kpi_names()[k]);
+    t.str("measured_in").push_back(unit_of("summary", kpi_names()[k], measures));
     add_interval(t, kpi(static_cast<Kpi>(k)));
   }
   return t;
@@ -208,23 +236,36 @@ Table per_item_table(const char* name, const char* item, const std::vector<Repli
   return t;
 }
 
-template <std::size_t N, class Interval_>
-Table per_item_summary(const char* name, const char* item, const std::vector<std::string>& names,
-                       const std::array<const char*, N>& stats, Interval_ interval) {
-  Table t(name);
+}  // namespace
+
+Table summarise(const std::string& summary, const Table& per_replication, const std::vector<std::string>& items,
+                const MeasureNames& measures) {
+  const auto& cols = per_replication.columns();
+  if (cols.size() < 2) throw std::logic_error("summarise " + summary + ": expected replication, item, statistics");
+  const std::string& item = cols[1].name;
+  const auto& names = std::get<std::vector<std::string>>(cols[1].data);
+  Table t(summary);
   t.str(item);  // the columns exist even when there are no rows
   t.str("stat");
+  t.str("measured_in");
   for (const char* c : {"mean", "ci_low", "ci_high", "std"}) t.f64(c);
   t.i64("n");
-  for (std::size_t i = 0; i < names.size(); ++i)
-    for (std::size_t s = 0; s < N; ++s) {
-      t.str(item).push_back(names[i]);
-      t.str("stat").push_back(stats[s]);
-      add_interval(t, interval(i, s));
+  std::unordered_map<std::string_view, std::vector<std::size_t>> rows_of;  // each item's rows, in replication order
+  for (std::size_t r = 0; r < names.size(); ++r) rows_of[names[r]].push_back(r);
+  for (const std::string& it : items) {
+    const std::vector<std::size_t>& rows = rows_of[it];
+    for (std::size_t c = 2; c < cols.size(); ++c) {
+      const auto& values = std::get<std::vector<double>>(cols[c].data);
+      std::vector<double> xs;
+      for (std::size_t r : rows) xs.push_back(values[r]);
+      t.str(item).push_back(it);
+      t.str("stat").push_back(cols[c].name);
+      t.str("measured_in").push_back(unit_of(summary, cols[c].name, measures));
+      add_interval(t, interval_of(xs, summary_proportion(summary, cols[c].name)));
     }
+  }
   return t;
 }
-}  // namespace
 
 Table RunResult::units_table() const {
   return per_item_table("units", "unit", replications, unit_names, unit_stat_names(),
@@ -232,8 +273,7 @@ Table RunResult::units_table() const {
 }
 
 Table RunResult::unit_summary_table() const {
-  return per_item_summary("unit_summary", "unit", unit_names, unit_stat_names(),
-                          [&](std::size_t i, std::size_t s) { return unit_stat(i, static_cast<UnitStat>(s)); });
+  return summarise("unit_summary", units_table(), unit_names, measures);
 }
 
 Table RunResult::flows_table() const {
@@ -242,8 +282,7 @@ Table RunResult::flows_table() const {
 }
 
 Table RunResult::flow_summary_table() const {
-  return per_item_summary("flow_summary", "flow", flow_names, flow_stat_names(),
-                          [&](std::size_t i, std::size_t s) { return flow_stat(i, static_cast<FlowStat>(s)); });
+  return summarise("flow_summary", flows_table(), flow_names, measures);
 }
 
 Table RunResult::links_table() const {
@@ -252,8 +291,7 @@ Table RunResult::links_table() const {
 }
 
 Table RunResult::link_summary_table() const {
-  return per_item_summary("link_summary", "link", link_names, link_stat_names(),
-                          [&](std::size_t i, std::size_t s) { return link_stat(i, static_cast<LinkStat>(s)); });
+  return summarise("link_summary", links_table(), link_names, measures);
 }
 
 Table RunResult::origins_table() const {
@@ -262,8 +300,7 @@ Table RunResult::origins_table() const {
 }
 
 Table RunResult::origin_summary_table() const {
-  return per_item_summary("origin_summary", "origin", origin_names, origin_stat_names(),
-                          [&](std::size_t i, std::size_t s) { return origin_stat(i, static_cast<OriginStat>(s)); });
+  return summarise("origin_summary", origins_table(), origin_names, measures);
 }
 
 Table RunResult::delay_causes_table() const {
@@ -272,8 +309,7 @@ Table RunResult::delay_causes_table() const {
 }
 
 Table RunResult::delay_summary_table() const {
-  return per_item_summary("delay_summary", "cause", cause_names, delay_stat_names(),
-                          [&](std::size_t i, std::size_t s) { return delay_stat(i, static_cast<DelayStat>(s)); });
+  return summarise("delay_summary", delay_causes_table(), cause_names, measures);
 }
 
 Table RunResult::satisfaction_table() const {
@@ -282,9 +318,7 @@ Table RunResult::satisfaction_table() const {
 }
 
 Table RunResult::satisfaction_summary_table() const {
-  return per_item_summary(
-      "satisfaction_summary", "band", band_names, satisfaction_stat_names(),
-      [&](std::size_t i, std::size_t s) { return satisfaction_stat(i, static_cast<SatisfactionStat>(s)); });
+  return summarise("satisfaction_summary", satisfaction_table(), band_names, measures);
 }
 
 Table RunResult::delays_table() const {

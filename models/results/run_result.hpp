@@ -10,6 +10,7 @@
 #include <eslabon/core/table.hpp>
 #include <models/engine/simulate.hpp>
 #include <models/model/model.hpp>
+#include <models/results/measure_units.hpp>
 #include <models/results/until.hpp>
 #include <models/results/warmup.hpp>
 
@@ -64,6 +65,7 @@ struct RunResult {
   std::uint64_t seed = 0;
   // Model time 0 as a date, when the model gives run.calendar_start or has shifts; else empty.
   std::string calendar_start;
+  MeasureNames measures;  // the model's time unit and currency: what its figures are measured in
   std::vector<std::string> unit_names;
   std::vector<std::string> flow_names;
   std::vector<std::string> link_names;    // "FROM->TO", then "FROM->TO:TYPE" per defect type of a link
@@ -77,9 +79,9 @@ struct RunResult {
   std::vector<ReplicationResult> replications;
 
   Table replications_table() const;    // replication, then every KPI
-  Table summary_table() const;         // kpi, mean, ci_low, ci_high, std, n
+  Table summary_table() const;         // kpi, measured_in, mean, ci_low, ci_high, std, n
   Table units_table() const;           // replication, unit, then every unit statistic
-  Table unit_summary_table() const;    // unit, stat, mean, ci_low, ci_high, std, n
+  Table unit_summary_table() const;    // unit, stat, measured_in, mean, ci_low, ci_high, std, n
   Table flows_table() const;           // replication, flow, then every flow statistic
   Table flow_summary_table() const;    // flow, stat, mean, ci_low, ci_high, std, n
   Table links_table() const;           // replication, link, then every link statistic
@@ -105,6 +107,14 @@ struct RunResult {
 };
 
 RunResult run_model(const Model& model, const RunOptions& options = {});
+
+// The summary of a per-replication table (replication, ITEM, then one float column per
+// statistic), as every *_summary table is made: one row per (item of `items`, statistic): ITEM,
+// stat, measured_in, mean, ci_low, ci_high, std, n (95% Student t over the item's rows in
+// replication order; a proportion's interval clipped to [0, 1]). `summary` names it
+// ("unit_summary") and its vocabulary. es.read_hdf5 makes a sweep point's summaries with it.
+Table summarise(const std::string& summary, const Table& per_replication, const std::vector<std::string>& items,
+                const MeasureNames& measures);
 
 // An empty RunResult that knows the model's names (units, flows, links, origins) and the seed.
 RunResult describe_run(const Model& model, std::uint64_t seed);

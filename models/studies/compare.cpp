@@ -36,6 +36,7 @@ Table compare_runs(const RunResult& base, const RunResult& variant) {
       unpaired = se > 0 ? student_t_quantile(0.95, dof) * se : 0.0;
     }
     t.str("kpi").push_back(kpi_names()[k]);
+    t.str("measured_in").push_back(unit_of("comparison", kpi_names()[k], base.measures));
     t.f64("base_mean").push_back(ia.mean);
     t.f64("variant_mean").push_back(ib.mean);
     t.f64("diff_mean").push_back(id.mean);
@@ -243,6 +244,13 @@ std::string rank_json(const std::string& name, const std::string& kpi, std::size
   }
   j["weak_points"] = rows;
   j["links"] = links;
+  // What the columns are measured in (results/measure_units.hpp), the columns that have a unit.
+  j["time_unit"] = ranking.measures.time;
+  j["currency"] = ranking.measures.currency;
+  nlohmann::ordered_json units = nlohmann::ordered_json::object();
+  for (const Column& c : t.columns())
+    if (std::string u = unit_of("ranking", c.name, ranking.measures, kpi); !u.empty()) units[c.name] = u;
+  j["units"] = units;
   const nlohmann::ordered_json extras = nlohmann::ordered_json::parse(rank_extras_json(ranking));
   for (const char* key : {"shapley", "budget"})
     if (!extras[key].is_null()) j[key] = extras[key];

@@ -206,6 +206,7 @@ Ranking rank_weak_points(const Model& base, const RunOptions& options, const Ran
 
   Ranking out;
   out.money = settings.kpi == Kpi::CopqPerOrder || settings.kpi == Kpi::Revenue;
+  out.measures = {base.time_unit, base.costs.currency};
   const Runs b = variants.get({});
   const RunResult& base_result = variants.base_result();
   struct Row {

@@ -47,6 +47,7 @@ struct Ranking {
   // fixed_mean, effect_mean, effect_ci_low, effect_ci_high, n, cost, saving_mean, net_mean,
   // net_ci_low, net_ci_high, return_mean, shapley_mean, shapley_ci_low, shapley_ci_high, ledger.
   Table table;
+  MeasureNames measures;  // the base model's time unit and currency (the table's units of measure)
   bool money = false;    // the KPI is money (copq_per_order, revenue): saving and net are defined
   bool shapley = false;  // computed
   ShapleyResult attribution;

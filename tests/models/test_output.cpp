@@ -9,6 +9,7 @@
 #include <models/output/result_tables.hpp>
 #include <models/output/sweep_recorder.hpp>
 #include <models/studies/sweep.hpp>
+#include "files.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -32,10 +33,7 @@ using namespace eslabon;
 
 namespace {
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using eslabon_test::read_text;
 
 // A scratch directory with a small chain model and a 6-point sweep of 3 replications.
 struct SweepDir {

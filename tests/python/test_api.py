@@ -180,7 +180,7 @@ def test_unknown_scenario(short):
 def test_result_tables(short, short_run):
     r, reps = short_run, 3
     s = r.summary()
-    assert list(s.columns) == SUMMARY_COLUMNS
+    assert list(s.columns) == ["measured_in", *SUMMARY_COLUMNS]
     assert s.index.name == "kpi"
     assert list(s.index) == list(es._core.kpi_names())
     assert (s.drop(index=MEMORY_ONLY)["n"] == reps).all()
@@ -550,7 +550,7 @@ def test_sweep_here(short, sweep_reference):
     kpis = list(es._core.kpi_names())
     assert len(df) == (2 * 2 + 1) * len(kpis)
     assert df.attrs["factors"] == list(GRID)
-    assert list(df.columns) == [*GRID, "scenario", "kpi", *SUMMARY_COLUMNS]
+    assert list(df.columns) == [*GRID, "scenario", "kpi", "measured_in", *SUMMARY_COLUMNS]
     assert (df[~df["kpi"].isin(MEMORY_ONLY)]["n"] == SWEEP_REPS).all()
     assert set(df["scenario"]) == {"", "double_check"}
     # A point is the model with that point's changes, run with the same seed and replications.

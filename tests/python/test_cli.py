@@ -35,7 +35,7 @@ def test_json_shape():
     assert doc["seed"] == 3
     for k in KPIS:
         entry = doc["kpis"][k]
-        assert set(entry) == {"mean", "ci_low", "ci_high", "std", "n"}
+        assert set(entry) == {"mean", "ci_low", "ci_high", "std", "n", "measured_in"}
         assert entry["n"] == 4
         assert entry["ci_low"] <= entry["mean"] <= entry["ci_high"]
     assert set(doc["units"]) == {"sales", "purchasing", "production", "logistics"}
@@ -45,7 +45,7 @@ def test_json_shape():
         assert doc["flows"]["standard"][k]["mean"] == doc["kpis"][k]["mean"]
     for u in doc["units"].values():
         for s in UNIT_STATS:
-            assert set(u[s]) == {"mean", "ci_low", "ci_high", "std", "n"}
+            assert set(u[s]) == {"mean", "ci_low", "ci_high", "std", "n", "measured_in"}
 
 
 def test_hdf5_readable_and_agrees_with_json(tmp_path):

@@ -255,8 +255,8 @@ def test_cost_of_a_weak_link(monkeypatch):
     assert len(images(nb)) == 3
     assert all(n > 0 for n in v["bars"]), v["bars"]
     # Every axis says its unit; the half-widths' legend names each bar series in its own colour.
-    assert v["xlabels"] == ["hours per delivered order", "cost of poor quality per delivered order (currency of costs)",
-                            "copq_per_order: base - fixed\n(currency of costs per delivered order)"]
+    assert v["xlabels"] == ["hours per delivered order", "cost of poor quality per delivered order (currency)",
+                            "copq_per_order: base - fixed\n(currency per delivered order)"]
     assert [e["label"] for e in v["hw_legend"]] == ["paired", "unpaired"]
     for e in v["hw_legend"]:
         bars = v["hw_bars"][e["label"]]
@@ -305,12 +305,12 @@ def test_staffing_what_if(monkeypatch):
         assert line["x"] == sorted(servers)
         assert line["y"] == [v["copq"][e["label"]][str(s)] for s in sorted(servers)], e["label"]
     assert v["ylabels"] == ["lead_time_mean (hours)", "on_time_rate (share of delivered orders)",
-                            "copq_per_order\n(currency of costs per delivered order)"]
+                            "copq_per_order\n(currency per delivered order)"]
     # The heat map: rows the defect rates (up), columns the servers, each cell that point's mean cost.
     assert v["heat_x"] == [str(s) for s in sorted(servers)] and v["heat_y"] == [f"{d:g}" for d in sorted(defects)]
     assert v["heat"] == [[v["copq"][str(d)][str(s)] for s in sorted(servers)] for d in sorted(defects)]
     assert len(v["heat_texts"]) == len(servers) * len(defects) and all("\n±" in t for t in v["heat_texts"])
-    assert v["heat_bar"] == "mean copq_per_order\n(currency of costs per delivered order)"
+    assert v["heat_bar"] == "mean copq_per_order\n(currency per delivered order)"
 
 
 def test_people_and_pressure(monkeypatch):

@@ -121,7 +121,7 @@ def test_sweep_axes_say_their_units():
     assert es.plot.sweep(df, SERVERS, "lead_time_mean", hue=DEFECT).get_ylabel() == "lead_time_mean (hours)"
     _, ax = plt.subplots()
     es.plot.sweep(df, SERVERS, "copq_per_order", hue=DEFECT, ax=ax)
-    assert ax.get_ylabel() == "copq_per_order\n(currency of costs per delivered order)"
+    assert ax.get_ylabel() == "copq_per_order\n(currency per delivered order)"
     df.attrs.pop("time_unit")
     assert es.plot.sweep(df, SERVERS, "lead_time_mean", hue=DEFECT, time_unit="minute").get_ylabel() \
         == "lead_time_mean (minutes)"
@@ -266,7 +266,7 @@ def weak_ranking():
 
 def test_tornado_labels_fit_and_say_the_unit(weak_ranking, tmp_path):
     ax = es.plot.tornado(weak_ranking)
-    assert ax.get_xlabel() == "copq_per_order: base - fixed\n(currency of costs per delivered order)"
+    assert ax.get_xlabel() == "copq_per_order: base - fixed\n(currency per delivered order)"
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == [f"{n} ({k})" for n, k in zip(weak_ranking["name"], weak_ranking["kind"])][::-1]
     assert_inside_when_saved(ax.figure, tmp_path)
@@ -304,7 +304,7 @@ def test_origins_of_a_model_without_weak_links_says_so():
 def test_causes_waterfall_units_and_fit(weak_run, tmp_path):
     time_ax, cost_ax = es.plot.causes(weak_run)
     assert time_ax.get_xlabel() == "hours per delivered order"
-    assert cost_ax.get_xlabel() == "cost of poor quality per delivered order (currency of costs)"
+    assert cost_ax.get_xlabel() == "cost of poor quality per delivered order (currency)"
     # The total's bar is the KPI, and the causes end where the total does (the rows add up).
     total = weak_run.summary().loc["copq_per_order", "mean"]
     bars = cost_ax.patches

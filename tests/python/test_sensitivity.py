@@ -7,6 +7,7 @@ import json
 import os
 import warnings
 
+import h5py
 import numpy as np
 import pandas as pd
 import pytest
@@ -259,6 +260,7 @@ def spec(tmp_path):
     return path
 
 
+@pytest.mark.filterwarnings("ignore:object name is not a valid Python identifier")  # PyTables on "units.server.servers"
 def test_cli_tables_json_and_file_agree_with_python(spec, tmp_path):
     out = tmp_path / "sens.h5"
     p = run("sensitivity", spec, "-o", out, check=True)
@@ -278,6 +280,10 @@ def test_cli_tables_json_and_file_agree_with_python(spec, tmp_path):
         pd.testing.assert_frame_equal(from_json, py[method])
         pd.testing.assert_frame_equal(stored[method], py[method])
         assert stored[method].attrs == py[method].attrs
+        for key in (method, f"design/{method}"):  # pandas opens every dataset (README "Results in HDF5")
+            with h5py.File(out) as f:
+                rows = len(f[key])
+            assert len(pd.read_hdf(out, key)) == rows > 0
         assert doc[method]["points"] == py[method].attrs["points"]
     assert sorted(x.name for x in tmp_path.iterdir()) == ["model.yaml", "sens.h5", "spec.yaml"]
 

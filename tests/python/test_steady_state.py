@@ -44,7 +44,7 @@ flows: {f: {arrivals: {customers: 200, rate_per_customer: 0.01}, due: 0.001,
   tasks: {a: {unit: A, service: {exponential: {mean: 0.1}}}}}}
 complaints: {unit: desk, service: {exponential: {mean: 1}}, complain: 0, churn_if_silent: 0.2}
 """
-DRIFT_COLUMNS = ["first_half", "second_half", "difference", "ci_low", "ci_high", "n", "overall",
+DRIFT_COLUMNS = ["measured_in", "first_half", "second_half", "difference", "ci_low", "ci_high", "n", "overall",
                  "relative_difference", "significant", "material", "drifting"]
 
 

@@ -147,7 +147,7 @@ def test_compare_scenario_is_paired_and_narrower():
     cmp = json.loads(p.stdout)
     assert cmp["scenario"] == "better_supplier" and cmp["replications"] == 4
     row = cmp["kpis"]["rework_per_order"]
-    assert set(row) == {"base_mean", "variant_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "paired_half_width",
+    assert set(row) == {"measured_in", "base_mean", "variant_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "paired_half_width",
                         "unpaired_half_width", "n"}
     # The base of the comparison is the plain run, number for number.
     assert row["base_mean"] == doc["kpis"]["rework_per_order"]["mean"]

@@ -16,8 +16,9 @@ from .model import Model
 from .graph import Graph
 from ._precision import PrecisionWarning
 from ._drift import DriftWarning
+from .result import Result, StoredResult, read_hdf5
+from ._stored_sweep import StoredSweep
 from ._stability import UnstableWarning
-from .result import Result, StoredResult, StoredSweep, read_hdf5
 from .studies import compare, rank, rank_links, run_sweep, structure_differences, sweep
 from .sensitivity import sensitivity  # es.sensitivity is the function; `from eslabon.sensitivity import` reaches the module
 from ._sensitivity_io import read_sensitivity

@@ -64,7 +64,8 @@ def _model(args: argparse.Namespace):  # -> Model
 
 
 def _results(path: str, model):  # -> StoredResult
-    from .result import StoredSweep, read_hdf5
+    from ._stored_sweep import StoredSweep
+    from .result import read_hdf5
 
     label = f"--results {path}"
     if os.path.isdir(path):

@@ -87,7 +87,7 @@ def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     from ._report_html import check_output, write_atomic
     from .report import render
-    from .result import StoredSweep
+    from ._stored_sweep import StoredSweep
 
     source = load(args.results)
     other = load(args.compare) if args.compare else None

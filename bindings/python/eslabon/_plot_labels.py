@@ -5,31 +5,8 @@ import math
 import re
 from typing import Any
 
-# Configs have no currency key: costs, values and penalties are numbers in whatever currency the
-# config's `costs` were written in, so the plots say exactly that.
-CURRENCY = "currency of costs"
-
-# Each KPI's unit ("{t}" the model's time unit, "{ts}" its plural), as README "What is measured" defines it.
-_KPI_UNITS = {
-    "lead_time_mean": "{ts}", "lead_time_p50": "{ts}", "lead_time_p95": "{ts}",
-    "complaint_resolution_time_mean": "{ts}",
-    "on_time_rate": "share of delivered orders", "throughput": "orders per {t}", "wip_mean": "orders",
-    "orders_delivered": "orders", "orders_arrived": "orders", "orders_unfinished": "orders",
-    "loss_rate": "share of orders", "abandon_rate": "share of orders",
-    "defect_escape_rate": "share of delivered orders", "visible_defect_rate": "share of delivered orders",
-    "perfect_order_rate": "share of delivered orders", "discourtesy_rate": "share of delivered orders",
-    "rework_per_order": "redos per delivered order", "complaint_rate": "complaints per delivered order",
-    "complaints_turned_away": "complaints per delivered order",
-    "dissatisfied_rate": "customers per delivered order", "silent_rate": "customers per delivered order",
-    "silent_to_complaint_ratio": "silent customers per complaint",
-    "revenue": f"{CURRENCY} per {{t}}", "customer_base": "customers",
-    "satisfaction_mean": "score, 0 to 1", "orders_before_leaving_mean": "orders",
-}
-for _k in ["churn_rate", "churn_after_resolved_rate", "churn_after_unresolved_rate", "churn_silent_rate",
-           "churn_defect_rate", "churn_late_rate", "churn_offended_rate", "churn_satisfied_rate"]:
-    _KPI_UNITS[_k] = "customers lost per delivered order"
-for _k in ["copq_per_order", "copq_prevention", "copq_appraisal", "copq_internal_failure", "copq_external_failure"]:
-    _KPI_UNITS[_k] = f"{CURRENCY} per delivered order"
+# Each KPI's unit comes from the one vocabulary in C++ (models/results/measure_units.cpp), as a
+# template: "{time}" the model's time unit, "{currency}" its currency (config costs.currency).
 
 # Durations in a config: a number in the model's time unit, or a number with one of these units.
 _SECONDS = {"s": 1, "second": 1, "min": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400,
@@ -41,15 +18,20 @@ def plural(time_unit: str) -> str:
     return f"{time_unit}s" if time_unit else "time units"
 
 
-def kpi_unit(kpi: str, time_unit: str = "") -> str:
-    """The unit of a KPI ("" for a name that is not a KPI)."""
-    unit = _KPI_UNITS.get(kpi, "")
-    return unit.format(t=time_unit or "time unit", ts=plural(time_unit))
+def kpi_unit(kpi: str, time_unit: str = "", currency: str = "") -> str:
+    """The unit of a KPI on an axis ("" for a name that is not a KPI): a time reads in the plural
+    ("hours"), a rate per time unit in the singular ("orders per hour")."""
+    from . import _core
+
+    unit = _core.unit_template("summary", kpi)
+    if unit == "{time}":
+        return plural(time_unit)
+    return unit.replace("{time}", time_unit or "time unit").replace("{currency}", currency or _core.default_currency())
 
 
-def kpi_label(kpi: str, time_unit: str = "") -> str:
+def kpi_label(kpi: str, time_unit: str = "", currency: str = "") -> str:
     """An axis label: the KPI's name and, when known, its unit: "lead_time_mean (hours)"."""
-    unit = kpi_unit(kpi, time_unit)
+    unit = kpi_unit(kpi, time_unit, currency)
     return f"{kpi} ({unit})" if unit else kpi
 
 
@@ -61,6 +43,18 @@ def time_unit_of(obj: Any) -> str:
         return str(attrs["time_unit"])
     unit = getattr(obj, "time_unit", "")
     return unit if isinstance(unit, str) else ""
+
+
+def currency_of(obj: Any) -> str:
+    """The currency of a Result or StoredResult, or of a DataFrame that carries it in ``attrs["currency"]``
+    (es.sweep, es.rank, StoredSweep.summary()); the unnamed default when unknown."""
+    from . import _core
+
+    attrs = getattr(obj, "attrs", None)
+    if isinstance(attrs, dict) and attrs.get("currency"):
+        return str(attrs["currency"])
+    currency = getattr(obj, "currency", "")
+    return currency if isinstance(currency, str) and currency else _core.default_currency()
 
 
 def _duration(value: Any, time_unit: str) -> float | None:

@@ -17,15 +17,19 @@ _METHOD_ATTRS = ("samples", "levels", "rows", "points", "drifting")
 
 
 def _records(columns: Mapping[str, Any]) -> np.ndarray:
-    """{column: values} as a compound array: text as UTF-8 strings, integers as int64, the rest float64."""
+    """{column: values} as a compound array: text as fixed-length UTF-8 strings (as the C++ writer stores
+    it, so that pandas.read_hdf opens the dataset: README "Results in HDF5"), integers as int64, the rest
+    float64."""
     import h5py
 
     fields, data = [], []
     for name, values in columns.items():
         a = np.asarray(values)
         if a.dtype.kind in "OUS":
-            fields.append((name, h5py.string_dtype("utf-8")))
-            data.append(np.array([str(v) for v in values], dtype=object))
+            text = [str(v).encode("utf-8") for v in values]
+            width = max([1, *map(len, text)])
+            fields.append((name, h5py.string_dtype("utf-8", width)))
+            data.append(np.array(text, dtype=f"S{width}"))
         elif a.dtype.kind in "iub":
             fields.append((name, np.int64))
             data.append(a.astype(np.int64))
@@ -36,8 +40,6 @@ def _records(columns: Mapping[str, Any]) -> np.ndarray:
     for (name, _), col in zip(fields, data):
         out[name] = col
     return out
-
-
 
 
 def write_hdf5(frames: Mapping[str, pd.DataFrame], path: str, spec: str = "", config: str = "") -> None:

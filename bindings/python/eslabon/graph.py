@@ -143,7 +143,7 @@ def _attrs(d: dict[str, Any]) -> str:
 
 
 def _check_results(model: Model, results: Any) -> None:
-    from .result import StoredSweep
+    from ._stored_sweep import StoredSweep
 
     if isinstance(results, StoredSweep):
         raise ValueError("results: a sweep file holds many runs; pass one point (sweep[point_id]) or a run file")

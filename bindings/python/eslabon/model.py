@@ -268,6 +268,11 @@ class Model:
         return self._core.time_unit
 
     @property
+    def currency(self) -> str:
+        """The name of the currency of costs, values and penalties (``costs.currency``, default "currency")."""
+        return self._core.currency
+
+    @property
     def calendar_start(self) -> pd.Timestamp:
         """Model time 0 as a date (``run.calendar_start``, default Monday 2026-01-05 00:00; README
         "Shifts and calendars")."""

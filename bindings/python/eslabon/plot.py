@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._plot_labels import CURRENCY, flow_dues, kpi_label, kpi_unit, plural, time_unit_of
+from ._plot_labels import currency_of, flow_dues, kpi_label, kpi_unit, plural, time_unit_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -215,7 +215,7 @@ def causes(result: Result | StoredResult, what: str = "both", top: int = 10, ax:
             a.set_title(title("where the lead time went"))
         else:
             _waterfall(a, names, values, low, high, total, "copq per order", "#c44e52",
-                       f"cost of poor quality per delivered order ({CURRENCY})")
+                       f"cost of poor quality per delivered order ({currency_of(result)})")
             a.set_title(title("who pays"))
     return axes if what == "both" else axes[0]
 
@@ -241,7 +241,7 @@ def tornado(ranking: pd.DataFrame, ax: Axes | None = None, time_unit: str | None
     ax.barh(y, m, xerr=np.nan_to_num(err).clip(min=0), color=np.where(m >= 0, "#c44e52", "#55a868"), capsize=4)
     ax.set_yticks(y, labels)
     ax.axvline(0, color="k", linewidth=0.8)
-    unit = kpi_unit(kpi, time_unit or time_unit_of(ranking))
+    unit = kpi_unit(kpi, time_unit or time_unit_of(ranking), currency_of(ranking))
     ax.set_xlabel(_fold(f"{kpi}: base - fixed" + (f" ({unit})" if unit else "")))
     return ax
 
@@ -308,7 +308,7 @@ def heatmap(df: pd.DataFrame, x: str, y: str, kpi: str, ax: Axes | None = None, 
             ax.text(j, i, f"{m:.3g}" + (f"\n±{h:.2g}" if np.isfinite(h) else ""), ha="center", va="center",
                     color=color, fontsize=9)
     bar = ax.figure.colorbar(im, ax=ax)
-    bar.set_label(_fold(f"mean {kpi_label(kpi, unit)}"))
+    bar.set_label(_fold(f"mean {kpi_label(kpi, unit, currency_of(df))}"))
     return ax
 
 
@@ -322,7 +322,7 @@ def sweep(df: pd.DataFrame, x: str, y: str, hue: str | None = None, ax: Axes | N
     _same_cell(d, [x] if hue is None else [x, hue], "sweep")
     ax = _axes(ax)
     ax.set_xlabel(x)
-    ax.set_ylabel(_fold(kpi_label(y, time_unit or time_unit_of(df))))
+    ax.set_ylabel(_fold(kpi_label(y, time_unit or time_unit_of(df), currency_of(df))))
     ax.set_title(f"{y} (mean, 95% CI)")
     if not np.isfinite(d["mean"].to_numpy(dtype=float)).any():
         _message(ax, f"no values of {y} in this sweep (the KPI is empty at every point)")

@@ -46,7 +46,7 @@ def default_rank_kpi(summary: pd.DataFrame) -> str:
 
 
 def _is_sweep(source: Any) -> bool:
-    from .result import StoredSweep
+    from ._stored_sweep import StoredSweep
 
     return isinstance(source, StoredSweep)
 

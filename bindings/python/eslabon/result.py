@@ -3,21 +3,22 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from . import _core
+from ._export import with_units
+
 if TYPE_CHECKING:
-    from . import _core
+    from ._stored_sweep import StoredSweep
     from .model import Model
 
 
 def _table_names(sweep_point: bool = False) -> list[str]:
     """The tables a result file may hold (a sweep point: those marked in_sweep), from the one list in C++."""
-    from . import _core
-
     return [t["name"] for t in _core.result_tables() if t["in_sweep"] or not sweep_point]
 
 
@@ -75,6 +76,12 @@ class _Tables:
     def _table(self, name: str) -> pd.DataFrame:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def _indexed(self, name: str, keys: list[str]) -> pd.DataFrame:
+        """Table `name` indexed by `keys`; as it is (empty) when the result has no such table (a sweep
+        point holds only some)."""
+        t = self._table(name)
+        return t.set_index(keys) if set(keys) <= set(t.columns) else t
+
     @property
     def time_unit(self) -> str:  # pragma: no cover - overridden
         """The unit of every time in the tables: second, minute, hour, day or week."""
@@ -82,6 +89,23 @@ class _Tables:
     @property
     def calendar_start(self) -> pd.Timestamp:  # pragma: no cover - overridden
         """Model time 0 as a date (README "Shifts and calendars")."""
+
+    @property
+    def currency(self) -> str:  # pragma: no cover - overridden
+        """The name of the currency of costs, values and penalties (config ``costs.currency``)."""
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write every table as PATH/TABLE.csv, each column's unit in its header (``lead_time_mean [hour]``),
+        as ``eslabon run --csv PATH`` does (README "CSV and Excel"); PATH may be new (its parent must exist)."""
+        from . import _export
+
+        _export.write(_export.result_frames(self), csv_dir=path, time_unit=self.time_unit, currency=self.currency)
+
+    def to_excel(self, path: str | os.PathLike[str]) -> None:
+        """Write every table as a sheet of an Excel workbook, as ``eslabon run --xlsx PATH`` does."""
+        from . import _export
+
+        _export.write(_export.result_frames(self), xlsx=path, time_unit=self.time_unit, currency=self.currency)
 
     def dates(self, times: Any) -> Any:
         """Model times (a number, an array or a Series in the model's time unit, e.g.
@@ -191,8 +215,7 @@ class _Tables:
         """The drift check: index = KPI; first_half, second_half (means over replications), the paired
         difference (second - first) with its 99% CI (ci_low, ci_high) and n, overall (the KPI's mean),
         relative_difference, and significant, material, drifting (0/1; README "Steady state")."""
-        d = self._table("drift")
-        return d.set_index("kpi") if "kpi" in d.columns else d
+        return self._indexed("drift", ["kpi"])
 
     @property
     def contracts(self) -> pd.DataFrame:
@@ -200,8 +223,7 @@ class _Tables:
         within, share (target; NaN without one), penalty (per late handoff), met_rate with its 95% CI
         (ci_low, ci_high), target_met (1 when the mean met rate reaches the share, 0 when not, NaN without
         a target) and sure (1 when the whole CI lies on that side of the share)."""
-        t = self._table("contracts")
-        return t.set_index("link") if "link" in t.columns else t
+        return self._indexed("contracts", ["link"])
 
     @property
     def satisfaction(self) -> pd.DataFrame:
@@ -223,25 +245,24 @@ class _Tables:
     def satisfaction_summary(self) -> pd.DataFrame:
         """The satisfaction bands over replications: index (band, stat), stats customers and share; columns
         mean, ci_low, ci_high, std, n."""
-        t = self._table("satisfaction_summary")
-        return t.set_index(["band", "stat"]) if "band" in t.columns else t
+        return self._indexed("satisfaction_summary", ["band", "stat"])
 
     def unit_summary(self) -> pd.DataFrame:
         """Each unit's statistics over replications: index (unit, stat); columns mean, ci_low, ci_high, std, n."""
-        return self._table("unit_summary").set_index(["unit", "stat"])
+        return self._indexed("unit_summary", ["unit", "stat"])
 
     def link_summary(self) -> pd.DataFrame:
         """Each link's statistics over replications: index (link, stat); columns mean, ci_low, ci_high, std, n."""
-        return self._table("link_summary").set_index(["link", "stat"])
+        return self._indexed("link_summary", ["link", "stat"])
 
     def origin_summary(self) -> pd.DataFrame:
         """The cost ledger over replications: index (origin, stat); columns mean, ci_low, ci_high, std, n."""
-        return self._table("origin_summary").set_index(["origin", "stat"])
+        return self._indexed("origin_summary", ["origin", "stat"])
 
     def delay_summary(self) -> pd.DataFrame:
         """Where the lead time went, over replications: index (cause, stat), stats time and lateness (per
         delivered order), lead_share and lateness_share; columns mean, ci_low, ci_high, std, n."""
-        return self._table("delay_summary").set_index(["cause", "stat"])
+        return self._indexed("delay_summary", ["cause", "stat"])
 
     def report(self, path: str | os.PathLike[str], **options: Any) -> str:
         """Write a self-contained HTML report for a client, as ``eslabon report -o`` (README "A report to
@@ -296,6 +317,11 @@ class Result(_Tables):
         return self.model.time_unit
 
     @property
+    def currency(self) -> str:
+        """The currency of costs, values and penalties (config ``costs.currency``)."""
+        return self._core.currency
+
+    @property
     def calendar_start(self) -> pd.Timestamp:
         """Model time 0 as a date (``Model.calendar_start``)."""
         return self.model.calendar_start
@@ -303,7 +329,7 @@ class Result(_Tables):
     def _table(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
             self._cache[name] = _frame(self._core.table(name))
-        return self._cache[name].copy()
+        return with_units(self._cache[name].copy(), name, self.time_unit, self.currency)
 
     def to_hdf5(self, path: str | os.PathLike[str]) -> None:
         """Write the same file `eslabon run -o` writes (temporary name, then rename)."""
@@ -316,7 +342,8 @@ class Result(_Tables):
 
 class StoredResult(_Tables):
     """A result read back from an HDF5 file written by eslabon (CLI or Python), or one point of a
-    sweep file (then `name` is the point's id and only the tables a sweep point holds are there)."""
+    sweep file (then `name` is the point's id, and the tables are those a sweep point holds with the
+    summaries of its units, links and origins, made from them as a run makes them; the others are empty)."""
 
     def __init__(self, path: str | os.PathLike[str], group: str = "/", attrs: dict[str, Any] | None = None) -> None:
         import h5py
@@ -330,11 +357,23 @@ class StoredResult(_Tables):
                 if name in g:
                     self._frames[name] = _read_dataset(g[name])
         self.config_text: str = self.attrs.get("config", "")
+        # A sweep point keeps its per-replication tables, not their summaries: make them as a run does.
+        for t in _core.result_tables():
+            per, summary = self._frames.get(t["name"]), t["summary"]
+            if summary and summary not in self._frames and per is not None and len(per.columns) > 2:
+                self._frames[summary] = _frame(_core.summarise(
+                    summary, [(str(c), per[c].to_numpy()) for c in per.columns], list(dict.fromkeys(per.iloc[:, 1])),
+                    self.time_unit, self.currency))
 
     @property
     def time_unit(self) -> str:
         """The file's time unit: every time in the tables is in it."""
         return str(self.attrs.get("time_unit", "hour"))
+
+    @property
+    def currency(self) -> str:
+        """The file's currency of costs, values and penalties (its ``currency`` attribute)."""
+        return str(self.attrs.get("currency", _core.default_currency()))
 
     @property
     def calendar_start(self) -> pd.Timestamp:
@@ -366,134 +405,15 @@ class StoredResult(_Tables):
         return float(_core.Model.load_text(self.config_text, self.path).warmup) if self.config_text else float("nan")
 
     def _table(self, name: str) -> pd.DataFrame:
-        return self._frames.get(name, pd.DataFrame()).copy()
-
-
-def _factor_values(column: pd.Series) -> pd.Series:
-    """A factor's values as the sweep file wrote them (text), as numbers when they all are; "" (a
-    scenario that does not set the factor) becomes missing."""
-    col = column.where(column != "", None)
-    given = col.dropna()
-    if pd.to_numeric(given, errors="coerce").isna().any():
-        return col
-    num = pd.to_numeric(col)  # missing values make it float, as in es.sweep's frame
-    return num.astype("int64") if num.notna().all() and given.str.fullmatch(r"-?\d+").all() else num
-
-
-class StoredSweep:
-    """A sweep file (`eslabon sweep -o`) read back.
-
-    - ``scenarios``: one row per point (point, id, scenario, one column per factor as written in the
-      sweep file, complete);
-    - ``points``: {id: StoredResult} for the complete points, read when first asked for
-      (``sweep["p0003"]`` is the same);
-    - ``summary()``: one row per (point, KPI) like ``es.sweep``: id, the factors (as numbers where
-      they are), scenario, kpi, mean, ci_low, ci_high, std, n;
-    - ``attrs`` (``sweep``: the sweep file's text, ``seed``, ``replications``, ``complete``, ...).
-    """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        import h5py
-
-        self.path = os.fspath(path)
-        with h5py.File(self.path, "r") as f:
-            self.attrs: dict[str, Any] = _read_attrs(f)
-            self.scenarios = _read_dataset(f["scenarios"]) if "scenarios" in f else pd.DataFrame()
-            present = set(f["points"]) if "points" in f else set()
-        ids = list(self.scenarios["id"]) if len(self.scenarios) else sorted(present)
-        self.points = _LazyPoints(self, [i for i in ids if i in present])
-        self.factors = [c for c in self.scenarios.columns if c not in ("point", "id", "scenario", "complete")]
-
-    @property
-    def seed(self) -> int:
-        """The seed every point used."""
-        return int(self.attrs.get("seed", -1))
-
-    @property
-    def replications(self) -> int:
-        """The replications of each point."""
-        return int(self.attrs.get("replications", 0))
-
-    @property
-    def complete(self) -> bool:
-        """Whether every point is in the file (a sweep stopped early is not)."""
-        return bool(self.attrs.get("complete", 0))
-
-    @property
-    def sweep_text(self) -> str:
-        """The sweep file's text."""
-        return str(self.attrs.get("sweep", ""))
-
-    def __getitem__(self, point_id: str) -> StoredResult:
-        return self.points[point_id]
-
-    def __len__(self) -> int:
-        return len(self.scenarios)
-
-    def summary(self) -> pd.DataFrame:
-        """One row per (complete point, KPI) like es.sweep's: id, factors, scenario, kpi, mean, ci_low, ci_high, std, n."""
-        import h5py
-
-        frames = []
-        with h5py.File(self.path, "r") as f:
-            for pid in self.points:
-                s = _read_dataset(f["points"][pid]["summary"])
-                s.insert(0, "id", pid)
-                frames.append(s)
-        cols = ["id", *self.factors, "scenario", "kpi", "mean", "ci_low", "ci_high", "std", "n"]
-        if not frames:
-            return pd.DataFrame(columns=cols)
-        df = pd.concat(frames, ignore_index=True)
-        sc = self.scenarios.set_index("id")
-        for c in [*self.factors, "scenario"]:
-            values = sc[c] if c == "scenario" else _factor_values(sc[c])
-            df[c] = df["id"].map(values)
-        df = df[cols]
-        df.attrs["factors"] = list(self.factors)
-        if "time_unit" in self.attrs:
-            df.attrs["time_unit"] = str(self.attrs["time_unit"])
-        return df
-
-    def report(self, path: str | os.PathLike[str], heatmap_kpis: list[str] | None = None) -> str:
-        """Write a self-contained HTML report of the sweep (every point's KPIs, heat maps over two factors),
-        as ``eslabon report SWEEP.h5 -o``. Returns the path."""
-        from .report import write_report
-
-        return write_report(self, path, heatmap_kpis=heatmap_kpis)
-
-    def __repr__(self) -> str:
-        return (f"StoredSweep({self.path!r}, points={len(self)}, complete={len(self.points)}, "
-                f"replications={self.replications}, seed={self.seed}, factors={self.factors})")
-
-
-class _LazyPoints(Mapping[str, "StoredResult"]):
-    """{id: StoredResult} over a sweep file's complete points, each read on first access."""
-
-    def __init__(self, sweep: StoredSweep, ids: list[str]) -> None:
-        self._sweep, self._ids = sweep, ids
-        self._cache: dict[str, StoredResult] = {}
-        self._known = set(ids)
-
-    def __getitem__(self, pid: str) -> StoredResult:
-        if pid not in self._known:
-            raise KeyError(f"no complete point {pid!r} in {self._sweep.path}; expected one of {', '.join(self._ids)}")
-        if pid not in self._cache:
-            attrs = {"name": pid, "seed": self._sweep.seed,
-                     **{k: self._sweep.attrs[k] for k in ("time_unit", "calendar_start") if k in self._sweep.attrs}}
-            self._cache[pid] = StoredResult(self._sweep.path, f"/points/{pid}", attrs)
-        return self._cache[pid]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
+        return with_units(self._frames.get(name, pd.DataFrame()).copy(), name, self.time_unit, self.currency)
 
 
 def read_hdf5(path: str | os.PathLike[str]) -> StoredResult | StoredSweep:
     """Read an eslabon HDF5 file: a run (`eslabon run -o`, `Result.to_hdf5`) gives a StoredResult,
     a sweep (`eslabon sweep -o`) a StoredSweep."""
     import h5py
+
+    from ._stored_sweep import StoredSweep
 
     with h5py.File(os.fspath(path), "r") as f:
         is_sweep = "sweep" in f.attrs or "points" in f

@@ -11,8 +11,10 @@ import pandas as pd
 
 from . import _args, _core
 from ._args import ConfigError
+from ._export import with_units
 from .model import Model
-from .result import StoredSweep, _frame
+from ._stored_sweep import StoredSweep
+from .result import _frame
 
 
 def _shared_warmup(model: Model, warmup: float) -> Model:
@@ -60,9 +62,10 @@ def compare(base: Model, variant: Model, replications: int = 30, seed: int = 1, 
             ``structure_differences``); refused by default, since the pairs then share no random numbers.
 
     Returns:
-        DataFrame, one row per KPI (index ``kpi``): base_mean, variant_mean, diff_mean (variant - base),
+        DataFrame, one row per KPI (index ``kpi``): measured_in (the KPI's unit of measure), base_mean, variant_mean, diff_mean (variant - base),
         diff_ci_low, diff_ci_high (95%, paired by replication), paired_half_width, unpaired_half_width (the
         half-width two independent runs of the same size would have had: what common random numbers bought).
+        ``attrs``: time_unit, currency.
 
     Raises:
         TypeError: a model that is not a Model, an argument of the wrong type.
@@ -76,7 +79,8 @@ def compare(base: Model, variant: Model, replications: int = 30, seed: int = 1, 
     a = base.run(replications=replications, seed=seed, threads=threads, progress=progress)
     variant = _shared_warmup(variant, a.warmup) if base.warmup_auto else variant
     b = variant.run(replications=replications, seed=seed, threads=threads, progress=progress)
-    return _frame(_core.compare_runs(a._core, b._core)).set_index("kpi")
+    return with_units(_frame(_core.compare_runs(a._core, b._core)), "comparison", base.time_unit,
+                      base.currency).set_index("kpi")
 
 
 def rank_links(model: Model, replications: int = 30, seed: int = 1, kpi: str = "copq_per_order",
@@ -95,9 +99,8 @@ def rank_links(model: Model, replications: int = 30, seed: int = 1, kpi: str = "
     kpi, threads = _args.kpi(kpi), _args.threads(threads)
     with progress_bar(_args.flag("progress", progress), f"rank {model.name}") as update:
         table = _core.rank_links(model._core, 0, -1, threads, kpi, update)
-    df = _frame(table)
+    df = with_units(_frame(table), "ranking", model.time_unit, model.currency, kpi)  # for es.plot.tornado
     df.attrs["kpi"] = kpi
-    df.attrs["time_unit"] = model.time_unit  # the unit of a time KPI, for es.plot.tornado
     return df
 
 
@@ -113,7 +116,7 @@ def rank(model: Model, kpi: str = "copq_per_order", replications: int = 30, seed
     copq_per_order or revenue); shapley_mean with shapley_ci_low/high (``shapley=True``: the faults'
     Shapley contributions to base - every fault fixed, which sum to it exactly); ledger (the base
     run's copq per order booked on the weak point's origin, for copq_per_order). ``attrs``: kpi,
-    shapley (method, coalitions, permutations, total: {mean, ci_low, ci_high, n}) and budget
+    time_unit, currency, units ({column: unit of measure}), shapley (method, coalitions, permutations, total: {mean, ci_low, ci_high, n}) and budget
     (``budget=B``: the best set of costed scenarios whose cost fits: chosen, cost, net, method,
     combined_net, note), each None when not asked for.
 
@@ -130,11 +133,10 @@ def rank(model: Model, kpi: str = "copq_per_order", replications: int = 30, seed
         budget = _args.number("budget", budget)
     with progress_bar(_args.flag("progress", progress), f"rank {model.name}") as update:
         out = _core.rank(model._core, 0, -1, threads, kpi, shapley, budget, update)
-    df = _frame(out["table"])
+    df = with_units(_frame(out["table"]), "ranking", model.time_unit, model.currency, kpi)  # for es.plot.tornado
     df.attrs["kpi"] = kpi
     df.attrs["shapley"] = out["shapley"]
     df.attrs["budget"] = out["budget"]
-    df.attrs["time_unit"] = model.time_unit  # the unit of a time KPI, for es.plot.tornado
     return df
 
 
@@ -197,9 +199,8 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
     for (name, changes), summary in zip(points, summaries):
         for row in summary.reset_index().to_dict("records"):  # keeps n an integer
             rows.append({**{k: changes.get(k) for k in keys}, "scenario": name, **row})
-    df = pd.DataFrame(rows)
+    df = with_units(pd.DataFrame(rows), "summary", model.time_unit, model.currency)  # for es.plot.sweep, heatmap
     df.attrs["factors"] = keys
-    df.attrs["time_unit"] = model.time_unit  # the unit of a time KPI, for es.plot.sweep and heatmap
     df.attrs["warmup"] = warmup  # the shared warm-up of warmup: auto, else None
     return df
 

@@ -1,8 +1,9 @@
 #pragma once
-// Writing result tables to HDF5 (C API), readable by h5py and pandas without help:
-// each Table becomes a one-dimensional compound dataset (chunked, shuffled, deflated, unless
-// small and asked to be compact),
-// string columns are variable-length UTF-8, string attributes likewise.
+// Writing result tables to HDF5 (C API), readable by h5py, pandas.read_hdf (PyTables), R's
+// hdf5r and the HDF5 tools without help: each Table becomes a one-dimensional compound dataset
+// (chunked, shuffled, deflated, unless small and asked to be compact) whose string columns are
+// fixed-length UTF-8 (as wide as the longest value: PyTables reads no variable-length strings
+// in a table); string attributes are variable-length UTF-8 (h5py reads them as str).
 //
 // Atomicity: the file is written under a temporary name beside the target and renamed
 // onto it by commit(), so the target is either the old file or the complete new one. A
@@ -14,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace eslabon {
 
@@ -24,8 +26,12 @@ class Hdf5Writer {
   Hdf5Writer(const Hdf5Writer&) = delete;
   Hdf5Writer& operator=(const Hdf5Writer&) = delete;
 
+  // Attributes of the file (its root group).
   void attribute(const std::string& name, const std::string& value);
   void attribute(const std::string& name, std::int64_t value);
+  // Attributes of the dataset or group `object` ("/summary"), written already.
+  void attribute(const std::string& object, const std::string& name, const std::string& value);
+  void attribute(const std::string& object, const std::string& name, const std::vector<std::string>& values);
   // Writes `table` as dataset `path` (e.g. "/summary" or "/scenarios/base/summary"), chunked
   // and deflated; with `compact_if_small`, a table of at most 16 KiB is stored compact instead
   // (in its object header): on a few rows chunking and deflate cost more than they save, and a

@@ -29,6 +29,8 @@ class Table {
   std::vector<std::string>& str(const std::string& column);
 
   const std::vector<Column>& columns() const { return columns_; }
+  // Adds `column` after the others (throws std::logic_error if one has its name).
+  void add_column(Column column);
   const Column* find(const std::string& column) const;
   std::size_t rows() const { return columns_.empty() ? 0 : columns_.front().size(); }
   // Throws std::logic_error if columns differ in length.
