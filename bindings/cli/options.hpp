@@ -22,6 +22,9 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool json = false;
   bool orders = false;
+  // run's event log (README "Event logs for process mining"): --events, --events-orders, --events-replications.
+  bool events = false;
+  std::uint64_t events_orders = 10000, events_replications = 1;
 };
 
 // config, --replications, --seed, --threads, --horizon, --warmup, --set, --json

@@ -47,6 +47,7 @@ void register_results(py::module_& m) {
                              })
       .def_property_readonly("replication_count", [](const RunResult& r) { return r.replications.size(); })
       .def_property_readonly("events", &RunResult::events)
+      .def_property_readonly("event_log_note", &RunResult::event_log_note)
       .def("table",
            [](const RunResult& r, const std::string& name) {
              const ResultTable* t = find_result_table(name);
@@ -87,7 +88,8 @@ void register_results(py::module_& m) {
       py::arg("model"), py::arg("seed") = -1, py::arg("replications") = 0);
   m.def(
       "run",
-      [](const Model& model, int replications, std::int64_t seed, unsigned threads, bool orders, py::object progress) {
+      [](const Model& model, int replications, std::int64_t seed, unsigned threads, bool orders, py::object progress,
+         std::uint64_t events_orders, std::uint64_t events_replications) {
         ProgressBoard board;
         std::atomic<bool> stop{false};
         RunOptions opt;
@@ -95,13 +97,17 @@ void register_results(py::module_& m) {
         opt.seed = seed;
         opt.threads = threads;
         opt.record_orders = orders;
+        opt.events.on = events_orders > 0;  // README "Event logs for process mining"
+        opt.events.orders = events_orders;
+        opt.events.replications = events_replications;
         opt.progress = &board;
         opt.control.stop = &stop;
         return run_interruptibly<RunResult>([&] { return run_model(model, opt); }, stop,
                                             [&] { return board.fraction(); }, progress);
       },
       py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
-      py::arg("orders") = false, py::arg("progress") = py::none(),
+      py::arg("orders") = false, py::arg("progress") = py::none(), py::arg("events_orders") = 0,
+      py::arg("events_replications") = 1,
       "Run replications of a model (0 / -1: the model's own settings). Releases the GIL; Ctrl-C stops it.");
 }
 

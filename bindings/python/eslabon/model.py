@@ -15,6 +15,21 @@ if TYPE_CHECKING:
     from .result import Result, StoredResult
 
 
+# Model.run(events=True): the orders recorded per replication (README "Event logs for process mining").
+EVENT_ORDERS = 10000
+
+
+def _event_orders(events: Any) -> int:
+    """Model.run's `events` as the number of orders to record per replication (0: none)."""
+    if hasattr(events, "item") and getattr(events, "shape", None) == ():
+        events = events.item()  # a numpy scalar
+    if isinstance(events, bool):
+        return EVENT_ORDERS if events else 0
+    if not isinstance(events, int) or events < 1:
+        raise _core.ConfigError(f"events: expected True, False or a whole number of orders >= 1, got {events!r}")
+    return events
+
+
 def _plain(value: Any) -> Any:
     """numpy scalars and arrays as Python values; containers recursively."""
     if hasattr(value, "item") and getattr(value, "shape", None) == ():
@@ -91,7 +106,8 @@ class Model:
 
     # --- running ------------------------------------------------------------------------
     def run(self, replications: int | Mapping[str, Any] | None = None, seed: int | None = None,
-            threads: int | None = None, orders: bool = False, progress: bool = True) -> Result:
+            threads: int | None = None, orders: bool = False, progress: bool = True,
+            events: bool | int = False, events_replications: int = 1) -> Result:
         """Run replications (default: the config's) and return a Result.
 
         ``replications`` is a number, or a stopping rule as in the config, e.g. ``{"until": 0.02,
@@ -100,6 +116,10 @@ class Model:
         interrupt) stops it promptly and raises KeyboardInterrupt. ``progress=True`` shows a tqdm bar
         when tqdm is installed. A run whose work in the system passes ``run.max_wip`` raises
         ``eslabon.WipLimitExceeded``.
+
+        ``events=True`` records the event log (``r.events``, ``r.to_xes``, ``r.to_ocel``; README "Event logs
+        for process mining") of the first 10,000 orders of replication 0; ``events=N`` of the first N; with
+        ``events_replications=K``, of replications 0 to K - 1.
         """
         from ._precision import warn_if_imprecise
         from ._drift import warn_if_drifting
@@ -116,8 +136,11 @@ class Model:
         if seed is not None:
             changes["run.seed"] = int(seed)
         model = self.with_changes(changes) if changes else self
+        limit = _event_orders(events)
+        if isinstance(events_replications, bool) or not isinstance(events_replications, int) or events_replications < 1:
+            raise _core.ConfigError(f"events_replications: expected a whole number >= 1, got {events_replications!r}")
         with progress_bar(progress, f"{self.name}") as update:
-            core = _core.run(model._core, 0, -1, int(threads or 0), bool(orders), update)
+            core = _core.run(model._core, 0, -1, int(threads or 0), bool(orders), update, limit, events_replications)
         result = Result(core, model)
         warn_if_drifting(result)
         warn_if_imprecise(result)
