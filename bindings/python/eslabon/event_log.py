@@ -10,10 +10,9 @@ Both are streamed to a temporary file beside the target and renamed when complet
 from __future__ import annotations
 
 import json
-import math
 import os
 from typing import IO, Any
-from xml.sax.saxutils import XMLGenerator
+from xml.sax.saxutils import quoteattr
 
 import pandas as pd
 
@@ -46,117 +45,93 @@ def _need_events(events: pd.DataFrame) -> None:
         raise ValueError("no event log: run with events=True (eslabon run --events)")
 
 
-class _Xes:
-    """The XES writer: IEEE 1849-2016, its standard extensions, a trace per case."""
+def _xes(kind: str, key: str, value: Any) -> str:
+    """One XES attribute element (the value escaped for XML)."""
+    if kind == "int":
+        value = int(value)
+    elif kind == "float":
+        value = repr(float(value))
+    return f'<{kind} key="{key}" value={quoteattr(str(value))}/>\n'
 
-    EXTENSIONS = [("Concept", "concept"), ("Time", "time"), ("Lifecycle", "lifecycle"), ("Organizational", "org")]
 
-    def __init__(self, out: IO[str]) -> None:
-        self.x = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
-
-    def attr(self, kind: str, key: str, value: Any) -> None:
-        if kind == "int":
-            value = int(value)
-        elif kind == "float":
-            value = repr(float(value))
-        self.x.startElement(kind, {"key": key, "value": str(value)})
-        self.x.endElement(kind)
-        self.x.ignorableWhitespace("\n")
-
-    def open(self, tag: str, attrs: dict[str, str] | None = None) -> None:
-        self.x.startElement(tag, attrs or {})
-        self.x.ignorableWhitespace("\n")
-
-    def close(self, tag: str) -> None:
-        self.x.endElement(tag)
-        self.x.ignorableWhitespace("\n")
-
-    def empty(self, tag: str, attrs: dict[str, str]) -> None:
-        self.x.startElement(tag, attrs)
-        self.close(tag)
+XES_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1849-2016" xes.features="" xmlns="http://www.xes-standard.org/">
+<extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
+<extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
+<extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>
+<extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>
+<global scope="trace">
+<string key="concept:name" value=""/>
+</global>
+<global scope="event">
+<string key="concept:name" value=""/>
+<string key="lifecycle:transition" value="complete"/>
+<date key="time:timestamp" value="1970-01-01T00:00:00.000+00:00"/>
+</global>
+<classifier name="Activity" keys="concept:name"/>
+<classifier name="Activity and transition" keys="concept:name lifecycle:transition"/>
+"""
 
 
 def write_xes(events: pd.DataFrame, out: IO[str], *, name: str = "", time_unit: str = "hour",
               calendar_start: Any = None, source: str = "eslabon") -> None:
     """Write `events` (the ``events`` table) to the text stream `out` as an XES log (IEEE 1849-2016).
 
-    One trace per case (concept:name the case, with flow, order and replication); each event has
-    concept:name (the task for work on it, see ``activity_names``), lifecycle:transition (schedule, start,
-    complete, suspend, resume, manualskip; complete for instants), time:timestamp, concept:instance (the
-    task and attempt, so a redo is an instance of its own), org:resource (the unit), and eslabon's own
-    attributes: activity, job, attempt, handoff, origin, defect, caught, detail, model_time and the wait_*
-    parts that are not 0."""
+    One trace per case (concept:name the case, with flow, order and replication), in the order the cases
+    start; each event has concept:name (the task for work on it, see ``activity_names``),
+    lifecycle:transition (schedule, start, complete, suspend, resume, manualskip; complete for
+    instants), time:timestamp, concept:instance (the task and attempt, so a redo is an instance of its
+    own), org:resource (the unit), and eslabon's own attributes: activity, job, attempt, handoff, origin,
+    defect, caught, detail, model_time and the wait_* parts that are not 0."""
     _need_events(events)
-    dates = _dates(events)
-    names = activity_names(events)
-    w = _Xes(out)
-    w.x.startDocument()
-    w.open("log", {"xes.version": "1849-2016", "xes.features": "", "xmlns": "http://www.xes-standard.org/"})
-    for label, prefix in w.EXTENSIONS:
-        w.empty("extension", {"name": label, "prefix": prefix, "uri": f"http://www.xes-standard.org/{prefix}.xesext"})
-    w.open("global", {"scope": "trace"})
-    w.attr("string", "concept:name", "")
-    w.close("global")
-    w.open("global", {"scope": "event"})
-    w.attr("string", "concept:name", "")
-    w.attr("string", "lifecycle:transition", "complete")
-    w.attr("date", "time:timestamp", "1970-01-01T00:00:00.000+00:00")
-    w.close("global")
-    for label, keys in (("Activity", "concept:name"), ("Activity and transition", "concept:name lifecycle:transition")):
-        w.empty("classifier", {"name": label, "keys": keys})
-    w.attr("string", "concept:name", name or "eslabon")
-    w.attr("string", "source", source)
-    w.attr("string", "time_unit", time_unit)
+    out.write(XES_HEAD)
+    out.write(_xes("string", "concept:name", name or "eslabon") + _xes("string", "source", source) +
+              _xes("string", "time_unit", time_unit))
     if calendar_start is not None:
-        w.attr("string", "calendar_start", str(pd.Timestamp(calendar_start).isoformat()))
-    rows = events.assign(x_name=names, x_date=dates)
-    for case, trace in rows.groupby("case", sort=False):
-        first = trace.iloc[0]
-        w.open("trace")
-        w.attr("string", "concept:name", case)
-        w.attr("string", "flow", first["flow"])
-        w.attr("int", "order", first["order"])
-        w.attr("int", "replication", first["replication"])
-        for e in trace.itertuples(index=False):
-            _xes_event(w, e)
-        w.close("trace")
-    w.close("log")
-    w.x.endDocument()
+        out.write(_xes("string", "calendar_start", pd.Timestamp(calendar_start).isoformat()))
+    rows = events.assign(x_name=activity_names(events), x_date=_dates(events),
+                         x_case=pd.factorize(events["case"])[0])
+    rows = rows.sort_values("x_case", kind="stable")  # each case's events together, in the order they happened
+    case = None
+    for e in rows.itertuples(index=False):
+        if e.case != case:
+            out.write(("</trace>\n" if case is not None else "") + "<trace>\n" + _xes("string", "concept:name", e.case) +
+                      _xes("string", "flow", e.flow) + _xes("int", "order", e.order) +
+                      _xes("int", "replication", e.replication))
+            case = e.case
+        out.write(_xes_event(e))
+    out.write(("</trace>\n" if case is not None else "") + "</log>\n")
 
 
-def _xes_event(w: _Xes, e: Any) -> None:
-    w.open("event")
+def _xes_event(e: Any) -> str:
     work = e.activity in XES_TRANSITIONS
-    w.attr("string", "concept:name", e.x_name)
-    w.attr("string", "lifecycle:transition", XES_TRANSITIONS.get(e.activity, "complete"))
-    w.attr("date", "time:timestamp", e.x_date)
+    parts = ["<event>\n", _xes("string", "concept:name", e.x_name),
+             _xes("string", "lifecycle:transition", XES_TRANSITIONS.get(e.activity, "complete")),
+             _xes("date", "time:timestamp", e.x_date)]
     if work:
-        w.attr("string", "concept:instance", f"{e.x_name}#{e.attempt}")
+        parts.append(_xes("string", "concept:instance", f"{e.x_name}#{e.attempt}"))
     if e.unit:
-        w.attr("string", "org:resource", e.unit)
-    w.attr("string", "activity", e.activity)
-    for key in _TEXT:
-        if getattr(e, key):
-            w.attr("string", key, getattr(e, key))
+        parts.append(_xes("string", "org:resource", e.unit))
+    parts.append(_xes("string", "activity", e.activity))
+    parts += [_xes("string", key, getattr(e, key)) for key in _TEXT if getattr(e, key)]
     if work:
-        w.attr("int", "attempt", e.attempt)
+        parts.append(_xes("int", "attempt", e.attempt))
     if e.defect >= 0:
-        w.attr("int", "defect", e.defect)
-        w.attr("int", "caught", e.caught)
-    w.attr("float", "model_time", e.time)
-    for key in WAITS:
-        value = getattr(e, key)
-        if value > 0:
-            w.attr("float", key, value)
-    w.close("event")
+        parts += [_xes("int", "defect", e.defect), _xes("int", "caught", e.caught)]
+    parts.append(_xes("float", "model_time", e.time))
+    parts += [_xes("float", key, getattr(e, key)) for key in WAITS if getattr(e, key) > 0]
+    parts.append("</event>\n")
+    return "".join(parts)
 
 
 # --- OCEL 2.0 -----------------------------------------------------------------------------------
-def ocel_document(events: pd.DataFrame) -> dict[str, Any]:
-    """The OCEL 2.0 JSON document (a dict) of `events`: objects of type order (each case), task (each
-    task of an order), unit (each unit named) and defect (each defect made); an event per row, its type
-    the activity (work: "TASK ACTIVITY", e.g. "purchase started"), related to its order, task, unit and
-    defect with qualifiers; a delivery is related to the defects that reached the customer."""
+def write_ocel(events: pd.DataFrame, out: IO[str]) -> None:
+    """Write `events` to the text stream `out` as an OCEL 2.0 JSON log: objects of type order (each
+    case), task (each task of an order), unit (each unit named) and defect (each defect made); an event
+    per row, its type the activity (work on a task: "TASK ACTIVITY", e.g. "purchase started"), related
+    to its order, task, unit and defect with qualifiers; a delivery is related to the defects that reached
+    the customer. ``objectTypes`` and ``eventTypes`` declare every attribute with its type. Streamed: an
+    object or an event per line."""
     _need_events(events)
     ev = events.assign(x_date=_dates(events).str.replace("+00:00", "Z", regex=False),
                        x_name=activity_names(events))
@@ -166,8 +141,16 @@ def ocel_document(events: pd.DataFrame) -> dict[str, Any]:
     ev["x_task"] = (ev["case"] + "/" + ev["task"]).where(ev["task"] != "", "")
     ev["x_defect"] = (prefix + "defect/" + ev["defect"].astype(str)).where(ev["defect"] >= 0, "")
     objects = _ocel_objects(ev)
+    object_types: dict[str, dict[str, str]] = {}
+    for o in objects:
+        object_types.setdefault(o["type"], {}).update({a["name"]: _ocel_type(a["value"]) for a in o["attributes"]})
+    declare = lambda types: [{"name": t, "attributes": [{"name": n, "type": k} for n, k in a.items()]}  # noqa: E731
+                             for t, a in types.items()]
+    out.write('{"objectTypes": ' + json.dumps(declare(object_types)) + ',\n"eventTypes": ' +
+              json.dumps(declare(_ocel_event_types(ev, work))) + ',\n"objects": [\n')
+    out.write(",\n".join(json.dumps(o) for o in objects))
+    out.write('\n],\n"events": [\n')
     escaped = ev[(ev["activity"] == "defect_made") & (ev["caught"] == 0)].groupby("case")["x_defect"].agg(list)
-    events_out, attrs_of_type = [], {}
     for i, e in enumerate(ev.itertuples(index=False)):
         rel = [{"objectId": e.case, "qualifier": "order"}]
         if e.x_task:
@@ -178,25 +161,27 @@ def ocel_document(events: pd.DataFrame) -> dict[str, Any]:
             rel.append({"objectId": e.x_defect, "qualifier": e.activity.replace("defect_", "")})
         if e.activity == "delivered":
             rel += [{"objectId": d, "qualifier": "reached the customer"} for d in escaped.get(e.case, [])]
-        attrs = _ocel_event_attributes(e)
-        attrs_of_type.setdefault(e.x_type, {}).update({a["name"]: _ocel_type(a["value"]) for a in attrs})
-        events_out.append({"id": f"e{i}", "type": e.x_type, "time": e.x_date, "attributes": attrs, "relationships": rel})
-    object_types = {}
-    for o in objects:
-        object_types.setdefault(o["type"], {}).update({a["name"]: _ocel_type(a["value"]) for a in o["attributes"]})
-    return {
-        "objectTypes": [{"name": t, "attributes": [{"name": n, "type": k} for n, k in a.items()]}
-                        for t, a in object_types.items()],
-        "eventTypes": [{"name": t, "attributes": [{"name": n, "type": k} for n, k in a.items()]}
-                       for t, a in attrs_of_type.items()],
-        "objects": objects,
-        "events": events_out,
-    }
+        out.write((",\n" if i else "") + json.dumps({"id": f"e{i}", "type": e.x_type, "time": e.x_date,
+                                                     "attributes": _ocel_event_attributes(e), "relationships": rel}))
+    out.write("\n]}\n")
 
 
 def _ocel_type(value: Any) -> str:
     return "integer" if isinstance(value, int) and not isinstance(value, bool) else \
         "float" if isinstance(value, float) else "string"
+
+
+def _ocel_event_types(ev: pd.DataFrame, work: pd.Series) -> dict[str, dict[str, str]]:
+    """Each event type's attributes (those any of its events has: _ocel_event_attributes) with their types."""
+    types = {}
+    for name, rows in ev.groupby("x_type", sort=False):
+        attrs = {"model_time": "float"}
+        attrs.update({k: "string" for k in _TEXT if (rows[k] != "").any()})
+        if work[rows.index].any():
+            attrs["attempt"] = "integer"
+        attrs.update({k: "float" for k in WAITS if (rows[k] > 0).any()})
+        types[name] = attrs
+    return types
 
 
 def _ocel_event_attributes(e: Any) -> list[dict[str, Any]]:
@@ -208,7 +193,7 @@ def _ocel_event_attributes(e: Any) -> list[dict[str, Any]]:
         attrs.append({"name": "attempt", "value": int(e.attempt)})
     for key in WAITS:
         value = float(getattr(e, key))
-        if value > 0 and math.isfinite(value):
+        if value > 0:
             attrs.append({"name": key, "value": value})
     return attrs
 
@@ -237,12 +222,6 @@ def _ocel_objects(ev: pd.DataFrame) -> list[dict[str, Any]]:
             {"name": "outcome", "time": d.x_date, "value": outcome[int(d.caught)]}],
             "relationships": [{"objectId": d.case, "qualifier": "carried by"}]})
     return out
-
-
-def write_ocel(events: pd.DataFrame, out: IO[str]) -> None:
-    """Write `events` to the text stream `out` as an OCEL 2.0 JSON log (``ocel_document``)."""
-    json.dump(ocel_document(events), out, indent=1)
-    out.write("\n")
 
 
 # --- files ----------------------------------------------------------------------------------------
@@ -281,11 +260,13 @@ class EventLogAccess:
         return t
 
     def _xes_header(self) -> dict[str, Any]:
-        from . import _core
+        version = str(getattr(self, "attrs", {}).get("eslabon_version", ""))  # a file's; a run is this build's
+        if not version:
+            import eslabon
 
+            version = str(getattr(eslabon, "__version__", ""))
         return {"name": getattr(self, "name", ""), "time_unit": getattr(self, "time_unit", "hour"),
-                "calendar_start": getattr(self, "calendar_start", None),
-                "source": f"eslabon {getattr(_core, '__version__', '')}".strip()}
+                "calendar_start": getattr(self, "calendar_start", None), "source": f"eslabon {version}".strip()}
 
     def to_xes(self, path: str | os.PathLike[str]) -> str:
         """Write the event log as IEEE XES (``eslabon export --xes``); returns the path."""
