@@ -25,6 +25,9 @@ struct RunArgs {
   bool json = false;
   bool orders = false;
   std::string csv, xlsx;  // --csv DIR, --xlsx FILE
+  // run's event log (README "Event logs for process mining"): --events, --events-orders, --events-replications.
+  bool events = false;
+  std::uint64_t events_orders = 10000, events_replications = 1;
 };
 
 // config, --replications, --seed, --threads, --horizon, --warmup, --set, --json, --csv, --xlsx

@@ -1,5 +1,5 @@
-// eslabon graph, report, sensitivity: commands written in the Python package (they draw with
-// Graphviz and matplotlib, or sample with numpy), reached from the eslabon command too. The
+// eslabon graph, report, sensitivity, export: commands written in the Python package (they draw with
+// Graphviz and matplotlib, sample with numpy, or write XML and JSON), reached from the eslabon command too. The
 // binary hands its arguments to `python -m eslabon COMMAND ARGS...` by exec, so the exit code,
 // the signals and the terminal are the Python command's own.
 //

@@ -231,9 +231,14 @@ int cmd_run(const RunArgs& a) {
   warn_unstable(model, a.config);
   if (a.orders && a.output.empty())
     std::cerr << "warning: --orders records one row per order in the HDF5 file; without -o they are not kept\n";
+  if (a.events && a.output.empty())
+    std::cerr << "warning: --events records the event log in the HDF5 file; without -o it is not kept\n";
   RunOptions opt;
   opt.threads = a.threads;
   opt.record_orders = a.orders;
+  opt.events.on = a.events;
+  opt.events.orders = a.events_orders;
+  opt.events.replications = a.events_replications;
   opt.control.stop = &g_stop;
   // Progress on stderr when it is a terminal and the run takes more than ~2 s.
   ProgressBoard board;
@@ -297,6 +302,9 @@ int cmd_run(const RunArgs& a) {
   if (!a.output.empty() && !a.json) fmt::print("\nresults written to {}\n", a.output);
   if (exports.any() && !a.json)
     fmt::print("{}{}", a.output.empty() ? "\n" : "", exports_note(a.csv, a.xlsx, tables.size()));
+  if (const std::string note = result.event_log_note(); !note.empty())  // README "Event logs for process mining"
+    std::cerr << note << (note.find("the first") != std::string::npos ? " (--events-orders N records more)" : "")
+              << "\n";
   if (result.warmup_auto) {
     if (const std::string w = result.warmup_auto->warning(); !w.empty()) std::cerr << w << "\n";
     model = with_warmup(model, result.warmup);  // for the notes below, which read the window
@@ -322,6 +330,16 @@ void add_run_command(CLI::App& app, Commands& commands) {
   add_run_options(run, *a);
   run->add_option("-o,--output", a->output, "Write results to this HDF5 file");
   run->add_flag("--orders", a->orders, "Record one row per order (in the HDF5 file's /orders)");
+  auto* events = run->add_flag("--events", a->events,
+                               "Record the event log for process mining (the HDF5 file's /events; eslabon export)");
+  run->add_option("--events-orders", a->events_orders,
+                  "With --events: the orders recorded per replication, the first by arrival (default 10000)")
+      ->check(CLI::PositiveNumber)
+      ->needs(events);
+  run->add_option("--events-replications", a->events_replications,
+                  "With --events: record replications 0 to N - 1 (default 1: replication 0 only)")
+      ->check(CLI::PositiveNumber)
+      ->needs(events);
   commands.push_back({run, [a] { return cmd_run(*a); }});
 }
 

@@ -58,6 +58,8 @@ void register_results(py::module_& m) {
       .def_property_readonly(
           "replication_count", [](const RunResult& r) { return r.replications.size(); }, "Replications run.")
       .def_property_readonly("events", &RunResult::events, "Events simulated, over all replications.")
+      .def_property_readonly(
+          "event_log_note", &RunResult::event_log_note, "What the event log holds, in words (\"\" when none).")
       .def(
           "table",
           [](const RunResult& r, const std::string& name) {
@@ -117,7 +119,8 @@ void register_results(py::module_& m) {
       "without running it: (warm-up, the CLI's line, its warning or \"\").");
   m.def(
       "run",
-      [](const Model& model, int replications, std::int64_t seed, unsigned threads, bool orders, py::object progress) {
+      [](const Model& model, int replications, std::int64_t seed, unsigned threads, bool orders, py::object progress,
+         std::uint64_t events_orders, std::uint64_t events_replications) {
         ProgressBoard board;
         std::atomic<bool> stop{false};
         RunOptions opt;
@@ -125,15 +128,21 @@ void register_results(py::module_& m) {
         opt.seed = seed;
         opt.threads = threads;
         opt.record_orders = orders;
+        opt.events.on = events_orders > 0;  // README "Event logs for process mining"
+        opt.events.orders = events_orders;
+        opt.events.replications = events_replications;
         opt.progress = &board;
         opt.control.stop = &stop;
         return run_interruptibly<RunResult>([&] { return run_model(model, opt); }, stop,
                                             [&] { return board.fraction(); }, progress);
       },
       py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
-      py::arg("orders") = false, py::arg("progress") = py::none(),
+      py::arg("orders") = false, py::arg("progress") = py::none(), py::arg("events_orders") = 0,
+      py::arg("events_replications") = 1,
       "Run replications of a model (replications 0, seed -1, threads 0: the model's own settings and one "
-      "thread per core); `orders` records every order; `progress` is called with the fraction done. Releases "
+      "thread per core); `orders` records every order; `progress` is called with the fraction done; "
+      "events_orders > 0 records the event log of that many orders in replications 0 .. "
+      "events_replications - 1. Releases "
       "the GIL; Ctrl-C stops it (KeyboardInterrupt). Raises WipLimitExceeded past run.max_wip.");
 }
 

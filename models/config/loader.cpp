@@ -86,6 +86,7 @@ Model read(YAML::Node root, YamlReader& r, const std::string& text, Scenarios sc
              "expected one of second, minute, hour, day, week, got " + found(root["time_unit"]));
   }
   m.time_unit = canonical_unit(m.time_unit);
+  m.time_unit_hours = unit_in_hours(m.time_unit);
   r.set_time_unit(m.time_unit);
   load_run(r, root, m);
   load_units(r, root, m);

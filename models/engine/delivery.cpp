@@ -5,6 +5,7 @@
 #include <models/engine/replication.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace eslabon::engine {
@@ -50,6 +51,10 @@ void Replication::deliver(std::uint32_t o) {
   // On time when the lead time is within the promise; the tolerance absorbs the rounding
   // of arrival + service sums (0.1 + 0.2 with due 0.3 is on time whenever it arrives).
   const bool on_time = lead <= fl.due + 1e-12 * std::max(1.0, now_);
+  if constexpr (kRecording)
+    if (traced(o))
+      trace_order(o, Activity::Delivered,
+                  std::isfinite(fl.due) ? (on_time ? TraceDetail::OnTime : TraceDetail::Late) : TraceDetail::None);
   if (tg) {
     measures_.lead.add(lead);
     measures_.lead_q.add(lead);
@@ -150,6 +155,8 @@ void Replication::charge_noticed_types(std::uint32_t o, const std::uint8_t* seen
 }
 
 void Replication::lose_customer(std::uint32_t o, const double* blame) {
+  if constexpr (kRecording)
+    if (traced(o)) trace_order(o, Activity::Churn);
   if (tagged(o)) ++measures_.churned;
   customers_.lose(orders_.flow(o));
   measures_.set_base(now_, static_cast<double>(customers_.base()));

@@ -26,6 +26,8 @@ void Replication::abandon(std::uint32_t j) {
   const std::uint32_t o = jobs_.order(j);
   const std::uint32_t u = jobs_.unit(j);
   if (in_window()) ++units_[u].abandoned;
+  if constexpr (kRecording)
+    if (traced(o)) trace_lost(o, TraceDetail::Abandoned, static_cast<int>(u));
   if (tagged(o)) {
     ++measures_.tagged_abandoned;
     if (m_.costs.abandoned > 0) {
@@ -70,6 +72,8 @@ void Replication::preempt(int u, int slot) {
     if (us.closes) delays_.closed_wait(o, static_cast<int>(jobs_.task(v)), us.closed_clock(now_));
   }
   jobs_.requeued(v, now_);
+  if constexpr (kRecording)
+    if (traced(o)) trace_job(v, Activity::Suspended, TraceDetail::Preempted);
   us.enqueue_front(v, queue_key(us.discipline, QueueFacts{priority, 0.0, 0.0}), now_);
   jobs_.join_waiting(v, orders_.waiting(o));
 }

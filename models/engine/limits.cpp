@@ -1,4 +1,5 @@
-// The entry of one replication, and what guards it: run.max_wip (a replication whose work in
+// The entry of one replication (simulate(), which picks the plain or the recording build of the
+// engine: replication.hpp), and what guards it: run.max_wip (a replication whose work in
 // the system passes the limit stops with a message saying where the work piles up) and the
 // order spans of a pilot run (SimOptions::trace, for warmup: auto). Neither is on the hot path:
 // the limit is checked where the order pool grows (Orders::grow), and spans are recorded only
@@ -48,16 +49,36 @@ void Replication::wip_exceeded() const {
                     " waiting); the model is probably unstable (see 'eslabon check'), or raise run.max_wip");
 }
 
-}  // namespace engine
-
-ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t replication,
-                           const SimOptions& options) {
-  engine::Replication r(model, seed, replication, options);
+inline namespace ESLABON_ENGINE_BUILD {  // this build's (replication.hpp)
+ReplicationResult replicate(const Model& model, std::uint64_t seed, std::uint64_t replication,
+                            const SimOptions& options, TraceSink* events) {
+  Replication r(model, seed, replication, options, events);
   try {
     return r.run();
   } catch (const Orders::Full&) {
     r.wip_exceeded();
   }
 }
+}  // namespace ESLABON_ENGINE_BUILD
+
+}  // namespace engine
+
+#if !ESLABON_RECORDING
+// Once, in the plain build: a replication that records an event log runs the recording build
+// (replication.hpp).
+namespace engine::recording {
+ReplicationResult replicate(const Model&, std::uint64_t, std::uint64_t, const SimOptions&, TraceSink*);
+}
+
+ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t replication,
+                           const SimOptions& options) {
+  return engine::replicate(model, seed, replication, options, nullptr);
+}
+
+ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t replication, const SimOptions& options,
+                           TraceSink& events) {
+  return engine::recording::replicate(model, seed, replication, options, &events);
+}
+#endif
 
 }  // namespace eslabon

@@ -39,6 +39,8 @@ bool Replication::leaves(std::uint32_t o, std::uint32_t c) {
 
 void Replication::customer_leaves(std::uint32_t o, std::uint32_t c, const double* weights) {
   const std::uint32_t f = orders_.flow(o);
+  if constexpr (kRecording)
+    if (traced(o)) trace_order(o, Activity::Churn);
   if (tagged(o)) ++measures_.churned;
   // The weights may be the memory's buffer: charge before the record is freed.
   charge_slots(o, m_.costs.lost_customer, weights, CostCategory::ExternalFailure);

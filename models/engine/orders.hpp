@@ -15,7 +15,9 @@ namespace eslabon {
 
 class Orders {
  public:
-  static constexpr std::uint8_t kTagged = 1, kLost = 2, kDelivered = 4, kComplaining = 8, kOffended = 16;
+  // kTraced: its history goes to the event log (engine/trace.hpp).
+  static constexpr std::uint8_t kTagged = 1, kLost = 2, kDelivered = 4, kComplaining = 8, kOffended = 16,
+                                kTraced = 32;
   static constexpr std::uint32_t kNoJob = 0xFFFFFFFFu;  // Jobs::kNone
 
   // Thrown by take() when the orders alive would exceed the limit (run.max_wip).

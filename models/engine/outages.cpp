@@ -17,6 +17,7 @@ void Replication::schedule_failure(std::uint32_t u) {
 // Every server stops; the work in progress keeps its server and resumes after repair.
 void Replication::failure(std::uint32_t u) {
   UnitState& us = units_[u];
+  if constexpr (kRecording) trace_outage(u, true, 0.0);
   for (std::uint32_t j : us.in_service) {
     jobs_.end(j) -= now_;  // now the remaining work
     jobs_.cancel_end(j);
@@ -29,6 +30,7 @@ void Replication::failure(std::uint32_t u) {
 
 void Replication::repair(std::uint32_t u) {
   UnitState& us = units_[u];
+  if constexpr (kRecording) trace_outage(u, false, now_ - us.down_since);
   us.recover(now_);
   if (us.closes) us.update_closed(now_);
   for (std::uint32_t j : us.in_service) {

@@ -123,6 +123,7 @@ void Replication::arrival(std::uint32_t f) {
     ++measures_.tagged_open;
     ++measures_.tagged_arrived;
     ++measures_.flows[f].arrived;
+    if constexpr (kRecording) trace_arrival(o);
   }
   for (int k : names_.sources[f]) {
     if (orders_.lost(o)) break;
@@ -143,7 +144,13 @@ ESLABON_INLINE void Replication::task_ready(std::uint32_t o, int k) {
     const double errors = units_[static_cast<std::size_t>(t.unit)].errors;
     if (rs.uniform() < (errors == 1 ? t.skip : std::min(1.0, t.skip * errors))) {
       delays_.start(o, k, now_, down_clock(fl, k));
-      if (t.skip_defect > 0 && rs.uniform() < t.skip_defect) add_defect(o, t.skip_origin);
+      if constexpr (kRecording)
+        if (traced(o)) trace_skipped(o, k);
+      if (t.skip_defect > 0 && rs.uniform() < t.skip_defect) {
+        add_defect(o, t.skip_origin);
+        if constexpr (kRecording)
+          if (traced(o)) trace_defect(o, -1, k, t.skip_origin);
+      }
       task_complete(o, k);
       return;
     }
@@ -182,6 +189,8 @@ void Replication::task_ready_out_of_line(std::uint32_t o, int k) { task_ready(o,
 void Replication::handoff(std::uint32_t o, int e) {
   const Edge& ed = flow_of(o).edges[e];
   delays_.sent(o, e, now_);
+  if constexpr (kRecording)
+    if (traced(o)) trace_sent(o, e);
   if (ed.link < 0) {
     accept(o, e);
     return;
@@ -191,7 +200,11 @@ void Replication::handoff(std::uint32_t o, int e) {
   const HandoffFaults f = handoff_faults(L, now_, streams(o, draws_.edge(orders_.flow(o), e, attempt)),
                                          units_[static_cast<std::size_t>(flow_of(o).tasks[ed.from].unit)].errors);
   const bool defective = f.defective && !f.lost;  // a lost attempt reaches nobody: its defect goes with it
-  if (defective) add_defect(o, f.defect_origin < 0 ? L.origin : f.defect_origin);
+  if (defective) {
+    add_defect(o, f.defect_origin < 0 ? L.origin : f.defect_origin);
+    if constexpr (kRecording)
+      if (traced(o)) trace_defect(o, e, ed.from, f.defect_origin < 0 ? L.origin : f.defect_origin);
+  }
   if (tagged(o)) {
     ++measures_.links[ed.link].handoffs;
     if (defective) {
@@ -230,6 +243,8 @@ void Replication::handoff_arrives(std::uint32_t h) {
     const Edge& ed = flow_of(o).edges[e];
     delays_.arrived(o, e, ed.link, m_.links[ed.link].origin, true, now_);
     ++orders_.reworks(o);
+    if constexpr (kRecording)
+      if (traced(o)) trace_rework(o, e, TraceDetail::LostHandoff, m_.links[ed.link].origin, nullptr);
     JobSpec redo{o,
                  ed.from,
                  ReworkJob,
@@ -253,6 +268,8 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt, bool al
   delays_.arrived(o, e, ed.link, L.origin, false, now_);
   charge_one(o, L.inspection_cost, L.origin, CostCategory::Appraisal);
   const int caught = inspection_.inspect(L, orders_.defects_of(o), orders_.detected_of(o), at);
+  if constexpr (kRecording)
+    if (caught > 0 && traced(o)) trace_caught(o, e, L);
   if (caught == 0 && alarm && false_alarm(o, e, at)) return;  // sent back
   if (caught > 0) {
     if (tagged(o)) measures_.count_detected(inspection_.caught());
@@ -271,6 +288,8 @@ void Replication::receive(std::uint32_t o, int e, std::uint32_t attempt, bool al
       if (L.on_detect == OnDetect::Scrap)
         charge(o, m_.costs.scrap, inspection_.caught(), CostCategory::InternalFailure);
       ++orders_.reworks(o);
+      if constexpr (kRecording)
+        if (traced(o)) trace_rework(o, e, TraceDetail::Defect, inspection_.single_origin(), inspection_.caught());
       delays_.sent_back(o, e, now_, inspection_.caught(), m_.origins.size(), inspection_.single_origin());
       const std::uint16_t a = ++orders_.attempt(o, ed.from);
       submit(JobSpec{o, ed.from, ReworkJob, a, static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(ed.link),
@@ -297,6 +316,8 @@ bool Replication::false_alarm(std::uint32_t o, int e, StreamAt&& at) {
   const Edge& ed = flow_of(o).edges[e];
   const Link& L = m_.links[ed.link];
   if (tagged(o)) ++measures_.links[ed.link].false_alarms;
+  if constexpr (kRecording)
+    if (traced(o)) trace_false_alarm(o, e, L);
   if (L.on_detect == OnDetect::Fix) {
     const double extra = Inspection::fix_work(L, 1, at);
     orders_.extra(o, ed.to) += extra;
@@ -308,6 +329,8 @@ bool Replication::false_alarm(std::uint32_t o, int e, StreamAt&& at) {
   }
   if (L.on_detect == OnDetect::Scrap) charge_one(o, m_.costs.scrap, L.origin, CostCategory::InternalFailure);
   ++orders_.reworks(o);
+  if constexpr (kRecording)
+    if (traced(o)) trace_rework(o, e, TraceDetail::FalseAlarmSent, L.origin, nullptr);
   delays_.sent_back(o, e, now_, nullptr, 0, L.origin);
   const std::uint16_t a = ++orders_.attempt(o, ed.from);
   submit(JobSpec{o, ed.from, ReworkJob, a, static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(ed.link),
@@ -319,6 +342,8 @@ bool Replication::false_alarm(std::uint32_t o, int e, StreamAt&& at) {
 // suppliers have handed over.
 void Replication::accept(std::uint32_t o, int e) {
   const int to = flow_of(o).edges[e].to;
+  if constexpr (kRecording)
+    if (traced(o)) trace_handed_over(o, e);
   if (--orders_.pending(o, to) == 0) {
     delays_.accepted(o, e, to, true);
     task_ready(o, to);
@@ -336,6 +361,8 @@ ESLABON_INLINE void Replication::submit(const JobSpec& s) {
   UnitState& us = units_[u];
   if (us.full()) {
     if (in_window()) ++us.rejected;
+    if constexpr (kRecording)
+      if (traced(o)) trace_refused(o, s.kind, u);
     if (s.kind == ComplaintJob)
       complaint_done(o, false, false);
     else
@@ -344,6 +371,8 @@ ESLABON_INLINE void Replication::submit(const JobSpec& s) {
   }
   const std::uint32_t j = jobs_.take(s, now_, static_cast<std::uint32_t>(u));
   ++orders_.inflight(o);
+  if constexpr (kRecording)
+    if (traced(o)) trace_queued(j);
   // A discipline that orders by processing time draws it now, from the same address as at
   // service start (draws.hpp), so a job's service time does not depend on the discipline.
   if (us.service_at_entry) jobs_.service(j) = draw_service(j);
@@ -360,7 +389,11 @@ ESLABON_INLINE void Replication::submit(const JobSpec& s) {
 }
 
 // Out of line, for delivery.cpp (submit is inlined into the hot path here).
-void Replication::submit_complaint(std::uint32_t o) { submit(JobSpec{o, 0, ComplaintJob}); }
+void Replication::submit_complaint(std::uint32_t o) {
+  if constexpr (kRecording)
+    if (traced(o)) trace_order(o, Activity::Complaint);
+  submit(JobSpec{o, 0, ComplaintJob});
+}
 
 // The job's own service draw (a task's fix work is added at its start).
 ESLABON_INLINE double Replication::draw_service(std::uint32_t j) {
@@ -394,6 +427,8 @@ ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
     delays_.closed_served(jobs_.order(j), static_cast<int>(jobs_.task(j)), us.closed_clock(now_));
   if (us.ranks && jobs_.resumes(j)) {
     // Preempted before: its remaining work, nothing drawn or charged again.
+    if constexpr (kRecording)
+      if (traced(jobs_.order(j))) trace_started(j, Activity::Resumed, TraceDetail::Preempted);
     if (jobs_.kind(j) == TaskJob)
       delays_.resumed(jobs_.order(j), static_cast<int>(jobs_.task(j)), now_, us.down_clock(now_));
     const double s = jobs_.resume(j) / (us.pressured ? us.speedup : 1.0);  // pressure: kept at speedup 1
@@ -402,6 +437,8 @@ ESLABON_INLINE void Replication::start(int u, std::uint32_t j) {
     events_.push(jobs_.end(j), event_class::service_end, service_end_kind(jobs_.stamp(j)), j);
     return;
   }
+  if constexpr (kRecording)
+    if (traced(jobs_.order(j))) trace_started(j, Activity::Started, TraceDetail::None);
   double s = us.service_at_entry ? jobs_.service(j) : draw_service(j);
   if (jobs_.kind(j) == TaskJob) {
     delays_.start(jobs_.order(j), static_cast<int>(jobs_.task(j)), now_, us.down_clock(now_));
@@ -429,6 +466,8 @@ void Replication::start_job(int u, std::uint32_t j) { start(u, j); }
 
 void Replication::service_end(std::uint32_t j) {
   const std::uint32_t o = jobs_.order(j);
+  if constexpr (kRecording)
+    if (traced(o) && jobs_.kind(j) != ComplaintJob) trace_job(j, Activity::Completed, TraceDetail::None);
   const int u = static_cast<int>(jobs_.unit(j));
   UnitState& us = units_[u];
   // Release before seize: the freed server takes the next waiting job first, so work
@@ -452,6 +491,12 @@ void Replication::service_end(std::uint32_t j) {
   --orders_.inflight(o);
   if (kind == ComplaintJob) {
     const bool resolved = customers_.resolved(streams(o));
+    if constexpr (kRecording) {
+      const bool well = courteous_handling(o) && resolved;
+      if (traced(o)) trace_complaint_handled(o, u, well);
+      complaint_done(o, true, well);
+      return;
+    }
     complaint_done(o, true, courteous_handling(o) && resolved);
     return;
   }

@@ -7,6 +7,12 @@
 // unit, replication.cpp, so it inlines: no virtual call per event. Delivery, complaints
 // and churn (once per order) are in delivery.cpp; reneging and preemption (only models that
 // use them) in impatience.cpp; shifts in shifts.cpp; pressure in pressure.cpp.
+//
+// The engine is compiled twice (models/CMakeLists.txt): as it is, and with ESLABON_RECORDING=1,
+// when kRecording holds and the event log's hooks (`if constexpr (kRecording)`; trace.hpp,
+// trace.cpp) are compiled in. Each build's Replication lives in an inline namespace of its own
+// (plain, recording), and simulate() runs a replication with the recording build only when it
+// records an event log: a run without one executes the engine's code as if the log did not exist.
 
 #include <models/engine/customers.hpp>
 #include <models/engine/delays.hpp>
@@ -21,18 +27,34 @@
 #include <models/engine/order_log.hpp>
 #include <models/engine/orders.hpp>
 #include <models/engine/simulate.hpp>
+#include <models/engine/trace.hpp>
 #include <models/engine/units.hpp>
 
 #include <eslabon/core/event_list.hpp>
 
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
+#ifndef ESLABON_RECORDING
+#define ESLABON_RECORDING 0
+#endif
+#if ESLABON_RECORDING
+#define ESLABON_ENGINE_BUILD recording
+#else
+#define ESLABON_ENGINE_BUILD plain
+#endif
+
 namespace eslabon::engine {
+inline namespace ESLABON_ENGINE_BUILD {
+
+// This build records the event log of the orders its sink admits (SimOptions::events).
+inline constexpr bool kRecording = ESLABON_RECORDING;
 
 class Replication {
  public:
-  Replication(const Model& m, std::uint64_t seed, std::uint64_t rep, const SimOptions& opt)
+  // `events`: the event log's sink (the recording build only records; engine/trace.hpp).
+  Replication(const Model& m, std::uint64_t seed, std::uint64_t rep, const SimOptions& opt, TraceSink* events)
       : m_(m),
         opt_(opt),
         horizon_(m.run.horizon),
@@ -55,6 +77,7 @@ class Replication {
     units_.reserve(m.units.size());
     for (const Unit& u : m.units) units_.emplace_back(u, warmup_, horizon_);
     result_.replication = rep;
+    if constexpr (kRecording) trace_begin(events, max_edges(m));
     if (opt_.record_orders) {
       OrderLog::create_columns(result_.orders);
       OrderLog::create_delay_columns(result_.order_delays);
@@ -265,6 +288,32 @@ class Replication {
   void trace(std::uint32_t o);
   void trace_open();
 
+  // --- the event log (trace.cpp, in the recording build; README "Event logs for process mining")
+  // Only for the orders the sink admitted (kTraced); each builds its event and hands it over.
+  bool traced(std::uint32_t o) const { return orders_.has(o, Orders::kTraced); }
+  void trace_begin(TraceSink* sink, std::size_t max_edges);
+  void trace_sent(std::uint32_t o, int e);  // an attempt along edge e leaves its supplier
+  TraceEvent trace_event(std::uint32_t o, Activity a) const;
+  TraceEvent job_event(std::uint32_t j, Activity a) const;
+  TraceEvent edge_event(std::uint32_t o, int e, Activity a, bool receiver) const;
+  double join_wait(std::uint32_t o, int k);
+  void stamp_clocks(std::uint32_t j);
+  void trace_arrival(std::uint32_t o);  // a tagged order: recorded if the sink admits it
+  void trace_queued(std::uint32_t j);
+  void trace_started(std::uint32_t j, Activity a, TraceDetail d);
+  void trace_job(std::uint32_t j, Activity a, TraceDetail d, double outage = 0.0);
+  void trace_complaint_handled(std::uint32_t o, int u, bool resolved);
+  void trace_skipped(std::uint32_t o, int k);
+  void trace_defect(std::uint32_t o, int e, int k, int origin);
+  void trace_caught(std::uint32_t o, int e, const Link& L);
+  void trace_false_alarm(std::uint32_t o, int e, const Link& L);
+  void trace_rework(std::uint32_t o, int e, TraceDetail why, std::int32_t blame, const std::uint8_t* caught);
+  void trace_handed_over(std::uint32_t o, int e);
+  void trace_order(std::uint32_t o, Activity a, TraceDetail d = TraceDetail::None);
+  void trace_lost(std::uint32_t o, TraceDetail why, int u);
+  void trace_refused(std::uint32_t o, JobKind kind, int u);
+  void trace_outage(std::uint32_t u, bool down, double length);
+
   const Model& m_;
   SimOptions opt_;
   double now_ = 0, horizon_, warmup_, cap_;
@@ -284,6 +333,13 @@ class Replication {
   std::vector<std::size_t> courtesy_row_;      // per unit: its courtesy:UNIT ledger row (courtesy < 1)
   std::vector<std::uint8_t> complaint_level_;  // per order complaining: the defect type that governs (0: none)
   ReplicationResult result_;
+  // The event log's bookkeeping: in the recording build only (an empty member in the other).
+  [[no_unique_address]] std::conditional_t<kRecording, Tracer, NoTracer> tracer_;
 };
 
+// One replication with this build (limits.cpp); simulate() picks the build.
+ReplicationResult replicate(const Model& model, std::uint64_t seed, std::uint64_t replication,
+                            const SimOptions& options, TraceSink* events);
+
+}  // namespace ESLABON_ENGINE_BUILD
 }  // namespace eslabon::engine

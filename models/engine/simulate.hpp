@@ -26,6 +26,8 @@
 
 namespace eslabon {
 
+class TraceSink;  // engine/trace.hpp
+
 // An order of a pilot run (results/warmup.hpp): when it arrived and when it left (delivered or
 // lost; +inf if still open when the run stopped).
 struct OrderSpan {
@@ -76,5 +78,11 @@ struct WipExceeded : std::runtime_error {
 
 ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t replication,
                            const SimOptions& options = {});
+
+// The same replication, publishing the history of the orders `events` admits to it (README "Event
+// logs for process mining"; engine/trace.hpp): with the recording build of the engine
+// (engine/replication.hpp), whose results are bit for bit those of simulate() above.
+ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t replication,
+                           const SimOptions& options, TraceSink& events);
 
 }  // namespace eslabon

@@ -226,6 +226,7 @@ struct RunSettings {
 struct Model {
   std::string name;
   std::string time_unit = "hour";
+  double time_unit_hours = 1;  // the time unit's length in hours (config/durations.hpp)
   RunSettings run;
   std::vector<Unit> units;
   std::vector<Flow> flows;

@@ -49,6 +49,7 @@ void write_hdf5(const std::string& path, const Model& model, const RunResult& re
   // README "Warm-up and replications without guessing": JSON text, as in --json.
   if (result.warmup_auto) w.attribute("warmup_auto", warmup_json(result));
   if (result.stopping) w.attribute("stopping", stopping_json(result));
+  if (const std::string log = result.event_log_note(); !log.empty()) w.attribute("event_log", log);
   w.attribute("created", utc_now());
   write_result_tables(w, "", result, false);
   w.commit();

@@ -21,6 +21,7 @@ const std::vector<ResultTable>& result_tables() {
       {"delay_summary", &RunResult::delay_summary_table, "", "", false, false},
       {"orders", &RunResult::orders_table, "", "", false, true},
       {"delays", &RunResult::delays_table, "", "", false, true},
+      {"events", &RunResult::events_table, "", "", false, true},
       {"drift", &RunResult::drift_table, "", "drift", false, false},
       {"contracts", &RunResult::contracts_table, "", "contracts", false, false},
       {"satisfaction", &RunResult::satisfaction_table, "satisfaction_summary", "satisfaction", false, false},

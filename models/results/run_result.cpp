@@ -4,6 +4,7 @@
 #include <models/engine/ledger.hpp>
 #include <models/engine/memory.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string_view>
@@ -86,10 +87,20 @@ RunResult run_model(const Model& given, const RunOptions& options) {
   sim.record_orders = options.record_orders;
   sim.stop = options.control.stop;
   if (options.progress) options.progress->reset(static_cast<std::size_t>(reps));
+  // The event logs (README "Event logs for process mining"): replications 0 .. logged - 1 record
+  // one, each into its own slot (threads write different slots).
+  const std::size_t logged = options.events.on ? static_cast<std::size_t>(std::min<std::uint64_t>(
+                                                     options.events.replications, static_cast<std::uint64_t>(reps)))
+                                               : 0;
+  std::vector<RunResult::EventLogRecord> logs(logged);
   auto replicate = [&](std::size_t i) {
     SimOptions mine = sim;
     if (options.progress) mine.progress = options.progress->slot(i);
-    return simulate(model, seed, i, mine);
+    if (i >= logged) return simulate(model, seed, i, mine);
+    EventLog log(model, i, options.events.orders, options.events.max_events);
+    ReplicationResult res = simulate(model, seed, i, mine, log);
+    logs[i] = {i, log.table(), log.orders(), log.refused(), log.cut()};
+    return res;
   };
   if (until) {
     StoppingOutcome rule = stopping_rule(model.run);
@@ -99,6 +110,8 @@ RunResult run_model(const Model& given, const RunOptions& options) {
     r.replications = run_replications<ReplicationResult>(static_cast<std::size_t>(reps), options.threads, replicate,
                                                          options.control);
   }
+  for (auto& log : logs)  // a stopping rule may have run replications past those it kept
+    if (log.replication < r.replications.size() && !log.table.columns().empty()) r.event_logs.push_back(std::move(log));
   return r;
 }
 
@@ -331,6 +344,27 @@ Table RunResult::orders_table() const {
   Table t("orders");
   for (const auto& r : replications) t.append(r.orders);
   return t;
+}
+
+Table RunResult::events_table() const {
+  Table t("events");
+  for (const auto& log : event_logs) t.append(log.table);
+  return t;
+}
+
+std::string RunResult::event_log_note() const {
+  std::string text;
+  for (const auto& log : event_logs) {
+    const std::size_t rows = log.table.rows();
+    text += text.empty() ? "event log: " : "; ";
+    text += std::to_string(rows) + (rows == 1 ? " event of " : " events of ");
+    if (log.refused) text += "the first ";
+    text += std::to_string(log.orders) + (log.orders == 1 ? " order" : " orders");
+    if (log.refused) text += " (of " + std::to_string(log.orders + log.refused) + ", by arrival)";
+    text += " in replication " + std::to_string(log.replication);
+    if (log.cut) text += " (cut at its cap of events: the later events of those orders are missing)";
+  }
+  return text;
 }
 
 }  // namespace eslabon

@@ -11,6 +11,7 @@
 #include <models/engine/simulate.hpp>
 #include <models/model/model.hpp>
 #include <models/results/measure_units.hpp>
+#include <models/results/event_log.hpp>
 #include <models/results/until.hpp>
 #include <models/results/warmup.hpp>
 
@@ -40,6 +41,7 @@ struct RunOptions {
   std::int64_t seed = -1;  // -1: the model's run.seed
   unsigned threads = 0;    // 0: one per core
   bool record_orders = false;
+  EventLogOptions events;  // the event log (README "Event logs for process mining"): off by default
   RunControl control;
   ProgressBoard* progress = nullptr;  // sized and filled by run_model when given
   // For a model with warmup: auto, the warm-up decided already: compare, rank and sweep decide it
@@ -77,6 +79,16 @@ struct RunResult {
   std::optional<WarmupChoice> warmup_auto;   // with warmup: auto, how it was chosen
   std::optional<StoppingOutcome> stopping;   // with replications: {until: ...}, what the rule did
   std::vector<ReplicationResult> replications;
+  // The event logs recorded (README "Event logs for process mining"), in replication order: each
+  // one's table (results/event_log.hpp), the orders it recorded, the tagged orders beyond its
+  // limit, and whether its cap of events cut it.
+  struct EventLogRecord {
+    std::uint64_t replication = 0;
+    Table table{"events"};
+    std::uint64_t orders = 0, refused = 0;
+    bool cut = false;
+  };
+  std::vector<EventLogRecord> event_logs;
 
   Table replications_table() const;    // replication, then every KPI
   Table summary_table() const;         // kpi, measured_in, mean, ci_low, ci_high, std, n
@@ -92,6 +104,10 @@ struct RunResult {
   Table delays_table() const;          // per tagged delivered order and cause (empty unless recorded)
   Table delay_summary_table() const;   // cause, stat, mean, ci_low, ci_high, std, n
   Table orders_table() const;          // one row per tagged order (empty unless recorded)
+  Table events_table() const;          // the event log, one row per event (empty unless recorded)
+  // What the event log holds, in words ("" when none was recorded): the orders of each recorded
+  // replication, and whether a limit left orders or events out.
+  std::string event_log_note() const;
   Table drift_table() const;           // the drift check, one row per KPI (drift.hpp; defined in drift.cpp)
   Table contracts_table() const;       // per link with an SLA: met rate against its target (contracts.cpp)
   Table satisfaction_table() const;    // replication, band, then every satisfaction statistic (memory only)

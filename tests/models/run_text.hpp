@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,16 @@ inline std::string error_of(const std::string& text) {
     return e.what();
   }
   return "(no error)";
+}
+
+// Every example config and golden model (configs/*.yaml, tests/golden/models/*.yaml): together they
+// touch every feature.
+inline std::vector<std::filesystem::path> every_model_file() {
+  std::vector<std::filesystem::path> files;
+  for (const char* dir : {"configs", "tests/golden/models"})
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(ESLABON_SOURCE_DIR) / dir))
+      if (e.path().extension() == ".yaml") files.push_back(e.path());
+  return files;
 }
 
 }  // namespace eslabon_test

@@ -4,6 +4,7 @@
 // split); an M/M/1 checks queue and service against theory.
 
 #include "oracle.hpp"
+#include "run_text.hpp"
 
 #include <models/config/loader.hpp>
 #include <models/results/run_result.hpp>
@@ -44,10 +45,7 @@ std::size_t cause(const RunResult& r, const std::string& name) {
 // order add up to lead_time_mean, and the shares to 1.
 TEST(Delays, PartsAddUpToTheLeadTimeOnEveryModel) {
   namespace fs = std::filesystem;
-  std::vector<fs::path> files;
-  for (const char* dir : {"configs", "tests/golden/models"})
-    for (const auto& e : fs::directory_iterator(fs::path(ESLABON_SOURCE_DIR) / dir))
-      if (e.path().extension() == ".yaml") files.push_back(e.path());
+  const std::vector<fs::path> files = every_model_file();
   ASSERT_GE(files.size(), 8u);
   for (const fs::path& f : files) {
     const RunResult r = run(eslabon::load_model_file(f.string(), {{"run.horizon", "3000"}, {"run.warmup", "300"}}), 3);

@@ -1,5 +1,5 @@
 """``python -m eslabon COMMAND ARGS...``: the commands of the eslabon CLI that are written in Python
-(graph, report, sensitivity). The ``eslabon`` binary forwards them here, so ``eslabon graph ...``
+(graph, report, sensitivity, export). The ``eslabon`` binary forwards them here, so ``eslabon graph ...``
 and ``python -m eslabon graph ...`` are the same command.
 
 Each command is the module ``eslabon._cli_<command>`` with ``main(argv: list[str]) -> int``; exit
@@ -14,6 +14,7 @@ COMMANDS = {
     "graph": "Draw the organisation (units, handoffs, weak links) with Graphviz",
     "report": "Write a self-contained HTML report of a results file",
     "sensitivity": "Morris and Sobol sensitivity of KPIs to chosen parameters",
+    "export": "Write a run's event log for process mining (IEEE XES, OCEL 2.0 JSON)",
 }
 
 

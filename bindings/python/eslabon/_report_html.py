@@ -6,12 +6,13 @@ escaped parts): model, unit and task names are user input.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 import math
 import os
 import tempfile
-from typing import Any, Iterable, Sequence
+from typing import IO, Any, Iterable, Iterator, Sequence
 
 # The page may load nothing: images are data: URIs and the style is inline. Saying so in a
 # Content-Security-Policy makes a browser refuse, and report on its console, any reference to
@@ -162,19 +163,27 @@ def page(title: str, subtitle: Sequence[str], sections: Sequence[tuple[str, str,
             f"<footer>{esc(footer)}</footer></body></html>\n")
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it: a reader never sees half a report."""
+@contextlib.contextmanager
+def atomic_text_file(path: str, prefix: str = ".report-") -> Iterator[IO[str]]:
+    """A text file to write that appears at `path` only when the block ends without an exception: it is
+    written under a temporary name beside `path`, then renamed (a reader never sees half a file)."""
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".part", dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+            yield f
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write `text` to a temporary file beside `path`, then rename it: a reader never sees half a report."""
+    with atomic_text_file(path) as f:
+        f.write(text)
 
 
 def check_output(path: str, kept: Sequence[tuple[str, str]], label: str) -> str:

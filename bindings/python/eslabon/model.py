@@ -6,6 +6,8 @@ import math
 import os
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+import numpy as np
+
 from . import _args, _core
 from ._args import ConfigError, _quote
 from ._dictconfig import to_yaml
@@ -15,6 +17,17 @@ if TYPE_CHECKING:
 
     from .graph import Graph
     from .result import Result, StoredResult
+
+
+# Model.run(events=True): the orders recorded per replication (README "Event logs for process mining").
+EVENT_ORDERS = 10000
+
+
+def _event_orders(events: Any) -> int:
+    """Model.run's `events` as the number of orders to record per replication (0: none)."""
+    if isinstance(events, (bool, np.bool_)):
+        return EVENT_ORDERS if events else 0
+    return _args.integer("events", events, 1)
 
 
 def _yaml_value(value: Any, where: str) -> str:
@@ -167,7 +180,8 @@ class Model:
         return self._changed(changes, "changes", labels) if changes else self
 
     def run(self, replications: int | Mapping[str, Any] | None = None, seed: int | None = None,
-            threads: int | None = None, orders: bool = False, progress: bool = True) -> Result:
+            threads: int | None = None, orders: bool = False, progress: bool = True,
+            events: bool | int = False, events_replications: int = 1) -> Result:
         """Run replications of the model and return a Result (its tables as DataFrames).
 
         Parameters:
@@ -178,6 +192,9 @@ class Model:
             threads: worker threads (0 to 4096); None or 0: one per core. The result does not depend on it.
             orders: record every order (``r.orders``, ``r.order_delays``).
             progress: show a tqdm bar when tqdm is installed.
+            events: record the event log (``r.events``, ``r.to_xes``, ``r.to_ocel``; README "Event logs for
+                process mining"): True for the first 10,000 orders of replication 0, an int N for the first N.
+            events_replications: with ``events``, record replications 0 to K - 1 (an int K >= 1).
 
         Returns:
             Result: ``r.summary()`` (KPIs with 95% CIs), ``r.replications``, ``r.units``, ... .
@@ -202,9 +219,11 @@ class Model:
         threads = _args.threads(threads)
         orders, progress = _args.flag("orders", orders), _args.flag("progress", progress)
         model = self._with_run(replications, seed)
+        limit = _event_orders(events)
+        events_replications = _args.integer("events_replications", events_replications, 1)
         warn_if_unstable(model)
         with progress_bar(progress, f"{self.name}") as update:
-            core = _core.run(model._core, 0, -1, threads, orders, update)
+            core = _core.run(model._core, 0, -1, threads, orders, update, limit, events_replications)
         result = Result(core, model)
         warn_if_drifting(result)
         warn_if_imprecise(result)

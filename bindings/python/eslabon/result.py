@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import _core
 from ._export import with_units
+from .event_log import EventLogAccess
 
 if TYPE_CHECKING:
     from ._stored_sweep import StoredSweep
@@ -44,8 +45,8 @@ def _read_attrs(obj: Any) -> dict[str, Any]:
     return {k: (v.decode() if isinstance(v, bytes) else v) for k, v in obj.attrs.items()}
 
 
-class _Tables:
-    """DataFrame accessors shared by run results and results read from a file."""
+class _Tables(EventLogAccess):
+    """DataFrame accessors shared by run results and results read from a file (the event log's: event_log.py)."""
 
     def _precision(self, name: str) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -299,8 +300,8 @@ class Result(_Tables):
         return self._core.seed
 
     @property
-    def events(self) -> int:
-        """Events simulated, over all replications."""
+    def simulated_events(self) -> int:
+        """Events simulated, over all replications (``events`` is the event log)."""
         return self._core.events
 
     @property
