@@ -29,9 +29,9 @@ def erlang_c(c: int, a: float) -> float:
 def test_check_prints_waits_lead_times_critical_paths_and_blast_radius():
     out = run("check", WEAK, check=True).stdout
     # sales: M/M/2 at one order per hour, but QNA: a finite customer base is not a constant-rate Poisson stream
-    assert "unit sales: wait 1.9286 (QNA; arrival scv 1.0000, service scv 1.0000)" in out
+    assert "unit sales: wait 1.929 (QNA; arrival scv 1, service scv 1)" in out
     lead = next(l for l in out.splitlines() if l.startswith("flow standard: lead time about "))
-    assert lead.endswith("hours (QNA), due 24.0000")
+    assert lead.endswith("hours (QNA), due 24")
     path = next(l for l in out.splitlines() if l.startswith("  critical path, "))
     assert "taken by 100% of orders: take_order " in path and " -> purchase->produce " in path
     assert "approximate: finite customer base at its full size (as the offered load)" in out
@@ -46,7 +46,8 @@ def test_python_shows_the_figures_check_prints():
     est = m.lead_time_estimates()
     row = est.loc["standard"]
     out = run("check", CONFIGS / "chain.yaml", check=True).stdout
-    assert f"flow standard: lead time about {row['lead_time']:.4f} hours (QNA), due 24.0000" in out
+    fmt = es._core.format_number  # the CLI's number format (README "Output conventions")
+    assert f"flow standard: lead time about {fmt(row['lead_time'])} hours (QNA), due 24" in out
     assert row["critical_path"] == "take_order -> purchase -> produce -> deliver"
     assert row["critical_time"] == pytest.approx(row["lead_time"]) and row["critical_share"] == 1.0
     assert row["method"] == "QNA" and row["due"] == 24
@@ -56,7 +57,7 @@ def test_python_shows_the_figures_check_prints():
     assert q.loc["sales", "wait"] == pytest.approx(erlang_c(2, 1.5) * 1.5 / (2 - 1.5), rel=1e-12)
     assert q.loc["production", "method"] == "QNA" and q.loc["production", "service_scv"] == pytest.approx(0.25)
     for unit, r in q.iterrows():
-        assert f"unit {unit}: wait {r['wait']:.4f} ({r['method']}; " in out
+        assert f"unit {unit}: wait {fmt(r['wait'])} ({r['method']}; " in out
 
 
 def test_a_unit_that_cannot_keep_up_has_no_estimate():
