@@ -3,6 +3,8 @@
 //     FILE:LINE:COL: path.to.key: what was expected, what was found
 // (or "--set PATH=VALUE: path.to.key: ..." when the value came from an override).
 
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -12,5 +14,14 @@ class ConfigError : public std::runtime_error {
  public:
   explicit ConfigError(const std::string& message) : std::runtime_error(message) {}
 };
+
+// What an integer check expects, in the words of every one (the loader's, the command line's):
+// "expected an integer >= 1", "expected an integer <= 9", "expected an integer from 0 to 4096".
+inline std::string expected_integer(std::int64_t min, std::int64_t max) {
+  if (max == std::numeric_limits<std::int64_t>::max()) return "expected an integer >= " + std::to_string(min);
+  if (min == std::numeric_limits<std::int64_t>::min() || min == std::numeric_limits<int>::min())
+    return "expected an integer <= " + std::to_string(max);
+  return "expected an integer from " + std::to_string(min) + " to " + std::to_string(max);
+}
 
 }  // namespace eslabon

@@ -195,6 +195,10 @@ struct Costs {
   double abandoned = 0;  // per order that abandons a queue (reneging), to that queue:UNIT
 };
 
+// The most replications a run, a stopping rule's max or a sweep takes (the loader's and the
+// command line's limit).
+inline constexpr int kMaxReplications = 1000000;
+
 struct RunSettings {
   double horizon = 0;
   double warmup = 0;
