@@ -25,7 +25,7 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 
 std::string customers(const Model& m, const BlastFlow& f) {
   if (f.customers > 0) return fmt::format("{} {}", f.customers, noun(static_cast<double>(f.customers), "customer"));
-  return "open demand, " + fmt_num(f.order_rate) + " orders per " + m.time_unit;
+  return "open demand, " + quantity(f.order_rate, "order") + " per " + m.time_unit;
 }
 
 }  // namespace

@@ -182,6 +182,12 @@ def test_counts_of_one_are_singular(config_file, tmp_path):
         assert not WRONG_PLURAL.search(text), f"{name}: {WRONG_PLURAL.search(text).group(0)}\n{text}"
 
 
+@pytest.mark.parametrize("config", sorted(p.name for p in CONFIGS.glob("*.yaml")))
+def test_no_count_of_one_is_plural_in_the_example_checks(config):
+    text = run("check", CONFIGS / config).stdout  # routing.yaml: "open demand, 1 order per hour"
+    assert text and not WRONG_PLURAL.search(text), WRONG_PLURAL.search(text).group(0)
+
+
 def test_counts_above_one_are_plural():
     p = run("run", CHAIN, *SHORT, check=True)
     assert re.match(r"order-to-delivery chain: 3 replications, seed 42, horizon 2000 hours \(warm-up 200\), \d+ events",
