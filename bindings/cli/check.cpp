@@ -5,6 +5,7 @@
 #include "check_estimates.hpp"
 #include "command.hpp"
 #include "format.hpp"
+#include "options.hpp"
 
 #include <models/config/loader.hpp>
 #include <models/output/check_json.hpp>
@@ -31,7 +32,9 @@ struct CheckArgs {
 };
 
 void print_units(const Model& m, const CheckReport& r) {
-  fmt::print("{}: {} units, {} flows; time unit {}\n\n", m.name, m.units.size(), m.flows.size(), m.time_unit);
+  const double units = static_cast<double>(m.units.size()), flows = static_cast<double>(m.flows.size());
+  fmt::print("{}: {} {}, {} {}; time unit {}\n\n", m.name, m.units.size(), noun(units, "unit"), m.flows.size(),
+             noun(flows, "flow"), m.time_unit);
   fmt::print("{:<16} {:>8} {:>10} {:>14} {:>12}\n", "unit", "servers", "discipline", "arrival rate", "utilisation");
   for (std::size_t u = 0; u < m.units.size(); ++u) {
     const UnitLoad& l = r.analysis.units[u];
@@ -46,8 +49,8 @@ void print_shifts(const Model& m) {
     if (!un.has_shifts()) continue;
     std::string rules;
     for (const auto& [rule, n] : un.shift_rules) rules += (rules.empty() ? "" : ", ") + rule + ": " + std::to_string(n);
-    fmt::print("\nunit {}: shifts {{{}}} from {}, {} servers on average over a week, shift_end {}\n", un.name, rules,
-               m.run.calendar_start, fmt_num(un.mean_servers()), un.shift_preempt ? "preempt" : "finish");
+    fmt::print("\nunit {}: shifts {{{}}} from {}, {} on average over a week, shift_end {}\n", un.name, rules,
+               m.run.calendar_start, quantity(un.mean_servers(), "server"), un.shift_preempt ? "preempt" : "finish");
   }
 }
 
@@ -55,7 +58,7 @@ void print_pressure(const Model& m) {
   const char* measures[] = {"queue", "wip", "utilisation"};
   auto list = [](const std::vector<double>& v) {
     std::string s;
-    for (double x : v) s += (s.empty() ? "" : ", ") + fmt::format("{:g}", x);
+    for (double x : v) s += (s.empty() ? "" : ", ") + fmt_num(x);
     return "[" + s + "]";
   };
   for (const PressureLoad& p : pressure_loads(m)) {  // README "Pressure": offered load by level, with staff
@@ -103,7 +106,8 @@ void print_flows(const Model& m, const CheckReport& r) {
       fmt::print(
           "  {:<16} at {:<14} {}{}{}{}\n", t.name, m.units[t.unit].name, t.service.describe(),
           after.empty() ? "" : "  after " + after, next.empty() ? "" : "  next " + next,
-          routes ? fmt::format("  ({:.4g}% of orders{})", 100 * shares.task[k], shares.exact ? "" : ", approx.") : "");
+          routes ? fmt::format("  ({} of orders{})", format_percent(shares.task[k]), shares.exact ? "" : ", approx.")
+                 : "");
     }
     print_flow_traffic(m, f, r.analysis.flows[i]);
   }
@@ -141,8 +145,8 @@ void print_contracts(const Model& m) {
     std::string path, parts;
     for (const auto& t : p.tasks) path += (path.empty() ? "" : " -> ") + t;
     for (const auto& s : p.parts) parts += (parts.empty() ? "" : " + ") + s;
-    fmt::print("\ncontracts of flow {}: worst path {}\n  {} = {}{} {}s", p.flow, path, parts,
-               p.lower_bound ? "at least " : "", fmt_num(p.total), m.time_unit);
+    fmt::print("\ncontracts of flow {}: worst path {}\n  {} = {}{}", p.flow, path, parts,
+               p.lower_bound ? "at least " : "", quantity(p.total, m.time_unit));
     if (std::isfinite(p.due))
       fmt::print(" {} due {}: {}\n", p.fits() ? "<=" : ">", fmt_num(p.due),
                  p.fits() ? "the internal targets fit the promise"
@@ -173,7 +177,7 @@ int cmd_check(const CheckArgs& a) {
   try {
     std::vector<Override> ov;
     for (const auto& s : a.sets) ov.push_back(parse_override(s));
-    m = load_model_file(a.config, ov);
+    m = load_config(a.config, ov);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
@@ -200,7 +204,7 @@ int cmd_check(const CheckArgs& a) {
 void add_check_command(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<CheckArgs>();
   auto* check = app.add_subcommand("check", "Validate a model and show its offered load per unit");
-  check->add_option("config", a->config, "Model config (YAML)")->required();
+  check->add_option("config", a->config, "Model config (YAML; - reads it from standard input)")->required();
   check->add_option("--set", a->sets, "Override a config value by path")->type_name("PATH=VALUE");
   check->add_flag("--json", a->json, "Print one JSON object (units, flows, links, warnings) instead of the text");
   commands.push_back({check, [a] { return cmd_check(*a); }});

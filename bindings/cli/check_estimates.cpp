@@ -15,7 +15,7 @@
 namespace eslabon::cli {
 namespace {
 
-std::string percent(double share) { return fmt::format("{:.4g}%", 100 * share); }
+std::string percent(double share) { return format_percent(share); }
 
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string s;
@@ -24,8 +24,8 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 }
 
 std::string customers(const Model& m, const BlastFlow& f) {
-  if (f.customers > 0) return fmt::format("{} customers", f.customers);
-  return "open demand, " + fmt_num(f.order_rate) + " orders per " + m.time_unit;
+  if (f.customers > 0) return fmt::format("{} {}", f.customers, noun(static_cast<double>(f.customers), "customer"));
+  return "open demand, " + quantity(f.order_rate, "order") + " per " + m.time_unit;
 }
 
 }  // namespace
@@ -41,13 +41,13 @@ void print_estimates(const Model& m, const LeadTimes& lt) {
   }
   for (std::size_t fi = 0; fi < m.flows.size(); ++fi) {
     const FlowLeadTime& f = lt.flows[fi];
-    fmt::print("\nflow {}: lead time about {} {}s ({}; sd {}){}\n", f.flow, fmt_num(f.estimate), m.time_unit,
+    fmt::print("\nflow {}: lead time about {} ({}; sd {}){}\n", f.flow, quantity(f.estimate, m.time_unit),
                f.method(), fmt_num(f.sd),
                std::isfinite(f.due) ? ", due " + fmt_num(f.due) + ", late about " + percent(f.late) : "");
     std::string path;
     for (const PathStep& s : f.critical_path)
       path += (path.empty() ? "" : " -> ") + s.name + " " + fmt_num(s.time) + " (" + percent(s.share) + ")";
-    fmt::print("  critical path, {} {}s, taken by {} of orders: {}\n", fmt_num(f.critical_time), m.time_unit,
+    fmt::print("  critical path, {}, taken by {} of orders: {}\n", quantity(f.critical_time, m.time_unit),
                percent(f.critical_share), path);
     for (const std::string& n : f.notes) fmt::print("  approximate: {}\n", n);
   }

@@ -49,8 +49,9 @@ int cmd_compare(const RunArgs& a, const std::string& scenario) {
     std::cout << comparison_json(l.model.name, scenario, base.replications.size(), base.seed, t) << "\n";
     return 0;
   }
-  fmt::print("{}: scenario '{}' against the base, {} paired replications (seed {})\n", l.model.name, scenario,
-             base.replications.size(), base.seed);
+  const std::size_t reps = base.replications.size();
+  fmt::print("{}: scenario '{}' against the base, {} paired {} (seed {})\n", l.model.name, scenario, reps,
+             noun(static_cast<double>(reps), "replication"), base.seed);
   fmt::print(
       "diff = variant - base; its 95% CI is paired (common random numbers); 'unpaired' is the half-width\n"
       "two independent runs would have given\n\n");

@@ -9,15 +9,6 @@
 
 namespace eslabon::cli {
 
-std::string fmt_num(double x) {
-  if (std::isnan(x)) return "-";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  double a = std::fabs(x);
-  if (a != 0 && (a >= 1e6 || a < 1e-3)) return fmt::format("{:.4g}", x);
-  if (a >= 1000) return fmt::format("{:.1f}", x);
-  return fmt::format("{:.4f}", x);
-}
-
 std::string fmt_pm(const Interval& iv) {
   std::string cell = fmt_num(iv.mean);
   if (std::isnan(iv.low)) return cell;

@@ -2,6 +2,7 @@
 // Number, interval and table formatting shared by the commands' text output.
 
 #include <eslabon/core/confidence.hpp>
+#include <eslabon/core/number_format.hpp>
 #include <eslabon/core/table.hpp>
 
 #include <cstddef>
@@ -10,9 +11,10 @@
 
 namespace eslabon::cli {
 
-// A number for a table cell: "-" for NaN, "inf"/"-inf", %.4g below 1e-3 or from 1e6 up,
-// one decimal from 1000 up, four decimals otherwise.
-std::string fmt_num(double x);
+// A number as all text output writes it (core's format_number, README "Output conventions"):
+// 4 significant digits, whole numbers from 10000 up, scientific from a million up and below
+// 0.0001, "-" for no value.
+inline std::string fmt_num(double x) { return format_number(x); }
 // "mean ± half-width" (just the mean when there is no interval).
 std::string fmt_pm(const Interval& iv);
 // "[low, high]", or "-" when there is no interval.

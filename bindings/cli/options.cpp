@@ -3,17 +3,49 @@
 #include "signals.hpp"
 
 #include <models/config/loader.hpp>
+#include <models/output/output_path.hpp>
 
+#include <unistd.h>
+#include <cerrno>
+#include <cstdlib>
 #include <iostream>
+#include <iterator>
 
 namespace eslabon::cli {
 
+std::string read_standard_input(const std::string& what) {
+  if (::isatty(STDIN_FILENO)) std::cerr << "reading " << what << " from standard input (end it with Ctrl-D)\n";
+  return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+}
+
+Model load_config(const std::string& path, const std::vector<Override>& overrides) {
+  if (is_standard_stream(path)) return load_model_text(read_standard_input("the config"), "<stdin>", overrides);
+  return load_model_file(path, overrides);
+}
+
+CLI::Validator integer_in(std::int64_t min, std::int64_t max) {
+  const std::string expected = expected_integer(min, max);
+  auto check = [min, max, expected](std::string& text) -> std::string {
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (!text.empty() && *end == '\0' && errno != ERANGE && v >= min && v <= max) {
+      text = std::to_string(v);  // decimal: CLI11 would read 010 as octal
+      return "";
+    }
+    std::strtod(text.c_str(), &end);  // a number is shown as written, anything else quoted
+    const bool number = !text.empty() && *end == '\0';
+    return expected + ", got " + (number ? text : "'" + text + "'");
+  };
+  return CLI::Validator(check, "", "");
+}
+
 void add_run_options(CLI::App* cmd, RunArgs& a) {
-  cmd->add_option("config", a.config, "Model config (YAML)")->required();
+  cmd->add_option("config", a.config, "Model config (YAML; - reads it from standard input)")->required();
   cmd->add_option("--replications", a.replications, "Number of replications (overrides run.replications)")
-      ->check(CLI::PositiveNumber);
+      ->transform(integer_in(1, kMaxReplications));
   cmd->add_option("--seed", a.seed, "Master seed, an integer >= 0 (overrides run.seed)");
-  cmd->add_option("--threads", a.threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
+  cmd->add_option("--threads", a.threads, "Worker threads (default: one per core)")->transform(integer_in(0, kMaxThreads));
   cmd->add_option("--horizon", a.horizon, "Simulated time span, e.g. 20000 or 2w (overrides run.horizon)");
   cmd->add_option("--warmup", a.warmup, "Warm-up period, or auto (MSER-5 on pilot runs; overrides run.warmup)");
   cmd->add_option("--set", a.sets, "Override a config value by path: --set units.production.servers=5")
@@ -66,7 +98,7 @@ std::vector<Override> overrides_of(const RunArgs& a) {
 
 Loaded load_for_study(const RunArgs& a) {
   Loaded l;
-  l.model = load_model_file(a.config, overrides_of(a));
+  l.model = load_config(a.config, overrides_of(a));
   l.options.threads = a.threads;
   l.options.control.stop = &g_stop;
   l.options.stopping_rule = false;  // studies run run.replications (a stopping rule's min)

@@ -9,10 +9,25 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace eslabon::cli {
+
+// The config named on the command line: a YAML file, or standard input when it is "-" (named
+// "<stdin>" in messages: <stdin>:LINE:COL: ...). Throws ConfigError.
+Model load_config(const std::string& path, const std::vector<Override>& overrides = {});
+// All of standard input (a hint on stderr first when it is a terminal). `what` names it there.
+std::string read_standard_input(const std::string& what);
+
+// The check of an integer option, whose bad values get the loader's words: "--replications:
+// expected an integer >= 1, got 0" (CLI11's Range prints the limits of a double instead).
+// max = INT64_MAX: no upper limit. Add it with ->transform(): it writes the value back in
+// decimal (CLI11 alone reads 010 as octal).
+CLI::Validator integer_in(std::int64_t min, std::int64_t max = INT64_MAX);
+// --threads takes 0 (one per core) to this.
+constexpr int kMaxThreads = 4096;
 
 struct RunArgs {
   std::string config;

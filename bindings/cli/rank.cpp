@@ -34,7 +34,7 @@ bool any_cost(const Table& t) {
 }
 
 void print_plan(const Ranking& r) {
-  fmt::print("\nbudget {:g} per time unit ({}): ", r.budget, r.plan.method);
+  fmt::print("\nbudget {} per time unit ({}): ", fmt_num(r.budget), r.plan.method);
   if (r.plan.chosen.empty()) {
     fmt::print("nothing chosen{}\n",
                r.plan_note.empty() ? " (no costed scenario with a positive net benefit fits)" : ": " + r.plan_note);
@@ -89,8 +89,8 @@ int cmd_rank(const RankArgs& args) {
     return 0;
   }
   const Table& t = r.table;
-  fmt::print("{}: what fixing each weak point is worth on {}, {} paired replications (seed {})\n", l.model.name,
-             args.kpi, reps, l.model.run.seed);
+  fmt::print("{}: what fixing each weak point is worth on {}, {} paired {} (seed {})\n", l.model.name, args.kpi, reps,
+             noun(static_cast<double>(reps), "replication"), l.model.run.seed);
   fmt::print("effect = base - fixed (the change applied alone), with its paired 95% CI\n\n");
   if (t.rows() == 0) {
     fmt::print("(the model has no weak point)\n");
@@ -104,9 +104,12 @@ int cmd_rank(const RankArgs& args) {
     for (const char* c : {"shapley_mean", "shapley_ci_low", "shapley_ci_high"}) cols.push_back(c);
   print_table(t, cols, 26);
   if (r.shapley)
-    fmt::print("\nShapley ({}, {} runs{}): base - every fault fixed = {} {}; the contributions sum to it\n",
+    fmt::print("\nShapley ({}, {} {}{}): base - every fault fixed = {} {}; the contributions sum to it\n",
                r.attribution.method, r.attribution.coalitions,
-               r.attribution.permutations ? ", " + std::to_string(r.attribution.permutations) + " orders" : "",
+               noun(static_cast<double>(r.attribution.coalitions), "run"),
+               r.attribution.permutations ? fmt::format(", {} {}", r.attribution.permutations,
+                                                        noun(static_cast<double>(r.attribution.permutations), "order"))
+                                          : "",
                fmt_num(r.attribution.total.mean), fmt_ci(r.attribution.total));
   if (any_cost(t)) {
     if (r.money) {

@@ -96,8 +96,10 @@ void print_causes(const RunResult& r, const Model& m) {
 }
 
 void print_tables(const RunResult& r, const Model& m) {
-  fmt::print("{}: {} replications, seed {}, horizon {} {}s (warm-up {}), {} events\n", r.name, r.replications.size(),
-             r.seed, fmt_num(m.run.horizon), m.time_unit, fmt_num(r.warmup), r.events());
+  const double reps = static_cast<double>(r.replications.size()), events = static_cast<double>(r.events());
+  fmt::print("{}: {} {}, seed {}, horizon {} (warm-up {}), {} {}\n", r.name, r.replications.size(),
+             noun(reps, "replication"), r.seed, quantity(m.run.horizon, m.time_unit), fmt_num(r.warmup), r.events(),
+             noun(events, "event"));
   // README "Warm-up and replications without guessing": how they were chosen.
   if (r.warmup_auto) fmt::print("{}\n", r.warmup_auto->describe(m.time_unit));
   if (r.stopping) fmt::print("{}\n", r.stopping->describe());
@@ -145,8 +147,8 @@ void print_tables(const RunResult& r, const Model& m) {
     for (std::size_t i = 0; i < names.size(); ++i) {
       const double share = contracts.f64("share")[i], met = contracts.f64("met_rate")[i];
       const Interval iv{met, contracts.f64("ci_low")[i], contracts.f64("ci_high")[i], 0, 0};
-      fmt::print("{}contract {}: within {} {}s, met {}", i == 0 ? "\n" : "", names[i],
-                 fmt_num(contracts.f64("within")[i]), m.time_unit, fmt_pm(iv));
+      fmt::print("{}contract {}: within {}, met {}", i == 0 ? "\n" : "", names[i],
+                 quantity(contracts.f64("within")[i], m.time_unit), fmt_pm(iv));
       if (std::isfinite(share) && std::isfinite(met))
         fmt::print(" against a target of {}: {}{}", fmt_num(share), met >= share ? "met" : "missed",
                    contracts.f64("sure")[i] == 1 ? "" : " (not sure: the 95% CI includes the target)");
@@ -190,10 +192,10 @@ void warn_drift(const RunResult& r) {
   std::string lines;
   for (const DriftRow& d : drift_check(r))
     if (d.drifting)
-      lines += fmt::format(
-          "  {}: first half {}, second half {} (difference {}, 99% CI [{}, {}]; {:.0f}% of its mean)\n",
-          kpi_names()[static_cast<int>(d.kpi)], fmt_num(d.first), fmt_num(d.second), fmt_num(d.difference.mean),
-          fmt_num(d.difference.low), fmt_num(d.difference.high), 100 * std::abs(d.relative));
+      lines += fmt::format("  {}: first half {}, second half {} (difference {}, 99% CI [{}, {}]; {} of its mean)\n",
+                           kpi_names()[static_cast<int>(d.kpi)], fmt_num(d.first), fmt_num(d.second),
+                           fmt_num(d.difference.mean), fmt_num(d.difference.low), fmt_num(d.difference.high),
+                           format_percent(std::abs(d.relative)));
   if (lines.empty()) return;
   std::cerr << "warning: the model drifts: these KPIs differ between the first and the second half of the "
                "measurement window, beyond chance and by more than 5% (README \"Steady state\"):\n"
@@ -219,20 +221,23 @@ void warn_unstable(const Model& m, const std::string& config) {
 int cmd_run(const RunArgs& a) {
   Model model;
   std::string output;
+  // -o - writes to standard output what --json prints (README "Output conventions").
+  const bool json = a.json || is_standard_stream(a.output);
+  const bool file = !a.output.empty() && !is_standard_stream(a.output);
   ExportTargets exports;
   try {
-    model = load_model_file(a.config, overrides_of(a));
-    if (!a.output.empty()) output = check_output_path(a.output, a.config);
+    model = load_config(a.config, overrides_of(a));
+    if (file) output = check_output_path(a.output, a.config);
     exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}});
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
   }
   warn_unstable(model, a.config);
-  if (a.orders && a.output.empty())
-    std::cerr << "warning: --orders records one row per order in the HDF5 file; without -o they are not kept\n";
-  if (a.events && a.output.empty())
-    std::cerr << "warning: --events records the event log in the HDF5 file; without -o it is not kept\n";
+  if (a.orders && !file)
+    std::cerr << "warning: --orders records one row per order in the HDF5 file; without -o FILE they are not kept\n";
+  if (a.events && !file)
+    std::cerr << "warning: --events records the event log in the HDF5 file; without -o FILE it is not kept\n";
   RunOptions opt;
   opt.threads = a.threads;
   opt.record_orders = a.orders;
@@ -256,9 +261,9 @@ int cmd_run(const RunArgs& a) {
         if (el < 2.0) continue;
         double f = board.fraction();
         double eta = f > 0 ? el * (1 - f) / f : 0;
-        std::fprintf(stderr, "\r  %5.1f%% of %s%d replications  %.0fs elapsed  eta %.0fs   ", 100 * f,
-                     model.run.until > 0 ? "up to " : "",
-                     model.run.until > 0 ? model.run.until_max : model.run.replications, el, eta);
+        const int reps = model.run.until > 0 ? model.run.until_max : model.run.replications;
+        std::fprintf(stderr, "\r  %5.1f%% of %s%d %s  %.0fs elapsed  eta %.0fs   ", 100 * f,
+                     model.run.until > 0 ? "up to " : "", reps, noun(reps, "replication").c_str(), el, eta);
         std::fflush(stderr);
         shown = true;
       }
@@ -283,7 +288,7 @@ int cmd_run(const RunArgs& a) {
     return kFailure;
   }
   stop_progress();
-  if (!a.output.empty()) {
+  if (file) {
     try {
       write_hdf5(output, model, result);
     } catch (const std::exception& e) {
@@ -293,15 +298,14 @@ int cmd_run(const RunArgs& a) {
   }
   const std::vector<ExportTable> tables = exports.any() ? run_export(result) : std::vector<ExportTable>{};
   if (exports.any() && !write_exports(exports, tables)) return kFailure;
-  if (a.json)
+  if (json)
     std::cout << to_json(result) << "\n";
   else {
     print_tables(result, model);
     print_satisfaction(result);
   }
-  if (!a.output.empty() && !a.json) fmt::print("\nresults written to {}\n", a.output);
-  if (exports.any() && !a.json)
-    fmt::print("{}{}", a.output.empty() ? "\n" : "", exports_note(a.csv, a.xlsx, tables.size()));
+  if (file && !json) fmt::print("\nresults written to {}\n", a.output);
+  if (exports.any() && !json) fmt::print("{}{}", file ? "" : "\n", exports_note(a.csv, a.xlsx, tables.size()));
   if (const std::string note = result.event_log_note(); !note.empty())  // README "Event logs for process mining"
     std::cerr << note << (note.find("the first") != std::string::npos ? " (--events-orders N records more)" : "")
               << "\n";
@@ -316,9 +320,9 @@ int cmd_run(const RunArgs& a) {
   const Interval unfinished = result.kpi(Kpi::OrdersUnfinished);
   if (unfinished.mean > 0)
     std::cerr << fmt::format(
-        "warning: on average {} orders that arrived in the window were still open when the run stopped at "
+        "warning: on average {} that arrived in the window {} still open when the run stopped at "
         "horizon + (horizon - warmup); lead times leave them out. The model is probably unstable: see 'eslabon check {}'\n",
-        fmt_num(unfinished.mean), a.config);
+        quantity(unfinished.mean, "order"), fmt_num(unfinished.mean) == "1" ? "was" : "were", a.config);
   return 0;
 }
 
@@ -328,7 +332,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<RunArgs>();
   auto* run = app.add_subcommand("run", "Run a model and print its KPIs with 95% confidence intervals");
   add_run_options(run, *a);
-  run->add_option("-o,--output", a->output, "Write results to this HDF5 file");
+  run->add_option("-o,--output", a->output,
+                  "Write results to this HDF5 file (-: the JSON of --json to standard output)");
   run->add_flag("--orders", a->orders, "Record one row per order (in the HDF5 file's /orders)");
   auto* events = run->add_flag("--events", a->events,
                                "Record the event log for process mining (the HDF5 file's /events; eslabon export)");

@@ -47,7 +47,10 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
   std::string error;
   int status = 0;
   try {
-    sweep = load_sweep_file(file);  // every rank checks the same file and finds the same errors
+    // Every rank checks the same file and finds the same errors. From standard input, a relative
+    // model path is taken from the current directory.
+    sweep = is_standard_stream(file) ? load_sweep_text(read_standard_input("the sweep file"), "<stdin>", "")
+                                     : load_sweep_file(file);
   } catch (const ConfigError& e) {
     error = e.what();
     status = kBadInput;
@@ -74,15 +77,19 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
             " SLURM tasks that are not one MPI job; expected an MPI launch (srun --mpi=pmix) or a single task";
     status = kBadInput;
   }
+#ifdef ESLABON_HAVE_MPI
+  if (world.size > 1 && is_standard_stream(file)) {  // an MPI launcher hands standard input to rank 0 only
+    error = "eslabon sweep -: expected a sweep file under an MPI launcher (standard input reaches rank 0 only)";
+    status = kBadInput;
+  }
+#endif
   if (status == 0 && rank == 0) {
     try {
-      if (!output_arg.empty())
-        output = check_output_path(output_arg,
-                                   {{file, "the config file itself"}, {sweep.model_path, "the sweep's model file"}},
-                                   "-o " + output_arg);
+      std::vector<KeptFile> kept = {{sweep.model_path, "the sweep's model file"}};
+      if (!is_standard_stream(file)) kept.push_back({file, "the config file itself"});
+      if (!output_arg.empty()) output = check_output_path(output_arg, kept, "-o " + output_arg);
       if (resume && output.empty()) throw ConfigError("--resume: expected -o OUT.h5 (the sweep to resume), found none");
-      exports =
-          export_targets(csv, xlsx, {{file, "the config file itself"}, {sweep.model_path, "the sweep's model file"}});
+      exports = export_targets(csv, xlsx, kept);
     } catch (const ConfigError& e) {
       error = e.what();
       status = kBadInput;
@@ -139,7 +146,8 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
     if (exports.any()) tables = std::make_unique<SweepExport>(sweep);
     SweepRecorders recorders{files.get(), &kpis, tables.get()};
     SweepRun run = run_sweep(sweep, opt, recorders, executor);
-    if (run.resumed) std::cerr << "resumed: " << run.resumed << " pairs were already done\n";
+    if (run.resumed)
+      std::cerr << "resumed: " << run.resumed << (run.resumed == 1 ? " pair was" : " pairs were") << " already done\n";
     if (tables) {
       const std::vector<ExportTable> all = tables->tables();
       if (!write_exports(exports, all)) return kFailure;
@@ -156,8 +164,10 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
     return kFailure;
   }
   if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r%*s\r", 60, "");
-  fmt::print("{}: {} points x {} replications = {} pairs (seed {})\n\n", sweep.source, sweep.points.size(),
-             sweep.replications, pairs, sweep.seed);
+  const std::size_t points = sweep.points.size();
+  fmt::print("{}: {} {} x {} {} = {} {} (seed {})\n\n", sweep.source, points,
+             noun(static_cast<double>(points), "point"), sweep.replications, noun(sweep.replications, "replication"),
+             pairs, noun(static_cast<double>(pairs), "pair"), sweep.seed);
   if (warmup) {
     const std::string unit = point_model(sweep, 0).time_unit;
     fmt::print("{}, used by every point with warmup: auto\n\n", warmup->describe(unit));
@@ -185,9 +195,13 @@ void add_sweep_command(CLI::App& app, Commands& commands, int* argc, char*** arg
   auto a = std::make_shared<SweepArgs>();
   auto* sweep =
       app.add_subcommand("sweep", "Run a sweep file: every grid point and scenario, paired by common random numbers");
-  sweep->add_option("sweep", a->file, "Sweep file (YAML: model, replications, seed, grid, scenarios)")->required();
+  sweep
+      ->add_option("sweep", a->file,
+                   "Sweep file (YAML: model, replications, seed, grid, scenarios; - reads it from standard input)")
+      ->required();
   sweep->add_option("-o,--output", a->output, "Write results to this HDF5 file");
-  sweep->add_option("--threads", a->threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
+  sweep->add_option("--threads", a->threads, "Worker threads (default: one per core)")
+      ->transform(integer_in(0, kMaxThreads));
   sweep->add_flag("--resume", a->resume, "Skip the pairs already done (kept in OUT.h5.journal)");
   add_export_options(sweep, a->csv, a->xlsx);
   commands.push_back({sweep, [a, argc, argv] {

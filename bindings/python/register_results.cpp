@@ -1,6 +1,7 @@
 // Runs and their results: tables as numpy columns, JSON, HDF5.
 #include "register.hpp"
 
+#include <eslabon/core/number_format.hpp>
 #include <models/output/hdf5_run.hpp>
 #include <models/output/json.hpp>
 #include <models/output/result_tables.hpp>
@@ -101,6 +102,13 @@ void register_results(py::module_& m) {
         return out;
       },
       "The result tables: [{name, summary (has a summary table), in_sweep (a sweep point holds it)}].");
+
+  // How text output writes numbers and counts (README "Output conventions"), for the Python
+  // commands' text (eslabon sensitivity): one rule with the C++ commands'.
+  m.def("format_number", &format_number, py::arg("x"));
+  m.def(
+      "noun", [](double count, const std::string& one, const std::string& many) { return noun(count, one, many); },
+      py::arg("count"), py::arg("one"), py::arg("many") = "");
 
   // warmup: auto's choice for a model (its pilot runs, as many as `replications`, 0: the model's),
   // without running it: (warm-up, the CLI's line, the warning or ""). es.sweep shares the base's so.

@@ -7,6 +7,8 @@
 // caller that knows better words for WHERE (the Python package: the dict path of a config given
 // as a dict, the argument that made an override) can say it its own way.
 
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -31,5 +33,14 @@ class ConfigError : public std::runtime_error {
  private:
   std::string where_, key_, detail_;
 };
+
+// What an integer check expects, in the words of every one (the loader's, the command line's):
+// "expected an integer >= 1", "expected an integer <= 9", "expected an integer from 0 to 4096".
+inline std::string expected_integer(std::int64_t min, std::int64_t max) {
+  if (max == std::numeric_limits<std::int64_t>::max()) return "expected an integer >= " + std::to_string(min);
+  if (min == std::numeric_limits<std::int64_t>::min() || min == std::numeric_limits<int>::min())
+    return "expected an integer <= " + std::to_string(max);
+  return "expected an integer from " + std::to_string(min) + " to " + std::to_string(max);
+}
 
 }  // namespace eslabon

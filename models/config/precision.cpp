@@ -38,7 +38,7 @@ double positive_number(const YamlReader& r, const YAML::Node& n, const std::stri
 
 void load_replications(const YamlReader& r, const YAML::Node& n, RunSettings& s) {
   if (!n.IsMap()) {
-    s.replications = static_cast<int>(r.integer(n, "run.replications", 1, 1000000));
+    s.replications = static_cast<int>(r.integer(n, "run.replications", 1, kMaxReplications));
     return;
   }
   r.keys(n, "run.replications", config_keys::until);
@@ -61,8 +61,8 @@ void load_replications(const YamlReader& r, const YAML::Node& n, RunSettings& s)
     }
     s.until_kpi = name;
   }
-  if (n["min"]) s.until_min = static_cast<int>(r.integer(n["min"], "run.replications.min", 2, 1000000));
-  if (n["max"]) s.until_max = static_cast<int>(r.integer(n["max"], "run.replications.max", 2, 1000000));
+  if (n["min"]) s.until_min = static_cast<int>(r.integer(n["min"], "run.replications.min", 2, kMaxReplications));
+  if (n["max"]) s.until_max = static_cast<int>(r.integer(n["max"], "run.replications.max", 2, kMaxReplications));
   if (s.until_max < s.until_min) {
     const YAML::Node& at = n["max"] ? n["max"] : n["min"];
     r.fail(at, n["max"] ? "run.replications.max" : "run.replications.min",

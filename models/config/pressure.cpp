@@ -1,6 +1,8 @@
 #include <models/config/keys.hpp>
 #include <models/config/pressure.hpp>
 
+#include <eslabon/core/number_format.hpp>
+
 #include <cmath>
 
 namespace eslabon {
@@ -12,7 +14,9 @@ std::vector<double> numbers(const YamlReader& r, const YAML::Node& n, const std:
   if (!n.IsSequence() || n.size() == 0)
     r.fail(n, path, "expected a list of numbers, one per level, e.g. [0, 5, 10], got " + found(n));
   if (count > 0 && n.size() != count)
-    r.fail(n, path, "expected " + std::to_string(count) + " values (one per level), got " + std::to_string(n.size()));
+    r.fail(n, path,
+           "expected " + std::to_string(count) + " " + noun(static_cast<double>(count), "value") +
+               " (one per level), got " + std::to_string(n.size()));
   std::vector<double> v;
   for (std::size_t i = 0; i < n.size(); ++i) {
     const double x = r.number(n[i], path + "[" + std::to_string(i) + "]");

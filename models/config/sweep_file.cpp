@@ -74,8 +74,9 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
   const Model base = load_model_file(s.model_path);  // its own errors name its own file
   s.model_text = base.config_text;
   const ModelTemplate model(base.config_text, s.model_path);  // parsed once for every point
-  s.replications = root["replications"] ? static_cast<int>(r.integer(root["replications"], "replications", 1, 1000000))
-                                        : base.run.replications;
+  s.replications = root["replications"]
+                       ? static_cast<int>(r.integer(root["replications"], "replications", 1, kMaxReplications))
+                       : base.run.replications;
   s.seed = root["seed"] ? static_cast<std::uint64_t>(r.integer(root["seed"], "seed", 0)) : base.run.seed;
   auto value_text = [](const YAML::Node& v) {
     YAML::Emitter out;
@@ -184,8 +185,12 @@ Sweep load_sweep_file(const std::string& path) {
   if (!in) throw ConfigError(path + ": cannot read the file (does it exist?)");
   std::ostringstream ss;
   ss << in.rdbuf();
-  const YamlReader reader(path, {});
-  return read_sweep(reader, ss.str(), std::filesystem::path(path).parent_path().string());
+  return load_sweep_text(ss.str(), path, std::filesystem::path(path).parent_path().string());
+}
+
+Sweep load_sweep_text(const std::string& text, const std::string& source, const std::string& dir) {
+  const YamlReader reader(source, {});
+  return read_sweep(reader, text, dir);
 }
 
 const Model& point_model(const Sweep& sweep, std::size_t point) {

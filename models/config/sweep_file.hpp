@@ -60,6 +60,9 @@ struct Sweep {
 };
 
 Sweep load_sweep_file(const std::string& path);
+// A sweep file's text; `source` names it in messages, `dir` resolves a relative model path
+// (`eslabon sweep -` reads standard input: source "<stdin>", the current directory).
+Sweep load_sweep_text(const std::string& text, const std::string& source, const std::string& dir);
 
 // The model of a point: the sweep's model with the point's changes, built from the model's text
 // parsed once per thread. Each thread keeps the last point it built (the pairs of one point

@@ -94,11 +94,7 @@ double YamlReader::number(const YAML::Node& n, const std::string& path) const {
 
 std::int64_t YamlReader::integer(const YAML::Node& n, const std::string& path, std::int64_t min,
                                  std::int64_t max) const {
-  std::string req = max == std::numeric_limits<std::int64_t>::max()
-                        ? "expected an integer >= " + std::to_string(min)
-                        : (min == std::numeric_limits<std::int64_t>::min() || min == std::numeric_limits<int>::min()
-                               ? "expected an integer <= " + std::to_string(max)
-                               : "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  std::string req = expected_integer(min, max);
   if (min == std::numeric_limits<int>::min() && max == std::numeric_limits<int>::max())
     req = "expected an integer (32-bit)";
   if (!n.IsScalar()) fail(n, path, req + ", got " + found(n));

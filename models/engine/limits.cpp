@@ -7,7 +7,8 @@
 
 #include <models/engine/replication.hpp>
 
-#include <cstdio>
+#include <eslabon/core/number_format.hpp>
+
 #include <limits>
 #include <string>
 
@@ -40,12 +41,12 @@ void Replication::wip_exceeded() const {
   const std::string which = result_.replication > kPilotReplication - 1000
                                 ? "a pilot run of warmup: auto"
                                 : "replication " + std::to_string(result_.replication);
-  char when[32];
-  std::snprintf(when, sizeof when, "%.6g", now_);
-  throw WipExceeded("run.max_wip: more than " + std::to_string(m_.run.max_wip) + " orders in the system at time " +
-                    when + " " + m_.time_unit + "s (" + which + "): flow " + m_.flows[f].name + " has " +
+  const double jobs = static_cast<double>(load(u));
+  throw WipExceeded("run.max_wip: more than " + std::to_string(m_.run.max_wip) + " " +
+                    noun(static_cast<double>(m_.run.max_wip), "order") + " in the system at time " +
+                    quantity(now_, m_.time_unit) + " (" + which + "): flow " + m_.flows[f].name + " has " +
                     std::to_string(open[f]) + " open, unit " + m_.units[u].name + " holds " + std::to_string(load(u)) +
-                    " jobs (" + std::to_string(units_[u].waiting()) +
+                    " " + noun(jobs, "job") + " (" + std::to_string(units_[u].waiting()) +
                     " waiting); the model is probably unstable (see 'eslabon check'), or raise run.max_wip");
 }
 

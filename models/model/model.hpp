@@ -200,6 +200,10 @@ struct Costs {
   std::string currency = kDefaultCurrency;  // the name of the currency, for labels only
 };
 
+// The most replications a run, a stopping rule's max or a sweep takes (the loader's and the
+// command line's limit).
+inline constexpr int kMaxReplications = 1000000;
+
 struct RunSettings {
   double horizon = 0;
   double warmup = 0;

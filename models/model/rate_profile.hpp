@@ -8,10 +8,11 @@
 // Shedler 1979): candidates at the constant rate `max`, each kept with probability
 // rate(t) / max (engine/replication.cpp).
 
+#include <eslabon/core/number_format.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
@@ -44,11 +45,7 @@ struct RateProfile {
   // For `eslabon check`: "poisson rates [2, 8, 0, 4] every 1 (period 4; long-run rate 3.5, largest 8)"
   // or "poisson schedule [[0, 2], [10, 0]] (long-run rate 0, the last; largest 2)".
   std::string describe() const {
-    auto g = [](double x) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%g", x);
-      return std::string(buf);
-    };
+    const auto g = format_number;
     std::string s;
     for (std::size_t i = 0; i < rate.size(); ++i)
       s += (i ? ", " : "") + (period > 0 ? g(rate[i]) : "[" + g(from[i]) + ", " + g(rate[i]) + "]");

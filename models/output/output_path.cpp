@@ -10,6 +10,10 @@ namespace eslabon {
 
 std::string check_output_path(const std::string& path, const std::vector<KeptFile>& kept, const std::string& label) {
   namespace fs = std::filesystem;
+  if (is_standard_stream(path))
+    throw ConfigError(label +
+                      ": expected a file name, got '-' (standard output), which this output cannot go to "
+                      "(./- names a file called -)");
   std::error_code ec;
   fs::path p = fs::weakly_canonical(fs::path(path), ec);
   if (ec) p = fs::path(path);

@@ -11,8 +11,13 @@ namespace eslabon {
 // file itself", "the sweep's model file").
 using KeptFile = std::pair<std::string, std::string>;
 
-// Throws ConfigError (bad input) when `path` cannot or must not be written: no such directory,
-// not a regular file, one of the `kept` files, or a directory that is not writable. Messages
+// "-", which on the command line means standard input or output (README "Output conventions").
+inline bool is_standard_stream(const std::string& path) { return path == "-"; }
+
+// Throws ConfigError (bad input) when `path` cannot or must not be written: "-" (standard output:
+// a command that can write there, as `eslabon run -o -` does its JSON, handles it before calling
+// this; ./- names a file called -), no such directory, not a regular file, one of the `kept`
+// files, or a directory that is not writable. Messages
 // start with `label` (e.g. "-o out.h5"). Returns the path to write: a symbolic link is
 // followed, so the file it points to is replaced and the link stays.
 std::string check_output_path(const std::string& path, const std::vector<KeptFile>& kept, const std::string& label);
@@ -22,8 +27,9 @@ std::string check_output_path(const std::string& path, const std::vector<KeptFil
 // parents are not). Throws ConfigError; messages start with `label`. Returns the path.
 std::string check_output_dir(const std::string& dir, const std::string& label);
 
-// The CLI's form: "-o PATH", keeping the config file.
+// The CLI's form: "-o PATH", keeping the config file (none when it came from standard input).
 inline std::string check_output_path(const std::string& path, const std::string& config) {
+  if (is_standard_stream(config)) return check_output_path(path, {}, "-o " + path);
   return check_output_path(path, {{config, "the config file itself"}}, "-o " + path);
 }
 

@@ -1,10 +1,10 @@
 #include <models/results/drift.hpp>
 
+#include <eslabon/core/number_format.hpp>
 #include <models/model/model.hpp>
 #include <models/results/run_result.hpp>
 
 #include <cmath>
-#include <cstdio>
 
 namespace eslabon {
 
@@ -39,11 +39,8 @@ std::vector<DriftRow> drift_check(const RunResult& r) {
 }
 
 std::string period_note(const Model& m) {
-  auto g = [](double x) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", x);
-    return std::string(buf);
-  };
+  const auto g = format_number;
+  const std::string& unit = m.time_unit;
   std::string note;
   const double half = (m.run.horizon - m.run.warmup) / 2;
   for (const Flow& f : m.flows) {
@@ -52,9 +49,9 @@ std::string period_note(const Model& m) {
     const double k = std::round(half / period);
     if (k >= 1 && std::abs(half - k * period) <= 1e-9 * half) continue;
     note += std::string(note.empty() ? "" : "\n") + "note: the arrival rate of flow " + f.name + " repeats every " +
-            g(period) + " " + m.time_unit + "s, but each half of the measurement window [" + g(m.run.warmup) + ", " +
-            g(m.run.horizon) + ") is " + g(half) + " " + m.time_unit +
-            "s, not a whole number of periods: the drift check compares halves that see the rate differently "
+            quantity(period, unit) + ", but each half of the measurement window [" + g(m.run.warmup) + ", " +
+            g(m.run.horizon) + ") is " + quantity(half, unit) +
+            ", not a whole number of periods: the drift check compares halves that see the rate differently "
             "(README \"Steady state\")";
   }
   return note;

@@ -1,9 +1,9 @@
 #include <models/results/until.hpp>
 
 #include <eslabon/core/confidence.hpp>
+#include <eslabon/core/number_format.hpp>
 
 #include <cmath>
-#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -123,11 +123,7 @@ std::vector<ReplicationResult> run_until(StoppingOutcome& rule, unsigned threads
 }
 
 namespace {
-std::string pct(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f%%", 100 * x);
-  return buf;
-}
+std::string pct(double x) { return format_percent(x); }
 }  // namespace
 
 std::string StoppingOutcome::describe() const {

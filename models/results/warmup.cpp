@@ -1,10 +1,10 @@
 #include <models/results/warmup.hpp>
 
+#include <eslabon/core/number_format.hpp>
 #include <eslabon/core/runner.hpp>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -198,21 +198,18 @@ bool WarmupChoice::too_short() const {
 }
 
 namespace {
-std::string g(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return buf;
-}
 std::string series(const char* name, const Mser& m, double time, const std::string& unit) {
-  if (!m.used()) return std::string(name) + ": too few (" + std::to_string(m.observations) + " observations), not used";
-  return std::string(name) + ": " + std::to_string(m.truncated) + " of " + std::to_string(m.batches) +
-         " batches cut, " + g(time) + " " + unit + "s";
+  if (!m.used())
+    return std::string(name) + ": too few (" + std::to_string(m.observations) + " " +
+           noun(static_cast<double>(m.observations), "observation") + "), not used";
+  return std::string(name) + ": " + std::to_string(m.truncated) + " of " + std::to_string(m.batches) + " " +
+         noun(static_cast<double>(m.batches), "batch", "batches") + " cut, " + quantity(time, unit);
 }
 }  // namespace
 
 std::string WarmupChoice::describe(const std::string& time_unit) const {
-  return "warm-up: auto (MSER-5 on " + std::to_string(pilots) + " pilot runs): " + g(warmup) + " " + time_unit + "s (" +
-         series("lead times", lead, lead_time, time_unit) + "; " +
+  return "warm-up: auto (MSER-5 on " + std::to_string(pilots) + " pilot " + noun(static_cast<double>(pilots), "run") +
+         "): " + quantity(warmup, time_unit) + " (" + series("lead times", lead, lead_time, time_unit) + "; " +
          series("orders in the system", wip, wip_time, time_unit) + (capped ? "; capped at half the horizon" : "") +
          ")";
 }

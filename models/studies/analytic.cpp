@@ -1,8 +1,9 @@
 #include <models/studies/analytic.hpp>
 
+#include <eslabon/core/number_format.hpp>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 // Each flow's orders per time unit: a Poisson or renewal rate (a rate that changes over time at
 // its long-run average, rate_profile.hpp), or a finite base's R x its stationary mean. The base
@@ -15,12 +16,6 @@
 
 namespace eslabon {
 namespace {
-
-std::string short_number(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", x);
-  return buf;
-}
 
 }  // namespace
 
@@ -101,11 +96,12 @@ Analysis analyse(const Model& m, const AnalyticOptions& o) {
            "defects of a parallel branch made before it in that order, and routed tasks are reached by their shares "
            "as if independently");
     if (!fl.traffic.routes_exact)
-      note("flow " + f.name + " has more than 65,536 routes: its route shares are approximate");
+      note("flow " + f.name + " has more than 65536 routes: its route shares are approximate");
     if (f.customers > 0 && fl.base_steady && fl.customers.churn > 0)
-      note("flow " + f.name + "'s customer base is the steady state of independent churn (each delivered order loses "
-           "its customer with the same " + short_number(fl.customers.churn) +
-           "): churn that comes in bursts, or grows with the load, holds it lower");
+      note("flow " + f.name +
+           "'s customer base is the steady state of independent churn (each delivered order loses "
+           "its customer with the same " +
+           format_number(fl.customers.churn) + "): churn that comes in bursts, or grows with the load, holds it lower");
     if (!fl.base_steady)
       note("flow " + f.name +
            "'s customer base loses customers and gains none: it has no steady state; its rate is the full base's");

@@ -4,15 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <eslabon/core/number_format.hpp>
 
 namespace eslabon {
 namespace {
 
-std::string g(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", x);
-  return buf;
-}
+std::string g(double x) { return format_number(x); }
 
 std::string overload_warning(const Model& m, const Overload& o, const UnitLoad& l) {
   const Unit& un = m.units[o.unit];
@@ -22,11 +19,11 @@ std::string overload_warning(const Model& m, const Overload& o, const UnitLoad& 
   if (un.has_shifts()) {
     // Servers vary over the week: say how many are needed on average (busy servers W / a).
     const double busy = l.work_rate / l.availability;
-    return s + "it needs more than " + g(busy) + " servers on average over a week for utilisation < 1 and " +
+    return s + "it needs more than " + quantity(busy, "server") + " on average over a week for utilisation < 1 and " +
            g(busy / kComfortableUtilisation) + " for <= " + g(kComfortableUtilisation) + " (it has " + g(l.servers) +
            " on average)";
   }
-  auto servers = [](int n) { return std::to_string(n) + (n == 1 ? " server" : " servers"); };
+  auto servers = [](int n) { return std::to_string(n) + " " + noun(n, "server"); };
   return s + "it needs " + servers(o.stable) + " for utilisation < 1 and " + std::to_string(o.comfortable) +
          " for <= " + g(kComfortableUtilisation) + " (it has " + std::to_string(un.servers) + ")";
 }

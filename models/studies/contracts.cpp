@@ -1,21 +1,12 @@
 #include <models/studies/contracts.hpp>
 
+#include <eslabon/core/number_format.hpp>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 
 namespace eslabon {
-
-namespace {
-
-std::string number(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", x);
-  return buf;
-}
-
-}  // namespace
 
 std::vector<ContractPath> contract_paths(const Model& m) {
   std::vector<ContractPath> out;
@@ -66,7 +57,7 @@ std::vector<ContractPath> contract_paths(const Model& m) {
     p.total = longest;
     const Task& last = f.tasks[static_cast<std::size_t>(sink)];
     p.tasks.push_back(last.name);
-    p.parts.push_back(last.name + " work " + number(last.service.mean()));
+    p.parts.push_back(last.name + " work " + format_number(last.service.mean()));
     p.lower_bound = true;  // the sink's own time is only its mean work
     double missed = 0;
     bool all_shares = true;
@@ -76,13 +67,13 @@ std::vector<ContractPath> contract_paths(const Model& m) {
       p.tasks.insert(p.tasks.begin(), from.name);
       if (e.link >= 0 && std::isfinite(m.links[e.link].sla)) {
         const Link& L = m.links[e.link];
-        p.parts.insert(p.parts.begin(), "sla " + L.key + " " + number(L.sla));
+        p.parts.insert(p.parts.begin(), "sla " + L.key + " " + format_number(L.sla));
         if (std::isfinite(L.sla_share))
           missed += 1 - L.sla_share;
         else
           all_shares = false;
       } else {
-        p.parts.insert(p.parts.begin(), from.name + " work " + number(step(e)));
+        p.parts.insert(p.parts.begin(), from.name + " work " + format_number(step(e)));
       }
       k = e.from;
     }

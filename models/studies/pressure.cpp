@@ -1,8 +1,9 @@
 #include <models/studies/analytic.hpp>
 #include <models/studies/pressure.hpp>
 
+#include <eslabon/core/number_format.hpp>
+
 #include <cmath>
-#include <cstdio>
 #include <limits>
 
 namespace eslabon {
@@ -54,11 +55,7 @@ std::vector<PressureLoad> pressure_loads(const Model& m) {
 }
 
 std::string pressure_warning(const Model& m) {
-  auto g = [](double x) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", x);
-    return std::string(buf);
-  };
+  const auto g = format_number;
   std::string text;
   for (const PressureLoad& p : pressure_loads(m))
     if (p.can_tip())

@@ -107,7 +107,8 @@ def test_offered_load_matches_the_cli_check(weak):
     check = run("check", WEAK, check=True).stdout
     for unit, row in load.iterrows():
         line = next(l for l in check.splitlines() if l.split()[:1] == [unit])
-        assert f"{row['arrival_rate']:.4f}" in line and f"{row['utilisation']:.4f}" in line, line
+        fmt = es._core.format_number  # the CLI's number format (README "Output conventions")
+        assert f" {fmt(row['arrival_rate'])} " in line and f" {fmt(row['utilisation'])}" in line, line
 
 
 def test_from_dict(tmp_path):

@@ -32,9 +32,10 @@ def test_check_prints_waits_lead_times_critical_paths_and_blast_radius():
     # finite customer base is not a constant-rate Poisson stream
     q = es.Model.from_yaml(WEAK).queue_estimates()
     assert 0.95 < q.loc["sales", "arrival_rate"] < 1
-    assert f"unit sales: wait {q.loc['sales', 'wait']:.4f} (QNA; arrival scv 1.0000, service scv 1.0000)" in out
+    fmt = es._core.format_number  # the CLI's number format (README "Output conventions")
+    assert f"unit sales: wait {fmt(q.loc['sales', 'wait'])} (QNA; arrival scv 1, service scv 1)" in out
     lead = next(l for l in out.splitlines() if l.startswith("flow standard: lead time about "))
-    assert " hours (QNA; sd " in lead and "), due 24.0000, late about " in lead and lead.endswith("%")
+    assert " hours (QNA; sd " in lead and "), due 24, late about " in lead and lead.endswith("%")
     path = next(l for l in out.splitlines() if l.startswith("  critical path, "))
     assert "taken by 100% of orders: take_order " in path and " -> purchase->produce " in path
     assert "finite customer base at its full size" not in out
@@ -49,8 +50,9 @@ def test_python_shows_the_figures_check_prints():
     est = m.lead_time_estimates()
     row = est.loc["standard"]
     out = run("check", CONFIGS / "chain.yaml", check=True).stdout
-    assert (f"flow standard: lead time about {row['lead_time']:.4f} hours (QNA; sd {row['sd']:.4f}), due 24.0000, "
-            f"late about {100 * row['late_share']:.4g}%") in out
+    fmt = es._core.format_number  # the CLI's number format (README "Output conventions")
+    assert (f"flow standard: lead time about {fmt(row['lead_time'])} hours (QNA; sd {fmt(row['sd'])}), due 24, "
+            f"late about {fmt(100 * row['late_share'])}%") in out
     assert 0 < row["late_share"] < 0.5 and row["sd"] > 0
     assert row["critical_path"] == "take_order -> purchase -> produce -> deliver"
     assert row["critical_time"] == pytest.approx(row["lead_time"]) and row["critical_share"] == 1.0
@@ -61,7 +63,7 @@ def test_python_shows_the_figures_check_prints():
     assert q.loc["sales", "wait"] == pytest.approx(erlang_c(2, 1.5) * 1.5 / (2 - 1.5), rel=1e-12)
     assert q.loc["production", "method"] == "QNA" and q.loc["production", "service_scv"] == pytest.approx(0.25)
     for unit, r in q.iterrows():
-        assert f"unit {unit}: wait {r['wait']:.4f} ({r['method']}; " in out
+        assert f"unit {unit}: wait {fmt(r['wait'])} ({r['method']}; " in out
 
 
 def test_a_unit_that_cannot_keep_up_has_no_estimate():

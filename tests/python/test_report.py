@@ -249,7 +249,7 @@ def test_cli_refuses_bad_input_and_writes_nothing(weak, sweep_file, tmp_path, ca
         ([h5, "--compare", tmp_path / "foreign.h5", "-o", out], "eslabon did not write"),
         ([h5, "--compare", sweep_file, "-o", out], "found a sweep file"),
         ([h5, "--rank-kpi", "copq_per_ordr", "-o", out], "did you mean 'copq_per_order'"),
-        ([h5, "--rank-replications", "0", "-o", out], "expected a whole number >= 1"),
+        ([h5, "--rank-replications", "0", "-o", out], "--rank-replications: expected an integer >= 1, got 0"),
         ([h5], "the following arguments are required: -o/--output"),
     ]
     other = tmp_path / "other.h5"

@@ -207,7 +207,8 @@ def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
         with h5py.File(part) as f:
             assert f.attrs["complete"] == 0
     p = run("sweep", sweep, "-o", part, "--threads", "2", "--resume", check=True)
-    assert f"resumed: {done_before} pairs were already done" in p.stderr
+    pairs = "1 pair was" if done_before == 1 else f"{done_before} pairs were"
+    assert f"resumed: {pairs} already done" in p.stderr
     a, b = h5_sweep_tables(whole), h5_sweep_tables(part)
     assert a.keys() == b.keys()
     for key in a:

@@ -8,6 +8,7 @@ import os
 import sys
 from typing import Any
 
+from ._cli_args import integer_in
 from ._core import ConfigError
 
 WHAT = "an eslabon results file (HDF5 from eslabon run -o, eslabon sweep -o or Result.to_hdf5)"
@@ -42,16 +43,6 @@ def load(path: str) -> Any:
     return read_hdf5(path)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {text!r}")
-    return value
-
-
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eslabon report",
@@ -62,14 +53,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="REPORT.html", required=True, help="the HTML file to write")
     p.add_argument("--compare", metavar="OTHER.h5", help="another run file, shown beside this one")
     p.add_argument("--no-rank", action="store_true", help="leave out ranking the weak points (it runs the model)")
-    p.add_argument("--rank-replications", type=_positive, metavar="N",
+    p.add_argument("--rank-replications", type=integer_in(1), metavar="N",
                    help="replications per run of the ranking (default: the run's own)")
     p.add_argument("--rank-kpi", metavar="KPI", help="the KPI weak points are ranked on (default copq_per_order when "
                                                      "the run has a cost of poor quality, else lead_time_mean)")
     p.add_argument("--heatmap-kpi", metavar="KPI", action="append",
                    help="a KPI of a sweep's heat maps (repeat for more; default lead_time_mean, on_time_rate, "
                         "copq_per_order)")
-    p.add_argument("--threads", type=_positive, metavar="T", help="worker threads for the ranking (default: one per core)")
+    p.add_argument("--threads", type=integer_in(1), metavar="T", help="worker threads for the ranking (default: one per core)")
     return p
 
 

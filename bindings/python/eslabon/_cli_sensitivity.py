@@ -13,18 +13,17 @@ from typing import Any
 import pandas as pd
 
 from . import _core
+from ._cli_args import integer_in
 
 
-def _num(x: float) -> str:
-    """A number as the CLI's tables print it (bindings/cli/format.cpp's fmt_num)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    a = abs(x)
-    if a != 0 and (a >= 1e6 or a < 1e-3):
-        return f"{x:.4g}"
-    return f"{x:.1f}" if a >= 1000 else f"{x:.4f}"
+def _num(x: float | None) -> str:
+    """A number as every command prints it (core's format_number, README "Output conventions")."""
+    return "-" if x is None else _core.format_number(float(x))
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    """"1 replication", "3 replications" (core's noun)."""
+    return f"{n} {_core.noun(n, one, many)}"
 
 
 def _ci(lo: float, hi: float) -> str:
@@ -49,23 +48,26 @@ def _table(df: pd.DataFrame, columns: list[tuple[str, Any]]) -> str:
 
 def report(frames: dict[str, pd.DataFrame], name: str) -> str:
     first = next(iter(frames.values())).attrs
-    out = [f"{name}: sensitivity of {', '.join(first['kpis'])} to {len(first['parameters'])} parameters, "
-           f"{first['replications']} replications per point (seed {first['seed']}, the same at every point)"]
+    out = [f"{name}: sensitivity of {', '.join(first['kpis'])} to {_count(len(first['parameters']), 'parameter')}, "
+           f"{_count(first['replications'], 'replication')} per point (seed {first['seed']}, the same at every point)"]
     for method, df in frames.items():
         a = df.attrs
-        drift = f"; {a['drifting']} drift (README \"Steady state\")" if a["drifting"] else ""
+        verb = _core.noun(a["drifting"], "drifts", "drift")  # "1 drifts", "2 drift" (points)
+        drift = f"; {a['drifting']} {verb} (README \"Steady state\")" if a["drifting"] else ""
         if method == "morris":
-            out += ["", f"Morris elementary effects: {a['samples']} trajectories, {a['levels']} levels, "
-                    f"{a['rows']} rows, {a['points']} points run{drift}",
+            out += ["", f"Morris elementary effects: {_count(a['samples'], 'trajectory', 'trajectories')}, "
+                    f"{_count(a['levels'], 'level')}, {_count(a['rows'], 'row')}, {_count(a['points'], 'point')} run{drift}",
                     "effects are per full range of the parameter: mu = mean effect, mu* = mean |effect| "
-                    f"(95% bootstrap CI, {a['bootstrap']} resamples), sigma = standard deviation of the effects", "",
+                    f"(95% bootstrap CI, {_count(a['bootstrap'], 'resample')}), sigma = standard deviation of the "
+                    "effects", "",
                     _table(df, [("mu", lambda r: _num(r["mu"])), ("mu*", lambda r: _num(r["mu_star"])),
                                 ("mu* 95% CI", lambda r: _ci(r["mu_star_ci_low"], r["mu_star_ci_high"])),
                                 ("sigma", lambda r: _num(r["sigma"]))])]
         else:
-            out += ["", f"Sobol indices: N = {a['samples']} base rows, {a['rows']} rows, {a['points']} points run{drift}",
+            out += ["", f"Sobol indices: N = {_count(a['samples'], 'base row')}, {_count(a['rows'], 'row')}, "
+                    f"{_count(a['points'], 'point')} run{drift}",
                     "S1 = first-order index (Saltelli 2010), ST = total index (Jansen); 95% bootstrap CIs, "
-                    f"{a['bootstrap']} resamples", "",
+                    f"{_count(a['bootstrap'], 'resample')}", "",
                     _table(df, [("S1", lambda r: _num(r["S1"])), ("S1 95% CI", lambda r: _ci(r["S1_ci_low"], r["S1_ci_high"])),
                                 ("ST", lambda r: _num(r["ST"])), ("ST 95% CI", lambda r: _ci(r["ST_ci_low"], r["ST_ci_high"]))])]
         if df.drop(columns=["kpi", "parameter"]).iloc[:, 0].isna().any():
@@ -107,10 +109,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("spec", metavar="SPEC.yaml", help="the spec: model, method, parameters, kpis, samples, ...")
     ap.add_argument("-o", "--output", metavar="OUT.h5", help="write the indices and the design with its KPIs (HDF5)")
     ap.add_argument("--json", action="store_true", help="print the indices as JSON instead of tables")
-    ap.add_argument("--threads", type=int, default=0, metavar="T", help="points run at once (default: all cores)")
+    ap.add_argument("--threads", type=integer_in(0), default=0, metavar="T", help="points run at once (default: all cores)")
     args = ap.parse_args(argv)
-    if args.threads < 0:
-        ap.error(f"--threads: expected a number >= 0, got {args.threads}")
     try:
         spec = load_spec(args.spec)
         out = None

@@ -31,7 +31,7 @@ struct Empirical {
     return s / static_cast<double>(values_.size());
   }
   std::string describe() const {
-    return "Empirical(n=" + std::to_string(values_.size()) + ", mean=" + num(mean()) + ")";
+    return "Empirical(n=" + std::to_string(values_.size()) + ", mean=" + format_number(mean()) + ")";
   }
 
  private:

@@ -14,6 +14,7 @@
 //   mean(), variance(), describe()
 // Distribution derives scaled(), the config reading and the JSON Schema check from these.
 
+#include <eslabon/core/number_format.hpp>
 #include <eslabon/core/random.hpp>
 
 #include <array>
@@ -39,7 +40,8 @@ struct Param {
 // parameter. List: {KIND: [DURATION, ...]}, the list being the only parameter.
 enum class Form { Params, ParamsOrValue, List };
 
-// A number as messages and describe() print it (12 significant digits).
+// A number as messages print it (12 significant digits: the value as written). describe()
+// follows the rule of all text output (number_format.hpp).
 std::string num(double x);
 // Throws std::invalid_argument(what + ", got " + num(found)) unless ok.
 void require(bool ok, const std::string& what, double found);
@@ -51,7 +53,7 @@ std::string describe_params(const K& k) {
   std::string s = std::string(K::title) + "(";
   const auto v = k.values();
   for (std::size_t i = 0; i < K::params.size(); ++i)
-    s += (i ? ", " : "") + std::string(K::params[i].name) + "=" + num(v[i]);
+    s += (i ? ", " : "") + std::string(K::params[i].name) + "=" + format_number(v[i]);
   return s + ")";
 }
 
