@@ -95,8 +95,9 @@ void print_causes(const RunResult& r, const Model& m) {
 }
 
 void print_tables(const RunResult& r, const Model& m) {
-  fmt::print("{}: {} replications, seed {}, horizon {} {}s (warm-up {}), {} events\n", r.name, r.replications.size(),
-             r.seed, fmt_num(m.run.horizon), m.time_unit, fmt_num(r.warmup), r.events());
+  fmt::print("{}: {} replications, seed {}, horizon {} {}s (warm-up {}), {} events, {} thread{}\n", r.name,
+             r.replications.size(), r.seed, fmt_num(m.run.horizon), m.time_unit, fmt_num(r.warmup), r.events(),
+             r.threads, r.threads == 1 ? "" : "s");
   // README "Warm-up and replications without guessing": how they were chosen.
   if (r.warmup_auto) fmt::print("{}\n", r.warmup_auto->describe(m.time_unit));
   if (r.stopping) fmt::print("{}\n", r.stopping->describe());

@@ -35,6 +35,7 @@ void register_results(py::module_& m) {
       .def_readonly("name", &RunResult::name)
       .def_readonly("seed", &RunResult::seed)
       .def_readonly("warmup", &RunResult::warmup)
+      .def_readonly("threads", &RunResult::threads)
       .def_property_readonly("warmup_auto", [](const RunResult& r) { return warmup_json(r); })
       .def_property_readonly("stopping", [](const RunResult& r) { return stopping_json(r); })
       .def_property_readonly("warnings",

@@ -87,6 +87,7 @@ RunResult run_model(const Model& given, const RunOptions& options) {
     if (options.progress) mine.progress = options.progress->slot(i);
     return simulate(model, seed, i, mine);
   };
+  r.threads = threads_for(options.threads, static_cast<std::size_t>(reps));
   if (until) {
     StoppingOutcome rule = stopping_rule(model.run);
     r.replications = run_until(rule, options.threads, options.control, replicate);

@@ -74,6 +74,7 @@ struct RunResult {
   double warmup = 0;                         // the warm-up the replications used
   std::optional<WarmupChoice> warmup_auto;   // with warmup: auto, how it was chosen
   std::optional<StoppingOutcome> stopping;   // with replications: {until: ...}, what the rule did
+  unsigned threads = 0;                      // threads the replications ran on (runner.hpp threads_for); 0: not run
   std::vector<ReplicationResult> replications;
 
   Table replications_table() const;    // replication, then every KPI
