@@ -31,19 +31,22 @@ namespace eslabon::cli {
 namespace {
 
 struct SweepArgs {
-  std::string file, output;
+  std::string file, output, shard;
   unsigned threads = 0;
   bool resume = false;
 };
 
-int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned threads, bool resume, int* argc,
-              char*** argv) {
+int cmd_sweep(const SweepArgs& a, int* argc, char*** argv) {
+  const std::string& file = a.file;
+  const std::string& output_arg = a.output;
   Sweep sweep;
+  std::optional<Shard> shard;  // --shard I/N: this process runs that slice of the pairs
   std::string output;
   std::string error;
   int status = 0;
   try {
     sweep = load_sweep_file(file);  // every rank checks the same file and finds the same errors
+    if (!a.shard.empty()) shard = parse_shard(sweep, a.shard, "--shard " + a.shard);
   } catch (const ConfigError& e) {
     error = e.what();
     status = kBadInput;
@@ -76,7 +79,11 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
         output = check_output_path(output_arg,
                                    {{file, "the config file itself"}, {sweep.model_path, "the sweep's model file"}},
                                    "-o " + output_arg);
-      if (resume && output.empty()) throw ConfigError("--resume: expected -o OUT.h5 (the sweep to resume), found none");
+      if (a.resume && output.empty())
+        throw ConfigError("--resume: expected -o OUT.h5 (the sweep to resume), found none");
+      if (shard && output.empty())
+        throw ConfigError("--shard " + a.shard +
+                          ": expected -o SHARD.h5 (the shard's file, for eslabon merge), found none");
     } catch (const ConfigError& e) {
       error = e.what();
       status = kBadInput;
@@ -112,7 +119,7 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
   PairExecutor executor;
 #endif
   RunOptions opt;
-  opt.threads = threads;
+  opt.threads = a.threads;
   opt.control.stop = &g_stop;
   catch_stop_signals();
   const auto t0 = std::chrono::steady_clock::now();
@@ -125,11 +132,13 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
   };
   const Kpi shown[] = {Kpi::LeadTimeMean, Kpi::OnTimeRate, Kpi::Throughput, Kpi::CopqPerOrder};
   PointKpis kpis(sweep.points.size(), {std::begin(shown), std::end(shown)});
+  SweepRun run;
   try {
     std::unique_ptr<SweepFileRecorder> files;  // the journal and the HDF5 file
-    if (!output.empty()) files = std::make_unique<SweepFileRecorder>(sweep, output, resume);
+    const Shard* slice = shard ? &*shard : nullptr;
+    if (!output.empty()) files = std::make_unique<SweepFileRecorder>(sweep, output, a.resume, slice);
     SweepRecorders recorders{files.get(), &kpis};
-    SweepRun run = run_sweep(sweep, opt, recorders, executor);
+    run = run_sweep(sweep, opt, recorders, executor, slice);
     if (run.resumed) std::cerr << "resumed: " << run.resumed << " pairs were already done\n";
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
@@ -142,8 +151,22 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
     return kFailure;
   }
   if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r%*s\r", 60, "");
-  fmt::print("{}: {} points x {} replications = {} pairs (seed {})\n\n", sweep.source, sweep.points.size(),
-             sweep.replications, pairs, sweep.seed);
+  int ranks = 1;
+#ifdef ESLABON_HAVE_MPI
+  ranks = world.size;
+#endif
+  // Where the pairs ran (README "Running on a cluster": the thread rule).
+  const std::string on = ranks > 1          ? fmt::format("on {} MPI ranks", ranks)
+                         : run.threads == 1 ? std::string("on 1 thread")
+                                            : fmt::format("on {} threads", run.threads);
+  fmt::print("{}: {} points x {} replications = {} pairs (seed {}), {}\n", sweep.source, sweep.points.size(),
+             sweep.replications, pairs, sweep.seed, on);
+  const std::size_t reps = static_cast<std::size_t>(sweep.replications);
+  if (shard)
+    fmt::print("shard {}: pairs {} to {} of {}, in points {} to {} (the table shows the points whole in it)\n",
+               shard->label(), shard->first, shard->end - 1, pairs, sweep.points[shard->first / reps].id,
+               sweep.points[(shard->end - 1) / reps].id);
+  fmt::print("\n");
   if (warmup) {
     const std::string unit = point_model(sweep, 0).time_unit;
     fmt::print("{}, used by every point with warmup: auto\n\n", warmup->describe(unit));
@@ -153,6 +176,7 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
   for (Kpi k : shown) fmt::print(" {:>22}", kpi_names()[static_cast<int>(k)]);
   fmt::print("\n");
   for (std::size_t p = 0; p < sweep.points.size(); ++p) {
+    if (shard && !shard->whole(p, reps)) continue;
     std::string changes = sweep.points[p].scenario.empty() ? "" : sweep.points[p].scenario + ": ";
     for (std::size_t c = 0; c < sweep.points[p].changes.size(); ++c)
       changes += (c ? ", " : "") + sweep.points[p].changes[c].path + "=" + sweep.points[p].changes[c].value;
@@ -172,10 +196,15 @@ void add_sweep_command(CLI::App& app, Commands& commands, int* argc, char*** arg
       app.add_subcommand("sweep", "Run a sweep file: every grid point and scenario, paired by common random numbers");
   sweep->add_option("sweep", a->file, "Sweep file (YAML: model, replications, seed, grid, scenarios)")->required();
   sweep->add_option("-o,--output", a->output, "Write results to this HDF5 file");
-  sweep->add_option("--threads", a->threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 4096));
+  sweep
+      ->add_option("--threads", a->threads,
+                   "Worker threads (default: one per CPU this process may use, at most SLURM_CPUS_PER_TASK)")
+      ->check(CLI::Range(0, 4096));
   sweep->add_flag("--resume", a->resume, "Skip the pairs already done (kept in OUT.h5.journal)");
-  commands.push_back(
-      {sweep, [a, argc, argv] { return cmd_sweep(a->file, a->output, a->threads, a->resume, argc, argv); }});
+  sweep->add_option("--shard", a->shard,
+                    "Run only shard I of N of the (point, replication) pairs (I/N, from 0), or 'auto' in a SLURM job "
+                    "array; join the shards' files with eslabon merge");
+  commands.push_back({sweep, [a, argc, argv] { return cmd_sweep(*a, argc, argv); }});
 }
 
 }  // namespace eslabon::cli

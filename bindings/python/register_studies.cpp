@@ -4,12 +4,14 @@
 #include <models/config/loader.hpp>
 #include <models/config/sweep_file.hpp>
 #include <models/output/output_path.hpp>
+#include <models/output/sweep_merge.hpp>
 #include <models/output/sweep_recorder.hpp>
 #include <models/studies/compare.hpp>
 #include <models/studies/rank.hpp>
 #include <models/studies/sweep.hpp>
 
 #include <cmath>
+#include <optional>
 
 namespace eslabon::python {
 
@@ -88,8 +90,11 @@ void register_studies(py::module_& m) {
   // resume, one point appended at a time). Returns (pairs resumed, points, replications).
   m.def(
       "run_sweep_file",
-      [](const std::string& path, const std::string& out, bool resume, unsigned threads, py::object progress) {
+      [](const std::string& path, const std::string& out, bool resume, unsigned threads, py::object progress,
+         const std::string& shard_spec) {
         Sweep sweep = load_sweep_file(path);
+        std::optional<Shard> shard;
+        if (!shard_spec.empty()) shard = parse_shard(sweep, shard_spec, "shard=" + shard_spec);
         const std::string output = check_output_path(
             out, {{path, "the sweep file itself"}, {sweep.model_path, "the sweep's model file"}}, "out=" + out);
         std::atomic<bool> stop{false};
@@ -103,14 +108,30 @@ void register_studies(py::module_& m) {
         const SweepRun run = run_interruptibly<SweepRun>(
             [&] {
               decide_sweep_warmup(sweep, &stop);
-              SweepFileRecorder file(sweep, output, resume);
-              return run_sweep(sweep, opt, file);
+              const Shard* slice = shard ? &*shard : nullptr;
+              SweepFileRecorder file(sweep, output, resume, slice);
+              return run_sweep(sweep, opt, file, {}, slice);
             },
             stop, [&] { return done.load(); }, progress);
         return py::make_tuple(run.resumed, sweep.points.size(), sweep.replications);
       },
       py::arg("path"), py::arg("out"), py::arg("resume") = false, py::arg("threads") = 0,
-      py::arg("progress") = py::none());
+      py::arg("progress") = py::none(), py::arg("shard") = "");
+  // eslabon merge: shards joined into the sweep's file. Returns (points, replications, copied, joined).
+  m.def(
+      "merge_sweep_shards",
+      [](const std::vector<std::string>& shards, const std::string& out) {
+        std::vector<KeptFile> kept;
+        for (const std::string& s : shards) kept.push_back({s, "one of the shards"});
+        const std::string output = check_output_path(out, kept, "out=" + out);
+        MergeSummary m;
+        {
+          py::gil_scoped_release release;  // touches no Python object
+          m = merge_sweep_shards(shards, output);
+        }
+        return py::make_tuple(m.points, m.replications, m.copied, m.joined);
+      },
+      py::arg("shards"), py::arg("out"));
 }
 
 }  // namespace eslabon::python

@@ -59,6 +59,10 @@ struct Sweep {
 };
 
 Sweep load_sweep_file(const std::string& path);
+// The same from texts read before: the sweep file's (named `source` in messages) and its
+// model's, as Sweep::model_path and model_text held them (eslabon merge rebuilds a sweep so).
+Sweep load_sweep_text(const std::string& source, const std::string& text, const std::string& model_path,
+                      const std::string& model_text);
 
 // The model of a point: the sweep's model with the point's changes, built from the model's text
 // parsed once per thread. Each thread keeps the last point it built (the pairs of one point

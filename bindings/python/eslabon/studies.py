@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import numbers
 import os
 from concurrent.futures import Executor
 from typing import Any, Iterable, Mapping
@@ -130,18 +131,40 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
 
 
 def run_sweep(path: str | os.PathLike[str], out: str | os.PathLike[str], resume: bool = False,
-              threads: int | None = None, progress: bool = False) -> StoredSweep:
+              threads: int | None = None, progress: bool = False,
+              shard: str | tuple[int, int] | None = None) -> StoredSweep:
     """Run a sweep file (YAML: model, replications, seed, grid, scenarios) into the HDF5 file ``out``,
     exactly as ``eslabon sweep PATH -o OUT`` does: the same file, journal and resume.
 
     Each complete point is appended to the file as it finishes; an interrupted sweep (Ctrl-C in
     Jupyter raises KeyboardInterrupt) keeps its finished pairs, and ``resume=True`` runs only the
-    pairs still missing. ``out`` must not be the sweep file or its model. Returns the file read back
-    (``es.read_hdf5(out)``); its ``summary()`` has one row per (point, KPI) like ``es.sweep``.
+    pairs still missing. ``out`` must not be the sweep file or its model. ``shard=(i, n)`` (or
+    ``"i/n"``, or ``"auto"`` in a SLURM job array) runs only shard i of n of the pairs, as
+    ``--shard i/n`` does; ``merge_shards`` joins the shards' files. Returns the file read back
+    (``es.read_hdf5(out)``); its ``summary()`` has one row per (point, KPI) like ``es.sweep`` (for a
+    shard, over the points whole in it).
     """
     from ._progress import progress_bar
 
     path, out = os.fspath(path), os.fspath(out)
+    if isinstance(shard, tuple):
+        if len(shard) != 2 or not all(isinstance(x, numbers.Integral) and not isinstance(x, bool) for x in shard):
+            raise ValueError(f"run_sweep: shard={shard!r}: expected (i, n), two integers, 'i/n' or 'auto'")
+        shard = f"{int(shard[0])}/{int(shard[1])}"
+    elif shard is not None and not isinstance(shard, str):
+        raise TypeError(f"run_sweep: shard={shard!r}: expected (i, n), 'i/n' or 'auto'")
     with progress_bar(progress, f"sweep {os.path.basename(path)}") as update:
-        _core.run_sweep_file(path, out, bool(resume), int(threads or 0), update)
+        _core.run_sweep_file(path, out, bool(resume), int(threads or 0), update, shard or "")
+    return StoredSweep(out)
+
+
+def merge_shards(shards: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]) -> StoredSweep:
+    """Join the files of a sweep's shards (``run_sweep(shard=...)``, ``eslabon sweep --shard``) into the
+    file the unsharded sweep writes, as ``eslabon merge SHARDS -o OUT`` does: every dataset and attribute
+    equal to the unsharded sweep's, bit for bit, except ``created``. Raises ConfigError (nothing
+    written) for shards of different sweeps, unfinished shards, or shards that overlap or leave pairs
+    out. Returns the file read back."""
+    paths = [os.fspath(p) for p in shards]
+    out = os.fspath(out)
+    _core.merge_sweep_shards(paths, out)
     return StoredSweep(out)
