@@ -10,8 +10,10 @@
 #include <models/studies/rank.hpp>
 #include <models/studies/sweep.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
+#include <stdexcept>
 
 namespace eslabon::python {
 
@@ -132,6 +134,56 @@ void register_studies(py::module_& m) {
         return py::make_tuple(m.points, m.replications, m.copied, m.joined);
       },
       py::arg("shards"), py::arg("out"));
+  // es.sweep's unit of work on an executor: some replications of one model, on this thread, as
+  // an array (replication x KPI) of their KPIs; and back again: a point's KPI summary from its
+  // replications' KPIs, made by the code that makes every run's summary (so bit for bit equal).
+  m.def(
+      "replication_kpis",
+      [](const Model& model, std::int64_t seed, const std::vector<std::uint64_t>& replications) {
+        if (model.run.warmup_auto)
+          throw ConfigError(
+              "replication_kpis: the model says run.warmup: auto; expected its warm-up decided "
+              "(es.sweep shares the base model's)");
+        std::atomic<bool> stop{false};
+        const std::uint64_t s = seed >= 0 ? static_cast<std::uint64_t>(seed) : model.run.seed;
+        std::vector<ReplicationResult> out = run_interruptibly<std::vector<ReplicationResult>>(
+            [&] {
+              SimOptions sim;
+              sim.stop = &stop;
+              std::vector<ReplicationResult> rs;
+              for (std::uint64_t r : replications) rs.push_back(simulate(model, s, r, sim));
+              if (stop.load()) throw Interrupted();
+              return rs;
+            },
+            stop, [] { return 0.0; }, py::none());
+        py::array_t<double> kpis({static_cast<py::ssize_t>(out.size()), static_cast<py::ssize_t>(kKpiCount)});
+        auto k = kpis.mutable_unchecked<2>();
+        for (std::size_t i = 0; i < out.size(); ++i)
+          for (int j = 0; j < kKpiCount; ++j) k(static_cast<py::ssize_t>(i), j) = out[i].kpi[j];
+        return kpis;
+      },
+      py::arg("model"), py::arg("seed"), py::arg("replications"));
+  m.def(
+      "kpi_summary",
+      [](const std::vector<std::uint64_t>& replications,
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& kpis) {
+        if (kpis.ndim() != 2 || kpis.shape(1) != kKpiCount ||
+            static_cast<std::size_t>(kpis.shape(0)) != replications.size())
+          throw std::invalid_argument("kpi_summary: expected one row of " + std::to_string(kKpiCount) +
+                                      " KPIs per replication");
+        RunResult r;  // the summary reads the replications' KPIs only
+        auto k = kpis.unchecked<2>();
+        for (std::size_t i = 0; i < replications.size(); ++i) {
+          ReplicationResult rep;
+          rep.replication = replications[i];
+          for (int j = 0; j < kKpiCount; ++j) rep.kpi[j] = k(static_cast<py::ssize_t>(i), j);
+          r.replications.push_back(std::move(rep));
+        }
+        std::sort(r.replications.begin(), r.replications.end(),
+                  [](const ReplicationResult& a, const ReplicationResult& b) { return a.replication < b.replication; });
+        return table_to_dict(r.summary_table());
+      },
+      py::arg("replications"), py::arg("kpis"));
 }
 
 }  // namespace eslabon::python

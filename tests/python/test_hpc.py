@@ -1,7 +1,8 @@
 """Fitting an HPC allocation (README "Running on a cluster"): a sweep in shards (eslabon sweep --shard I/N,
 eslabon merge, es.run_sweep(shard=), es.merge_shards) whose merge is the unsharded file bit for bit; the
 thread rule (the default follows the CPU affinity mask and SLURM_CPUS_PER_TASK, --threads wins, the CLI and
-Python say how many they used)."""
+Python say how many they used); es.sweep handing (point, replication) pairs to executors."""
+import concurrent.futures
 import os
 import shutil
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 
 import h5py
+import pandas as pd
 import pytest
 
 import eslabon as es
@@ -272,3 +274,55 @@ def test_python_threads_follow_the_same_rule(monkeypatch):
     assert m.run(replications=4, progress=False).threads == 1
     assert m.run(replications=4, threads=3, progress=False).threads == 3
 
+
+# ---------------------------------------------------------------------------------------------------
+# es.sweep on executors: (point, replication) pairs, the serial sweep's numbers bit for bit
+# ---------------------------------------------------------------------------------------------------
+
+class Recording(concurrent.futures.Executor):
+    """Runs what it is handed here, in order, and keeps the tasks (to see what a task holds)."""
+
+    def __init__(self, max_workers=2):
+        self._max_workers = max_workers
+        self.tasks = []
+
+    def map(self, fn, *iterables, **kwargs):
+        tasks = list(zip(*iterables))
+        self.tasks += [t[0] for t in tasks]
+        return [fn(*t) for t in tasks]
+
+
+def task_pairs(task):
+    """[(point, replication)] of a task es.sweep handed over."""
+    return [(point, rep) for point, _, reps in task[-1] for rep in reps]
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    return es.Model.from_yaml(WEAK).with_changes({"run.horizon": 2000, "run.warmup": 200})
+
+
+GRID = {"units.production.servers": [3, 4], "links.purchase->produce.defect": [0.0, 0.05]}
+SCENARIOS = {"outsourced_qc": {"links.purchase->produce.detect": 0.95}}
+
+
+def test_sweep_hands_pairs_to_executors_and_equals_the_serial_sweep(small_model):
+    serial = es.sweep(small_model, GRID, replications=3, seed=5, scenarios=SCENARIOS)
+    all_pairs = [(p, r) for p in range(5) for r in range(3)]
+    for chunk, tasks in [(1, 15), (4, 4), (None, 8)]:  # None: ceil(15 / (4 x 2 workers)) = 2 pairs a task
+        ex = Recording(max_workers=2)
+        df = es.sweep(small_model, GRID, replications=3, seed=5, scenarios=SCENARIOS, executor=ex, chunk=chunk)
+        pd.testing.assert_frame_equal(df, serial, check_exact=True)  # every KPI, bit for bit
+        assert len(ex.tasks) == tasks
+        assert [pair for t in ex.tasks for pair in task_pairs(t)] == all_pairs  # each pair once, in order
+        if chunk == 4:  # a task may hold pairs of two points: replications 1, 2 of p0001 and 0, 1 of p0002
+            assert task_pairs(ex.tasks[1]) == [(1, 1), (1, 2), (2, 0), (2, 1)]
+    with pytest.raises(ValueError, match="chunk=0: expected a number of pairs per task >= 1"):
+        es.sweep(small_model, GRID, replications=3, executor=Recording(), chunk=0)
+
+
+def test_sweep_pairs_on_a_thread_pool_equal_the_serial_sweep(small_model):
+    serial = es.sweep(small_model, GRID, replications=2, seed=9)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        df = es.sweep(small_model, GRID, replications=2, seed=9, executor=pool, chunk=1)
+    pd.testing.assert_frame_equal(df, serial, check_exact=True)

@@ -7,6 +7,7 @@ import os
 from concurrent.futures import Executor
 from typing import Any, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from . import _core
@@ -84,21 +85,84 @@ def rank(model: Model, kpi: str = "copq_per_order", replications: int = 30, seed
 
 
 def _run_point(args: tuple[Model, dict[str, Any], int, int, int | None]) -> pd.DataFrame:
-    """One sweep point (runs in whatever process the executor chose)."""
+    """One sweep point, here, on all cores (es.sweep without an executor)."""
     model, changes, replications, seed, threads = args
     r = model.with_changes(changes).run(replications=replications, seed=seed, threads=threads, progress=False)
     return r.summary()
 
 
+# One task for an executor: the model's text and source, the seed, and runs of pairs as (point, the point
+# model's changes, replications). Each point's model is parsed once per task, from its text and changes.
+_Changes = tuple[tuple[str, str], ...]
+_Task = tuple[str, str, int, list[tuple[int, _Changes, list[int]]]]
+
+
+def _run_pairs(task: _Task) -> list[tuple[int, list[int], Any]]:
+    """Some (point, replication) pairs, in whatever process the executor chose, on one thread: for each
+    point, (point, replications, their KPIs as an array replication x KPI)."""
+    text, source, seed, runs = task
+    return [(point, reps, _core.replication_kpis(Model(text, source, changes)._core, seed, reps))
+            for point, changes, reps in runs]
+
+
+def _workers(executor: Executor) -> int:
+    """How many tasks the executor runs at once, as far as it says (else this machine's CPUs)."""
+    n = getattr(executor, "_max_workers", None)  # concurrent.futures' process and thread pools
+    client = getattr(executor, "_client", None)  # a dask.distributed Client's get_executor()
+    if n is None and client is not None and hasattr(client, "nthreads"):
+        n = sum(client.nthreads().values())
+    return int(n) if isinstance(n, int) and n > 0 else (os.cpu_count() or 1)
+
+
+def _pair_tasks(model: Model, points: list[_Changes], replications: int, seed: int, chunk: int) -> list[_Task]:
+    """The sweep's pairs in point order, `chunk` to a task (a task may span points)."""
+    tasks: list[_Task] = []
+    pairs = len(points) * replications
+    for first in range(0, pairs, chunk):
+        runs: list[tuple[int, _Changes, list[int]]] = []
+        for pair in range(first, min(first + chunk, pairs)):
+            point, rep = divmod(pair, replications)
+            if runs and runs[-1][0] == point:
+                runs[-1][2].append(rep)
+            else:
+                runs.append((point, points[point], [rep]))
+        tasks.append((model._text, model._source, seed, runs))
+    return tasks
+
+
+def _on_executor(executor: Executor, model: Model, points: list[_Changes], replications: int, seed: int,
+                 chunk: int | None) -> list[pd.DataFrame]:
+    """Every point's KPI summary from (point, replication) pairs run by the executor, `chunk` pairs per
+    task; by default about four tasks per worker, as multiprocessing's Pool.map chooses: few enough that
+    what a task costs beside its pairs (sending the model's text and parsing it, a round trip) stays small
+    next to them, enough that no worker idles long while the last tasks finish."""
+    pairs = len(points) * replications
+    if chunk is None:
+        chunk = max(1, -(-pairs // (4 * _workers(executor))))
+    kpis: list[list[tuple[list[int], Any]]] = [[] for _ in points]
+    for result in executor.map(_run_pairs, _pair_tasks(model, points, replications, seed, chunk)):
+        for point, reps, values in result:
+            kpis[point].append((reps, values))
+    summaries = []
+    for parts in kpis:
+        reps = [r for part, _ in parts for r in part]
+        values = np.concatenate([v for _, v in parts]) if parts else np.empty((0, len(_core.kpi_names())))
+        summaries.append(_frame(_core.kpi_summary(reps, values)).set_index("kpi"))
+    return summaries
+
+
 def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 10, seed: int | None = None,
-          executor: Executor | None = None, scenarios: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
+          executor: Executor | None = None, scenarios: Mapping[str, Mapping[str, Any]] | None = None,
+          chunk: int | None = None) -> pd.DataFrame:
     """Run the model at every point of a full-factorial grid (plus named scenarios).
 
     ``executor`` is any concurrent.futures.Executor (ProcessPoolExecutor, mpi4py's MPIPoolExecutor,
-    a dask.distributed Client's get_executor()); None runs here, on all cores. Every point uses the
-    same seed and replication indices, so points are paired, and the result is identical whichever
-    executor ran it. Returns one row per (point, KPI): the factor values, scenario, kpi, mean,
-    ci_low, ci_high, std, n.
+    a dask.distributed Client's get_executor()); None runs here, on all cores. An executor is handed
+    (point, replication) pairs, ``chunk`` to a task (default: about four tasks per worker), so a sweep
+    of a few long points keeps every worker busy too. Every point uses the same seed and replication
+    indices, so points are paired, and the result is identical, bit for bit, whichever executor ran
+    it. Returns one row per (point, KPI): the factor values, scenario, kpi, mean, ci_low, ci_high,
+    std, n.
     """
     keys = list(grid)
     points: list[tuple[str, dict[str, Any]]] = []
@@ -108,17 +172,20 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
         points.append((name, dict(changes)))
     if not points:
         raise ValueError("sweep: the grid is empty; expected at least one path with at least one value")
+    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, numbers.Integral) or chunk < 1):
+        raise ValueError(f"sweep: chunk={chunk!r}: expected a number of pairs per task >= 1")
     seed = model.seed if seed is None else seed
     # warmup: auto is decided once, on the model without any point's changes, for every point.
     warmup = _core.choose_warmup(model._core, int(seed), int(replications))[0] if model.warmup_auto else None
     if warmup is not None:
         points = [(name, {"run.warmup": float(warmup), **changes}) for name, changes in points]
-    # In another process each point runs on one thread; here, on all cores.
-    threads = 1 if executor is not None else None
-    for _, changes in points:  # fail fast, before any work, on a bad path or value
-        model.with_changes(changes)
-    args = [(model, changes, replications, seed, threads) for _, changes in points]
-    summaries = list(executor.map(_run_point, args)) if executor is not None else [_run_point(a) for a in args]
+    # Fail fast, before any work, on a bad path or value; keep each point's changes as its model has them.
+    point_changes = [model.with_changes(changes)._changes for _, changes in points]
+    if executor is None:
+        summaries = [_run_point((model, changes, replications, seed, None)) for _, changes in points]
+    else:
+        summaries = _on_executor(executor, model, point_changes, int(replications), int(seed),
+                                 None if chunk is None else int(chunk))
     rows: list[dict[str, Any]] = []
     for (name, changes), summary in zip(points, summaries):
         for row in summary.reset_index().to_dict("records"):  # keeps n an integer
