@@ -60,6 +60,8 @@ void register_results(py::module_& m) {
         write_hdf5(path, model, r);
       });
 
+  // The thread rule (runner.hpp, README "Running on a cluster"), for pools the package starts itself.
+  m.def("default_threads", &default_threads);
   // The registry, for es.read_hdf5: which tables a file may hold, and which a sweep point holds.
   m.def("result_tables", [] {
     py::list out;

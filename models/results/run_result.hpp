@@ -37,7 +37,7 @@ class ProgressBoard {
 struct RunOptions {
   int replications = 0;    // 0: the model's run.replications
   std::int64_t seed = -1;  // -1: the model's run.seed
-  unsigned threads = 0;    // 0: one per core
+  unsigned threads = 0;    // 0: default_threads() (runner.hpp: the affinity mask, SLURM_CPUS_PER_TASK)
   bool record_orders = false;
   RunControl control;
   ProgressBoard* progress = nullptr;  // sized and filled by run_model when given

@@ -236,7 +236,7 @@ def run_threads(*prefix, env=None, args=()):
 
 
 @needs_taskset
-def test_run_threads_follow_the_affinity_mask_and_slurm():
+def test_run_threads_follow_the_affinity_mask_and_cpus_per_task():
     allowed = len(os.sched_getaffinity(0))
     assert run_threads() == min(allowed, 4)
     assert run_threads("taskset", "-c", "0") == 1
@@ -273,6 +273,7 @@ def test_python_threads_follow_the_same_rule(monkeypatch):
     monkeypatch.setenv("SLURM_CPUS_PER_TASK", "1")
     assert m.run(replications=4, progress=False).threads == 1
     assert m.run(replications=4, threads=3, progress=False).threads == 3
+    assert es._core.default_threads() == 1  # what es.sensitivity's pool of points starts
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def rank(model: Model, kpi: str = "copq_per_order", replications: int = 30, seed
 
 
 def _run_point(args: tuple[Model, dict[str, Any], int, int, int | None]) -> pd.DataFrame:
-    """One sweep point, here, on all cores (es.sweep without an executor)."""
+    """One sweep point, here, on every thread the thread rule gives (es.sweep without an executor)."""
     model, changes, replications, seed, threads = args
     r = model.with_changes(changes).run(replications=replications, seed=seed, threads=threads, progress=False)
     return r.summary()
@@ -157,7 +157,7 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
     """Run the model at every point of a full-factorial grid (plus named scenarios).
 
     ``executor`` is any concurrent.futures.Executor (ProcessPoolExecutor, mpi4py's MPIPoolExecutor,
-    a dask.distributed Client's get_executor()); None runs here, on all cores. An executor is handed
+    a dask.distributed Client's get_executor()); None runs here, on this process's CPUs. An executor is handed
     (point, replication) pairs, ``chunk`` to a task (default: about four tasks per worker), so a sweep
     of a few long points keeps every worker busy too. Every point uses the same seed and replication
     indices, so points are paired, and the result is identical, bit for bit, whichever executor ran
