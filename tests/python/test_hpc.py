@@ -49,6 +49,16 @@ def h5_equal(a, b):
     return p.stderr
 
 
+def storage(path):
+    """{dataset: how it is stored (layout, chunks, filters)}: a merged file stores its tables as an unsharded one does."""
+    out = {}
+    with h5py.File(path) as f:
+        f.visititems(lambda name, o: out.__setitem__(name, (
+            o.id.get_create_plist().get_layout(), o.chunks, o.compression, o.compression_opts, o.shuffle))
+            if isinstance(o, h5py.Dataset) else None)
+    return out
+
+
 def shards(sweep, n, which=None, **kw):
     """Shards I/n (all, or `which`) of `sweep` as s{I}of{n}.h5 beside it."""
     out = []
@@ -74,6 +84,7 @@ def test_merged_shards_are_the_unsharded_file_bit_for_bit(sweep, tmp_path):
     p = run("merge", *parts[::-1], "-o", merged, check=True)  # in any order
     assert "merged 3 shards: 5 points x 4 replications (3 copied whole, 2 joined from shards)" in p.stdout
     h5_equal(whole, merged)
+    assert storage(merged) == storage(whole)
     # What differs is `created` alone: the merged file's is the latest of its shards'.
     with h5py.File(merged) as f:
         created = [h5py.File(s).attrs["created"] for s in parts]
