@@ -32,6 +32,8 @@ void add_compare_command(CLI::App& app, Commands& commands);
 void add_rank_command(CLI::App& app, Commands& commands);
 // Under an MPI launcher the sweep hands argc and argv to MPI_Init, hence main's own.
 void add_sweep_command(CLI::App& app, Commands& commands, int* argc, char*** argv);
+// Joins a sweep's shards (eslabon sweep --shard I/N) into the file of the whole sweep.
+void add_merge_command(CLI::App& app, Commands& commands);
 void add_check_command(CLI::App& app, Commands& commands);
 // A command written in the Python package (`python -m eslabon NAME ...`), which receives every
 // argument after NAME (python_command.cpp).

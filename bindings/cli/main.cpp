@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add_compare_command(app, commands);
   add_rank_command(app, commands);
   add_sweep_command(app, commands, &argc, &argv);
+  add_merge_command(app, commands);
   add_check_command(app, commands);
   add_python_command(app, commands, "graph", "Draw the organisation (units, handoffs, weak links) with Graphviz");
   add_python_command(app, commands, "report", "Write a self-contained HTML report of a results file");
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
     if (std::find(known.begin(), known.end(), cmd) == known.end()) {
       std::string hint = eslabon::did_you_mean(cmd, known);
       std::cerr << "eslabon: unknown command '" << cmd << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
-                << "; expected one of run, check, compare, rank, sweep, graph, report, sensitivity, export\n(run 'eslabon --help' for usage)\n";
+                << "; expected one of run, check, compare, rank, sweep, merge, graph, report, sensitivity, export\n(run 'eslabon --help' for usage)\n";
       return kBadInput;
     }
   }

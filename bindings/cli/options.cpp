@@ -45,7 +45,9 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--replications", a.replications, "Number of replications (overrides run.replications)")
       ->transform(integer_in(1, kMaxReplications));
   cmd->add_option("--seed", a.seed, "Master seed, an integer >= 0 (overrides run.seed)");
-  cmd->add_option("--threads", a.threads, "Worker threads (default: one per core)")->transform(integer_in(0, kMaxThreads));
+  cmd->add_option("--threads", a.threads,
+                  "Worker threads (default: one per CPU this process may use, at most SLURM_CPUS_PER_TASK)")
+      ->transform(integer_in(0, kMaxThreads));
   cmd->add_option("--horizon", a.horizon, "Simulated time span, e.g. 20000 or 2w (overrides run.horizon)");
   cmd->add_option("--warmup", a.warmup, "Warm-up period, or auto (MSER-5 on pilot runs; overrides run.warmup)");
   cmd->add_option("--set", a.sets, "Override a config value by path: --set units.production.servers=5")

@@ -97,9 +97,9 @@ void print_causes(const RunResult& r, const Model& m) {
 
 void print_tables(const RunResult& r, const Model& m) {
   const double reps = static_cast<double>(r.replications.size()), events = static_cast<double>(r.events());
-  fmt::print("{}: {} {}, seed {}, horizon {} (warm-up {}), {} {}\n", r.name, r.replications.size(),
+  fmt::print("{}: {} {}, seed {}, horizon {} (warm-up {}), {} {}, {} {}\n", r.name, r.replications.size(),
              noun(reps, "replication"), r.seed, quantity(m.run.horizon, m.time_unit), fmt_num(r.warmup), r.events(),
-             noun(events, "event"));
+             noun(events, "event"), r.threads, noun(static_cast<double>(r.threads), "thread"));
   // README "Warm-up and replications without guessing": how they were chosen.
   if (r.warmup_auto) fmt::print("{}\n", r.warmup_auto->describe(m.time_unit));
   if (r.stopping) fmt::print("{}\n", r.stopping->describe());

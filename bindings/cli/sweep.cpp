@@ -33,15 +33,19 @@ namespace eslabon::cli {
 namespace {
 
 struct SweepArgs {
-  std::string file, output;
+  std::string file, output, shard;
   unsigned threads = 0;
   bool resume = false;
   std::string csv, xlsx;
 };
 
-int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned threads, bool resume, int* argc,
-              char*** argv, const std::string& csv, const std::string& xlsx) {
+int cmd_sweep(const SweepArgs& a, int* argc, char*** argv) {
+  const std::string& file = a.file;
+  const std::string& output_arg = a.output;
+  const std::string& csv = a.csv;
+  const std::string& xlsx = a.xlsx;
   Sweep sweep;
+  std::optional<Shard> shard;  // --shard I/N: this process runs that slice of the pairs
   std::string output;
   ExportTargets exports;
   std::string error;
@@ -51,6 +55,7 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
     // model path is taken from the current directory.
     sweep = is_standard_stream(file) ? load_sweep_text(read_standard_input("the sweep file"), "<stdin>", "")
                                      : load_sweep_file(file);
+    if (!a.shard.empty()) shard = parse_shard(sweep, a.shard, "--shard " + a.shard);
   } catch (const ConfigError& e) {
     error = e.what();
     status = kBadInput;
@@ -88,7 +93,11 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
       std::vector<KeptFile> kept = {{sweep.model_path, "the sweep's model file"}};
       if (!is_standard_stream(file)) kept.push_back({file, "the config file itself"});
       if (!output_arg.empty()) output = check_output_path(output_arg, kept, "-o " + output_arg);
-      if (resume && output.empty()) throw ConfigError("--resume: expected -o OUT.h5 (the sweep to resume), found none");
+      if (a.resume && output.empty())
+        throw ConfigError("--resume: expected -o OUT.h5 (the sweep to resume), found none");
+      if (shard && output.empty())
+        throw ConfigError("--shard " + a.shard +
+                          ": expected -o SHARD.h5 (the shard's file, for eslabon merge), found none");
       exports = export_targets(csv, xlsx, kept);
     } catch (const ConfigError& e) {
       error = e.what();
@@ -125,7 +134,7 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
   PairExecutor executor;
 #endif
   RunOptions opt;
-  opt.threads = threads;
+  opt.threads = a.threads;
   opt.control.stop = &g_stop;
   catch_stop_signals();
   const auto t0 = std::chrono::steady_clock::now();
@@ -139,13 +148,15 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
   const Kpi shown[] = {Kpi::LeadTimeMean, Kpi::OnTimeRate, Kpi::Throughput, Kpi::CopqPerOrder};
   PointKpis kpis(sweep.points.size(), {std::begin(shown), std::end(shown)});
   std::size_t exported = 0;  // tables written by --csv, --xlsx
+  SweepRun run;
   try {
     std::unique_ptr<SweepFileRecorder> files;  // the journal and the HDF5 file
-    if (!output.empty()) files = std::make_unique<SweepFileRecorder>(sweep, output, resume);
+    const Shard* slice = shard ? &*shard : nullptr;
+    if (!output.empty()) files = std::make_unique<SweepFileRecorder>(sweep, output, a.resume, slice);
     std::unique_ptr<SweepExport> tables;  // --csv, --xlsx: written once every point is complete
     if (exports.any()) tables = std::make_unique<SweepExport>(sweep);
     SweepRecorders recorders{files.get(), &kpis, tables.get()};
-    SweepRun run = run_sweep(sweep, opt, recorders, executor);
+    run = run_sweep(sweep, opt, recorders, executor, slice);
     if (run.resumed)
       std::cerr << "resumed: " << run.resumed << (run.resumed == 1 ? " pair was" : " pairs were") << " already done\n";
     if (tables) {
@@ -164,10 +175,23 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
     return kFailure;
   }
   if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r%*s\r", 60, "");
+  int ranks = 1;
+#ifdef ESLABON_HAVE_MPI
+  ranks = world.size;
+#endif
+  // Where the pairs ran (README "Running on a cluster": the thread rule).
+  const std::string on = ranks > 1 ? fmt::format("on {} MPI ranks", ranks)
+                                   : fmt::format("on {} {}", run.threads, noun(run.threads, "thread"));
   const std::size_t points = sweep.points.size();
-  fmt::print("{}: {} {} x {} {} = {} {} (seed {})\n\n", sweep.source, points,
+  fmt::print("{}: {} {} x {} {} = {} {} (seed {}), {}\n", sweep.source, points,
              noun(static_cast<double>(points), "point"), sweep.replications, noun(sweep.replications, "replication"),
-             pairs, noun(static_cast<double>(pairs), "pair"), sweep.seed);
+             pairs, noun(static_cast<double>(pairs), "pair"), sweep.seed, on);
+  const std::size_t reps = static_cast<std::size_t>(sweep.replications);
+  if (shard)
+    fmt::print("shard {}: pairs {} to {} of {}, in points {} to {} (the table shows the points whole in it)\n",
+               shard->label(), shard->first, shard->end - 1, pairs, sweep.points[shard->first / reps].id,
+               sweep.points[(shard->end - 1) / reps].id);
+  fmt::print("\n");
   if (warmup) {
     const std::string unit = point_model(sweep, 0).time_unit;
     fmt::print("{}, used by every point with warmup: auto\n\n", warmup->describe(unit));
@@ -177,6 +201,7 @@ int cmd_sweep(const std::string& file, const std::string& output_arg, unsigned t
   for (Kpi k : shown) fmt::print(" {:>22}", kpi_names()[static_cast<int>(k)]);
   fmt::print("\n");
   for (std::size_t p = 0; p < sweep.points.size(); ++p) {
+    if (shard && !shard->whole(p, reps)) continue;
     std::string changes = sweep.points[p].scenario.empty() ? "" : sweep.points[p].scenario + ": ";
     for (std::size_t c = 0; c < sweep.points[p].changes.size(); ++c)
       changes += (c ? ", " : "") + sweep.points[p].changes[c].path + "=" + sweep.points[p].changes[c].value;
@@ -200,13 +225,15 @@ void add_sweep_command(CLI::App& app, Commands& commands, int* argc, char*** arg
                    "Sweep file (YAML: model, replications, seed, grid, scenarios; - reads it from standard input)")
       ->required();
   sweep->add_option("-o,--output", a->output, "Write results to this HDF5 file");
-  sweep->add_option("--threads", a->threads, "Worker threads (default: one per core)")
+  sweep->add_option("--threads", a->threads,
+                    "Worker threads (default: one per CPU this process may use, at most SLURM_CPUS_PER_TASK)")
       ->transform(integer_in(0, kMaxThreads));
   sweep->add_flag("--resume", a->resume, "Skip the pairs already done (kept in OUT.h5.journal)");
+  sweep->add_option("--shard", a->shard,
+                    "Run only shard I of N of the (point, replication) pairs (I/N, from 0), or 'auto' in a SLURM job "
+                    "array; join the shards' files with eslabon merge");
   add_export_options(sweep, a->csv, a->xlsx);
-  commands.push_back({sweep, [a, argc, argv] {
-                        return cmd_sweep(a->file, a->output, a->threads, a->resume, argc, argv, a->csv, a->xlsx);
-                      }});
+  commands.push_back({sweep, [a, argc, argv] { return cmd_sweep(*a, argc, argv); }});
 }
 
 }  // namespace eslabon::cli

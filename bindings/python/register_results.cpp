@@ -37,6 +37,7 @@ void register_results(py::module_& m) {
       .def_readonly("name", &RunResult::name, "The model's name.")
       .def_readonly("seed", &RunResult::seed, "The seed the replications used.")
       .def_readonly("warmup", &RunResult::warmup, "The warm-up the replications used, in the time unit.")
+      .def_readonly("threads", &RunResult::threads, "The threads the replications ran on.")
       .def_property_readonly(
           "time_unit", [](const RunResult& r) { return r.measures.time; }, "The time unit of every time.")
       .def_property_readonly(
@@ -87,6 +88,9 @@ void register_results(py::module_& m) {
                ", replications=" + std::to_string(r.replications.size()) + ", seed=" + std::to_string(r.seed) + ">";
       });
 
+  // The thread rule (runner.hpp, README "Running on a cluster"), for pools the package starts itself.
+  m.def("default_threads", &default_threads,
+        "Threads when not told: the CPUs of this process's affinity mask, at most SLURM_CPUS_PER_TASK.");
   // The registry, for es.read_hdf5: which tables a file may hold, and which a sweep point holds.
   m.def(
       "result_tables",

@@ -4,12 +4,16 @@
 #include <models/config/loader.hpp>
 #include <models/config/sweep_file.hpp>
 #include <models/output/output_path.hpp>
+#include <models/output/sweep_merge.hpp>
 #include <models/output/sweep_recorder.hpp>
 #include <models/studies/compare.hpp>
 #include <models/studies/rank.hpp>
 #include <models/studies/sweep.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <stdexcept>
 
 namespace eslabon::python {
 
@@ -99,8 +103,11 @@ void register_studies(py::module_& m) {
   // resume, one point appended at a time). Returns (pairs resumed, points, replications).
   m.def(
       "run_sweep_file",
-      [](const std::string& path, const std::string& out, bool resume, unsigned threads, py::object progress) {
+      [](const std::string& path, const std::string& out, bool resume, unsigned threads, py::object progress,
+         const std::string& shard_spec) {
         Sweep sweep = load_sweep_file(path);
+        std::optional<Shard> shard;
+        if (!shard_spec.empty()) shard = parse_shard(sweep, shard_spec, "shard=" + shard_spec);
         const std::string output = check_output_path(
             out, {{path, "the sweep file itself"}, {sweep.model_path, "the sweep's model file"}}, "out=" + out);
         std::atomic<bool> stop{false};
@@ -114,16 +121,88 @@ void register_studies(py::module_& m) {
         const SweepRun run = run_interruptibly<SweepRun>(
             [&] {
               decide_sweep_warmup(sweep, &stop);
-              SweepFileRecorder file(sweep, output, resume);
-              return run_sweep(sweep, opt, file);
+              const Shard* slice = shard ? &*shard : nullptr;
+              SweepFileRecorder file(sweep, output, resume, slice);
+              return run_sweep(sweep, opt, file, {}, slice);
             },
             stop, [&] { return done.load(); }, progress);
         return py::make_tuple(run.resumed, sweep.points.size(), sweep.replications);
       },
       py::arg("path"), py::arg("out"), py::arg("resume") = false, py::arg("threads") = 0,
-      py::arg("progress") = py::none(),
-      "Run the sweep file `path` into the HDF5 file `out` (as eslabon sweep -o); returns (pairs resumed, "
-      "points, replications). Raises ConfigError.");
+      py::arg("progress") = py::none(), py::arg("shard") = "",
+      "Run the sweep file `path` into the HDF5 file `out` (as eslabon sweep -o; shard \"I/N\" or \"auto\" as "
+      "--shard); returns (pairs resumed, points, replications). Raises ConfigError.");
+  // eslabon merge: shards joined into the sweep's file. Returns (points, replications, copied, joined).
+  m.def(
+      "merge_sweep_shards",
+      [](const std::vector<std::string>& shards, const std::string& out) {
+        std::vector<KeptFile> kept;
+        for (const std::string& s : shards) kept.push_back({s, "one of the shards"});
+        const std::string output = check_output_path(out, kept, "out=" + out);
+        MergeSummary m;
+        {
+          py::gil_scoped_release release;  // touches no Python object
+          m = merge_sweep_shards(shards, output);
+        }
+        return py::make_tuple(m.points, m.replications, m.copied, m.joined);
+      },
+      py::arg("shards"), py::arg("out"),
+      "Join the shards' files into the file the unsharded sweep writes (as eslabon merge); returns (points, "
+      "replications, pairs copied, points joined). Raises ConfigError, nothing written.");
+  // es.sweep's unit of work on an executor: some replications of one model, on this thread, as
+  // an array (replication x KPI) of their KPIs; and back again: a point's KPI summary from its
+  // replications' KPIs, made by the code that makes every run's summary (so bit for bit equal).
+  m.def(
+      "replication_kpis",
+      [](const Model& model, std::int64_t seed, const std::vector<std::uint64_t>& replications) {
+        if (model.run.warmup_auto)
+          throw ConfigError(
+              "replication_kpis: the model says run.warmup: auto; expected its warm-up decided "
+              "(es.sweep shares the base model's)");
+        std::atomic<bool> stop{false};
+        const std::uint64_t s = seed >= 0 ? static_cast<std::uint64_t>(seed) : model.run.seed;
+        std::vector<ReplicationResult> out = run_interruptibly<std::vector<ReplicationResult>>(
+            [&] {
+              SimOptions sim;
+              sim.stop = &stop;
+              std::vector<ReplicationResult> rs;
+              for (std::uint64_t r : replications) rs.push_back(simulate(model, s, r, sim));
+              if (stop.load()) throw Interrupted();
+              return rs;
+            },
+            stop, [] { return 0.0; }, py::none());
+        py::array_t<double> kpis({static_cast<py::ssize_t>(out.size()), static_cast<py::ssize_t>(kKpiCount)});
+        auto k = kpis.mutable_unchecked<2>();
+        for (std::size_t i = 0; i < out.size(); ++i)
+          for (int j = 0; j < kKpiCount; ++j) k(static_cast<py::ssize_t>(i), j) = out[i].kpi[j];
+        return kpis;
+      },
+      py::arg("model"), py::arg("seed"), py::arg("replications"),
+      "The KPIs (replication x KPI) of some replications of `model`, on this thread (es.sweep's unit of work).");
+  m.def(
+      "kpi_summary",
+      [](const std::vector<std::uint64_t>& replications,
+         const py::array_t<double, py::array::c_style | py::array::forcecast>& kpis, const std::string& time_unit,
+         const std::string& currency) {
+        if (kpis.ndim() != 2 || kpis.shape(1) != kKpiCount ||
+            static_cast<std::size_t>(kpis.shape(0)) != replications.size())
+          throw std::invalid_argument("kpi_summary: expected one row of " + std::to_string(kKpiCount) +
+                                      " KPIs per replication");
+        RunResult r;  // the summary reads the replications' KPIs (and what they are measured in) only
+        r.measures = {time_unit, currency};
+        auto k = kpis.unchecked<2>();
+        for (std::size_t i = 0; i < replications.size(); ++i) {
+          ReplicationResult rep;
+          rep.replication = replications[i];
+          for (int j = 0; j < kKpiCount; ++j) rep.kpi[j] = k(static_cast<py::ssize_t>(i), j);
+          r.replications.push_back(std::move(rep));
+        }
+        std::sort(r.replications.begin(), r.replications.end(),
+                  [](const ReplicationResult& a, const ReplicationResult& b) { return a.replication < b.replication; });
+        return table_to_dict(r.summary_table());
+      },
+      py::arg("replications"), py::arg("kpis"), py::arg("time_unit"), py::arg("currency"),
+      "A point's KPI summary from its replications' KPIs, as every run makes it (es.sweep on an executor).");
 }
 
 }  // namespace eslabon::python

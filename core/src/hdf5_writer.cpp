@@ -1,6 +1,6 @@
 #include <eslabon/core/hdf5_writer.hpp>
 
-#include <hdf5.h>
+#include "hdf5_handle.hpp"
 
 #include <unistd.h>
 #include <algorithm>
@@ -12,22 +12,9 @@
 namespace eslabon {
 namespace {
 
-struct Handle {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  ~Handle() {
-    if (id >= 0) close(id);
-  }
-};
-
-void check(herr_t status, const std::string& what) {
-  if (status < 0) throw std::runtime_error("HDF5: " + what + " failed");
-}
-
-hid_t check_id(hid_t id, const std::string& what) {
-  if (id < 0) throw std::runtime_error("HDF5: " + what + " failed");
-  return id;
-}
+using hdf5::check;
+using hdf5::check_id;
+using hdf5::Handle;
 
 // Object headers hold at most 64 KiB; well below that, a table's data goes in its header.
 constexpr std::size_t kCompactBytes = 16 * 1024;
@@ -183,6 +170,14 @@ void Hdf5Writer::write(const std::string& path, const Table& table, bool compact
   check(H5Pset_buffer(dxpl.id, std::max(rec, std::min<std::size_t>(need, std::size_t{1} << 20)), nullptr, nullptr),
         "buffer size");
   if (rows > 0) check(H5Dwrite(ds.id, mem.id, H5S_ALL, H5S_ALL, dxpl.id, buf.data()), "writing " + path);
+}
+
+void Hdf5Writer::copy(const Hdf5Reader& from, const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Handle lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
+  H5Pset_create_intermediate_group(lcpl.id, 1);
+  check(H5Ocopy(static_cast<hid_t>(from.file_), path.c_str(), file_, path.c_str(), H5P_DEFAULT, lcpl.id),
+        "copying " + path + " from " + from.path());
 }
 
 void Hdf5Writer::commit() {

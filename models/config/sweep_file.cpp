@@ -48,8 +48,10 @@ Fnv fingerprint_start(const Sweep& s) {
   return f;
 }
 
-// `dir` resolves the sweep file's relative model path.
-Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string& dir) {
+// `dir` resolves the sweep file's relative model path. With `given`, (path, text) of the model as
+// read before (a shard file keeps them): no file is read.
+Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string& dir,
+                 const std::pair<std::string, std::string>* given = nullptr) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -67,11 +69,12 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
   std::string mp = r.str(root["model"], "model");
   std::filesystem::path model_path(mp);
   if (model_path.is_relative()) model_path = std::filesystem::path(dir) / model_path;
-  s.model_path = model_path.lexically_normal().string();
+  s.model_path = given ? given->first : model_path.lexically_normal().string();
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(s.model_path, ec))
+  if (!given && !std::filesystem::is_regular_file(s.model_path, ec))
     r.fail(root["model"], "model", "expected a model config file, found no file " + s.model_path);
-  const Model base = load_model_file(s.model_path);  // its own errors name its own file
+  // Its own errors name its own file.
+  const Model base = given ? load_model_text(given->second, s.model_path) : load_model_file(s.model_path);
   s.model_text = base.config_text;
   const ModelTemplate model(base.config_text, s.model_path);  // parsed once for every point
   s.replications = root["replications"]
@@ -191,6 +194,13 @@ Sweep load_sweep_file(const std::string& path) {
 Sweep load_sweep_text(const std::string& text, const std::string& source, const std::string& dir) {
   const YamlReader reader(source, {});
   return read_sweep(reader, text, dir);
+}
+
+Sweep rebuild_sweep(const std::string& source, const std::string& text, const std::string& model_path,
+                    const std::string& model_text) {
+  const YamlReader reader(source, {});
+  const std::pair<std::string, std::string> model{model_path, model_text};
+  return read_sweep(reader, text, "", &model);
 }
 
 const Model& point_model(const Sweep& sweep, std::size_t point) {

@@ -63,6 +63,10 @@ Sweep load_sweep_file(const std::string& path);
 // A sweep file's text; `source` names it in messages, `dir` resolves a relative model path
 // (`eslabon sweep -` reads standard input: source "<stdin>", the current directory).
 Sweep load_sweep_text(const std::string& text, const std::string& source, const std::string& dir);
+// The same from texts read before: the sweep file's (named `source` in messages) and its
+// model's, as Sweep::model_path and model_text held them (eslabon merge rebuilds a sweep so).
+Sweep rebuild_sweep(const std::string& source, const std::string& text, const std::string& model_path,
+                    const std::string& model_text);
 
 // The model of a point: the sweep's model with the point's changes, built from the model's text
 // parsed once per thread. Each thread keeps the last point it built (the pairs of one point

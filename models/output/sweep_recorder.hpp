@@ -18,13 +18,23 @@
 // plus a `complete` column); and, per complete point, /points/ID/ with the tables of
 // result_tables() marked in_sweep (replications, summary, units, links, origins). Every dataset
 // carries its units of measure (output/hdf5_run.hpp, write_table).
+//
+// A shard (eslabon sweep --shard I/N; studies/sweep.hpp Shard) writes the same file for its
+// own pairs: its whole points under /points, and in addition the root attributes shard_index,
+// shard_count, pair_first, pair_end (its pairs [first, end)), shard_complete (1 when every one
+// of them is done), model and model_file (the model's text and path, so that merging needs no
+// other file), and /pairs (pair_tables.hpp) with the pairs of the points it shares with its
+// neighbours. Its journal names the shard too, so that one shard never resumes from another's.
 
 #include <eslabon/core/hdf5_writer.hpp>
 #include <models/output/journal.hpp>
+#include <models/output/pair_tables.hpp>
 #include <models/studies/sweep.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace eslabon {
 
@@ -32,7 +42,7 @@ class SweepFileRecorder : public SweepRecorder {
  public:
   // With `resume`, the pairs of PATH.journal are replayed (a ConfigError if it is another
   // sweep's; none if there is no journal); otherwise a new journal replaces any old one.
-  SweepFileRecorder(const Sweep& sweep, std::string path, bool resume);
+  SweepFileRecorder(const Sweep& sweep, std::string path, bool resume, const Shard* shard = nullptr);
   ~SweepFileRecorder() override;
 
   void replay(const PairDone& give) override;
@@ -41,13 +51,21 @@ class SweepFileRecorder : public SweepRecorder {
   void finished(const std::vector<bool>& complete) override;
 
  private:
+  void keep_if_shared(std::size_t pair, const ReplicationResult& result);
   const Sweep& sweep_;
   std::string path_;
   std::string fingerprint_;
-  MeasureNames measures_;
   bool replay_ = false;
   std::unique_ptr<SweepJournal> journal_;
   std::unique_ptr<Hdf5Writer> file_;
+  std::optional<Shard> shard_;
+  PairResults shared_;  // a shard's pairs of the points it does not hold whole
 };
+
+// The root of a sweep file: its attributes (created and eslabon_version as given) and /scenarios,
+// with `complete` by point. The recorder and eslabon merge write it alike.
+void write_sweep_root(Hdf5Writer& w, const Sweep& sweep, const std::string& fingerprint,
+                      const std::vector<bool>& complete, const std::string& eslabon_version,
+                      const std::string& created);
 
 }  // namespace eslabon

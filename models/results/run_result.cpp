@@ -102,6 +102,7 @@ RunResult run_model(const Model& given, const RunOptions& options) {
     logs[i] = {i, log.table(), log.orders(), log.refused(), log.cut()};
     return res;
   };
+  r.threads = threads_for(options.threads, static_cast<std::size_t>(reps));
   if (until) {
     StoppingOutcome rule = stopping_rule(model.run);
     r.replications = run_until(rule, options.threads, options.control, replicate);

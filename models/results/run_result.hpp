@@ -39,7 +39,7 @@ class ProgressBoard {
 struct RunOptions {
   int replications = 0;    // 0: the model's run.replications
   std::int64_t seed = -1;  // -1: the model's run.seed
-  unsigned threads = 0;    // 0: one per core
+  unsigned threads = 0;    // 0: default_threads() (runner.hpp: the affinity mask, SLURM_CPUS_PER_TASK)
   bool record_orders = false;
   EventLogOptions events;  // the event log (README "Event logs for process mining"): off by default
   RunControl control;
@@ -78,6 +78,7 @@ struct RunResult {
   double warmup = 0;                         // the warm-up the replications used
   std::optional<WarmupChoice> warmup_auto;   // with warmup: auto, how it was chosen
   std::optional<StoppingOutcome> stopping;   // with replications: {until: ...}, what the rule did
+  unsigned threads = 0;                      // threads the replications ran on (runner.hpp threads_for); 0: not run
   std::vector<ReplicationResult> replications;
   // The event logs recorded (README "Event logs for process mining"), in replication order: each
   // one's table (results/event_log.hpp), the orders it recorded, the tagged orders beyond its

@@ -107,8 +107,7 @@ std::vector<ReplicationResult> run_until(StoppingOutcome& rule, unsigned threads
       if (control.on_done) control.on_done(std::min(done, limit), limit);
     }
   };
-  if (threads == 0) threads = default_threads();
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, max));
+  threads = threads_for(threads, max);
   on_threads(threads, work);
   if (error) std::rethrow_exception(error);
   if (control.stop && control.stop->load()) throw Interrupted();

@@ -77,7 +77,7 @@ struct WarmupChoice {
 // How many pilots for a run of `replications` (0: the model's; a stopping rule: its max).
 std::size_t pilot_runs(const Model& model, int replications = 0);
 // The pilots' averaged series. `stop`: as SimOptions::stop (Interrupted); `threads`: for the
-// pilots (0: one per core); the series do not depend on it.
+// pilots (0: default_threads(), runner.hpp); the series do not depend on it.
 PilotSeries pilot_series(const Model& model, std::uint64_t seed, std::size_t pilots, std::atomic<bool>* stop = nullptr,
                          unsigned threads = 0);
 WarmupChoice warmup_from(const PilotSeries& series, double horizon);

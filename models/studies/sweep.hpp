@@ -77,7 +77,38 @@ class SweepResults : public SweepRecorder {
 struct SweepRun {
   std::size_t resumed = 0;     // pairs the recorder replayed
   std::vector<bool> complete;  // by point
+  unsigned threads = 0;        // threads the pairs ran on here (0: an executor ran them)
 };
+
+// One slice of a sweep's pairs, for running a sweep as several jobs (eslabon sweep --shard I/N,
+// README "Running on a cluster"); eslabon merge joins them (output/sweep_merge.hpp). Shard
+// `index` of `count` holds the pairs [first, end): contiguous, in pair order (point by point),
+// and as even as can be (sizes differ by at most one). Contiguous rather than dealt round robin
+// so that most of a shard's points are whole in it: they are complete, summarised and written
+// as they finish, as in a sweep of its own, and memory holds only the replications of the at
+// most two points it shares with its neighbours.
+struct Shard {
+  unsigned index = 0, count = 1;
+  std::size_t first = 0, end = 0;
+  std::string label() const { return std::to_string(index) + "/" + std::to_string(count); }
+  bool holds(std::size_t pair) const { return pair >= first && pair < end; }
+  // Every pair of `point` (of a sweep with `replications`) is in this shard.
+  bool whole(std::size_t point, std::size_t replications) const {
+    return point * replications >= first && (point + 1) * replications <= end;
+  }
+};
+
+// Shard `index` of `count`. A ConfigError whose message starts with `label` when count is 0,
+// index >= count, or count exceeds the sweep's pairs (a shard would have none).
+Shard make_shard(const Sweep& sweep, long long index, long long count, const std::string& label);
+// "I/N" (shard I of N, from 0), or "auto": the SLURM job array's task (index from
+// SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_STEP, count
+// SLURM_ARRAY_TASK_COUNT; a ConfigError outside a job array, or for an array that is not an
+// evenly spaced range such as --array=0-7 or 1-15:2). Errors start with `label`.
+Shard parse_shard(const Sweep& sweep, const std::string& spec, const std::string& label);
+
+// A point's RunResult from its replications (in any order): what a sweep file keeps of it.
+RunResult point_result(const Sweep& sweep, std::size_t point, std::vector<ReplicationResult> replications);
 
 // Who computes the pairs. Given the pair indices still to do, it must call `done(pair,
 // result)` once per pair, from one thread at a time (it may be any thread). The default runs
@@ -98,7 +129,9 @@ ReplicationResult simulate_pair(const Sweep& sweep, std::size_t pair, const SimO
 // Runs every pair the recorder has not replayed (on threads, dynamic: slow points do not idle
 // the rest); results are identical whatever the thread count or executor. Interrupted (and
 // any other error) reaches the recorder's finished() before it propagates.
+// With `shard`, only its pairs run (a replayed pair outside it is ignored), and only the
+// points whole in it can complete.
 SweepRun run_sweep(const Sweep& sweep, const RunOptions& options, SweepRecorder& recorder,
-                   const PairExecutor& executor = {});
+                   const PairExecutor& executor = {}, const Shard* shard = nullptr);
 
 }  // namespace eslabon

@@ -1,14 +1,16 @@
 #!/bin/bash
-# configs/cluster/sweep.sbatch on a real one-node SLURM cluster, compared with a single process.
+# configs/cluster/*.sbatch on a real one-node SLURM cluster, compared with a single process.
 #
 #   tests/cluster/slurm_cluster.sh            (as root; ESLABON_BIN defaults to build/eslabon)
 #
 # Starts munged, slurmctld and slurmd by hand in a fresh scratch directory (one node, daemons as
-# root, process tracking that works in a container), submits the shipped sbatch script unchanged on
-# a small sweep (2 tasks, srun --mpi=pmix), waits for it with a deadline, and checks the files it
-# left: the job log (one rank-0 header, 2 tasks), the jobcomp record (COMPLETED, exit 0) and the
-# HDF5 file, which must equal a single-process `eslabon sweep` of the same sweep file in every
-# dataset and attribute except `created`. The daemons are stopped by PID on every exit (trap), and
+# root, process tracking that works in a container), submits the shipped sbatch scripts unchanged on
+# a small sweep: sweep.sbatch (2 tasks, srun --mpi=pmix), and sweep_array.sbatch as a 3-task job
+# array with merge.sbatch depending on it. It waits for them with a deadline, and checks the files
+# they left: the job logs (one rank-0 header, 2 tasks; each array task's shard and its thread count
+# from SLURM_CPUS_PER_TASK; the merge), the jobcomp record of the MPI job (COMPLETED, exit 0) and
+# the two HDF5 files, which must each equal a single-process `eslabon sweep` of the same sweep file
+# in every dataset and attribute except `created`. The daemons are stopped by PID on every exit (trap), and
 # anything a job left behind is killed too, so no slurmd/slurmctld/munged/slurmstepd survives the
 # script.
 #
@@ -21,6 +23,8 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SBATCH_SCRIPT=$ROOT/configs/cluster/sweep.sbatch
+ARRAY_SCRIPT=$ROOT/configs/cluster/sweep_array.sbatch
+MERGE_SCRIPT=$ROOT/configs/cluster/merge.sbatch
 ESLABON_BIN=$(realpath -m "${ESLABON_BIN:-$ROOT/build/eslabon}")
 if [ -z "${PYTHON:-}" ]; then
   PYTHON=python3; [ -x "$ROOT/.venv/bin/python" ] && PYTHON=$ROOT/.venv/bin/python
@@ -59,7 +63,7 @@ done
 D=$(mktemp -d /tmp/eslabon-slurm.XXXXXX) || fail "mktemp"
 chmod 755 "$D"
 PIDS=()
-JOB=""
+JOBS=""                                         # every job submitted, comma-separated
 JOB_DONE=0
 STEPDS=""                                       # slurmstepd PIDs seen with files in $D
 STATUS=1
@@ -68,8 +72,8 @@ STATUS=1
 down() {
   local t=$SECONDS p left
   note_stepds
-  if [ -n "$JOB" ] && [ "$JOB_DONE" = 0 ] && [ ${#PIDS[@]} -eq 3 ] && kill -0 "${PIDS[1]}" 2>/dev/null; then
-    timeout 5 scancel "$JOB" 2>/dev/null       # a job still running (a failed wait): cancel it first
+  if [ -n "$JOBS" ] && [ "$JOB_DONE" = 0 ] && [ ${#PIDS[@]} -eq 3 ] && kill -0 "${PIDS[1]}" 2>/dev/null; then
+    timeout 5 scancel ${JOBS//,/ } 2>/dev/null  # jobs still running (a failed wait): cancel them first
   fi
   if [ ${#PIDS[@]} -gt 0 ]; then
     kill -TERM "${PIDS[@]}" 2>/dev/null        # all at once: about 2 s, instead of 5 s one by one
@@ -217,22 +221,31 @@ scenarios:
   outsourced_qc: {links.purchase->produce.detect: 0.95}
 YAML
 
-# ---- submit the shipped script as a user would, and wait with a deadline -------------------------
+# ---- submit the shipped scripts as a user would, and wait with a deadline ------------------------
 t=$SECONDS
 JOB=$(cd "$W" && ESLABON_BIN=$ESLABON_BIN SWEEP=sweep.yaml OUT=results/slurm.h5 \
-      timeout 30 sbatch --parsable "$SBATCH_SCRIPT") || fail "sbatch refused the script"
-JOB=${JOB%%;*}
-say "submitted job $JOB"
+      timeout 30 sbatch --parsable "$SBATCH_SCRIPT") || fail "sbatch refused sweep.sbatch"
+JOB=${JOB%%;*}; JOBS=$JOB
+# The same sweep as a job array of 3 shards on one CPU each, and their merge once all succeeded.
+ARRAY=$(cd "$W" && ESLABON_BIN=$ESLABON_BIN SWEEP=sweep.yaml OUT=results/array.h5 \
+        timeout 30 sbatch --parsable --array=0-2 --cpus-per-task=1 "$ARRAY_SCRIPT") \
+  || fail "sbatch refused sweep_array.sbatch"
+ARRAY=${ARRAY%%;*}; JOBS=$JOBS,$ARRAY
+MERGE=$(cd "$W" && ESLABON_BIN=$ESLABON_BIN OUT=results/array.h5 \
+        timeout 30 sbatch --parsable --dependency=afterok:"$ARRAY" "$MERGE_SCRIPT") || fail "sbatch refused merge.sbatch"
+MERGE=${MERGE%%;*}; JOBS=$JOBS,$MERGE
+say "submitted job $JOB, array $ARRAY and merge $MERGE"
 while :; do
-  for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || fail "a SLURM daemon (PID $p) died during the job"; done
+  for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || fail "a SLURM daemon (PID $p) died during the jobs"; done
   note_stepds
-  q=$(timeout 5 squeue -h -j "$JOB" -o %T 2>&1) || { sleep 0.2; continue; }   # a slow reply: ask again
+  q=$(timeout 5 squeue -h -j "$JOBS" -o '%i %T %r' 2>&1) || { sleep 0.2; continue; }   # a slow reply: ask again
   [ -z "$q" ] && break
-  [ $((SECONDS - t)) -lt "$JOB_TIMEOUT" ] || fail "job $JOB still '$q' after $JOB_TIMEOUT s"
+  case $q in *DependencyNeverSatisfied*) fail "the merge will never start (a shard failed): $q" ;; esac
+  [ $((SECONDS - t)) -lt "$JOB_TIMEOUT" ] || fail "jobs still queued or running after $JOB_TIMEOUT s: $q"
   sleep 0.2
 done
 JOB_DONE=1
-say "job $JOB done in $((SECONDS - t)) s"
+say "jobs $JOBS done in $((SECONDS - t)) s"
 
 # ---- check what it left: files, not exit codes --------------------------------------------------
 LOG=$W/eslabon-sweep-$JOB.out                    # the script's own #SBATCH --output
@@ -246,11 +259,26 @@ n=$(grep -c "5 points x 4 replications = 20 pairs" "$LOG")
 grep -q "results written to results/slurm.h5" "$LOG" || fail "the job log does not say it wrote results/slurm.h5"
 [ -s "$W/results/slurm.h5" ] || fail "the job wrote no HDF5 file"
 
+for i in 0 1 2; do
+  TLOG=$W/eslabon-shard-${ARRAY}_$i.out
+  [ -s "$TLOG" ] || fail "array task $i wrote no log $TLOG"
+  grep -q "task $i of 3, --cpus-per-task 1," "$TLOG" || fail "array task $i: no header in $TLOG: $(cat "$TLOG")"
+  grep -q "5 points x 4 replications = 20 pairs (seed 7), on 1 thread$" "$TLOG" \
+    || fail "array task $i did not run on 1 thread (SLURM_CPUS_PER_TASK=1): $(cat "$TLOG")"
+  grep -q "^shard $i/3: pairs" "$TLOG" || fail "array task $i did not run shard $i/3: $(cat "$TLOG")"
+  [ -s "$W/results/array.shards/shard_$i.h5" ] || fail "array task $i wrote no shard file"
+done
+MLOG=$W/eslabon-merge-$MERGE.out
+grep -q "merged 3 shards: 5 points x 4 replications" "$MLOG" 2>/dev/null || fail "the merge job failed: $(cat "$MLOG")"
+[ -s "$W/results/array.h5" ] || fail "the merge job wrote no HDF5 file"
+
 (cd "$W" && timeout 120 "$ESLABON_BIN" sweep sweep.yaml -o single.h5 --threads 1 >single.out 2>&1) \
   || fail "the single-process sweep failed: $(cat "$W/single.out")"
 "$PYTHON" "$ROOT/tests/cluster/h5_equal.py" "$W/single.h5" "$W/results/slurm.h5" --ignore-attr /created \
   || fail "the SLURM sweep's HDF5 file differs from the single-process one"
-
 say "PASS: sbatch configs/cluster/sweep.sbatch (2 tasks, srun --mpi=pmix) wrote the single-process file"
+"$PYTHON" "$ROOT/tests/cluster/h5_equal.py" "$W/single.h5" "$W/results/array.h5" --ignore-attr /created \
+  || fail "the job array's merged HDF5 file differs from the single-process one"
+say "PASS: sbatch --array=0-2 configs/cluster/sweep_array.sbatch, then merge.sbatch, wrote the single-process file"
 STATUS=0
 exit 0

@@ -1,11 +1,12 @@
 // models/output and the sweep recorder protocol: the registry of result tables, the JSON
 // document built from it, the journal's lines, what run_sweep publishes (each point once, in
 // replication order, whatever was replayed or interrupted) and the files SweepFileRecorder
-// leaves behind.
+// leaves behind; a sweep's shards and their /pairs tables.
 
 #include <models/config/loader.hpp>
 #include <models/output/journal.hpp>
 #include <models/output/json.hpp>
+#include <models/output/pair_tables.hpp>
 #include <models/output/result_tables.hpp>
 #include <models/output/sweep_recorder.hpp>
 #include <models/studies/sweep.hpp>
@@ -16,11 +17,13 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -319,5 +322,100 @@ TEST(Output, BadPointNamesTheModelsLine) {
     ASSERT_NE(at, std::string::npos) << msg;
     EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(msg[at + head.size()]))) << msg;  // FILE:LINE:COL
     EXPECT_NE(msg.find(": run.warmup: expected a duration shorter than run.horizon"), std::string::npos) << msg;
+  }
+}
+
+// README "Running on a cluster": --shard I/N splits the pairs into contiguous slices that cover
+// every pair once, sizes differing by one at most; bad splits are bad input.
+TEST(Output, ShardsCoverEveryPairOnceAndEvenly) {
+  SweepDir d;
+  const Sweep sweep = d.load();  // 6 points x 3 replications = 18 pairs
+  for (long long n = 1; n <= 18; ++n) {
+    std::size_t next = 0, smallest = 18, largest = 0;
+    for (long long i = 0; i < n; ++i) {
+      const Shard s = make_shard(sweep, i, n, "--shard");
+      EXPECT_EQ(s.first, next);
+      EXPECT_LT(s.first, s.end);
+      smallest = std::min(smallest, s.end - s.first);
+      largest = std::max(largest, s.end - s.first);
+      next = s.end;
+    }
+    EXPECT_EQ(next, 18u);
+    EXPECT_LE(largest - smallest, 1u);
+  }
+  const Shard s = parse_shard(sweep, "1/4", "--shard 1/4");
+  EXPECT_EQ(s.label(), "1/4");
+  EXPECT_EQ(s.first, 4u);
+  EXPECT_EQ(s.end, 9u);
+  EXPECT_TRUE(s.whole(2, 3));   // pairs 6 to 8
+  EXPECT_FALSE(s.whole(1, 3));  // pairs 3 to 5: 3 is shard 0's
+  for (const char* bad : {"4/4", "0/0", "0/19", "-1/4", "1/", "x", "1/4/2", " 1/4"})
+    EXPECT_THROW(parse_shard(sweep, bad, std::string("--shard ") + bad), ConfigError) << bad;
+}
+
+TEST(Output, ShardAutoIsTheJobArraysTask) {
+  SweepDir d;
+  const Sweep sweep = d.load();
+  const char* names[] = {"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_STEP",
+                         "SLURM_ARRAY_TASK_COUNT"};
+  auto array = [&](std::vector<const char*> values) {
+    for (std::size_t i = 0; i < 5; ++i)
+      if (values[i])
+        ::setenv(names[i], values[i], 1);
+      else
+        ::unsetenv(names[i]);
+  };
+  array({nullptr, nullptr, nullptr, nullptr, nullptr});
+  EXPECT_THROW(parse_shard(sweep, "auto", "--shard auto"), ConfigError);  // not in a job array
+  array({"7", "1", "13", "3", "5"});                                      // --array=1-13:3: tasks 1, 4, 7, 10, 13
+  Shard s = parse_shard(sweep, "auto", "--shard auto");
+  EXPECT_EQ(s.label(), "2/5");
+  EXPECT_EQ(s.first, make_shard(sweep, 2, 5, "").first);
+  array({"3", "0", "3", nullptr, "4"});  // --array=0-3 (no STEP: 1)
+  EXPECT_EQ(parse_shard(sweep, "auto", "--shard auto").label(), "3/4");
+  array({"8", "1", "13", "3", "5"});  // not one of the range's ids
+  EXPECT_THROW(parse_shard(sweep, "auto", "--shard auto"), ConfigError);
+  array({"4", "1", "9", "1", "3"});  // --array=1,4,9: not evenly spaced
+  EXPECT_THROW(parse_shard(sweep, "auto", "--shard auto"), ConfigError);
+  array({nullptr, nullptr, nullptr, nullptr, nullptr});
+}
+
+TEST(Output, ShardRunsOnlyItsPairs) {
+  SweepDir d;
+  const Sweep sweep = d.load();
+  const Shard s = make_shard(sweep, 1, 4, "");  // pairs 4 to 8: points 1 (part), 2 (whole)
+  Probe probe(sweep.points.size());
+  const SweepRun run = run_sweep(sweep, RunOptions{}, probe, {}, &s);
+  EXPECT_EQ(probe.pairs, 5u);
+  EXPECT_EQ(probe.completed, (std::vector<int>{0, 0, 1, 0, 0, 0}));
+  EXPECT_EQ(run.complete, (std::vector<bool>{false, false, true, false, false, false}));
+}
+
+// A shard's /pairs hold what a journal line holds, bit for bit (NaN included).
+TEST(Output, PairTablesRoundTripBitForBit) {
+  SweepDir d;
+  const Sweep sweep = d.load();
+  PairResults pairs;
+  for (std::size_t p : {4u, 5u, 11u}) pairs.emplace(p, simulate_pair(sweep, p));
+  pairs[5].kpi[2] = -std::nan("");
+  pairs[5].kpi[3] = 1e-310;  // subnormal
+  const std::string path = (d.dir / "pairs.h5").string();
+  {
+    Hdf5Writer w(path);
+    write_pair_tables(w, "/pairs", pairs);
+    w.commit();
+  }
+  PairResults back;
+  read_pair_tables(Hdf5Reader(path), "/pairs", back);
+  ASSERT_EQ(back.size(), pairs.size());
+  for (const auto& [p, r] : pairs) {
+    const ReplicationResult& b = back.at(p);
+    expect_same(r, b);
+    for (int k = 0; k < kKpiCount; ++k) EXPECT_TRUE(same_bits(r.kpi[k], b.kpi[k])) << p << " " << k;
+    EXPECT_EQ(r.flows.size(), b.flows.size());
+    EXPECT_EQ(r.links.size(), b.links.size());
+    EXPECT_EQ(r.origins.size(), b.origins.size());
+    for (std::size_t g = 0; g < r.origins.size(); ++g)
+      for (int s = 0; s < kOriginStatCount; ++s) EXPECT_TRUE(same_bits(r.origins[g][s], b.origins[g][s]));
   }
 }

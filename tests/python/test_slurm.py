@@ -1,8 +1,9 @@
-"""configs/cluster/sweep.sbatch on a real one-node SLURM cluster (tests/cluster/slurm_cluster.sh).
+"""configs/cluster/*.sbatch on a real one-node SLURM cluster (tests/cluster/slurm_cluster.sh).
 
 The script starts munged, slurmctld and slurmd in a scratch directory, submits the shipped sbatch
-script (2 tasks, srun --mpi=pmix) on a small sweep, and checks the job's log, its jobcomp record and
-that its HDF5 file equals a single-process `eslabon sweep`; it stops the daemons on every exit.
+scripts on a small sweep: sweep.sbatch (2 tasks, srun --mpi=pmix), and sweep_array.sbatch as a
+3-task job array with merge.sbatch after it. It checks the jobs' logs, the MPI job's jobcomp record,
+and that both HDF5 files equal a single-process `eslabon sweep`; it stops the daemons on every exit.
 It exits 77 when the machine cannot run SLURM (not root, packages missing, daemons do not start):
 the test is then skipped with the script's reason.
 """
@@ -16,7 +17,7 @@ import pytest
 from conftest import BIN, ROOT
 
 SCRIPT = ROOT / "tests" / "cluster" / "slurm_cluster.sh"
-TIMEOUT = 240  # the whole check takes about 5 s; the script's own deadlines are shorter than this
+TIMEOUT = 240  # the whole check takes about 10 s; the script's own deadlines are shorter than this
 
 
 def test_sbatch_sweep_on_a_real_slurm_cluster_equals_a_single_process():
@@ -39,4 +40,5 @@ def test_sbatch_sweep_on_a_real_slurm_cluster_equals_a_single_process():
         pytest.skip(reason[-1] if reason else out[-2000:])
     assert proc.returncode == 0, out
     assert "PASS: sbatch configs/cluster/sweep.sbatch" in out, out
+    assert "PASS: sbatch --array=0-2 configs/cluster/sweep_array.sbatch, then merge.sbatch" in out, out
     assert "objects equal (ignoring /created)" in out, out

@@ -60,7 +60,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--heatmap-kpi", metavar="KPI", action="append",
                    help="a KPI of a sweep's heat maps (repeat for more; default lead_time_mean, on_time_rate, "
                         "copq_per_order)")
-    p.add_argument("--threads", type=integer_in(1), metavar="T", help="worker threads for the ranking (default: one per core)")
+    p.add_argument("--threads", type=integer_in(1), metavar="T", help="worker threads for the ranking (default: one per CPU this process may use)")
     return p
 
 

@@ -109,7 +109,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("spec", metavar="SPEC.yaml", help="the spec: model, method, parameters, kpis, samples, ...")
     ap.add_argument("-o", "--output", metavar="OUT.h5", help="write the indices and the design with its KPIs (HDF5)")
     ap.add_argument("--json", action="store_true", help="print the indices as JSON instead of tables")
-    ap.add_argument("--threads", type=integer_in(0), default=0, metavar="T", help="points run at once (default: all cores)")
+    ap.add_argument("--threads", type=integer_in(0), default=0, metavar="T", help="points run at once (default: one per CPU this process may use)")
     args = ap.parse_args(argv)
     try:
         spec = load_spec(args.spec)

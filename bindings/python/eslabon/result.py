@@ -309,6 +309,12 @@ class Result(_Tables):
         """The warm-up the replications used, in the model's time unit (chosen by ``warmup: auto``)."""
         return self._core.warmup
 
+    @property
+    def threads(self) -> int:
+        """The threads the replications ran on: ``threads=`` of Model.run, else one per CPU this process may
+        use (its affinity mask, at most SLURM_CPUS_PER_TASK), never more than the replications."""
+        return self._core.threads
+
     def _precision(self, name: str) -> str:
         return str(getattr(self._core, name))
 

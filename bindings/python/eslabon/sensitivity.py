@@ -333,7 +333,7 @@ def evaluate(model: Model | ModelFunction, params: Sequence[Parameter], x: np.nd
         jobs = [(model, _changes(params, np.array(key)), replications, seed, 1, list(kpis)) for key in todo]
         with warnings.catch_warnings(record=True) as caught, progress_bar(progress, f"sensitivity {model.name}") as update:
             warnings.simplefilter("always", DriftWarning)
-            pool = executor or ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1)
+            pool = executor or ThreadPoolExecutor(max_workers=threads or _core.default_threads())
             try:
                 futures = [pool.submit(_point_kpis, job) for job in jobs]
                 for i, (key, f) in enumerate(zip(todo, futures)):
@@ -460,8 +460,8 @@ def sensitivity(model: Model | str | os.PathLike[str] | ModelFunction, parameter
     the parameter); Sobol: S1, S1_ci_low, S1_ci_high, ST, ST_ci_low, ST_ci_high, N (95% percentile
     bootstrap CIs, ``bootstrap`` resamples). ``attrs``: method, parameters, kpis, samples, levels,
     replications, seed, bootstrap, rows, points (distinct points run), drifting, design ({column: list}:
-    every design row with its parameter values and KPIs). Threads run the points (``threads``, default all
-    cores) unless ``executor`` is given; the result is the same either way.
+    every design row with its parameter values and KPIs). Threads run the points (``threads``, default one
+    per CPU this process may use) unless ``executor`` is given; the result is the same either way.
 
     Raises FileNotFoundError (a config path that does not exist), TypeError (``threads`` not an int) and
     ConfigError (a ValueError) naming the setting, e.g. ``kpis.0: unknown KPI 'nope' ...; expected one of ...``.

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import errno
 import itertools
+import numbers
 import os
 from concurrent.futures import Executor
 from typing import Any, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from . import _args, _core
@@ -141,22 +143,86 @@ def rank(model: Model, kpi: str = "copq_per_order", replications: int = 30, seed
 
 
 def _run_point(args: tuple[Model, dict[str, Any], int, int, int | None]) -> pd.DataFrame:
-    """One sweep point (runs in whatever process the executor chose)."""
+    """One sweep point, here, on every thread the thread rule gives (es.sweep without an executor)."""
     model, changes, replications, seed, threads = args
     r = model.with_changes(changes).run(replications=replications, seed=seed, threads=threads, progress=False)
     return r.summary()
 
 
+# One task for an executor: the model's text and source, the seed, and runs of pairs as (point, the point
+# model's changes, replications). Each point's model is parsed once per task, from its text and changes.
+_Changes = tuple[tuple[str, str], ...]
+_Task = tuple[str, str, int, list[tuple[int, _Changes, list[int]]]]
+
+
+def _run_pairs(task: _Task) -> list[tuple[int, list[int], Any]]:
+    """Some (point, replication) pairs, in whatever process the executor chose, on one thread: for each
+    point, (point, replications, their KPIs as an array replication x KPI)."""
+    text, source, seed, runs = task
+    return [(point, reps, _core.replication_kpis(Model(text, source, changes)._core, seed, reps))
+            for point, changes, reps in runs]
+
+
+def _workers(executor: Executor) -> int:
+    """How many tasks the executor runs at once, as far as it says (else this machine's CPUs)."""
+    n = getattr(executor, "_max_workers", None)  # concurrent.futures' process and thread pools
+    client = getattr(executor, "_client", None)  # a dask.distributed Client's get_executor()
+    if n is None and client is not None and hasattr(client, "nthreads"):
+        n = sum(client.nthreads().values())
+    return int(n) if isinstance(n, int) and n > 0 else (os.cpu_count() or 1)
+
+
+def _pair_tasks(model: Model, points: list[_Changes], replications: int, seed: int, chunk: int) -> list[_Task]:
+    """The sweep's pairs in point order, `chunk` to a task (a task may span points)."""
+    tasks: list[_Task] = []
+    pairs = len(points) * replications
+    for first in range(0, pairs, chunk):
+        runs: list[tuple[int, _Changes, list[int]]] = []
+        for pair in range(first, min(first + chunk, pairs)):
+            point, rep = divmod(pair, replications)
+            if runs and runs[-1][0] == point:
+                runs[-1][2].append(rep)
+            else:
+                runs.append((point, points[point], [rep]))
+        tasks.append((model._text, model._source, seed, runs))
+    return tasks
+
+
+def _on_executor(executor: Executor, model: Model, points: list[_Changes], replications: int, seed: int,
+                 chunk: int | None) -> list[pd.DataFrame]:
+    """Every point's KPI summary from (point, replication) pairs run by the executor, `chunk` pairs per
+    task; by default about four tasks per worker, as multiprocessing's Pool.map chooses: few enough that
+    what a task costs beside its pairs (sending the model's text and parsing it, a round trip) stays small
+    next to them, enough that no worker idles long while the last tasks finish."""
+    pairs = len(points) * replications
+    if chunk is None:
+        chunk = max(1, -(-pairs // (4 * _workers(executor))))
+    kpis: list[list[tuple[list[int], Any]]] = [[] for _ in points]
+    for result in executor.map(_run_pairs, _pair_tasks(model, points, replications, seed, chunk)):
+        for point, reps, values in result:
+            kpis[point].append((reps, values))
+    summaries = []
+    for parts in kpis:
+        reps = [r for part, _ in parts for r in part]
+        values = np.concatenate([v for _, v in parts]) if parts else np.empty((0, len(_core.kpi_names())))
+        summaries.append(_frame(_core.kpi_summary(reps, values, model.time_unit, model.currency)).set_index("kpi"))
+    return summaries
+
+
 def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 10, seed: int | None = None,
-          executor: Executor | None = None, scenarios: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
+          executor: Executor | None = None, scenarios: Mapping[str, Mapping[str, Any]] | None = None,
+          chunk: int | None = None) -> pd.DataFrame:
     """Run the model at every point of a full-factorial grid (plus named scenarios).
 
     ``grid``: {config path: values}, e.g. ``{"units.production.servers": [3, 4, 5]}`` (values as
     ``with_changes`` takes them); ``scenarios``: {name: {path: value}}, points of their own.
     ``replications`` (an int >= 1) and ``seed`` (an int >= 0; None: the config's) are the same at every
     point, so points are paired. ``executor`` is any concurrent.futures.Executor (ProcessPoolExecutor,
-    mpi4py's MPIPoolExecutor, a dask.distributed Client's get_executor()); None runs here, on all cores;
-    the result is identical whichever executor ran it. Every point is checked before any runs.
+    mpi4py's MPIPoolExecutor, a dask.distributed Client's get_executor()); None runs here, on this
+    process's CPUs. An executor is handed (point, replication) pairs, ``chunk`` to a task (an int >= 1;
+    default: about four tasks per worker), so a sweep of a few long points keeps every worker busy too;
+    every point uses the same seed and replication indices, so the result is identical, bit for bit,
+    whichever executor ran it. Every point is checked before any runs.
 
     Returns one row per (point, KPI): the factor values, scenario, kpi, mean, ci_low, ci_high, std, n.
     Raises TypeError (a grid that is not a dict of paths to lists, an argument of the wrong type),
@@ -185,16 +251,19 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
     replications = _args.integer("replications", replications)
     base = model._with_run(replications, seed)  # checks both, as Model.run would
     seed = base.seed
+    if chunk is not None:
+        chunk = _args.integer("chunk", chunk, 1)
     # warmup: auto is decided once, on the model without any point's changes, for every point.
     warmup = _core.choose_warmup(model._core, int(seed), replications)[0] if model.warmup_auto else None
     if warmup is not None:
         points = [(name, {"run.warmup": float(warmup), **changes}) for name, changes in points]
-    # In another process each point runs on one thread; here, on all cores.
-    threads = 1 if executor is not None else None
-    for name, changes in points:  # fail fast, before any work, on a bad path or value
-        model._changed(changes, f"scenarios[{_args._quote(name)}]" if name else "grid")
-    args = [(model, changes, replications, seed, threads) for _, changes in points]
-    summaries = list(executor.map(_run_point, args)) if executor is not None else [_run_point(a) for a in args]
+    # Fail fast, before any work, on a bad path or value; keep each point's changes as its model has them.
+    point_changes = [model._changed(changes, f"scenarios[{_args._quote(name)}]" if name else "grid")._changes
+                     for name, changes in points]
+    if executor is None:
+        summaries = [_run_point((model, changes, replications, seed, None)) for _, changes in points]
+    else:
+        summaries = _on_executor(executor, model, point_changes, replications, seed, chunk)
     rows: list[dict[str, Any]] = []
     for (name, changes), summary in zip(points, summaries):
         for row in summary.reset_index().to_dict("records"):  # keeps n an integer
@@ -206,14 +275,18 @@ def sweep(model: Model, grid: Mapping[str, Iterable[Any]], replications: int = 1
 
 
 def run_sweep(path: str | os.PathLike[str], out: str | os.PathLike[str], resume: bool = False,
-              threads: int | None = None, progress: bool = False) -> StoredSweep:
+              threads: int | None = None, progress: bool = False,
+              shard: str | tuple[int, int] | None = None) -> StoredSweep:
     """Run a sweep file (YAML: model, replications, seed, grid, scenarios) into the HDF5 file ``out``,
     exactly as ``eslabon sweep PATH -o OUT`` does: the same file, journal and resume.
 
     Each complete point is appended to the file as it finishes; an interrupted sweep (Ctrl-C in
     Jupyter raises KeyboardInterrupt) keeps its finished pairs, and ``resume=True`` runs only the
-    pairs still missing. ``out`` must not be the sweep file or its model. Returns the file read back
-    (``es.read_hdf5(out)``); its ``summary()`` has one row per (point, KPI) like ``es.sweep``.
+    pairs still missing. ``out`` must not be the sweep file or its model. ``shard=(i, n)`` (or
+    ``"i/n"``, or ``"auto"`` in a SLURM job array) runs only shard i of n of the pairs, as
+    ``--shard i/n`` does; ``merge_shards`` joins the shards' files. Returns the file read back
+    (``es.read_hdf5(out)``); its ``summary()`` has one row per (point, KPI) like ``es.sweep`` (for a
+    shard, over the points whole in it).
 
     Raises FileNotFoundError (no sweep file ``path``), TypeError (an argument of the wrong type) and
     ConfigError for a sweep file that is not valid (``FILE:LINE:COL: key: ...``), an ``out`` that cannot be
@@ -230,12 +303,32 @@ def run_sweep(path: str | os.PathLike[str], out: str | os.PathLike[str], resume:
     if os.path.isdir(path):
         raise IsADirectoryError(errno.EISDIR, "expected a sweep file, found a directory", path)
     resume, threads = _args.flag("resume", resume), _args.threads(threads)
+    if isinstance(shard, tuple):
+        if len(shard) != 2 or not all(isinstance(x, numbers.Integral) and not isinstance(x, bool) for x in shard):
+            raise ConfigError(f"shard: expected (i, n), two integers, 'i/n' or 'auto', got {shard!r}")
+        shard = f"{int(shard[0])}/{int(shard[1])}"
+    elif shard is not None and not isinstance(shard, str):
+        raise TypeError(f"shard: expected (i, n), 'i/n' or 'auto', got {_args.type_name(shard)}")
     with progress_bar(_args.flag("progress", progress), f"sweep {os.path.basename(path)}") as update:
         try:
-            _core.run_sweep_file(path, out, resume, threads, update)
+            _core.run_sweep_file(path, out, resume, threads, update, shard or "")
         except ConfigError as e:  # the CLI's words for two arguments: out=OUT stays, --resume is resume=True
             if str(e).startswith("--resume: "):
                 text = str(e)[len("--resume: "):].replace("run without --resume", "run with resume=False")
                 raise ConfigError("resume=True: " + text) from None
             raise
+    return StoredSweep(out)
+
+
+def merge_shards(shards: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]) -> StoredSweep:
+    """Join the files of a sweep's shards (``run_sweep(shard=...)``, ``eslabon sweep --shard``) into the
+    file the unsharded sweep writes, as ``eslabon merge SHARDS -o OUT`` does: every dataset and attribute
+    equal to the unsharded sweep's, bit for bit, except ``created``. Raises ConfigError (nothing
+    written) for shards of different sweeps, unfinished shards, or shards that overlap or leave pairs
+    out. Returns the file read back."""
+    if isinstance(shards, (str, bytes, os.PathLike)):
+        raise TypeError(f"shards: expected a list of shard files, got {_args.type_name(shards)}")
+    paths = [os.fspath(p) for p in shards]
+    out = os.fspath(out)
+    _core.merge_sweep_shards(paths, out)
     return StoredSweep(out)

@@ -11,6 +11,7 @@
 // killed outright (SIGKILL) can leave a ".NAME.tmp-PID" file beside the target (or the
 // temporary named by the caller, who can then reuse that name and so leave no litter).
 
+#include <eslabon/core/hdf5_reader.hpp>
 #include <eslabon/core/table.hpp>
 
 #include <cstdint>
@@ -37,6 +38,9 @@ class Hdf5Writer {
   // (in its object header): on a few rows chunking and deflate cost more than they save, and a
   // sweep writes thousands of such tables.
   void write(const std::string& path, const Table& table, bool compact_if_small = false);
+  // Copies the object (a group with everything in it, or a dataset) at `path` in `from` to the
+  // same path here, as it is stored: values, types, layout, attributes (HDF5's H5Ocopy).
+  void copy(const Hdf5Reader& from, const std::string& path);
   void commit();
 
  private:

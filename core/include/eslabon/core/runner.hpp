@@ -29,10 +29,15 @@ struct Interrupted : std::exception {
   const char* what() const noexcept override { return "interrupted"; }
 };
 
-inline unsigned default_threads() {
-  unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : n;
-}
+// The threads a run uses when not told (README "Running on a cluster"): one per CPU this
+// process may run on (its affinity mask: `taskset -c 0`, or a batch system that binds tasks to
+// cores), and no more than SLURM_CPUS_PER_TASK when that is set to a positive integer (SLURM
+// without task binding leaves the mask whole but still allocated only that many CPUs). At least 1.
+unsigned default_threads();
+
+// The threads a run of `count` items starts: `requested` (0: default_threads()), at most one per
+// item and at least 1. What run_replications starts, and what the CLI reports.
+unsigned threads_for(unsigned requested, std::size_t count);
 
 // Runs `work` on `threads` threads (1: on the caller's) and waits for them; each call of `work`
 // takes items until none is left. When the system will not give that many threads, the ones
@@ -59,8 +64,7 @@ template <class Result, class Fn>
 std::vector<Result> run_replications(std::size_t count, unsigned threads, Fn&& fn, const RunControl& control = {},
                                      const std::function<void(std::size_t, const Result&)>& on_result = {}) {
   std::vector<Result> results(count);
-  if (threads == 0) threads = default_threads();
-  if (threads > count) threads = static_cast<unsigned>(count == 0 ? 1 : count);
+  threads = threads_for(threads, count);
   std::atomic<std::size_t> next{0};
   std::size_t done = 0;
   std::mutex mu;
