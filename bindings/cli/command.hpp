@@ -33,6 +33,8 @@ void add_rank_command(CLI::App& app, Commands& commands);
 // Under an MPI launcher the sweep hands argc and argv to MPI_Init, hence main's own.
 void add_sweep_command(CLI::App& app, Commands& commands, int* argc, char*** argv);
 void add_check_command(CLI::App& app, Commands& commands);
+// The config reference: every key with its type, default, unit and meaning (keys.cpp).
+void add_keys_command(CLI::App& app, Commands& commands);
 // A command written in the Python package (`python -m eslabon NAME ...`), which receives every
 // argument after NAME (python_command.cpp).
 void add_python_command(CLI::App& app, Commands& commands, const std::string& name, const std::string& help);

@@ -7,4 +7,5 @@ PYBIND11_MODULE(_core, m) {
   eslabon::python::register_model(m);
   eslabon::python::register_results(m);
   eslabon::python::register_studies(m);
+  eslabon::python::register_reference(m);
 }

@@ -10,6 +10,7 @@
     es.read_hdf5("out.h5")                        # a run file, or a sweep file (StoredSweep)
     m.graph(results=r)                            # the organisation as a picture (Graphviz)
     es.sensitivity(m, {"units.production.servers": [3, 6]}, kpis=["lead_time_mean"], method="morris")
+    es.config_keys()                              # every config key: type, default, unit, meaning
 """
 from ._core import ConfigError, WipLimitExceeded
 from .model import Model
@@ -20,8 +21,9 @@ from .result import Result, StoredResult, StoredSweep, read_hdf5
 from .studies import compare, rank, rank_links, run_sweep, sweep
 from .sensitivity import sensitivity  # es.sensitivity is the function; `from eslabon.sensitivity import` reaches the module
 from ._sensitivity_io import read_sensitivity
+from ._reference import config_keys, config_schema
 from . import plot
 
 __all__ = ["ConfigError", "DriftWarning", "PrecisionWarning", "WipLimitExceeded", "Graph", "Model", "Result",
            "StoredResult", "StoredSweep", "read_hdf5", "compare", "rank", "rank_links", "run_sweep", "sweep", "sensitivity",
-           "read_sensitivity", "plot"]
+           "read_sensitivity", "config_keys", "config_schema", "plot"]
