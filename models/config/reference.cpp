@@ -59,8 +59,9 @@ Json distribution_def() {
     alt["required"] = Json::array({k.name});
     alternatives.push_back(alt);
   }
-  return {{"description", "a service or interarrival time distribution: a duration (deterministic), or a kind with its "
-                          "parameters (README \"The model (config contract)\")"},
+  return {{"description",
+           "a service or interarrival time distribution: a duration (deterministic), or a kind with its "
+           "parameters (README \"The model (config contract)\")"},
           {"oneOf", alternatives}};
 }
 
@@ -114,15 +115,16 @@ void reach(const std::string& id, std::vector<std::string>& seen) {
 void walk(const Section& s, const std::string& prefix, std::vector<Row>& out) {
   for (const Key& k : s.keys) {
     const std::string path = prefix.empty() ? k.name : prefix + "." + k.name;
-    out.push_back(Row{path, k.type.text, k.default_value, k.type.unit, k.description, k.see,
-                      !literal_default(k).is_null()});
+    out.push_back(
+        Row{path, k.type.text, k.default_value, k.type.unit, k.description, k.see, !literal_default(k).is_null()});
     for (const auto& id : k.type.sections) walk(section(id), path + k.type.item, out);
   }
 }
 
 // Whether `name` is a value the schema allows by name (an enum entry or a const), at any depth.
 bool names_value(const Json& schema, const std::string& name) {
-  if (schema.is_array()) return std::any_of(schema.begin(), schema.end(), [&](const Json& s) { return names_value(s, name); });
+  if (schema.is_array())
+    return std::any_of(schema.begin(), schema.end(), [&](const Json& s) { return names_value(s, name); });
   if (!schema.is_object()) return false;
   if (schema.contains("const") && schema["const"] == name) return true;
   if (schema.contains("enum"))
@@ -133,9 +135,13 @@ bool names_value(const Json& schema, const std::string& name) {
   return false;
 }
 
-std::string cell(std::string s) {  // a Markdown table cell: pipes escaped
-  for (std::size_t at = s.find('|'); at != std::string::npos; at = s.find('|', at + 2)) s.insert(at, "\\");
-  return s;
+std::string cell(const std::string& s) {  // a Markdown table cell: pipes escaped
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 }  // namespace

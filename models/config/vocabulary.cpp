@@ -81,12 +81,16 @@ Type nullable(const Type& t) {
 Type duration_or_inf() { return either({duration(), word("inf")}, "anyOf"); }
 // A mapping of names (NAME, TASK, ...) to values of type t.
 Type map_of(const Type& t, const std::string& placeholder) {
-  Type out{{{"type", "object"}, {"additionalProperties", t.schema}}, "mapping " + placeholder + ": " + t.text, t.unit,
-           t.sections, t.sections.empty() ? "" : "." + placeholder};
+  Type out{{{"type", "object"}, {"additionalProperties", t.schema}},
+           "mapping " + placeholder + ": " + t.text,
+           t.unit,
+           t.sections,
+           t.sections.empty() ? "" : "." + placeholder};
   return out;
 }
 Type list_of(const Type& t, std::string text) {
-  return {{{"type", "array"}, {"items", t.schema}}, std::move(text), t.unit, t.sections, t.sections.empty() ? "" : "[]"};
+  return {
+      {{"type", "array"}, {"items", t.schema}}, std::move(text), t.unit, t.sections, t.sections.empty() ? "" : "[]"};
 }
 Type pair_of(const Type& a, const Type& b, std::string text, std::string unit) {
   return {{{"type", "array"}, {"prefixItems", Json::array({a.schema, b.schema})}, {"minItems", 2}, {"maxItems", 2}},
@@ -102,7 +106,10 @@ Type list_of_numbers(const Type& t) {
 template <class Entries>
 std::string listing(const Entries& entries) {
   std::string s;
-  for (const auto& e : entries) s += (s.empty() ? "" : ", ") + ("`" + std::string(e.name) + "` (" + e.meaning + ")");
+  for (const auto& e : entries) {
+    if (!s.empty()) s += ", ";
+    s.append("`").append(e.name).append("` (").append(e.meaning).append(")");
+  }
   return s;
 }
 
@@ -124,8 +131,8 @@ std::vector<Section> build() {
             "`minute`, `hour`, `day` or `week`, or an abbreviation (`s`, `min`, `h`, `d`, `w`, ...)"},
            {"run", section("run"), "required", "how long and how often to simulate"},
            {"units", also(map_of(nullable(section("unit")), "UNIT"), {{"minProperties", 1}}), "required",
-            "the departments, each a queue in front of parallel servers; `UNIT:` alone (null) or `UNIT: {}` takes every "
-            "default"},
+            "the departments, each a queue in front of parallel servers; `UNIT:` alone (null) or `UNIT: {}` takes "
+            "every default"},
            {"flows", also(map_of(section("flow"), "FLOW"), {{"minProperties", 1}}), "required",
             "the kinds of external order, each with its arrivals and its graph of tasks; flows may share units"},
            {"links", nullable(list_of(section("link"), "list of mappings")), "none",
@@ -151,7 +158,8 @@ std::vector<Section> build() {
        "how long and how often to simulate",
        {
            {"horizon", duration(), "required",
-            "the simulated time span of each replication (> 0); orders arriving in [warmup, horizon) are measured"},
+            "the simulated time span of each replication (> 0); orders arriving in [warmup, horizon) are tagged "
+            "and measured"},
            {"warmup", named(either({duration(), word("auto")}, "anyOf"), "duration or `auto`"), "0",
             "the initial period left out of the statistics, shorter than `horizon`; `auto`: chosen by MSER-5 on pilot "
             "runs",
@@ -177,7 +185,8 @@ std::vector<Section> build() {
        {
            {"until", above_0("share of |mean|"), "required",
             "the target: the 95% CI half-width of `kpi` at most `until` x its |mean| (0.02: within 2%)"},
-           {"kpi", text("KPI name"), "`lead_time_mean`", "the KPI whose confidence interval decides", "What is measured"},
+           {"kpi", text("KPI name"), "`lead_time_mean`", "the KPI whose confidence interval decides",
+            "What is measured"},
            {"min", integer(2, 1000000, "replications"), "10",
             "fewest replications: the smallest n from `min` to `max` whose first n replications meet the target is "
             "the number run"},
@@ -319,8 +328,9 @@ std::vector<Section> build() {
        {
            {"unit", text("unit name"), "required", "the unit that does the task"},
            {"service", distribution(), "required", "the task's work time (at the unit's reference staff)"},
-           {"after", named(either({text(), also(list_of(text(), ""), {{"uniqueItems", true}})}, "anyOf"),
-                           "task name or list of task names"),
+           {"after",
+            named(either({text(), also(list_of(text(), ""), {{"uniqueItems", true}})}, "anyOf"),
+                  "task name or list of task names"),
             "none (starts when the order arrives)",
             "the tasks of the same flow that must be done (and handed over) before this one starts"},
            {"next", also(map_of(probability(), "TASK"), {{"minProperties", 1}}),
@@ -340,9 +350,7 @@ std::vector<Section> build() {
             "the supplier: a task (of every flow that has one of that name) or a unit (every handoff out of it); a "
             "task's name wins over a unit's"},
            {"to", text("task or unit name"), "required", "the receiver: a task or a unit"},
-           {"defect",
-            either({probability(), also(map_of(probability(), "TYPE"), {{"minProperties", 1}})}),
-            "0",
+           {"defect", either({probability(), also(map_of(probability(), "TYPE"), {{"minProperties", 1}})}), "0",
             "chance a handoff attempt is defective (an untyped defect), or a map of `defect_types` to their chances "
             "(summing to at most 1)"},
            {"detect", probability(), "0",
@@ -373,8 +381,7 @@ std::vector<Section> build() {
            {"active",
             pair_of(either({duration(), word("inf")}, "anyOf"), either({duration(), word("inf")}, "anyOf"),
                     "[START, END]", "time unit"),
-            "always",
-            "the window of model time in which the link's faults are on, by the time of the handoff attempt"},
+            "always", "the window of model time in which the link's faults are on, by the time of the handoff attempt"},
        }},
       {"sla",
        "a contract on a link: the promised time, a target share and a penalty",
@@ -382,7 +389,7 @@ std::vector<Section> build() {
            {"within", duration_or_inf(), "required", "the promised time (> 0)"},
            {"share", probability("share"), "none", "the target share of handoffs accepted within it (`target_met`)"},
            {"penalty", money("per late handoff"), "0",
-            "charged to the link for each accepted handoff of a measured order later than `within` (internal "
+            "charged to the link for each accepted handoff of a tagged order later than `within` (internal "
             "failure)"},
        }},
       {"defect_type",
@@ -428,8 +435,7 @@ std::vector<Section> build() {
            {"weight", named(also(above_0(""), {{"maximum", 1}}), "number in (0, 1]"), "required",
             "the weight of each new contact's outcome x in the score: s <- (1 - weight) s + weight x"},
            {"start", probability("score"), "1", "a new customer's score"},
-           {"churn",
-            list_of(pair_of(probability(), probability(), "", ""), "list of [BELOW, PROBABILITY]"),
+           {"churn", list_of(pair_of(probability(), probability(), "", ""), "list of [BELOW, PROBABILITY]"),
             "none (nobody leaves)",
             "after a contact, leave with the PROBABILITY of the first row whose BELOW exceeds the score (BELOW "
             "increasing)"},
@@ -450,7 +456,7 @@ std::vector<Section> build() {
        "what poor quality costs; each is charged to its causes (README \"Who pays\")",
        {
            {"late_penalty", money("per late order"), "0",
-            "charged once for each measured order delivered after its `due` (a flat amount, not per hour late), to "
+            "charged once for each tagged order delivered after its `due` (a flat amount, not per hour late), to "
             "the causes of its lateness"},
            {"scrap", money("per scrapped attempt"), "0",
             "charged each time a receiver scraps a handoff (`on_detect: scrap`, false alarms included), to the origins "
@@ -459,13 +465,14 @@ std::vector<Section> build() {
            {"complaint", money("per complaint"), "0",
             "charged for each complaint, to the origins of the defects the customer noticed (else the causes of "
             "lateness, else the units that offended)"},
-           {"lost_customer", money("per lost customer"), "0", "charged for each customer who leaves, as a complaint is"},
+           {"lost_customer", money("per lost customer"), "0",
+            "charged for each customer who leaves, as a complaint is"},
            {"prevention", money("per time unit"), "0",
             "spent on preventing defects: prevention x (horizon - warmup) per replication, on the ledger row "
             "`(prevention)`",
             "Cost of quality"},
            {"abandoned", money("per abandoned order"), "0",
-            "charged for each measured order that abandons a queue (`patience`), to that `queue:UNIT`",
+            "charged for each tagged order that abandons a queue (`patience`), to that `queue:UNIT`",
             "Impatience and urgency"},
        }},
       {"scenario",

@@ -21,6 +21,8 @@
 #include <sstream>
 #include <string>
 
+#include <unistd.h>
+
 namespace {
 
 using namespace eslabon;
@@ -32,14 +34,6 @@ std::string num(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.12g", x);
   return buf;
-}
-
-// Every key of every section: (section id, key).
-std::vector<std::pair<std::string, const config_keys::Key*>> all_keys() {
-  std::vector<std::pair<std::string, const config_keys::Key*>> out;
-  for (const auto& s : config_keys::sections())
-    for (const auto& k : s.keys) out.emplace_back(s.id, &k);
-  return out;
 }
 
 TEST(ConfigKeys, TheLoaderRefusesAnyOtherKey) {
@@ -87,8 +81,9 @@ TEST(ConfigKeys, EveryKeySaysWhatItIs) {
       EXPECT_GT(k.description.size(), 10u) << at;
       EXPECT_EQ(k.description.find('\n'), std::string::npos) << at << ": one line";
       for (const auto& id : k.type.sections) EXPECT_NO_THROW(config_keys::section(id)) << at;
-      if (!k.see.empty())  // the reference links it: a heading of the README
+      if (!k.see.empty()) {  // the reference links it: a heading of the README
         EXPECT_TRUE(readme.str().find("## " + k.see + "\n") != std::string::npos) << at << ": no heading " << k.see;
+      }
     }
     for (const auto& group : s.alternatives)
       for (const auto& key : group) EXPECT_TRUE(names.count(key)) << s.id << ": alternative " << key;
@@ -158,9 +153,7 @@ TEST(ConfigKeys, TheReferenceNamesEveryKeyByItsPath) {
 // its literal value (0, fifo, inf), or the phrase itself where the model is in the state the
 // phrase names (a `none` feature switched off).
 
-Model load(const std::string& text, const std::string& source = "<defaults>") {
-  return load_model_text(text, source);
-}
+Model load(const std::string& text, const std::string& source = "<defaults>") { return load_model_text(text, source); }
 
 const char* kMinimal = R"(run: {horizon: 100}
 units:
@@ -201,8 +194,7 @@ complaints: {unit: u, service: 1, visible: 0.9, complain: 0.3, churn_if_resolved
 
 using Actual = std::function<std::string()>;
 
-std::map<std::string, Actual> model_actuals(const Model& m, const Model& bare, const Model& typed,
-                                            const Model& named) {
+std::map<std::string, Actual> model_actuals(const Model& m, const Model& bare, const Model& typed, const Model& named) {
   const Unit &u = m.units[0], &v = m.units[1], &w = m.units[2];
   const Flow &f = m.flows[0], &g = m.flows[1];
   const Task& a = f.tasks[0];
@@ -218,7 +210,11 @@ std::map<std::string, Actual> model_actuals(const Model& m, const Model& bare, c
     return std::string("1 at every level");
   };
   return {
-      {"name", [&] { return named.name == "shop" ? "the file's name without its extension (`model` for a config given as text)" : named.name; }},
+      {"name",
+       [&] {
+         return named.name == "shop" ? "the file's name without its extension (`model` for a config given as text)"
+                                     : named.name;
+       }},
       {"time_unit", [&] { return m.time_unit; }},
       {"run.warmup", [&] { return num(m.run.warmup); }},
       {"run.replications", [&] { return std::to_string(m.run.replications); }},
@@ -247,7 +243,8 @@ std::map<std::string, Actual> model_actuals(const Model& m, const Model& bare, c
       {"flows.FLOW.priority", [&] { return std::to_string(f.priority); }},
       {"flows.FLOW.value", [&] { return num(f.value); }},
       {"flows.FLOW.patience", [&] { return f.has_patience ? "on" : "none (waits for ever)"; }},
-      {"flows.FLOW.tasks.TASK.after", [&] { return a.after.empty() ? "none (starts when the order arrives)" : "some"; }},
+      {"flows.FLOW.tasks.TASK.after",
+       [&] { return a.after.empty() ? "none (starts when the order arrives)" : "some"; }},
       {"flows.FLOW.tasks.TASK.next",
        [&] { return a.routes ? "routes" : "none (hands over to every task that names it in `after`)"; }},
       {"flows.FLOW.tasks.TASK.skip", [&] { return num(a.skip); }},
@@ -256,8 +253,7 @@ std::map<std::string, Actual> model_actuals(const Model& m, const Model& bare, c
       {"links[].defect", [&] { return num(l.defect); }},
       {"links[].detect", [&] { return num(l.detect); }},
       {"links[].on_detect", [&] { return std::string(to_string(l.on_detect)); }},
-      {"links[].rework_service",
-       [&] { return l.has_rework_service ? "given" : "the supplier task's `service`"; }},
+      {"links[].rework_service", [&] { return l.has_rework_service ? "given" : "the supplier task's `service`"; }},
       {"links[].fix_service", [&] { return l.has_fix_service ? "given" : "none; required with `on_detect: fix`"; }},
       {"links[].delay", [&] { return l.has_delay ? "on" : "none"; }},
       {"links[].lost", [&] { return num(l.lost); }},
@@ -271,7 +267,8 @@ std::map<std::string, Actual> model_actuals(const Model& m, const Model& bare, c
        [&] { return l.active_begin == 0 && std::isinf(l.active_end) ? std::string("always") : num(l.active_begin); }},
       {"defect_types", [&] { return m.defect_types.empty() ? "none (defects are untyped)" : "some"; }},
       {"defect_types.TYPE.visible", [&] { return same(t.visible, tc.visible, "`complaints.visible`"); }},
-      {"defect_types.TYPE.detect", [&] { return std::isnan(t.detect) ? "the receiving link's `detect`" : num(t.detect); }},
+      {"defect_types.TYPE.detect",
+       [&] { return std::isnan(t.detect) ? "the receiving link's `detect`" : num(t.detect); }},
       {"defect_types.TYPE.complain", [&] { return same(t.complain, tc.complain, "`complaints.complain`"); }},
       {"defect_types.TYPE.churn_if_resolved",
        [&] { return same(t.churn_if_resolved, tc.churn_if_resolved, "`complaints.churn_if_resolved`"); }},
@@ -343,7 +340,9 @@ void compare_defaults(const std::string& root, const std::map<std::string, Actua
   // Every key whose default is a value (a number, true/false, a name) is compared above: a new
   // one needs its line in model_actuals (or sweep_actuals).
   for (const auto& [path, k] : key_at)
-    if (!config_keys::literal_default(*k).is_null()) EXPECT_TRUE(actual.count(path)) << path << ": compare its default";
+    if (!config_keys::literal_default(*k).is_null()) {
+      EXPECT_TRUE(actual.count(path)) << path << ": compare its default";
+    }
 }
 
 TEST(ConfigKeys, DefaultsAreTheLoaders) {
@@ -353,17 +352,18 @@ TEST(ConfigKeys, DefaultsAreTheLoaders) {
 }
 
 TEST(ConfigKeys, SweepDefaultsAreTheModels) {
-  const auto dir = std::filesystem::temp_directory_path() / "eslabon_sweep_defaults";
+  const auto dir = std::filesystem::temp_directory_path() / ("eslabon_sweep_defaults_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "m.yaml") << "run: {horizon: 100, replications: 7, seed: 9}\nunits: {u: }\n"
+  std::ofstream(dir / "m.yaml") << "run: {horizon: 100, replications: 7, seed: 9}\nunits: {u: {servers: 1}}\n"
                                    "flows: {f: {arrivals: {poisson: 1}, tasks: {a: {unit: u, service: 1}}}}\n";
   std::ofstream(dir / "s.yaml") << "model: m.yaml\ngrid: {units.u.servers: [1, 2]}\n";
   const Sweep s = load_sweep_file((dir / "s.yaml").string());
-  compare_defaults("sweep", {
-                                {"replications",
-                                 [&] { return s.replications == 7 ? "the model's `run.replications`" : num(s.replications); }},
-                                {"seed", [&] { return s.seed == 9 ? "the model's `run.seed`" : num(static_cast<double>(s.seed)); }},
-                            });
+  compare_defaults(
+      "sweep", {
+                   {"replications",
+                    [&] { return s.replications == 7 ? "the model's `run.replications`" : num(s.replications); }},
+                   {"seed", [&] { return s.seed == 9 ? "the model's `run.seed`" : num(static_cast<double>(s.seed)); }},
+               });
   std::filesystem::remove_all(dir);
 }
 

@@ -108,7 +108,8 @@ def test_the_build_installs_the_stub_and_py_typed():
 
 
 PUBLIC_API = [es.Model, es.Result, es.result.StoredResult, es.read_hdf5, es.compare, es.rank, es.rank_links, es.sweep,
-              es.plot.lead_time, es.plot.origins, es.plot.causes, es.plot.tornado, es.plot.sweep, es.plot.heatmap]
+              es.plot.lead_time, es.plot.origins, es.plot.causes, es.plot.tornado, es.plot.sweep, es.plot.heatmap,
+              es.config_keys, es.config_schema]
 
 
 def callables(obj):
