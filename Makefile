@@ -6,7 +6,7 @@ PY      := $(CURDIR)/.venv/bin/python
 JOBS    ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build demo test test-cpp test-python bench notebook fingerprints clean
+.PHONY: all setup build demo test test-cpp test-python bench notebook fingerprints reference clean
 
 all: build
 
@@ -45,6 +45,11 @@ notebook: build
 # Regenerate tests/golden/fingerprints.txt (only in a commit meant to change results; say why).
 fingerprints: build
 	$(BUILD)/tests/eslabon_fingerprint --write tests/golden/fingerprints.txt
+
+# Regenerate configs/*.schema.json and the README's tables of keys from the config vocabulary
+# (models/config/vocabulary.cpp); ctest's config_reference fails while they are out of date.
+reference: build
+	$(BUILD)/tests/eslabon_config_reference --write
 
 clean:
 	rm -rf $(BUILD) results

@@ -35,6 +35,8 @@ void add_sweep_command(CLI::App& app, Commands& commands, int* argc, char*** arg
 // Joins a sweep's shards (eslabon sweep --shard I/N) into the file of the whole sweep.
 void add_merge_command(CLI::App& app, Commands& commands);
 void add_check_command(CLI::App& app, Commands& commands);
+// The config reference: every key with its type, default, unit and meaning (keys.cpp).
+void add_keys_command(CLI::App& app, Commands& commands);
 // A command written in the Python package (`python -m eslabon NAME ...`), which receives every
 // argument after NAME (python_command.cpp).
 void add_python_command(CLI::App& app, Commands& commands, const std::string& name, const std::string& help);

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   add_python_command(app, commands, "report", "Write a self-contained HTML report of a results file");
   add_python_command(app, commands, "sensitivity", "Morris and Sobol sensitivity of KPIs to chosen parameters");
   add_python_command(app, commands, "export", "Write a run's event log for process mining (IEEE XES, OCEL 2.0 JSON)");
+  add_keys_command(app, commands);
 
   if (argc > 1 && argv[1][0] != '-') {
     const std::string cmd = argv[1];
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
     if (std::find(known.begin(), known.end(), cmd) == known.end()) {
       std::string hint = eslabon::did_you_mean(cmd, known);
       std::cerr << "eslabon: unknown command '" << cmd << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
-                << "; expected one of run, check, compare, rank, sweep, merge, graph, report, sensitivity, export\n(run 'eslabon --help' for usage)\n";
+                << "; expected one of run, check, compare, rank, sweep, merge, graph, report, sensitivity, export, keys\n(run 'eslabon --help' for usage)\n";
       return kBadInput;
     }
   }

@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   eslabon::python::register_results(m);
   eslabon::python::register_studies(m);
   eslabon::python::register_output(m);
+  eslabon::python::register_reference(m);
 }

@@ -21,6 +21,7 @@ void register_model(py::module_& m);
 void register_results(py::module_& m);
 void register_studies(py::module_& m);
 void register_output(py::module_& m);
+void register_reference(py::module_& m);
 
 // A Table as {column: numpy array (numbers) or list of str}.
 py::dict table_to_dict(const Table& t);

@@ -4,21 +4,41 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-#include <map>
 #include <regex>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 namespace eslabon {
 
-double unit_in_hours(const std::string& u) {
-  static const std::map<std::string, double> units = {
+namespace {
+
+// Each name and its length in hours, in the order time_unit_names() gives.
+const std::vector<std::pair<std::string, double>>& units() {
+  static const std::vector<std::pair<std::string, double>> list = {
       {"s", 1.0 / 3600}, {"sec", 1.0 / 3600},  {"second", 1.0 / 3600}, {"seconds", 1.0 / 3600},
       {"min", 1.0 / 60}, {"minute", 1.0 / 60}, {"minutes", 1.0 / 60},  {"h", 1.0},
       {"hr", 1.0},       {"hour", 1.0},        {"hours", 1.0},         {"d", 24.0},
       {"day", 24.0},     {"days", 24.0},       {"w", 168.0},           {"week", 168.0},
       {"weeks", 168.0}};
-  auto it = units.find(u);
-  return it == units.end() ? 0.0 : it->second;
+  return list;
+}
+
+}  // namespace
+
+double unit_in_hours(const std::string& u) {
+  for (const auto& [name, hours] : units())
+    if (name == u) return hours;
+  return 0.0;
+}
+
+const std::vector<std::string>& time_unit_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const auto& [name, hours] : units()) v.push_back(name);
+    return v;
+  }();
+  return names;
 }
 
 double parse_duration(const std::string& text, const std::string& time_unit) {

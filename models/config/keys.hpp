@@ -1,70 +1,44 @@
 #pragma once
-// The config's keys, section by section, spelled once: the loader accepts exactly these (in
-// this order in its "expected one of ..." messages, with a did-you-mean among them), and
-// tests/models/test_config_keys.cpp checks that configs/eslabon.schema.json lists the same
-// keys at the places `schema_sections()` names. (Link keys live with the link faults.)
+// The loader's allowed keys, section by section (in this order in its "expected one of ..."
+// messages, with a did-you-mean among them). Each list is read from the config vocabulary
+// (vocabulary.cpp), where every key also has its type, default, unit and meaning, and from
+// which the JSON Schemas and the README's tables of keys are generated. A link's keys are the
+// weak-link vocabulary's (models/model/link_faults.hpp, link_keys()); the vocabulary's `link`
+// section is checked against them (tests/models/test_config_keys.cpp).
 
 #include <string>
 #include <vector>
 
 namespace eslabon::config_keys {
 
-inline const std::vector<std::string> root = {"name",  "time_unit",    "run",        "units", "flows",
-                                              "links", "defect_types", "complaints", "costs", "scenarios"};
-inline const std::vector<std::string> run = {"horizon", "warmup", "replications", "seed", "calendar_start", "max_wip"};
-// run.replications as a mapping: the stopping rule (README "Warm-up and replications without guessing").
-inline const std::vector<std::string> until = {"until", "kpi", "min", "max"};
-inline const std::vector<std::string> unit = {"servers", "discipline", "capacity",  "cost_per_hour", "outages",
-                                              "staff",   "shifts",     "shift_end", "pressure"};
-inline const std::vector<std::string> staff = {"training", "motivation", "courtesy"};
-inline const std::vector<std::string> outages = {"mtbf", "mttr"};
-inline const std::vector<std::string> pressure = {"measure", "window", "levels", "speedup", "errors"};
-inline const std::vector<std::string> flow = {"arrivals", "due", "priority", "value", "tasks", "patience"};
-inline const std::vector<std::string> arrivals = {"poisson", "interarrival", "customers", "rate_per_customer",
-                                                  "acquisition"};
-// arrivals.poisson as a mapping (a rate that changes over time): {rates, every} or {schedule}.
-inline const std::vector<std::string> poisson_profile = {"rates", "every", "schedule"};
-inline const std::vector<std::string> task = {"unit", "service", "after", "next", "skip", "skip_defect"};
-inline const std::vector<std::string> complaints = {
-    "unit",           "service", "visible",           "late_dissatisfies",
-    "complain",       "resolve", "churn_if_resolved", "churn_if_unresolved",
-    "churn_if_silent", "memory"};
-// complaints.memory (customers who remember) and its outcomes.
-inline const std::vector<std::string> memory = {"weight", "start", "churn", "outcomes"};
-inline const std::vector<std::string> memory_outcomes = {"defect", "late", "offended", "resolved", "unresolved"};
-// defect_types.TYPE (README "Weak links"): what a defect of that type does; each key optional.
-inline const std::vector<std::string> defect_type = {
-    "visible", "detect", "complain", "churn_if_resolved", "churn_if_unresolved", "churn_if_silent", "cost"};
-inline const std::vector<std::string> costs = {"late_penalty", "scrap",     "complaint", "lost_customer",
-                                               "prevention",   "abandoned", "currency"};
-// A scenario's reserved keys beside its changes (config paths, which never start with these).
-inline const std::vector<std::string> scenario = {"cost"};
-inline const std::vector<std::string> sweep = {"model", "replications", "seed", "grid", "scenarios"};
+// The names of a section's keys, in order (placeholders such as a shift's RULE left out);
+// throws std::out_of_range for a section the vocabulary does not have.
+const std::vector<std::string>& names(const std::string& section_id);
 
-// Where each section's keys are in the JSON Schema: a JSON pointer to an object schema with
-// `properties`, or to a `oneOf`/`anyOf` whose alternatives' properties together are the keys.
-struct SchemaSection {
-  const char* pointer;
-  const std::vector<std::string>* keys;
-};
-inline std::vector<SchemaSection> schema_sections() {
-  return {{"", &root},
-          {"/properties/run", &run},
-          {"/properties/run/properties/replications/oneOf", &until},
-          {"/$defs/unit/anyOf/1", &unit},
-          {"/$defs/unit/anyOf/1/properties/outages", &outages},
-          {"/$defs/unit/anyOf/1/properties/staff", &staff},
-          {"/$defs/unit/anyOf/1/properties/pressure", &pressure},
-          {"/$defs/flow", &flow},
-          {"/$defs/flow/properties/arrivals/oneOf", &arrivals},
-          {"/$defs/flow/properties/arrivals/oneOf/0/properties/poisson/oneOf", &poisson_profile},
-          {"/$defs/task", &task},
-          {"/properties/defect_types/additionalProperties", &defect_type},
-          {"/properties/complaints", &complaints},
-          {"/properties/complaints/properties/memory", &memory},
-          {"/properties/complaints/properties/memory/properties/outcomes", &memory_outcomes},
-          {"/properties/costs", &costs},
-          {"/properties/scenarios/additionalProperties", &scenario}};
-}
+inline const std::vector<std::string>& root = names("model");
+inline const std::vector<std::string>& run = names("run");
+// run.replications as a mapping: the stopping rule (README "Warm-up and replications without guessing").
+inline const std::vector<std::string>& until = names("until");
+inline const std::vector<std::string>& unit = names("unit");
+inline const std::vector<std::string>& staff = names("staff");
+inline const std::vector<std::string>& outages = names("outages");
+inline const std::vector<std::string>& pressure = names("pressure");
+inline const std::vector<std::string>& flow = names("flow");
+inline const std::vector<std::string>& arrivals = names("arrivals");
+// arrivals.poisson as a mapping (a rate that changes over time): {rates, every} or {schedule}.
+inline const std::vector<std::string>& poisson_profile = names("poisson_profile");
+inline const std::vector<std::string>& task = names("task");
+// a link's sla as a contract: {within, share, penalty}.
+inline const std::vector<std::string>& sla = names("sla");
+inline const std::vector<std::string>& complaints = names("complaints");
+// complaints.memory (customers who remember) and its outcomes.
+inline const std::vector<std::string>& memory = names("memory");
+inline const std::vector<std::string>& memory_outcomes = names("memory_outcomes");
+// defect_types.TYPE (README "Weak links"): what a defect of that type does; each key optional.
+inline const std::vector<std::string>& defect_type = names("defect_type");
+inline const std::vector<std::string>& costs = names("costs");
+// A scenario's reserved keys beside its changes (config paths, which never start with these).
+inline const std::vector<std::string>& scenario = names("scenario");
+inline const std::vector<std::string>& sweep = names("sweep");
 
 }  // namespace eslabon::config_keys

@@ -1,6 +1,7 @@
 #include <models/config/defect_types.hpp>
 #include <models/config/did_you_mean.hpp>
 #include <models/config/distribution_spec.hpp>
+#include <models/config/keys.hpp>
 #include <models/config/links.hpp>
 
 #include <algorithm>
@@ -86,7 +87,7 @@ void load_links(const YamlReader& r, const YAML::Node& root, Model& m) {
       const YAML::Node within = sla.IsMap() ? sla["within"] : sla;
       const std::string wp = p + (sla.IsMap() ? ".sla.within" : ".sla");
       if (sla.IsMap()) {
-        r.keys(sla, p + ".sla", {"within", "share", "penalty"});
+        r.keys(sla, p + ".sla", config_keys::sla);
         if (!within) r.fail(sla, wp, "missing; a contract needs within (the promised time, e.g. 8h)");
         if (sla["share"]) L.sla_share = r.probability(sla["share"], p + ".sla.share");
         if (sla["penalty"]) L.sla_penalty = r.cost(sla["penalty"], p + ".sla.penalty");

@@ -13,7 +13,7 @@
 //
 // A discipline is a struct in eslabon::discipline with
 //   static constexpr const char* name      its config value ("spt")
-//   static constexpr const char* meaning   one line, for listings
+//   static constexpr const char* meaning   one line, for listings (the config reference's `discipline`)
 //   static constexpr bool by_arrival       true: served in arrival order and no key (a ring
 //                                          buffer, the fast path); false: a heap on the key
 //   static constexpr bool needs_service    true: the job's processing time is drawn when it
@@ -56,7 +56,7 @@ struct Priority {
 
 struct Edf {
   static constexpr const char* name = "edf";
-  static constexpr const char* meaning = "earliest due date first";
+  static constexpr const char* meaning = "earliest due date first: the order's arrival plus its flow's `due`";
   static constexpr bool by_arrival = false;
   static constexpr bool needs_service = false;
   static constexpr bool preempts = false;
@@ -67,7 +67,9 @@ struct Edf {
 // discipline) plus, for a task, the fix work caught at receipt, all known at entry.
 struct Spt {
   static constexpr const char* name = "spt";
-  static constexpr const char* meaning = "shortest processing time first";
+  static constexpr const char* meaning =
+      "shortest processing time first: the job's service time, drawn when it joins, plus fix work already caught for "
+      "it";
   static constexpr bool by_arrival = false;
   static constexpr bool needs_service = true;
   static constexpr bool preempts = false;

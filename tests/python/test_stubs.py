@@ -110,7 +110,7 @@ def test_the_build_installs_the_stub_and_py_typed():
 PUBLIC_API = [es.Model, es.Result, es.result.StoredResult, es.StoredSweep, es.Graph, es.read_hdf5, es.compare, es.rank,
               es.rank_links, es.sweep, es.run_sweep, es.structure_differences, es.kpi_names, es.sensitivity,
               es.read_sensitivity, es.plot.lead_time, es.plot.origins, es.plot.causes, es.plot.tornado, es.plot.sweep,
-              es.plot.heatmap, es.plot.graph]
+              es.plot.heatmap, es.plot.graph, es.merge_shards, es.config_keys, es.config_schema]
 
 
 def callables(obj):

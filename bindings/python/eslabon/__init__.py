@@ -11,6 +11,7 @@
     es.read_hdf5("out.h5")                        # a run file, or a sweep file (StoredSweep)
     m.graph(results=r)                            # the organisation as a picture (Graphviz)
     es.sensitivity(m, {"units.production.servers": [3, 6]}, kpis=["lead_time_mean"], method="morris")
+    es.config_keys()                              # every config key: type, default, unit, meaning
 """
 from ._core import ConfigError, WipLimitExceeded, __version__
 from .model import Model
@@ -23,6 +24,7 @@ from ._stability import UnstableWarning
 from .studies import compare, merge_shards, rank, rank_links, run_sweep, structure_differences, sweep
 from .sensitivity import sensitivity  # es.sensitivity is the function; `from eslabon.sensitivity import` reaches the module
 from ._sensitivity_io import read_sensitivity
+from ._reference import config_keys, config_schema
 from . import plot
 
 
@@ -35,4 +37,5 @@ def kpi_names() -> list[str]:
 
 __all__ = ["ConfigError", "DriftWarning", "PrecisionWarning", "WipLimitExceeded", "Graph", "Model", "Result",
            "StoredResult", "StoredSweep", "read_hdf5", "compare", "rank", "rank_links", "run_sweep", "sweep", "sensitivity",
-           "read_sensitivity", "plot", "kpi_names", "structure_differences", "UnstableWarning", "merge_shards"]
+           "read_sensitivity", "plot", "kpi_names", "structure_differences", "UnstableWarning", "merge_shards",
+           "config_keys", "config_schema"]
