@@ -28,7 +28,7 @@ int cmd_compare(const RunArgs& a, const std::string& scenario) {
   try {
     l = load_for_study(a);
     variant = scenario_model(l.model, scenario, overrides_of(a));
-    exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}});
+    exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}}, a.json);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
@@ -45,6 +45,7 @@ int cmd_compare(const RunArgs& a, const std::string& scenario) {
   Table t = compare_runs(base, var);
   const std::vector<ExportTable> tables = comparison_export(t, base.measures);
   if (exports.any() && !write_exports(exports, tables)) return kFailure;
+  if (exports.csv_stdout) return 0;  // the table went to standard output as CSV
   if (a.json) {
     std::cout << comparison_json(l.model.name, scenario, base.replications.size(), base.seed, t) << "\n";
     return 0;

@@ -61,9 +61,17 @@ void add_export_options(CLI::App* cmd, std::string& csv, std::string& xlsx) {
   cmd->add_option("--xlsx", xlsx, "Also write every table as a sheet of this Excel workbook")->type_name("FILE");
 }
 
-ExportTargets export_targets(const std::string& csv, const std::string& xlsx, const std::vector<KeptFile>& kept) {
+ExportTargets export_targets(const std::string& csv, const std::string& xlsx, const std::vector<KeptFile>& kept,
+                             bool json) {
+  if (json && is_standard_stream(csv))
+    throw ConfigError("--csv -: standard output already takes the JSON (--json or -o -); expected one of them");
   ExportTargets t;
-  if (!csv.empty()) t.csv_dir = check_output_dir(csv, "--csv " + csv);
+  if (is_standard_stream(csv))
+    t.csv_stdout = true;  // README "Output conventions": the study's main table to standard output
+  else if (!csv.empty())
+    t.csv_dir = check_output_dir(csv, "--csv " + csv);
+  if (is_standard_stream(xlsx))
+    throw ConfigError("--xlsx -: expected a file name (a workbook is not text for standard output; use --csv -)");
   if (!xlsx.empty()) t.xlsx = check_output_path(xlsx, kept, "--xlsx " + xlsx);
   return t;
 }
@@ -81,7 +89,7 @@ bool write_exports(const ExportTargets& targets, const std::vector<ExportTable>&
 std::string exports_note(const std::string& csv, const std::string& xlsx, std::size_t tables) {
   const std::string written = std::to_string(tables) + (tables == 1 ? " table" : " tables") + " written to ";
   std::string note;
-  if (!csv.empty()) note += written + csv + (tables == 1 ? " as a CSV file\n" : " as CSV files\n");
+  if (!csv.empty() && !is_standard_stream(csv)) note += written + csv + (tables == 1 ? " as a CSV file\n" : " as CSV files\n");
   if (!xlsx.empty()) note += written + xlsx + (tables == 1 ? " as an Excel sheet\n" : " as Excel sheets\n");
   return note;
 }

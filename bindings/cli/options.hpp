@@ -54,7 +54,9 @@ void add_export_options(CLI::App* cmd, std::string& csv, std::string& xlsx);
 
 // Checks --csv and --xlsx before any work (ConfigError: exit 2); `kept` are the files --xlsx
 // must not replace (the config, a sweep's model).
-ExportTargets export_targets(const std::string& csv, const std::string& xlsx, const std::vector<KeptFile>& kept);
+// `json`: standard output already takes the JSON (--json, -o -), so --csv - is refused.
+ExportTargets export_targets(const std::string& csv, const std::string& xlsx, const std::vector<KeptFile>& kept,
+                             bool json = false);
 
 // Writes the tables to the targets; on failure says so on stderr and returns false (exit 1).
 bool write_exports(const ExportTargets& targets, const std::vector<ExportTable>& tables);

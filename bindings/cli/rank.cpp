@@ -57,7 +57,7 @@ int cmd_rank(const RankArgs& args) {
   ExportTargets exports;
   try {
     l = load_for_study(a);
-    exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}});
+    exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}}, a.json);
     settings.kpi = kpi_from_name(args.kpi);
     if (!args.budget.empty()) {
       char* end = nullptr;
@@ -84,6 +84,7 @@ int cmd_rank(const RankArgs& args) {
   const std::size_t reps = static_cast<std::size_t>(l.model.run.replications);
   const std::vector<ExportTable> tables = ranking_export(r, args.kpi);
   if (exports.any() && !write_exports(exports, tables)) return kFailure;
+  if (exports.csv_stdout) return 0;  // the table went to standard output as CSV
   if (a.json) {
     std::cout << rank_json(l.model.name, args.kpi, reps, l.model.run.seed, r) << "\n";
     return 0;

@@ -228,7 +228,7 @@ int cmd_run(const RunArgs& a) {
   try {
     model = load_config(a.config, overrides_of(a));
     if (file) output = check_output_path(a.output, a.config);
-    exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}});
+    exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}}, json);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
@@ -298,14 +298,15 @@ int cmd_run(const RunArgs& a) {
   }
   const std::vector<ExportTable> tables = exports.any() ? run_export(result) : std::vector<ExportTable>{};
   if (exports.any() && !write_exports(exports, tables)) return kFailure;
+  const bool text = !json && !exports.csv_stdout;  // else standard output takes the JSON, or the CSV
   if (json)
     std::cout << to_json(result) << "\n";
-  else {
+  else if (text) {
     print_tables(result, model);
     print_satisfaction(result);
   }
-  if (file && !json) fmt::print("\nresults written to {}\n", a.output);
-  if (exports.any() && !json) fmt::print("{}{}", file ? "" : "\n", exports_note(a.csv, a.xlsx, tables.size()));
+  if (file && text) fmt::print("\nresults written to {}\n", a.output);
+  if (exports.any() && text) fmt::print("{}{}", file ? "" : "\n", exports_note(a.csv, a.xlsx, tables.size()));
   if (const std::string note = result.event_log_note(); !note.empty())  // README "Event logs for process mining"
     std::cerr << note << (note.find("the first") != std::string::npos ? " (--events-orders N records more)" : "")
               << "\n";

@@ -175,6 +175,10 @@ int cmd_sweep(const SweepArgs& a, int* argc, char*** argv) {
     return kFailure;
   }
   if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r%*s\r", 60, "");
+  if (exports.csv_stdout) {  // the summary went to standard output as CSV: no tables beside it
+    if (warmup && !warmup->warning().empty()) std::cerr << warmup->warning() << "\n";
+    return 0;
+  }
   int ranks = 1;
 #ifdef ESLABON_HAVE_MPI
   ranks = world.size;

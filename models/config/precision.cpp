@@ -55,9 +55,11 @@ void load_replications(const YamlReader& r, const YAML::Node& n, RunSettings& s)
     for (const auto& x : names) known = known || x == name;
     if (!known) {
       const std::string hint = did_you_mean(name, names);
+      std::string list;  // every KPI: what the stopping rule can watch
+      for (const auto& x : names) list += (list.empty() ? "" : ", ") + x;
       r.fail(k, "run.replications.kpi",
              "unknown KPI " + found(k) + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                 "; expected a KPI of README \"What is measured\", e.g. lead_time_mean");
+                 "; expected one of " + list);
     }
     s.until_kpi = name;
   }

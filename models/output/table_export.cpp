@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <stdexcept>
 #include <system_error>
 
@@ -36,9 +37,7 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-void write_csv(const fs::path& file, const ExportTable& e) {
-  std::ofstream out(file, std::ios::binary);
-  if (!out) throw std::runtime_error("cannot create " + file.string());
+void write_csv_rows(std::ostream& out, const ExportTable& e) {
   const auto& cols = e.table.columns();
   for (std::size_t c = 0; c < cols.size(); ++c)
     out << (c ? "," : "") << csv_field(export_header(cols[c].name, c < e.units.size() ? e.units[c] : ""));
@@ -60,6 +59,12 @@ void write_csv(const fs::path& file, const ExportTable& e) {
     }
     out << "\n";
   }
+}
+
+void write_csv(const fs::path& file, const ExportTable& e) {
+  std::ofstream out(file, std::ios::binary);
+  if (!out) throw std::runtime_error("cannot create " + file.string());
+  write_csv_rows(out, e);
   out.close();
   if (!out) throw std::runtime_error("writing " + file.string() + " failed");
 }
@@ -187,7 +192,18 @@ void write_xlsx(const std::string& path, const std::vector<ExportTable>& tables)
   cleanup.p.clear();
 }
 
+void write_csv_stream(std::ostream& out, const std::vector<ExportTable>& tables) {
+  if (tables.empty()) return;
+  const ExportTable* main = &tables.front();
+  for (const ExportTable& e : tables)
+    if (e.name == "summary") main = &e;
+  write_csv_rows(out, *main);
+  out.flush();
+  if (!out) throw std::runtime_error("writing the CSV to standard output failed");
+}
+
 void ExportTargets::write(const std::vector<ExportTable>& tables) const {
+  if (csv_stdout) write_csv_stream(std::cout, tables);
   if (!csv_dir.empty()) write_csv_dir(csv_dir, tables);
   if (!xlsx.empty()) write_xlsx(xlsx, tables);
 }

@@ -23,6 +23,7 @@
 #include <models/studies/sweep.hpp>
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -44,13 +45,18 @@ ExportTable export_table(std::string name, Table table, const MeasureNames& meas
 // Writes DIR/NAME.csv for each table (README "CSV and Excel"). Throws std::runtime_error.
 void write_csv_dir(const std::string& dir, const std::vector<ExportTable>& tables);
 
+// Writes the main table of a study as CSV to `out` (`--csv -`): "summary" when there is one (run,
+// sweep), else the first (compare's comparison, rank's weak points). Throws std::runtime_error.
+void write_csv_stream(std::ostream& out, const std::vector<ExportTable>& tables);
+
 // Writes an Excel workbook with one sheet per table. Throws std::runtime_error.
 void write_xlsx(const std::string& path, const std::vector<ExportTable>& tables);
 
 // Where the CLI and Python send a study's tables: each of --csv DIR and --xlsx FILE when given.
 struct ExportTargets {
   std::string csv_dir, xlsx;
-  bool any() const { return !csv_dir.empty() || !xlsx.empty(); }
+  bool csv_stdout = false;  // --csv -: the main table to standard output (write_csv_stream)
+  bool any() const { return csv_stdout || !csv_dir.empty() || !xlsx.empty(); }
   void write(const std::vector<ExportTable>& tables) const;
 };
 

@@ -307,6 +307,7 @@ std::map<std::string, Actual> model_actuals(const Model& m, const Model& bare, c
       {"costs.lost_customer", [&] { return num(m.costs.lost_customer); }},
       {"costs.prevention", [&] { return num(m.costs.prevention); }},
       {"costs.abandoned", [&] { return num(m.costs.abandoned); }},
+      {"costs.currency", [&] { return m.costs.currency; }},
       {"scenarios", [&] { return bare.scenarios.empty() ? "none" : "some"; }},
       {"scenarios.NAME.cost", [&] { return std::isnan(m.scenarios[0].cost) ? "none" : num(m.scenarios[0].cost); }},
   };

@@ -103,6 +103,49 @@ def test_stdin_to_stdout():
     assert json.loads(p.stdout)["name"] == "order-to-delivery chain"
 
 
+@pytest.mark.parametrize("command,extra,table", [
+    ("run", [], "summary"),
+    ("compare", ["--scenario", "double_check"], "comparison"),
+    ("rank", [], "weak_points"),
+])
+def test_csv_dash_writes_the_main_table_to_stdout(command, extra, table, tmp_path):
+    import io
+
+    import pandas as pd
+
+    p = run(command, WEAK, *extra, *SHORT, "--csv", "-", cwd=tmp_path, check=True)
+    got = pd.read_csv(io.StringIO(p.stdout), float_precision="round_trip")
+    run(command, WEAK, *extra, *SHORT, "--csv", tmp_path / "dir", check=True)
+    want = pd.read_csv(tmp_path / "dir" / f"{table}.csv", float_precision="round_trip")
+    pd.testing.assert_frame_equal(got, want)  # the same table, and nothing else on stdout
+    assert [x.name for x in tmp_path.iterdir()] == ["dir"]  # no file named -
+
+
+def test_csv_dash_of_a_sweep_from_stdin(tmp_path):
+    import io
+
+    import pandas as pd
+
+    sweep = (f"model: {WEAK}\nreplications: 2\nseed: 5\n"
+             "grid: {units.production.servers: [4, 5]}\n")
+    p = piped("sweep", "-", "--csv", "-", stdin=sweep, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    df = pd.read_csv(io.StringIO(p.stdout))
+    assert list(df["id"].unique()) == ["p0000", "p0001"] and "kpi" in df.columns
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--json", "--csv", "-"], "--csv -: standard output already takes the JSON"),
+    (["-o", "-", "--csv", "-"], "--csv -: standard output already takes the JSON"),
+    (["--xlsx", "-"], "--xlsx -: expected a file name"),
+])
+def test_csv_dash_is_refused_beside_json(args, message, tmp_path):
+    p = run("run", CHAIN, *SHORT, *args, cwd=tmp_path)
+    assert p.returncode == 2 and message in p.stderr, p.stderr
+    assert p.stdout == "" and list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("args", [
     ["sweep", CONFIGS / "sweeps" / "staffing_vs_defects.yaml", "-o", "-"],
     ["sensitivity", CONFIGS / "sensitivity" / "weak_link.yaml", "-o", "-"],

@@ -151,7 +151,7 @@ def _run_point(args: tuple[Model, dict[str, Any], int, int, int | None]) -> pd.D
 
 # One task for an executor: the model's text and source, the seed, and runs of pairs as (point, the point
 # model's changes, replications). Each point's model is parsed once per task, from its text and changes.
-_Changes = tuple[tuple[str, str], ...]
+_Changes = tuple[tuple[str, str, str], ...]  # (path, value as YAML, label), as Model keeps them
 _Task = tuple[str, str, int, list[tuple[int, _Changes, list[int]]]]
 
 
