@@ -48,16 +48,20 @@ void register_output(py::module_& m) {
       [](const std::string& table, const std::string& name, const std::string& kpi) {
         return unit_template(table, name, kpi);
       },
-      py::arg("table"), py::arg("name"), py::arg("kpi") = "");
+      py::arg("table"), py::arg("name"), py::arg("kpi") = "",
+      "The unit of figure `name` in result table `table` as a template (\"orders per {time}\").");
   m.def(
       "unit_of",
       [](const std::string& table, const std::string& name, const std::string& time_unit, const std::string& currency,
          const std::string& kpi) {
         return unit_of(table, name, MeasureNames{time_unit, currency}, kpi);
       },
-      py::arg("table"), py::arg("name"), py::arg("time_unit"), py::arg("currency"), py::arg("kpi") = "");
+      py::arg("table"), py::arg("name"), py::arg("time_unit"), py::arg("currency"), py::arg("kpi") = "",
+      "The unit of figure `name` in result table `table`, in the model's time unit and currency.");
   // The currency's name when the config gives none (costs.currency).
-  m.def("default_currency", [] { return std::string(kDefaultCurrency); });
+  m.def(
+      "default_currency", [] { return std::string(kDefaultCurrency); },
+      "The currency's name when the config gives no costs.currency.");
 
   // A summary table made from its per-replication table, as RunResult makes it (run_result.hpp):
   // es.read_hdf5 gives a sweep point the summaries its file leaves out.
@@ -68,10 +72,12 @@ void register_output(py::module_& m) {
         return table_to_dict(
             summarise(summary, table_from_columns(summary, per_replication), items, MeasureNames{time_unit, currency}));
       },
-      py::arg("summary"), py::arg("per_replication"), py::arg("items"), py::arg("time_unit"), py::arg("currency"));
+      py::arg("summary"), py::arg("per_replication"), py::arg("items"), py::arg("time_unit"), py::arg("currency"),
+      "A *_summary table from its per-replication table [(column, array)] for `items`, as the engine makes it.");
 
   // The --csv DIR check (models/output/output_path.hpp). Raises ConfigError; returns the path.
-  m.def("check_output_dir", &check_output_dir, py::arg("dir"), py::arg("label"));
+  m.def("check_output_dir", &check_output_dir, py::arg("dir"), py::arg("label"),
+        "The check on an output directory (to_csv, --csv): raises ConfigError naming `label`; returns the path.");
 
   // The writers of --csv and --xlsx: tables as [(name, [(column, array)], [unit per column])];
   // csv_dir and xlsx each "" when not wanted. Paths are checked before anything is written.
@@ -90,7 +96,9 @@ void register_output(py::module_& m) {
         py::gil_scoped_release release;
         targets.write(all);
       },
-      py::arg("tables"), py::arg("csv_dir") = "", py::arg("xlsx") = "");
+      py::arg("tables"), py::arg("csv_dir") = "", py::arg("xlsx") = "",
+      "Write [(name, [(column, array)], [unit per column])] as CSV files in `csv_dir` and/or sheets of the "
+      "workbook `xlsx` (\"\": not wanted), as --csv and --xlsx do.");
 }
 
 }  // namespace eslabon::python

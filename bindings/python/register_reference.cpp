@@ -23,10 +23,12 @@ void register_reference(py::module_& m) {
         }
         return out;
       },
-      py::arg("root") = "model");
+      py::arg("root") = "model",
+      "The config reference of root \"model\" or \"sweep\": one dict per key (key, type, default, unit, "
+      "description, see), as eslabon keys prints it.");
   m.def(
       "config_schema", [](const std::string& root) { return config_keys::schema(root).dump(); },
-      py::arg("root") = "model");
+      py::arg("root") = "model", "The JSON Schema of a config (root \"model\") or sweep file (\"sweep\"), as JSON text.");
 }
 
 }  // namespace eslabon::python

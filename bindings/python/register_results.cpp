@@ -109,10 +109,12 @@ void register_results(py::module_& m) {
 
   // How text output writes numbers and counts (README "Output conventions"), for the Python
   // commands' text (eslabon sensitivity): one rule with the C++ commands'.
-  m.def("format_number", &format_number, py::arg("x"));
+  m.def("format_number", &format_number, py::arg("x"),
+        "A number as every text of the commands writes it: 4 significant digits (README \"Output conventions\").");
   m.def(
       "noun", [](double count, const std::string& one, const std::string& many) { return noun(count, one, many); },
-      py::arg("count"), py::arg("one"), py::arg("many") = "");
+      py::arg("count"), py::arg("one"), py::arg("many") = "",
+      "The noun that agrees with `count`: `one` for 1, else `many` (default: `one` + \"s\").");
 
   // warmup: auto's choice for a model (its pilot runs, as many as `replications`, 0: the model's),
   // without running it: (warm-up, the CLI's line, the warning or ""). es.sweep shares the base's so.

@@ -96,12 +96,13 @@ def test_python_and_file_hold_the_same_log(tmp_path):
     assert m.run(replications=1, seed=2, progress=False).events.empty  # nothing unless asked
 
 
-@pytest.mark.parametrize("bad", [0, -3, 1.5, "all", None])
-def test_events_must_be_a_flag_or_a_number_of_orders(bad):
+@pytest.mark.parametrize("bad,error", [(0, es.ConfigError), (-3, es.ConfigError), (1.5, TypeError), ("all", TypeError),
+                                       (None, TypeError)])
+def test_events_must_be_a_flag_or_a_number_of_orders(bad, error):
     m = es.Model.from_yaml(CHAIN)
-    with pytest.raises(es.ConfigError, match="events: expected True, False or a whole number of orders >= 1"):
+    with pytest.raises(error, match="events: expected True, False or a whole number of orders >= 1, got "):
         m.run(replications=1, events=bad, progress=False)
-    with pytest.raises(es.ConfigError, match="events_replications: expected a whole number >= 1"):
+    with pytest.raises(es.ConfigError, match="events_replications: expected an integer >= 1, got 0"):
         m.run(replications=1, events=True, events_replications=0, progress=False)
 
 

@@ -204,7 +204,7 @@ def test_killed_shard_resumes_and_merges_to_the_unsharded_file(sweep, tmp_path):
     (tmp_path / "s1.h5.journal").unlink()
     (tmp_path / "whole.h5.journal").unlink()
     p = run("sweep", sweep, "--shard", "0/2", "-o", s0, "--resume", check=True, env=clean_env())
-    assert f"resumed: {done} pairs were already done" in p.stderr
+    assert f"resumed: {done} {'pair was' if done == 1 else 'pairs were'} already done" in p.stderr
     assert not journal.exists()
     run("sweep", sweep, "--shard", "1/2", "-o", s1, check=True, env=clean_env())
     run("merge", s0, s1, "-o", tmp_path / "merged.h5", check=True)
@@ -329,7 +329,7 @@ def test_sweep_hands_pairs_to_executors_and_equals_the_serial_sweep(small_model)
         assert [pair for t in ex.tasks for pair in task_pairs(t)] == all_pairs  # each pair once, in order
         if chunk == 4:  # a task may hold pairs of two points: replications 1, 2 of p0001 and 0, 1 of p0002
             assert task_pairs(ex.tasks[1]) == [(1, 1), (1, 2), (2, 0), (2, 1)]
-    with pytest.raises(ValueError, match="chunk=0: expected a number of pairs per task >= 1"):
+    with pytest.raises(ValueError, match="chunk: expected an integer >= 1, got 0"):
         es.sweep(small_model, GRID, replications=3, executor=Recording(), chunk=0)
 
 

@@ -15,7 +15,7 @@ import yaml
 from conftest import BIN, ROOT, run
 
 BUILD = Path(BIN).resolve().parent
-COMMANDS = ["run", "compare", "rank", "sweep", "check", "graph", "report", "sensitivity"]
+COMMANDS = ["run", "compare", "rank", "sweep", "merge", "check", "graph", "report", "sensitivity", "export", "keys"]
 
 
 def project_version():

@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
     from ._cli_report import load
     from ._report_html import check_output
     from .event_log import save
-    from .result import StoredSweep
+    from ._stored_sweep import StoredSweep
 
     if not args.xes and not args.ocel:
         raise ConfigError("eslabon export: nothing to write: give --xes LOG.xes, --ocel LOG.json or both")

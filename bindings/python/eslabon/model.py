@@ -27,7 +27,12 @@ def _event_orders(events: Any) -> int:
     """Model.run's `events` as the number of orders to record per replication (0: none)."""
     if isinstance(events, (bool, np.bool_)):
         return EVENT_ORDERS if events else 0
-    return _args.integer("events", events, 1)
+    expected = "expected True, False or a whole number of orders >= 1"
+    if not isinstance(events, (int, np.integer)):
+        raise TypeError(f"events: {expected}, got {_args.type_name(events)}")
+    if events < 1:
+        raise ConfigError(f"events: {expected}, got {int(events)}")
+    return int(events)
 
 
 def _yaml_value(value: Any, where: str) -> str:
