@@ -19,15 +19,22 @@ namespace {
 struct CompareArgs {
   RunArgs run;
   std::string scenario;
+  bool allow_different = false;
 };
 
-int cmd_compare(const RunArgs& a, const std::string& scenario) {
+int cmd_compare(const RunArgs& a, const std::string& scenario, bool allow_different) {
   Loaded l;
   Model variant;
   ExportTargets exports;
   try {
     l = load_for_study(a);
     variant = scenario_model(l.model, scenario, overrides_of(a));
+    if (const auto d = structure_differences(l.model, variant); !d.empty() && !allow_different) {
+      std::string list;
+      for (const std::string& x : d) list += (list.empty() ? "" : "; ") + x;
+      throw ConfigError("--scenario " + scenario + ": its structure differs from the base's (" + list +
+                        "); add --allow-different to compare different organisations");
+    }
     exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}}, a.json);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
@@ -72,7 +79,9 @@ void add_compare_command(CLI::App& app, Commands& commands) {
       app.add_subcommand("compare", "Compare a scenario of the config with the base, paired by common random numbers");
   add_run_options(compare, a->run);
   compare->add_option("--scenario", a->scenario, "Name of a scenario in the config's scenarios section")->required();
-  commands.push_back({compare, [a] { return cmd_compare(a->run, a->scenario); }});
+  compare->add_flag("--allow-different", a->allow_different,
+                    "Compare even when the scenario changes the structure (units, flows, tasks, weak links)");
+  commands.push_back({compare, [a] { return cmd_compare(a->run, a->scenario, a->allow_different); }});
 }
 
 }  // namespace eslabon::cli

@@ -133,6 +133,8 @@ void register_studies(py::module_& m) {
       "Run the sweep file `path` into the HDF5 file `out` (as eslabon sweep -o; shard \"I/N\" or \"auto\" as "
       "--shard); returns (pairs resumed, points, replications). Raises ConfigError.");
   // eslabon merge: shards joined into the sweep's file. Returns (points, replications, copied, joined).
+  m.def("structure_differences", &structure_differences, py::arg("base"), py::arg("variant"),
+        "How two models' structures differ (units, flows, each flow's tasks, weak links), by name; [] when alike.");
   m.def(
       "merge_sweep_shards",
       [](const std::vector<std::string>& shards, const std::string& out) {

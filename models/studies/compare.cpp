@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 
 namespace eslabon {
 
@@ -66,6 +67,40 @@ Model scenario_model(const Model& base, const std::string& name, const std::vect
                     (list.empty() ? "; the config has no scenarios section" : "; expected one of " + list));
 }
 
+namespace {
+
+void differ(std::vector<std::string>& out, const std::string& what, const std::vector<std::string>& a,
+            const std::vector<std::string>& b) {
+  for (const auto& [side, x, y] : {std::tuple{"base", &a, &b}, std::tuple{"variant", &b, &a}}) {
+    std::string only;
+    for (const std::string& n : *x)
+      if (std::find(y->begin(), y->end(), n) == y->end()) only += (only.empty() ? "" : ", ") + n;
+    if (!only.empty()) out.push_back(what + " only in " + side + ": " + only);
+  }
+}
+
+std::vector<std::string> names(const auto& items) {
+  std::vector<std::string> v;
+  for (const auto& x : items) v.push_back(x.name);
+  return v;
+}
+
+}  // namespace
+
+std::vector<std::string> structure_differences(const Model& base, const Model& variant) {
+  std::vector<std::string> out;
+  differ(out, "units", names(base.units), names(variant.units));
+  differ(out, "flows", names(base.flows), names(variant.flows));
+  for (const auto& f : base.flows)
+    for (const auto& g : variant.flows)
+      if (f.name == g.name) differ(out, "tasks of flow " + f.name, names(f.tasks), names(g.tasks));
+  std::vector<std::string> a, b;
+  for (const auto& l : base.links) a.push_back(l.key);
+  for (const auto& l : variant.links) b.push_back(l.key);
+  differ(out, "links", a, b);
+  return out;
+}
+
 Kpi kpi_from_name(const std::string& name) {
   std::vector<std::string> names;
   for (int k = 0; k < kKpiCount; ++k) {
@@ -73,7 +108,10 @@ Kpi kpi_from_name(const std::string& name) {
     names.push_back(kpi_names()[k]);
   }
   std::string hint = did_you_mean(name, names);
-  throw ConfigError("--kpi " + name + ": unknown KPI" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  throw ConfigError("--kpi " + name + ": unknown KPI" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                    "; expected one of " + list);
 }
 
 Table rank_links(const Model& base, const RunOptions& options, Kpi kpi, const std::function<void(double)>& progress) {

@@ -33,7 +33,14 @@ Model scenario_model(const Model& base, const std::string& name, const std::vect
 Table rank_links(const Model& base, const RunOptions& options, Kpi kpi,
                  const std::function<void(double)>& progress = {});
 
-// The KPI named `name` (ConfigError with a did-you-mean if none).
+// How two models' structures differ: their units, flows, each flow's tasks and their weak links,
+// by name ("units only in variant: pack", ...). Parameters (servers, rates, probabilities, which
+// unit does a task) are not structure. Empty when the structures are the same. `compare` (CLI
+// and Python) refuses a variant whose structure differs unless told otherwise: its pairs then
+// share no random numbers worth the name.
+std::vector<std::string> structure_differences(const Model& base, const Model& variant);
+
+// The KPI named `name` (ConfigError with a did-you-mean and the list if none).
 Kpi kpi_from_name(const std::string& name);
 
 // JSON documents for `eslabon compare --json` and `eslabon rank --json`: the header fields,

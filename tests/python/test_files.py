@@ -27,10 +27,11 @@ MODEL = edited(WEAK, ("horizon: 20000, warmup: 2000", "horizon: 600, warmup: 60"
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
-    """A run file (with --orders), its CSV directory and workbook, and a sweep file with its own."""
+    """A run file (with --orders and --events), its CSV directory and workbook, and a sweep file with its own."""
     d = tmp_path_factory.mktemp("files")
     (d / "model.yaml").write_text(MODEL)
-    run("run", d / "model.yaml", "--replications", 2, "--orders", "-o", d / "run.h5", "--csv", d / "run_csv",
+    run("run", d / "model.yaml", "--replications", 2, "--orders", "--events", "--events-orders", 50, "-o", d / "run.h5",
+        "--csv", d / "run_csv",
         "--xlsx", d / "run.xlsx", check=True)
     (d / "sweep.yaml").write_text("model: model.yaml\nreplications: 2\nseed: 7\ngrid:\n"
                                   "  units.production.servers: [3, 4]\n  links.purchase->produce.defect: [0.0, 0.05]\n"
@@ -257,7 +258,7 @@ def test_python_writes_the_same_files_as_the_cli(files, tmp_path):
     for name in a:
         pd.testing.assert_frame_equal(a[name], b[name])
     # A run made in Python writes what `eslabon run --csv` writes for the same run.
-    r = es.Model.from_yaml(files / "model.yaml").run(replications=2, orders=True)
+    r = es.Model.from_yaml(files / "model.yaml").run(replications=2, orders=True, events=50)
     r.to_csv(tmp_path / "fresh")
     r.to_excel(tmp_path / "fresh.xlsx")
     for p in (files / "run_csv").iterdir():

@@ -325,6 +325,27 @@ def test_compare_refuses_different_structures(chain, no_runs):
     assert str(error(TypeError, es.compare, chain, CHAIN)).startswith("variant: expected an eslabon Model, got dict")
 
 
+def test_cli_compare_refuses_a_scenario_that_changes_the_structure(tmp_path):
+    cfg = tmp_path / "more.yaml"
+    cfg.write_text("""name: more
+run: {horizon: 300, warmup: 30, replications: 2, seed: 3}
+units: {desk: {servers: 2}, back: {servers: 2}}
+flows: {only: {arrivals: {poisson: 0.5}, tasks: {serve: {unit: desk, service: {exponential: {mean: 1}}}}}}
+scenarios:
+  faster: {units.desk.servers: 3}
+  more: {flows.only.tasks: {serve: {unit: desk, service: {exponential: {mean: 1}}},
+                            pack: {unit: back, after: serve, service: {exponential: {mean: 1}}}}}
+""")
+    p = run("compare", cfg, "--scenario", "more")
+    assert p.returncode == 2 and p.stdout == "", p.stderr
+    assert p.stderr.strip() == ("--scenario more: its structure differs from the base's (tasks of flow only only in "
+                                "variant: pack); add --allow-different to compare different organisations")
+    assert run("compare", cfg, "--scenario", "more", "--allow-different").returncode == 0
+    assert run("compare", cfg, "--scenario", "faster").returncode == 0
+    m = es.Model.from_yaml(cfg)  # the same rule in Python
+    assert es.structure_differences(m, m.scenario("more")) == ["tasks of flow only only in variant: pack"]
+
+
 def test_compare_allow_different(chain):
     other = es.Model.from_dict(config(links=[], scenarios=None))
     df = es.compare(chain, other, replications=2, seed=1, allow_different=True)

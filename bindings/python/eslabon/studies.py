@@ -28,22 +28,9 @@ def _shared_warmup(model: Model, warmup: float) -> Model:
 def structure_differences(base: Model, variant: Model) -> list[str]:
     """How two models' structures differ (README "In Python and Jupyter"): their units, flows, each flow's
     tasks and their weak links, by name. Parameters (servers, rates, probabilities, which unit does a task,
-    ...) are not structure: a scenario's changes leave it as it is. [] when the structures are the same."""
-    out: list[str] = []
-
-    def differ(what: str, a: list[str], b: list[str]) -> None:
-        for side, x, y in (("base", a, b), ("variant", b, a)):
-            only = [n for n in x if n not in y]
-            if only:
-                out.append(f"{what} only in {side}: {', '.join(only)}")
-
-    differ("units", base.units, variant.units)
-    differ("flows", base.flows, variant.flows)
-    tb, tv = base.tasks, variant.tasks
-    for flow in (f for f in tb if f in tv):
-        differ(f"tasks of flow {flow}", tb[flow], tv[flow])
-    differ("links", base.links, variant.links)
-    return out
+    ...) are not structure: a scenario's changes usually leave it as it is. [] when the structures are the
+    same. The rule is the CLI's (``eslabon compare`` refuses such a scenario without ``--allow-different``)."""
+    return list(_core.structure_differences(_model("base", base)._core, _model("variant", variant)._core))
 
 
 def _model(name: str, value: Any) -> Model:
