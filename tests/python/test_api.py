@@ -592,13 +592,18 @@ PROMPT = 30
 def interrupt_after_start(script):
     """Start `script` (which prints "running" just before the long call), send SIGINT once it has
     worked in that call for a while; return (seconds from SIGINT to exit, returncode, stdout, stderr)."""
-    with started([PY, "-c", script], cwd=ROOT) as proc:
+    with started([PY, "-X", "faulthandler", "-c", script], cwd=ROOT) as proc:
         line = proc.stdout.readline()
         assert line.strip() == "running", (line, proc.stderr.read() if proc.poll() is not None else "")
         wait_until_working(proc, what="the long call")  # fails if the long run ended by itself
         t0 = time.monotonic()
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=DEADLINE)
+        try:
+            out, err = proc.communicate(timeout=DEADLINE)
+        except subprocess.TimeoutExpired:  # say where it hangs: faulthandler dumps every thread on SIGABRT
+            proc.send_signal(signal.SIGABRT)
+            out, err = proc.communicate()
+            pytest.fail(f"still running {DEADLINE} s after SIGINT; its threads:\n{err}\nstdout:\n{out}")
         return time.monotonic() - t0, proc.returncode, line + out, err
 
 
