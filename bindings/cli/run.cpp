@@ -228,7 +228,8 @@ int cmd_run(const RunArgs& a) {
   try {
     model = load_config(a.config, overrides_of(a));
     if (file) output = check_output_path(a.output, a.config);
-    exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}}, json);
+    exports = export_targets(a.csv, a.xlsx, {{a.config, "the config file itself"}, {output, "the file given to -o"}},
+                             json);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;

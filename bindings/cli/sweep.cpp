@@ -98,6 +98,7 @@ int cmd_sweep(const SweepArgs& a, int* argc, char*** argv) {
       if (shard && output.empty())
         throw ConfigError("--shard " + a.shard +
                           ": expected -o SHARD.h5 (the shard's file, for eslabon merge), found none");
+      kept.push_back({output, "the file given to -o"});
       exports = export_targets(csv, xlsx, kept);
     } catch (const ConfigError& e) {
       error = e.what();

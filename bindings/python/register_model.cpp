@@ -5,6 +5,7 @@
 #include <models/engine/simulate.hpp>
 #include <models/output/check_json.hpp>
 #include <models/output/lead_time_json.hpp>
+#include <models/output/output_path.hpp>
 #include <models/studies/analytic.hpp>
 #include <models/studies/check.hpp>
 #include <models/studies/pressure.hpp>
@@ -41,6 +42,12 @@ void register_config_error(py::module_& m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const ConfigError& e) {
+      // A bad output path is also the OSError Python gives for its errno (eslabon._args.output_error).
+      if (const auto* o = dynamic_cast<const OutputPathError*>(&e); o && o->code() != 0) {
+        py::object err = py::module_::import("eslabon._args").attr("output_error")(o->code(), e.what(), o->path());
+        PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(err.ptr())), err.ptr());
+        return;
+      }
       py::object err = py::reinterpret_borrow<py::object>(type)(e.what());  // an instance, not raised yet
       if (!e.where().empty()) {
         err.attr("where") = e.where();
@@ -48,6 +55,9 @@ void register_config_error(py::module_& m) {
         err.attr("detail") = e.detail();
       }
       PyErr_SetObject(type.ptr(), err.ptr());
+    } catch (const std::system_error& e) {
+      // A failed system call (a full disk while writing: ENOSPC) is an OSError, as in Python's own I/O.
+      PyErr_SetObject(PyExc_OSError, py::make_tuple(e.code().value(), e.what()).ptr());
     }
   });
 }

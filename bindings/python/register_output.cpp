@@ -2,6 +2,7 @@
 // to_excel share with the CLI.
 #include "register.hpp"
 
+#include <eslabon/core/temporary_file.hpp>
 #include <models/output/output_path.hpp>
 #include <models/output/table_export.hpp>
 #include <models/results/measure_units.hpp>
@@ -79,14 +80,22 @@ void register_output(py::module_& m) {
   m.def("check_output_dir", &check_output_dir, py::arg("dir"), py::arg("label"),
         "The check on an output directory (to_csv, --csv): raises ConfigError naming `label`; returns the path.");
 
+  // The temporary files of every writer (core temporary_file.hpp), for the package's own writers.
+  m.def("temporary_path", &temporary_path, py::arg("path"),
+        "The temporary name beside `path` a writer of `path` writes first (.NAME.tmp-PID), then renames.");
+  m.def("remove_stale_temporaries", &remove_stale_temporaries, py::arg("path"),
+        "Remove the temporary files of `path` left by processes no longer running; returns how many.");
+
   // The writers of --csv and --xlsx: tables as [(name, [(column, array)], [unit per column])];
-  // csv_dir and xlsx each "" when not wanted. Paths are checked before anything is written.
+  // csv_dir and xlsx each "" when not wanted. Paths are checked before anything is written (the
+  // argument is `path` in to_csv and to_excel; the workbook must not replace one of `kept`).
   m.def(
       "write_tables",
-      [](const py::list& tables, const std::string& csv_dir, const std::string& xlsx) {
+      [](const py::list& tables, const std::string& csv_dir, const std::string& xlsx,
+         const std::vector<KeptFile>& kept) {
         ExportTargets targets;
-        if (!csv_dir.empty()) targets.csv_dir = check_output_dir(csv_dir, "to_csv(" + csv_dir + ")");
-        if (!xlsx.empty()) targets.xlsx = check_output_path(xlsx, {}, "to_excel(" + xlsx + ")");
+        if (!csv_dir.empty()) targets.csv_dir = check_output_dir(csv_dir, "path=" + csv_dir);
+        if (!xlsx.empty()) targets.xlsx = check_output_path(xlsx, kept, "path=" + xlsx);
         std::vector<ExportTable> all;
         for (const py::handle item : tables) {
           const auto t = item.cast<py::tuple>();
@@ -96,7 +105,7 @@ void register_output(py::module_& m) {
         py::gil_scoped_release release;
         targets.write(all);
       },
-      py::arg("tables"), py::arg("csv_dir") = "", py::arg("xlsx") = "",
+      py::arg("tables"), py::arg("csv_dir") = "", py::arg("xlsx") = "", py::arg("kept") = std::vector<KeptFile>{},
       "Write [(name, [(column, array)], [unit per column])] as CSV files in `csv_dir` and/or sheets of the "
       "workbook `xlsx` (\"\": not wanted), as --csv and --xlsx do.");
 }

@@ -4,6 +4,7 @@
 #include <eslabon/core/number_format.hpp>
 #include <models/output/hdf5_run.hpp>
 #include <models/output/json.hpp>
+#include <models/output/output_path.hpp>
 #include <models/output/result_tables.hpp>
 #include <models/results/run_result.hpp>
 
@@ -78,11 +79,15 @@ void register_results(py::module_& m) {
           "to_json", [](const RunResult& r) { return to_json(r); }, "The JSON document of eslabon run --json.")
       .def(
           "write_hdf5",
-          [](const RunResult& r, const std::string& path, const Model& model) {
+          [](const RunResult& r, const std::string& path, const Model& model, const std::vector<KeptFile>& kept) {
+            const std::string target = check_output_path(path, kept, "path=" + path);
             py::gil_scoped_release release;
-            write_hdf5(path, model, r);
+            write_hdf5(target, model, r);
           },
-          py::arg("path"), py::arg("model"), "Write the file eslabon run -o writes (temporary name, then rename).")
+          py::arg("path"), py::arg("model"), py::arg("kept") = std::vector<KeptFile>{},
+          "Write the file eslabon run -o writes (temporary name, then rename), after the checks of -o (`kept`: "
+          "[(input file, what it is)] it must not replace). Raises ConfigError (also the OSError of its errno), "
+          "OSError when writing fails.")
       .def("__repr__", [](const RunResult& r) {
         return "<eslabon._core.RunResult " + py::repr(py::str(r.name)).cast<std::string>() +
                ", replications=" + std::to_string(r.replications.size()) + ", seed=" + std::to_string(r.seed) + ">";

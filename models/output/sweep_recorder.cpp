@@ -22,14 +22,6 @@ void sync_file(const std::string& path) {
   }
 }
 
-std::string part_path(const std::string& path) {
-  const std::filesystem::path p(path);
-  std::string name = ".";
-  name += p.filename().string();
-  name += ".part";
-  return (p.parent_path() / name).string();
-}
-
 }  // namespace
 
 SweepFileRecorder::SweepFileRecorder(const Sweep& sweep, std::string path, bool resume, const Shard* shard)
@@ -47,7 +39,7 @@ SweepFileRecorder::SweepFileRecorder(const Sweep& sweep, std::string path, bool 
     replay_ = !header.empty();
   }
   journal_ = std::make_unique<SweepJournal>(journal, journal_id, replay_);
-  file_ = std::make_unique<Hdf5Writer>(path_, part_path(path_));
+  file_ = std::make_unique<Hdf5Writer>(path_);
 }
 
 SweepFileRecorder::~SweepFileRecorder() = default;

@@ -2,16 +2,17 @@
 // Keeps a sweep's results on disk as they come (what `eslabon sweep -o OUT.h5` hands run_sweep):
 //
 //   OUT.h5.journal  every finished pair, one line each (journal.hpp): --resume starts from it.
-//   .OUT.h5.part    the HDF5 file being built: each complete point's datasets are appended to
-//                   it as the point completes, so the cost per point does not grow with the sweep.
+//   .OUT.h5.tmp-PID the HDF5 file being built (Hdf5Writer's temporary): each complete point's
+//                   datasets are appended to it as the point completes, so the cost per point
+//                   does not grow with the sweep.
 //   OUT.h5          appears (or is replaced) by rename when the sweep stops: complete, or
 //                   interrupted (Ctrl-C, SIGTERM), then with the points complete so far and
 //                   the attribute complete = 0. A finished sweep removes its journal.
 //
-// A sweep killed outright (SIGKILL) leaves the journal, a .part file that may be broken (the
-// next run overwrites it) and OUT.h5 as it was: never a broken or half-written OUT.h5. With
-// --resume the journal's pairs are replayed into a new .part file, so the final file equals an
-// uninterrupted run's whatever happened before.
+// A sweep killed outright (SIGKILL) leaves the journal, a temporary file that may be broken (the
+// next writer of OUT.h5 removes it) and OUT.h5 as it was: never a broken or half-written OUT.h5.
+// With --resume the journal's pairs are replayed into a new temporary file, so the final file
+// equals an uninterrupted run's whatever happened before.
 //
 // The file: root attributes eslabon_version, sweep (the sweep file's text), fingerprint,
 // seed, replications, complete, time_unit, currency, created; /scenarios (Sweep::points_table

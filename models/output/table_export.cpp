@@ -1,10 +1,12 @@
 #include <models/output/table_export.hpp>
 
+#include <eslabon/core/temporary_file.hpp>
 #include <models/output/result_tables.hpp>
 
 #include <xlsxwriter.h>
 
 #include <unistd.h>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -61,20 +63,25 @@ void write_csv_rows(std::ostream& out, const ExportTable& e) {
   }
 }
 
-void write_csv(const fs::path& file, const ExportTable& e) {
-  std::ofstream out(file, std::ios::binary);
-  if (!out) throw std::runtime_error("cannot create " + file.string());
-  write_csv_rows(out, e);
-  out.close();
-  if (!out) throw std::runtime_error("writing " + file.string() + " failed");
+// The error of a failed system call (errno; EIO when a library lost it): a full disk says so.
+[[noreturn]] void fail(const std::string& what) {
+  throw std::system_error(errno ? errno : EIO, std::generic_category(), what);
 }
 
-// A temporary name beside `path` for this process.
+void write_csv(const fs::path& file, const ExportTable& e) {
+  errno = 0;
+  std::ofstream out(file, std::ios::binary);
+  if (!out) fail("cannot create " + file.string());
+  write_csv_rows(out, e);
+  out.close();
+  if (!out) fail("writing " + file.string() + " failed");
+}
+
+// A temporary name beside `path` for this process (".NAME.tmp-PID"), those of processes killed
+// while writing `path` removed first (temporary_file.hpp).
 fs::path temporary(const fs::path& path) {
-  std::string name = ".";  // built in steps: g++ 12 warns (-Wrestrict) on "." + std::string
-  name += path.filename().string();
-  name += ".tmp-" + std::to_string(::getpid());
-  return path.parent_path() / name;
+  remove_stale_temporaries(path.string());
+  return temporary_path(path.string());
 }
 
 // Excel holds 1048576 rows a sheet: the header and 1048575 rows.
@@ -105,7 +112,7 @@ void write_csv_dir(const std::string& dir_arg, const std::vector<ExportTable>& t
   const bool exists = fs::is_directory(dir, ec);
   // A new DIR is built whole beside it and renamed; into an existing one the files are built
   // in a hidden directory inside it and moved in once all are written.
-  const fs::path tmp = exists ? dir / (".eslabon-csv.tmp-" + std::to_string(::getpid())) : temporary(dir);
+  const fs::path tmp = exists ? temporary(dir / "eslabon-csv") : temporary(dir);  // .eslabon-csv.tmp-PID inside
   struct Cleanup {
     fs::path p;
     ~Cleanup() {
@@ -185,7 +192,11 @@ void write_xlsx(const std::string& path, const std::vector<ExportTable>& tables)
             cols[c].data);
       }
   }
-  check_xlsx(workbook_close(book), "writing " + path);
+  errno = 0;
+  if (const lxw_error err = workbook_close(book); err != LXW_NO_ERROR && errno != 0)
+    fail("writing " + path + " failed (" + lxw_strerror(err) + ")");
+  else
+    check_xlsx(err, "writing " + path);
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) throw std::runtime_error("cannot rename " + tmp.string() + " to " + path + ": " + ec.message());

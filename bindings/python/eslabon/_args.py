@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+import os
 import re
 from typing import Any, Iterable, Sequence
 
@@ -104,6 +105,52 @@ def choice(name: str, value: Any, choices: Sequence[str], what: str = "value") -
     listing = ", ".join(choices) if choices else "(none)"
     raise ConfigError(f"{name}: unknown {what} {value!r}" + (f" (did you mean {hint!r}?)" if hint else "")
                       + f"; expected one of {listing}")
+
+
+def path(name: str, value: Any) -> str:
+    """A path argument (a str or os.PathLike) as a str; anything else is a TypeError."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name}: expected a str or os.PathLike, got {type_name(value)}")
+    return os.fspath(value)
+
+
+def output(name: str, value: Any, kept: Iterable[tuple[str, str]] = ()) -> str:
+    """An output path argument checked by the CLI's rules (README "Where results may be written"), before
+    any work: a ConfigError ``NAME=PATH: expected ..., found ...`` (also FileNotFoundError, IsADirectoryError,
+    PermissionError, ... when a system call would have failed so: ``output_error``), never one of ``kept``
+    [(input file, what it is)]. Returns the path to write."""
+    target = path(name, value)
+    return _core.check_output_path(target, [(os.fspath(f), w) for f, w in kept if f], f"{name}={target}")
+
+
+def inputs_of(source: Any) -> list[tuple[str, str]]:
+    """The files a write of ``source``'s results must not replace: the results file it was read from (a
+    StoredResult's, a StoredSweep's), or the config file its model was loaded from (a run's Result)."""
+    if getattr(source, "path", ""):
+        return [(os.fspath(source.path), "the results file itself")]
+    model = getattr(source, "model", None)
+    if model is not None and not getattr(model, "_from_dict", True):
+        return [(model._source, "the config file itself")]
+    return []
+
+
+_OUTPUT_ERRORS: dict[type, type] = {}
+
+
+def output_error(code: int, message: str, filename: str = "") -> Exception:
+    """The exception for an output path refused with errno ``code`` (raised by ``_core``'s checks): a
+    ConfigError that is also the OSError Python raises for that errno (FileNotFoundError for a missing
+    directory, IsADirectoryError, NotADirectoryError, PermissionError, ...), so either ``except`` catches
+    it; ``str(e)`` is the message, ``e.errno``, ``e.strerror`` and ``e.filename`` as an OSError's."""
+    base = type(OSError(code, ""))
+    cls = _OUTPUT_ERRORS.get(base)
+    if cls is None:
+        cls = _OUTPUT_ERRORS[base] = type(f"Output{base.__name__}", (ConfigError, base), {
+            "__module__": "eslabon", "__str__": BaseException.__str__,
+            "__doc__": f"An output path refused before any work: an es.ConfigError and a {base.__name__}."})
+    e = cls(message)
+    e.errno, e.strerror, e.filename = code, os.strerror(code), filename or None
+    return e
 
 
 def kpi(value: Any, name: str = "kpi") -> str:

@@ -37,14 +37,19 @@ def _columns(df: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
 
 def write(frames: list[tuple[str, pd.DataFrame]], csv_dir: str | os.PathLike[str] | None = None,
           xlsx: str | os.PathLike[str] | None = None, time_unit: str = "hour",
-          currency: str = "", kpi: str = "") -> None:
+          currency: str = "", kpi: str = "", kept: list[tuple[str, str]] | None = None) -> None:
     """[(table name, frame)] to DIR/NAME.csv and/or one sheet each of an Excel workbook, each column's unit
-    in its header. Paths are checked first (es.ConfigError); nothing is half-written."""
+    in its header. Paths (the argument ``path`` of to_csv and to_excel) are checked first, by the rules of
+    README "Where results may be written" (es.ConfigError; the workbook must not replace one of ``kept``,
+    [(file, what it is)]); nothing is half-written."""
+    from . import _args
+
+    csv_dir = _args.path("path", csv_dir) if csv_dir is not None else None
+    xlsx = _args.path("path", xlsx) if xlsx is not None else None
     currency = currency or _core.default_currency()
     tables = [(name, _columns(df), [_core.unit_of(_vocabulary(name), str(c), time_unit, currency, kpi)
                                     for c in df.columns]) for name, df in frames]
-    _core.write_tables(tables, os.fspath(csv_dir) if csv_dir is not None else "",
-                       os.fspath(xlsx) if xlsx is not None else "")
+    _core.write_tables(tables, csv_dir or "", xlsx or "", kept or [])
 
 
 def _vocabulary(name: str) -> str:

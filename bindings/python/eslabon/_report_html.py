@@ -11,7 +11,6 @@ import html
 import io
 import math
 import os
-import tempfile
 from typing import IO, Any, Iterable, Iterator, Sequence
 
 # The page may load nothing: images are data: URIs and the style is inline. Saying so in a
@@ -164,16 +163,22 @@ def page(title: str, subtitle: Sequence[str], sections: Sequence[tuple[str, str,
 
 
 @contextlib.contextmanager
-def atomic_text_file(path: str, prefix: str = ".report-") -> Iterator[IO[str]]:
-    """A text file to write that appears at `path` only when the block ends without an exception: it is
-    written under a temporary name beside `path`, then renamed (a reader never sees half a file)."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=directory)
+def atomic_file(path: str, mode: str = "w") -> Iterator[IO[Any]]:
+    """A file to write (``mode`` "w" for UTF-8 text, "wb" for bytes) that appears at `path` only when the
+    block ends without an exception: it is written under the temporary name every writer uses,
+    ``.NAME.tmp-PID`` beside `path` (those left by killed processes removed first), then renamed, so a
+    reader never sees half a file; on an exception (a full disk: OSError) it is removed. A symbolic link
+    at `path` is followed: the file it points to is replaced."""
+    from ._core import remove_stale_temporaries, temporary_path
+
+    target = os.path.realpath(path)
+    remove_stale_temporaries(target)
+    tmp = temporary_path(target)
+    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | os.O_CLOEXEC, 0o666)  # the umask's mode
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
             yield f
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -182,7 +187,7 @@ def atomic_text_file(path: str, prefix: str = ".report-") -> Iterator[IO[str]]:
 
 def write_atomic(path: str, text: str) -> None:
     """Write `text` to a temporary file beside `path`, then rename it: a reader never sees half a report."""
-    with atomic_text_file(path) as f:
+    with atomic_file(path) as f:
         f.write(text)
 
 

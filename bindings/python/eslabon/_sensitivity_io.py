@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from datetime import datetime, timezone
 from typing import Any, Mapping, Union
 
@@ -43,13 +42,17 @@ def _records(columns: Mapping[str, Any]) -> np.ndarray:
 
 
 def write_hdf5(frames: Mapping[str, pd.DataFrame], path: str, spec: str = "", config: str = "") -> None:
-    """The frames of es.sensitivity (one per method) into `path`, written whole: a temporary file in the
-    same directory, renamed over `path` when complete."""
+    """The frames of es.sensitivity (one per method) into `path`, written whole: the temporary file every
+    writer uses (``.NAME.tmp-PID``, those of killed processes removed first), renamed over `path` when
+    complete."""
     import h5py
 
+    from ._core import remove_stale_temporaries, temporary_path
+
     first = next(iter(frames.values())).attrs
-    tmp = os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.{secrets.token_hex(4)}.part")
-    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # the umask's mode, as a plain open
+    remove_stale_temporaries(path)
+    tmp = temporary_path(path)
+    os.close(os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o666))  # the umask's mode, as a plain open
     try:
         with h5py.File(tmp, "w") as f:
             f.attrs["methods"] = ",".join(frames)

@@ -103,15 +103,15 @@ class StoredSweep:
     def to_csv(self, path: str | os.PathLike[str]) -> None:
         """Write the sweep's tables as PATH/TABLE.csv, as ``eslabon sweep --csv PATH``: scenarios, summary, and
         replications, units, links and origins of every complete point (each row led by its point's id)."""
-        from . import _export
+        from . import _args, _export
 
-        _export.write(_export.sweep_frames(self), csv_dir=path, **self._measures())
+        _export.write(_export.sweep_frames(self), csv_dir=path, kept=_args.inputs_of(self), **self._measures())
 
     def to_excel(self, path: str | os.PathLike[str]) -> None:
         """The tables of ``to_csv`` as the sheets of an Excel workbook, as ``eslabon sweep --xlsx PATH``."""
-        from . import _export
+        from . import _args, _export
 
-        _export.write(_export.sweep_frames(self), xlsx=path, **self._measures())
+        _export.write(_export.sweep_frames(self), xlsx=path, kept=_args.inputs_of(self), **self._measures())
 
     def to_xarray(self) -> Any:
         """The grid points as an xarray Dataset: one dimension per factor and kpi; mean, ci_low, ci_high,

@@ -227,11 +227,11 @@ def _ocel_objects(ev: pd.DataFrame) -> list[dict[str, Any]]:
 # --- files ----------------------------------------------------------------------------------------
 def save(events: pd.DataFrame, path: str | os.PathLike[str], fmt: str, **xes: Any) -> str:
     """Write the log as `fmt` ("xes" or "ocel") to `path` (temporary name, then rename); returns the path."""
-    from ._report_html import atomic_text_file
+    from ._report_html import atomic_file
 
     _need_events(events)
     target = os.fspath(path)
-    with atomic_text_file(target, prefix=".eslabon-log-") as f:
+    with atomic_file(target) as f:
         if fmt == "xes":
             write_xes(events, f, **xes)
         else:
@@ -269,10 +269,20 @@ class EventLogAccess:
                 "calendar_start": getattr(self, "calendar_start", None), "source": f"eslabon {version}".strip()}
 
     def to_xes(self, path: str | os.PathLike[str]) -> str:
-        """Write the event log as IEEE XES (``eslabon export --xes``); returns the path."""
-        return save(self.events, path, "xes", **self._xes_header())
+        """Write the event log as IEEE XES (``eslabon export --xes``); returns the path. The path is checked
+        first (README "Where results may be written": ConfigError)."""
+        from . import _args
+
+        target = _args.output("path", path, _args.inputs_of(self))
+        save(self.events, target, "xes", **self._xes_header())
+        return os.fspath(path)
 
     def to_ocel(self, path: str | os.PathLike[str]) -> str:
-        """Write the event log as OCEL 2.0 JSON (``eslabon export --ocel``); returns the path."""
-        return save(self.events, path, "ocel")
+        """Write the event log as OCEL 2.0 JSON (``eslabon export --ocel``); returns the path. The path is
+        checked first (README "Where results may be written": ConfigError)."""
+        from . import _args
+
+        target = _args.output("path", path, _args.inputs_of(self))
+        save(self.events, target, "ocel")
+        return os.fspath(path)
 

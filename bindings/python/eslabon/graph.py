@@ -14,7 +14,6 @@ import math
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
@@ -225,19 +224,10 @@ class Graph:
 def write_atomically(path: str, data: bytes) -> None:
     """``data`` to ``path`` through a temporary file in the same directory and a rename (a symbolic link
     is followed: the file it points to is replaced)."""
-    target = os.path.realpath(path)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target) or ".", prefix=".eslabon-graph-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from ._report_html import atomic_file
+
+    with atomic_file(path, "wb") as f:
+        f.write(data)
 
 
 def build(model: Model, results: Union[Result, StoredResult, None] = None, color: str | None = None) -> Graph:

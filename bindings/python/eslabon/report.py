@@ -55,18 +55,17 @@ def write_report(source: Any, path: str | os.PathLike[str], **options: Any) -> s
     """Write the report of `source` (a Result, StoredResult or StoredSweep) to `path` (HTML; a
     temporary file beside it, then renamed). Refuses, with ConfigError, the paths `eslabon report -o`
     refuses. Returns the path written. ``options``: see ``render``."""
-    from ._report_html import check_output
+    from . import _args
 
-    path = os.fspath(path)
-    kept = [(getattr(source, "path", ""), "the results file itself")]
+    kept = _args.inputs_of(source)
     other = options.get("compare")
     if isinstance(other, (str, os.PathLike)):
         kept.append((os.fspath(other), "the results file given to compare"))
     elif other is not None and getattr(other, "path", None):
         kept.append((other.path, "the results file given to compare"))
-    target = check_output(path, [(f, w) for f, w in kept if f], path)
+    target = _args.output("path", path, kept)
     write_atomic(target, render(source, **options))
-    return path
+    return os.fspath(path)
 
 
 def render(source: Any, compare: Any = None, rank: bool = True, rank_replications: int | None = None,

@@ -98,15 +98,17 @@ class _Tables(EventLogAccess):
     def to_csv(self, path: str | os.PathLike[str]) -> None:
         """Write every table as PATH/TABLE.csv, each column's unit in its header (``lead_time_mean [hour]``),
         as ``eslabon run --csv PATH`` does (README "CSV and Excel"); PATH may be new (its parent must exist)."""
-        from . import _export
+        from . import _args, _export
 
-        _export.write(_export.result_frames(self), csv_dir=path, time_unit=self.time_unit, currency=self.currency)
+        _export.write(_export.result_frames(self), csv_dir=path, time_unit=self.time_unit, currency=self.currency,
+                      kept=_args.inputs_of(self))
 
     def to_excel(self, path: str | os.PathLike[str]) -> None:
         """Write every table as a sheet of an Excel workbook, as ``eslabon run --xlsx PATH`` does."""
-        from . import _export
+        from . import _args, _export
 
-        _export.write(_export.result_frames(self), xlsx=path, time_unit=self.time_unit, currency=self.currency)
+        _export.write(_export.result_frames(self), xlsx=path, time_unit=self.time_unit, currency=self.currency,
+                      kept=_args.inputs_of(self))
 
     def dates(self, times: Any) -> Any:
         """Model times (a number, an array or a Series in the model's time unit, e.g.
@@ -339,8 +341,14 @@ class Result(_Tables):
         return with_units(self._cache[name].copy(), name, self.time_unit, self.currency)
 
     def to_hdf5(self, path: str | os.PathLike[str]) -> None:
-        """Write the same file `eslabon run -o` writes (temporary name, then rename)."""
-        self._core.write_hdf5(os.fspath(path), self.model._core)
+        """Write the same file `eslabon run -o` writes (temporary name, then rename), where `eslabon run -o`
+        may write (README "Where results may be written"; not the model's config file). Raises ConfigError
+        before writing anything for a path that may not be written (also FileNotFoundError for no such
+        directory, IsADirectoryError, PermissionError: it is both), OSError when writing fails (a full
+        disk: ENOSPC; nothing is left behind)."""
+        from . import _args
+
+        self._core.write_hdf5(_args.path("path", path), self.model._core, _args.inputs_of(self))
 
     def to_json(self) -> str:
         """The same JSON document as `eslabon run --json`."""

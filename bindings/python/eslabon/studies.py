@@ -315,7 +315,7 @@ def merge_shards(shards: Iterable[str | os.PathLike[str]], out: str | os.PathLik
     out. Returns the file read back."""
     if isinstance(shards, (str, bytes, os.PathLike)):
         raise TypeError(f"shards: expected a list of shard files, got {_args.type_name(shards)}")
-    paths = [os.fspath(p) for p in shards]
-    out = os.fspath(out)
+    paths = [_args.path("shards[]", p) for p in shards]
+    out = _args.path("out", out)
     _core.merge_sweep_shards(paths, out)
     return StoredSweep(out)

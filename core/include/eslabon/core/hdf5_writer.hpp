@@ -5,11 +5,18 @@
 // fixed-length UTF-8 (as wide as the longest value: PyTables reads no variable-length strings
 // in a table); string attributes are variable-length UTF-8 (h5py reads them as str).
 //
-// Atomicity: the file is written under a temporary name beside the target and renamed
-// onto it by commit(), so the target is either the old file or the complete new one. A
-// writer destroyed without commit() (an exception) removes its temporary file; a process
-// killed outright (SIGKILL) can leave a ".NAME.tmp-PID" file beside the target (or the
-// temporary named by the caller, who can then reuse that name and so leave no litter).
+// Atomicity: the file is written under a temporary name beside the target, ".NAME.tmp-PID"
+// (temporary_file.hpp), and renamed onto it by commit(), so the target is either the old file or
+// the complete new one. A writer destroyed without commit() (an exception) removes its temporary
+// file; a process killed outright (SIGKILL) can leave one, which the next writer of the same
+// target removes (remove_stale_temporaries, called by the constructor).
+//
+// Errors: every HDF5 call is checked, and so is every write to the disk (the file driver,
+// core/src/hdf5_driver.hpp, records a write the system refuses and keeps it from HDF5, which
+// would otherwise be left unable to close the file and crash at exit). A failure throws
+// std::system_error with the system's errno when a system call failed (a full disk: ENOSPC),
+// else std::runtime_error; the temporary file is then emptied at once and removed when the
+// writer goes, and the writer takes no more writes (std::logic_error).
 
 #include <eslabon/core/hdf5_reader.hpp>
 #include <eslabon/core/table.hpp>
@@ -22,7 +29,7 @@ namespace eslabon {
 
 class Hdf5Writer {
  public:
-  explicit Hdf5Writer(std::string path, std::string tmp = "");
+  explicit Hdf5Writer(std::string path);
   ~Hdf5Writer();
   Hdf5Writer(const Hdf5Writer&) = delete;
   Hdf5Writer& operator=(const Hdf5Writer&) = delete;
@@ -44,10 +51,17 @@ class Hdf5Writer {
   void commit();
 
  private:
+  void ok(int status, const std::string& what);  // throws, after release_space, when status < 0
+  std::int64_t ok_id(std::int64_t id, const std::string& what);
+  void usable() const;
+  std::int64_t vlen_utf8();
+  void release_space() noexcept;
   std::string path_;
   std::string tmp_;
   std::int64_t file_ = -1;
   bool committed_ = false;
+  bool broken_ = false;
+  int io_error_ = 0;  // the errno of the first write the file driver could not do
 };
 
 }  // namespace eslabon
