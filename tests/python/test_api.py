@@ -10,6 +10,7 @@ import json
 import math
 import multiprocessing
 import pickle
+import shutil
 import signal
 import subprocess
 import time
@@ -600,10 +601,15 @@ def interrupt_after_start(script):
         proc.send_signal(signal.SIGINT)
         try:
             out, err = proc.communicate(timeout=DEADLINE)
-        except subprocess.TimeoutExpired:  # say where it hangs: faulthandler dumps every thread on SIGABRT
-            proc.send_signal(signal.SIGABRT)
+        except subprocess.TimeoutExpired:  # say where it hangs: its signal masks, its C++ and Python stacks
+            with open(f"/proc/{proc.pid}/status") as f:
+                masks = "".join(line for line in f if line.startswith("Sig"))
+            gdb = subprocess.run(["gdb", "-p", str(proc.pid), "-batch", "-ex", "thread apply all bt 30"],
+                                 capture_output=True, text=True, timeout=120).stdout if shutil.which("gdb") else ""
+            proc.send_signal(signal.SIGABRT)  # faulthandler dumps every thread's Python stack
             out, err = proc.communicate()
-            pytest.fail(f"still running {DEADLINE} s after SIGINT; its threads:\n{err}\nstdout:\n{out}")
+            pytest.fail(f"still running {DEADLINE} s after SIGINT\n{masks}\n{gdb}\nits threads:\n{err}\n"
+                        f"stdout:\n{out}")
         return time.monotonic() - t0, proc.returncode, line + out, err
 
 
