@@ -11,13 +11,14 @@
 namespace eslabon::cli {
 
 // Exit codes: 0 success; 2 bad input (config, arguments, output path), nothing written;
-// 1 failure at run time; 130 interrupted (Ctrl-C), nothing written; 3 (`eslabon check` only) the
+// 1 failure at run time; 130 interrupted by Ctrl-C, 143 by SIGTERM (signals.hpp:
+// interrupted_exit_code), nothing written but a sweep's complete points; 3 (`eslabon check` only) the
 // model is unstable: a unit without a finite capacity has utilisation >= 1 (the check's report is
 // printed in full all the same).
 constexpr int kBadInput = 2;
 constexpr int kFailure = 1;
 constexpr int kUnstable = 3;
-constexpr int kInterrupted = 130;
+constexpr int kInterrupted = 130;  // by SIGINT; a stopped command returns interrupted_exit_code() (143 for SIGTERM)
 
 struct Command {
   CLI::App* subcommand = nullptr;  // true after parsing when the user chose this command

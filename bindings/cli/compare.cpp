@@ -3,6 +3,7 @@
 #include "command.hpp"
 #include "format.hpp"
 #include "options.hpp"
+#include "signals.hpp"
 
 #include <models/config/loader.hpp>
 #include <models/studies/compare.hpp>
@@ -47,7 +48,7 @@ int cmd_compare(const RunArgs& a, const std::string& scenario, bool allow_differ
     var = run_model(variant, l.options);
   } catch (const Interrupted&) {
     std::cerr << "eslabon: interrupted\n";
-    return kInterrupted;
+    return interrupted_exit_code();
   }
   Table t = compare_runs(base, var);
   const std::vector<ExportTable> tables = comparison_export(t, base.measures);

@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "format.hpp"
 #include "options.hpp"
+#include "signals.hpp"
 
 #include <models/config/loader.hpp>
 #include <models/studies/compare.hpp>
@@ -76,7 +77,7 @@ int cmd_rank(const RankArgs& args) {
     r = rank_weak_points(l.model, l.options, settings);
   } catch (const Interrupted&) {
     std::cerr << "eslabon: interrupted\n";
-    return kInterrupted;
+    return interrupted_exit_code();
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;

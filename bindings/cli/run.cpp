@@ -282,7 +282,7 @@ int cmd_run(const RunArgs& a) {
   } catch (const Interrupted&) {
     stop_progress();
     std::cerr << "eslabon: interrupted; nothing written\n";
-    return kInterrupted;
+    return interrupted_exit_code();
   } catch (const std::exception& e) {
     stop_progress();
     std::cerr << "eslabon: run failed: " << e.what() << "\n";

@@ -12,4 +12,8 @@ extern std::atomic<bool> g_stop;
 // First Ctrl-C (or SIGTERM): stop cleanly at the next check; a second one: the default action.
 void catch_stop_signals();
 
+// The exit code of a command stopped by that signal: 128 + its number, as a shell reports a process
+// the signal killed: 130 for SIGINT (Ctrl-C), 143 for SIGTERM.
+int interrupted_exit_code();
+
 }  // namespace eslabon::cli

@@ -170,7 +170,7 @@ int cmd_sweep(const SweepArgs& a, int* argc, char*** argv) {
     return kBadInput;
   } catch (const Interrupted&) {
     std::cerr << "\neslabon: interrupted; finished pairs are kept (run again with --resume)\n";
-    return kInterrupted;
+    return interrupted_exit_code();
   } catch (const std::exception& e) {
     std::cerr << "eslabon: sweep failed: " << e.what() << "\n";
     return kFailure;

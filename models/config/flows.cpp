@@ -7,6 +7,7 @@
 #include <models/model/task_graph.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -14,6 +15,13 @@
 
 namespace eslabon {
 namespace {
+
+// A number as an error message quotes it: every digit, as few as read back the same (1e+300, 2.5).
+std::string in_full(double x) {
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, ec == std::errc() ? end : buf);
+}
 
 // A task's `next: {TASK: probability, ...}` (README "Routing with probabilities"): the tasks
 // of the flow it routes to, with their probabilities, which sum to 1.
@@ -239,8 +247,8 @@ void load_flows(const YamlReader& r, const YAML::Node& root, Model& m) {
     }
     if (f.interarrival.mean() * 1e12 < m.run.horizon)
       r.fail(a, p + ".arrivals",
-             "expected fewer than 10^12 arrivals over the horizon (" + std::to_string(m.run.horizon) +
-                 "), got a mean interarrival time of " + std::to_string(f.interarrival.mean()));
+             "expected fewer than 10^12 arrivals over the horizon (" + in_full(m.run.horizon) +
+                 "), got a mean interarrival time of " + in_full(f.interarrival.mean()));
     load_tasks(r, n, p, f, m);
     m.flows.push_back(std::move(f));
   }

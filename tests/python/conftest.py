@@ -105,6 +105,14 @@ def h5_sweep_tables(path) -> dict:
         return {(pid, t): h5_point(f, pid, t) for pid in ids for t in ["replications", "summary", "units", "links"]}
 
 
+def h5_equal(a, b) -> str:
+    """tests/cluster/h5_equal.py: every group, dataset and attribute of a and b equal, bit for bit, but /created."""
+    p = subprocess.run([sys.executable, str(ROOT / "tests" / "cluster" / "h5_equal.py"), str(a), str(b),
+                        "--ignore-attr", "/created"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return p.stderr
+
+
 # --------------------------------------------------------------------------------------------
 # Processes: started, waited for on a condition (never for a fixed time), never left running
 # --------------------------------------------------------------------------------------------

@@ -7,16 +7,14 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 
 import h5py
 import pandas as pd
 import pytest
 
 import eslabon as es
-from conftest import BIN, CONFIGS, DEADLINE, ROOT, WEAK, edited, run, started, wait_until
+from conftest import BIN, CONFIGS, DEADLINE, WEAK, edited, h5_equal, run, started, wait_until
 
-H5_EQUAL = ROOT / "tests" / "cluster" / "h5_equal.py"
 ARRAY_VARS = ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_STEP",
               "SLURM_ARRAY_TASK_COUNT", "SLURM_CPUS_PER_TASK", "SLURM_NTASKS"]
 
@@ -39,14 +37,6 @@ def sweep(tmp_path):
                     "  units.production.servers: [3, 4]\n  links.purchase->produce.defect: [0.0, 0.05]\n"
                     "scenarios:\n  outsourced_qc: {links.purchase->produce.detect: 0.95}\n")
     return path
-
-
-def h5_equal(a, b):
-    """tests/cluster/h5_equal.py: every group, dataset and attribute of a and b equal, bit for bit, but /created."""
-    p = subprocess.run([sys.executable, str(H5_EQUAL), str(a), str(b), "--ignore-attr", "/created"],
-                       capture_output=True, text=True)
-    assert p.returncode == 0, p.stderr
-    return p.stderr
 
 
 def storage(path):

@@ -12,18 +12,23 @@ import datetime as dt
 import json
 import math
 import numbers
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from ._args import _quote, type_name
+from ._args import ConfigError, _quote, type_name
 
 
 def to_yaml(value: Any, where: str = "config", indent: int | None = 1) -> str:
     """``value`` as YAML text; ``indent`` None writes it on one line. ``where`` names it in a TypeError."""
     out: list[str] = []
-    _emit(value, where, out, 0, indent)
+    try:
+        _emit(value, where, out, 0, indent)
+    except RecursionError:  # a dict or list inside itself, or nesting no config has
+        raise ConfigError(f"{where}: expected nested dicts and lists that end, got one that contains itself or is "
+                          f"nested more than {sys.getrecursionlimit() // 2} deep") from None
     return "".join(out)
 
 
