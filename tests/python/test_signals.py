@@ -185,8 +185,6 @@ def test_sigkill_during_a_sweep_leaves_the_existing_results_file_as_it_was(tmp_p
     assert (tmp_path / "out.h5").read_bytes() == before
 
 
-@pytest.mark.xfail(strict=True, reason="h-safety: the temporary file a SIGKILL leaves stays today (issue 13); "
-                                       "expected the next run onto that output to remove it")
 def test_the_next_run_removes_what_sigkill_left(tmp_path):
     old_results(tmp_path)
     with started([BIN, "run", "model.yaml", "-o", "out.h5", "--orders", "--threads", "1"], cwd=tmp_path) as proc:

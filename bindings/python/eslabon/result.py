@@ -348,7 +348,13 @@ class Result(_Tables):
         disk: ENOSPC; nothing is left behind)."""
         from . import _args
 
-        self._core.write_hdf5(_args.path("path", path), self.model._core, _args.inputs_of(self))
+        target = _args.path("path", path)
+        try:
+            self._core.write_hdf5(target, self.model._core, _args.inputs_of(self))
+        except OSError as e:  # a failed write names its file, as Python's own I/O errors do
+            if isinstance(e, _core.ConfigError) or e.filename:
+                raise
+            raise OSError(e.errno, f"writing {target} failed: {e.strerror or e}", target) from None
 
     def to_json(self) -> str:
         """The same JSON document as `eslabon run --json`."""
