@@ -1,6 +1,7 @@
 // Models: loading (with overrides), what they hold, their offered load.
 #include "register.hpp"
 
+#include <models/config/input_limits.hpp>
 #include <models/config/loader.hpp>
 #include <models/engine/simulate.hpp>
 #include <models/output/check_json.hpp>
@@ -55,6 +56,27 @@ void register_config_error(py::module_& m) {
 
 void register_model(py::module_& m) {
   register_config_error(m);
+
+  // README "Limits": what the loader reads, and how much.
+  m.attr("MAX_CONFIG_BYTES") = kMaxConfigBytes;
+  m.attr("MAX_YAML_DEPTH") = kMaxYamlDepth;
+  m.attr("MAX_ALIAS_NODES") = kMaxAliasNodes;
+  m.def(
+      "read_config_fd",
+      [](int fd, const std::string& source, const std::string& what) {
+        std::string text;
+        {
+          py::gil_scoped_release release;
+          text = read_config_fd(fd, source, what);
+        }
+        return text;
+      },
+      py::arg("fd"), py::arg("source"), py::arg("what") = "a YAML file",
+      "The text of the open file `fd` (named `source` in messages) as the CLI reads a config: a regular file or a "
+      "pipe of at most MAX_CONFIG_BYTES, in UTF-8 (a byte order mark dropped). Raises ConfigError.");
+  m.def("check_yaml_shape", &check_yaml_shape, py::arg("text"), py::arg("source"),
+        "Checks YAML text as the loader does before parsing it: one document, nesting at most MAX_YAML_DEPTH, "
+        "aliases repeating at most MAX_ALIAS_NODES nodes. Raises ConfigError.");
 
   py::class_<Model>(m, "Model", "A loaded, validated model (immutable); eslabon.Model wraps it.")
       .def_static(
