@@ -58,9 +58,17 @@ void register_model(py::module_& m) {
   register_config_error(m);
 
   // README "Limits": what the loader reads, and how much.
-  m.attr("MAX_CONFIG_BYTES") = kMaxConfigBytes;
-  m.attr("MAX_YAML_DEPTH") = kMaxYamlDepth;
-  m.attr("MAX_ALIAS_NODES") = kMaxAliasNodes;
+  m.def(
+      "input_limits",
+      [] {
+        py::dict d;
+        d["config_bytes"] = kMaxConfigBytes;
+        d["yaml_depth"] = kMaxYamlDepth;
+        d["alias_nodes"] = kMaxAliasNodes;
+        return d;
+      },
+      "The loader's limits: {config_bytes (the most bytes a config may have), yaml_depth (the deepest nesting), "
+      "alias_nodes (the most nodes aliases may repeat)}.");
   m.def(
       "read_config_fd",
       [](int fd, const std::string& source, const std::string& what) {
@@ -73,10 +81,10 @@ void register_model(py::module_& m) {
       },
       py::arg("fd"), py::arg("source"), py::arg("what") = "a YAML file",
       "The text of the open file `fd` (named `source` in messages) as the CLI reads a config: a regular file or a "
-      "pipe of at most MAX_CONFIG_BYTES, in UTF-8 (a byte order mark dropped). Raises ConfigError.");
+      "pipe of at most input_limits()['config_bytes'], in UTF-8 (a byte order mark dropped). Raises ConfigError.");
   m.def("check_yaml_shape", &check_yaml_shape, py::arg("text"), py::arg("source"),
-        "Checks YAML text as the loader does before parsing it: one document, nesting at most MAX_YAML_DEPTH, "
-        "aliases repeating at most MAX_ALIAS_NODES nodes. Raises ConfigError.");
+        "Checks YAML text as the loader does before parsing it: one document, nesting, aliases (input_limits()). "
+        "Raises ConfigError.");
 
   py::class_<Model>(m, "Model", "A loaded, validated model (immutable); eslabon.Model wraps it.")
       .def_static(

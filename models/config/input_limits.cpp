@@ -102,7 +102,8 @@ class Shape : public YAML::EventHandler {
   }
   void OnAnchor(const YAML::Mark&, const std::string& name) override { pending_ = name; }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    const std::string name = "*" + printable_token(anchor < names_.size() ? names_[anchor] : std::string("?"));
+    std::string name = "*";  // (appended, not "*" + ...: GCC 12's -Wrestrict false alarm)
+    name += printable_token(anchor < names_.size() ? names_[anchor] : std::string("?"));
     if (anchor >= sizes_.size() || sizes_[anchor] == 0)
       throw Breach{mark, name + ": expected an alias of a node that ends before it, got one inside the node it names "
                                 "(a cycle)"};

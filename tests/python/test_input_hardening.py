@@ -144,7 +144,7 @@ def test_a_file_over_16_mib_is_refused_before_reading(tmp_path):
     bad_input("check", path, fragment="expected a YAML file of at most 16 MiB (16777216 bytes), got 16777217 bytes")
     with pytest.raises(es.ConfigError, match="at most 16 MiB"):
         es.Model.from_yaml(path)
-    assert es._core.MAX_CONFIG_BYTES == 16 * 1024 * 1024
+    assert es._core.input_limits() == {"config_bytes": 16 * 1024 * 1024, "yaml_depth": 64, "alias_nodes": 100000}
 
 
 @pytest.mark.parametrize("model", ["/etc/passwd", "../../../../../../../../etc/passwd"])

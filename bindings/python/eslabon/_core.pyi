@@ -39,10 +39,8 @@ class EventLimitExceeded(RunLimitExceeded):
 class TimeLimitExceeded(RunLimitExceeded):
     """A run stopped: it took longer than its time_limit."""
 
-# README "Limits": what the loader reads, and how much.
-MAX_CONFIG_BYTES: int
-MAX_YAML_DEPTH: int
-MAX_ALIAS_NODES: int
+# README "Limits": what the loader reads, and how much: {config_bytes, yaml_depth, alias_nodes}.
+def input_limits() -> dict[str, int]: ...
 
 # The text of the open file `fd` as the CLI reads a config (raises ConfigError).
 def read_config_fd(fd: int, source: str, what: str = ...) -> str: ...

@@ -6,9 +6,8 @@ Numbers (Python's, numpy's, Decimal), bools (numpy's too), None, str (any unicod
 else is a TypeError that names where it is (``config["units"]["sales"]["servers"]``). The text is YAML in
 flow style (JSON's shape, one entry per line), with ``.inf``/``.nan`` for the infinities and NaN.
 
-The loader's limits hold for a dict as for a file (README "Limits"): nesting at most MAX_YAML_DEPTH deep,
-and a dict or list used in several places (what a YAML alias makes) repeating at most MAX_ALIAS_NODES
-values in all; past them, a ConfigError names the dict path, before any text is written out.
+The loader's limits hold for a dict as for a file (README "Limits"): nesting at most 64 deep, and a dict
+or list used in several places (what a YAML alias makes) repeating at most 100000 values in all; past them, a ConfigError names the dict path, before any text is written out.
 """
 from __future__ import annotations
 
@@ -23,6 +22,9 @@ import numpy as np
 
 from . import _core
 from ._args import ConfigError, _quote, type_name
+
+
+_MAX_DEPTH, _MAX_REPEATED = (_core.input_limits()[k] for k in ("yaml_depth", "alias_nodes"))  # the loader's
 
 
 class _Walk:
@@ -46,16 +48,16 @@ def _emit(value: Any, where: str, out: list[str], depth: int, indent: int | None
           again: bool) -> None:
     container = isinstance(value, (Mapping, list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0)
     if container:
-        if depth >= _core.MAX_YAML_DEPTH:
-            raise ConfigError(f"{where}: expected dicts and lists nested at most {_core.MAX_YAML_DEPTH} deep, "
+        if depth >= _MAX_DEPTH:
+            raise ConfigError(f"{where}: expected dicts and lists nested at most {_MAX_DEPTH} deep, "
                               "got deeper (README \"Limits\")")
         again = again or id(value) in walk.seen
         walk.seen.setdefault(id(value), value)
     if again:
         walk.repeated += 1
-        if walk.repeated > _core.MAX_ALIAS_NODES:
+        if walk.repeated > _MAX_REPEATED:
             raise ConfigError(f"{where}: expected dicts and lists used in several places to repeat at most "
-                              f"{_core.MAX_ALIAS_NODES} values in all, got more (README \"Limits\")")
+                              f"{_MAX_REPEATED} values in all, got more (README \"Limits\")")
     if isinstance(value, Mapping):
         items = list(value.items())
         _open_close("{", "}", items, where, out, (depth, indent), walk, again, mapping=True)
