@@ -1,7 +1,9 @@
 #include "options.hpp"
 
 #include "signals.hpp"
+#include "time_limit.hpp"
 
+#include <models/config/input_limits.hpp>
 #include <models/config/loader.hpp>
 #include <models/output/output_path.hpp>
 
@@ -9,13 +11,12 @@
 #include <cerrno>
 #include <cstdlib>
 #include <iostream>
-#include <iterator>
 
 namespace eslabon::cli {
 
 std::string read_standard_input(const std::string& what) {
   if (::isatty(STDIN_FILENO)) std::cerr << "reading " << what << " from standard input (end it with Ctrl-D)\n";
-  return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  return read_config_fd(STDIN_FILENO, "<stdin>");  // at most 16 MiB, UTF-8 (README "Limits")
 }
 
 Model load_config(const std::string& path, const std::vector<Override>& overrides) {
@@ -53,6 +54,7 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--set", a.sets, "Override a config value by path: --set units.production.servers=5")
       ->type_name("PATH=VALUE");
   cmd->add_flag("--json", a.json, "Print one JSON object instead of tables");
+  add_time_limit_option(cmd);  // README "Limits"
   add_export_options(cmd, a.csv, a.xlsx);
 }
 

@@ -2,6 +2,8 @@
 // The model and run options that run, compare and rank share, and what they turn into:
 // overrides of the config, run options, the loaded model.
 
+#include "time_limit.hpp"
+
 #include <models/model/model.hpp>
 #include <models/output/output_path.hpp>
 #include <models/output/table_export.hpp>

@@ -169,6 +169,7 @@ int cmd_sweep(const SweepArgs& a, int* argc, char*** argv) {
     std::cerr << e.what() << "\n";
     return kBadInput;
   } catch (const Interrupted&) {
+    if (time_limit_reached()) return time_limit_exit("finished pairs are kept (run again with --resume)");
     std::cerr << "\neslabon: interrupted; finished pairs are kept (run again with --resume)\n";
     return interrupted_exit_code();
   } catch (const std::exception& e) {
@@ -238,6 +239,7 @@ void add_sweep_command(CLI::App& app, Commands& commands, int* argc, char*** arg
                     "Run only shard I of N of the (point, replication) pairs (I/N, from 0), or 'auto' in a SLURM job "
                     "array; join the shards' files with eslabon merge");
   add_export_options(sweep, a->csv, a->xlsx);
+  add_time_limit_option(sweep);  // README "Limits"
   commands.push_back({sweep, [a, argc, argv] { return cmd_sweep(*a, argc, argv); }});
 }
 

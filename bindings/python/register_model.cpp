@@ -1,6 +1,7 @@
 // Models: loading (with overrides), what they hold, their offered load.
 #include "register.hpp"
 
+#include <models/config/input_limits.hpp>
 #include <models/config/loader.hpp>
 #include <models/engine/simulate.hpp>
 #include <models/output/check_json.hpp>
@@ -65,6 +66,35 @@ void register_config_error(py::module_& m) {
 
 void register_model(py::module_& m) {
   register_config_error(m);
+
+  // README "Limits": what the loader reads, and how much.
+  m.def(
+      "input_limits",
+      [] {
+        py::dict d;
+        d["config_bytes"] = kMaxConfigBytes;
+        d["yaml_depth"] = kMaxYamlDepth;
+        d["alias_nodes"] = kMaxAliasNodes;
+        return d;
+      },
+      "The loader's limits: {config_bytes (the most bytes a config may have), yaml_depth (the deepest nesting), "
+      "alias_nodes (the most nodes aliases may repeat)}.");
+  m.def(
+      "read_config_fd",
+      [](int fd, const std::string& source, const std::string& what) {
+        std::string text;
+        {
+          py::gil_scoped_release release;
+          text = read_config_fd(fd, source, what);
+        }
+        return text;
+      },
+      py::arg("fd"), py::arg("source"), py::arg("what") = "a YAML file",
+      "The text of the open file `fd` (named `source` in messages) as the CLI reads a config: a regular file or a "
+      "pipe of at most input_limits()['config_bytes'], in UTF-8 (a byte order mark dropped). Raises ConfigError.");
+  m.def("check_yaml_shape", &check_yaml_shape, py::arg("text"), py::arg("source"),
+        "Checks YAML text as the loader does before parsing it: one document, nesting, aliases (input_limits()). "
+        "Raises ConfigError.");
 
   py::class_<Model>(m, "Model", "A loaded, validated model (immutable); eslabon.Model wraps it.")
       .def_static(

@@ -31,8 +31,16 @@ py::dict table_to_dict(const Table& t) {
 
 void register_results(py::module_& m) {
   // run.max_wip passed (README "Warm-up and replications without guessing"): the run stops.
-  py::register_exception<WipExceeded>(m, "WipLimitExceeded", PyExc_RuntimeError).doc() =
-      "A run stopped: more orders in the system than run.max_wip (a RuntimeError); the message says when and where.";
+  // README "Limits": a run stopped by one of its limits, each its own subclass.
+  auto limit = py::register_exception<RunLimitExceeded>(m, "RunLimitExceeded", PyExc_RuntimeError);
+  limit.doc() = "A run stopped by one of its limits (a RuntimeError): run.max_wip, run.max_events or time_limit.";
+  py::register_exception<WipExceeded>(m, "WipLimitExceeded", limit).doc() =
+      "A run stopped: more orders in the system than run.max_wip (a RunLimitExceeded); the message says when and "
+      "where.";
+  py::register_exception<EventsExceeded>(m, "EventLimitExceeded", limit).doc() =
+      "A run stopped: more events in one replication than run.max_events (a RunLimitExceeded).";
+  py::register_exception<TimeLimitExceeded>(m, "TimeLimitExceeded", limit).doc() =
+      "A run stopped: it took longer than its time_limit (a RunLimitExceeded).";
 
   py::class_<RunResult>(m, "RunResult", "Every replication of a run, with the tables made from them.")
       .def_readonly("name", &RunResult::name, "The model's name.")
@@ -139,7 +147,7 @@ void register_results(py::module_& m) {
   m.def(
       "run",
       [](const Model& model, int replications, std::int64_t seed, unsigned threads, bool orders, py::object progress,
-         std::uint64_t events_orders, std::uint64_t events_replications) {
+         std::uint64_t events_orders, std::uint64_t events_replications, double time_limit) {
         ProgressBoard board;
         std::atomic<bool> stop{false};
         RunOptions opt;
@@ -153,16 +161,17 @@ void register_results(py::module_& m) {
         opt.progress = &board;
         opt.control.stop = &stop;
         return run_interruptibly<RunResult>([&] { return run_model(model, opt); }, stop,
-                                            [&] { return board.fraction(); }, progress);
+                                            [&] { return board.fraction(); }, progress, time_limit);
       },
       py::arg("model"), py::arg("replications") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
       py::arg("orders") = false, py::arg("progress") = py::none(), py::arg("events_orders") = 0,
-      py::arg("events_replications") = 1,
+      py::arg("events_replications") = 1, py::arg("time_limit") = 0.0,
       "Run replications of a model (replications 0, seed -1, threads 0: the model's own settings and one "
       "thread per core); `orders` records every order; `progress` is called with the fraction done; "
       "events_orders > 0 records the event log of that many orders in replications 0 .. "
       "events_replications - 1. Releases "
-      "the GIL; Ctrl-C stops it (KeyboardInterrupt). Raises WipLimitExceeded past run.max_wip.");
+      "the GIL; Ctrl-C stops it (KeyboardInterrupt). Raises WipLimitExceeded past run.max_wip, "
+      "EventLimitExceeded past run.max_events and TimeLimitExceeded after `time_limit` seconds (> 0).");
 }
 
 }  // namespace eslabon::python

@@ -7,6 +7,8 @@
 // caller that knows better words for WHERE (the Python package: the dict path of a config given
 // as a dict, the argument that made an override) can say it its own way.
 
+#include <eslabon/core/text.hpp>
+
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
@@ -17,13 +19,11 @@ namespace eslabon {
 
 class ConfigError : public std::runtime_error {
  public:
-  explicit ConfigError(const std::string& message) : std::runtime_error(message) {}
+  // Every part passes through printable() (README "Limits"): a message cannot drive the terminal.
+  explicit ConfigError(const std::string& message) : std::runtime_error(printable(message, true)) {}
   // "WHERE: KEY: DETAIL" (KEY empty: "WHERE: DETAIL").
-  ConfigError(std::string where, std::string key, std::string detail)
-      : std::runtime_error(where + ": " + (key.empty() ? "" : key + ": ") + detail),
-        where_(std::move(where)),
-        key_(std::move(key)),
-        detail_(std::move(detail)) {}
+  ConfigError(const std::string& where, const std::string& key, const std::string& detail)
+      : ConfigError(Parts{printable(where), printable(key), printable(detail, true)}) {}
 
   // Empty for an error built from a message alone.
   const std::string& where() const { return where_; }
@@ -31,6 +31,15 @@ class ConfigError : public std::runtime_error {
   const std::string& detail() const { return detail_; }
 
  private:
+  struct Parts {
+    std::string where, key, detail;
+  };
+  explicit ConfigError(Parts p)
+      : std::runtime_error(p.where + ": " + (p.key.empty() ? "" : p.key + ": ") + p.detail),
+        where_(std::move(p.where)),
+        key_(std::move(p.key)),
+        detail_(std::move(p.detail)) {}
+
   std::string where_, key_, detail_;
 };
 

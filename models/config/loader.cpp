@@ -3,6 +3,7 @@
 #include <models/config/complaints_costs.hpp>
 #include <models/config/defect_types.hpp>
 #include <models/config/flows.hpp>
+#include <models/config/input_limits.hpp>
 #include <models/config/keys.hpp>
 #include <models/config/links.hpp>
 #include <models/config/loader.hpp>
@@ -12,9 +13,6 @@
 #include <models/config/shifts.hpp>
 #include <models/config/units.hpp>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace eslabon {
 namespace {
@@ -32,6 +30,7 @@ void load_run(const YamlReader& r, const YAML::Node& root, Model& m) {
   if (run["seed"]) m.run.seed = static_cast<std::uint64_t>(r.integer(run["seed"], "run.seed", 0));
   if (run["calendar_start"]) load_calendar_start(r, run["calendar_start"], m.run);
   if (run["max_wip"]) load_max_wip(r, run["max_wip"], m.run);
+  if (run["max_events"]) load_max_events(r, run["max_events"], m.run);
 }
 
 enum class Scenarios { skip, read, check };
@@ -45,8 +44,9 @@ YAML::Node parse(const YamlReader& r, const std::string& text) {
   }
   if (!root || root.IsNull())
     throw ConfigError(r.source() + ":1:1: expected a mapping with units and flows, got an empty document");
-  if (!root.IsMap())
-    throw ConfigError(r.at(root.Mark()) + ": expected a mapping with units and flows, got " + found(root));
+  if (!root.IsMap())  // quoting nothing of it: it may be any file (README "Limits")
+    throw ConfigError(r.at(root.Mark()) + ": expected a mapping with units and flows, got " + kind(root) +
+                      (root.IsScalar() ? " (is this a YAML config?)" : ""));
   return root;
 }
 
@@ -126,12 +126,15 @@ Model load_copy(const YAML::Node& parsed, const std::string& text, const std::st
 
 }  // namespace
 
-Model load_model_text(const std::string& text, const std::string& source, const std::vector<Override>& overrides) {
+Model load_model_text(const std::string& given, const std::string& source, const std::vector<Override>& overrides) {
+  const std::string text = config_text(given, source);
+  check_yaml_shape(text, source);
   return load(text, source, overrides, Scenarios::check);
 }
 
 ModelTemplate::ModelTemplate(std::string text, std::string source)
-    : text_(std::move(text)), source_(std::move(source)) {
+    : text_(config_text(std::move(text), source)), source_(std::move(source)) {
+  check_yaml_shape(text_, source_);
   const YamlReader r(source_, {});
   root_ = std::make_unique<YAML::Node>(parse(r, text_));
 }
@@ -149,13 +152,7 @@ Model ModelTemplate::build(const std::vector<Override>& overrides, bool check_sc
 }
 
 Model load_model_file(const std::string& path, const std::vector<Override>& overrides) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw ConfigError(path + ": expected a YAML file, found a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot read the file (does it exist?)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return load_model_text(ss.str(), path, overrides);
+  return load_model_text(read_config_file(path), path, overrides);
 }
 
 }  // namespace eslabon

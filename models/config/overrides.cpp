@@ -1,4 +1,5 @@
 #include <models/config/did_you_mean.hpp>
+#include <models/config/input_limits.hpp>
 #include <models/config/loader.hpp>
 #include <models/config/overrides.hpp>
 
@@ -47,6 +48,11 @@ void apply(YAML::Node& root, const Override& ov, std::size_t index, YamlReader& 
   auto parts = split_path(ov.path);
   const std::string where = ov.label.empty() ? "--set " + ov.path + "=" + ov.value : ov.label;
   YAML::Node value;
+  try {
+    check_yaml_shape(ov.value, "the value");  // README "Limits": aliases, nesting, one document
+  } catch (const ConfigError& e) {
+    throw ConfigError(where, ov.path, e.what());
+  }
   try {
     value = YAML::Load(ov.value);
   } catch (const YAML::Exception& e) {

@@ -77,4 +77,8 @@ void load_max_wip(const YamlReader& r, const YAML::Node& n, RunSettings& s) {
   s.max_wip = static_cast<std::uint64_t>(r.integer(n, "run.max_wip", 1, 4000000000LL));
 }
 
+void load_max_events(const YamlReader& r, const YAML::Node& n, RunSettings& s) {
+  s.max_events = static_cast<std::uint64_t>(r.integer(n, "run.max_events", 1, kMaxEventsLimit));
+}
+
 }  // namespace eslabon

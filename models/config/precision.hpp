@@ -13,5 +13,8 @@ void load_warmup(const YamlReader& r, const YAML::Node& run, RunSettings& s);
 void load_replications(const YamlReader& r, const YAML::Node& n, RunSettings& s);
 // run.max_wip: an integer >= 1.
 void load_max_wip(const YamlReader& r, const YAML::Node& n, RunSettings& s);
+// run.max_events: an integer from 1 to kMaxEventsLimit (README "Limits").
+inline constexpr std::int64_t kMaxEventsLimit = 1000000000000000LL;  // 10^15
+void load_max_events(const YamlReader& r, const YAML::Node& n, RunSettings& s);
 
 }  // namespace eslabon

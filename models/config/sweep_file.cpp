@@ -1,7 +1,10 @@
+#include <models/config/input_limits.hpp>
 #include <models/config/keys.hpp>
 #include <models/config/loader.hpp>
 #include <models/config/sweep_file.hpp>
 #include <models/config/yaml_reader.hpp>
+
+#include <eslabon/core/number_format.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -58,8 +61,9 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
   } catch (const YAML::Exception& e) {
     throw ConfigError(r.at(e.mark) + ": " + e.msg);
   }
-  if (!root || !root.IsMap())
-    throw ConfigError(r.source() + ":1:1: expected a mapping with model, replications, seed, grid, got " + found(root));
+  if (!root || !root.IsMap())  // quoting nothing of it: it may be any file (README "Limits")
+    throw ConfigError(r.at(root ? root.Mark() : YAML::Mark()) +
+                      ": expected a mapping with model, replications, seed, grid, got " + kind(root));
   r.keys(root, "", config_keys::sweep);
   Sweep s;
   s.source = r.source();
@@ -71,8 +75,10 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
   if (model_path.is_relative()) model_path = std::filesystem::path(dir) / model_path;
   s.model_path = given ? given->first : model_path.lexically_normal().string();
   std::error_code ec;
-  if (!given && !std::filesystem::is_regular_file(s.model_path, ec))
+  if (!given && !std::filesystem::exists(s.model_path, ec))
     r.fail(root["model"], "model", "expected a model config file, found no file " + s.model_path);
+  if (!given && !std::filesystem::is_regular_file(s.model_path, ec))  // a device, a directory: not read
+    r.fail(root["model"], "model", "expected a model config file, found " + s.model_path + ", which is not a regular file");
   // Its own errors name its own file.
   const Model base = given ? load_model_text(given->second, s.model_path) : load_model_file(s.model_path);
   s.model_text = base.config_text;
@@ -138,9 +144,17 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
     s.points.push_back(std::move(p));
   };
   if (!axes.empty()) {
-    std::size_t total = 1;
-    for (const auto& a : axes) total *= a.size();
-    if (total > 100000) r.fail(root["grid"], "grid", "expected at most 100000 points, got " + std::to_string(total));
+    std::uint64_t total = 1;  // the product of the axes' sizes, checked for overflow
+    double approx = 1;
+    bool overflow = false;
+    for (const auto& a : axes) {
+      overflow = overflow || __builtin_mul_overflow(total, std::uint64_t{a.size()}, &total);
+      approx *= static_cast<double>(a.size());
+    }
+    if (overflow || total > kMaxSweepPoints)
+      r.fail(root["grid"], "grid",
+             "expected at most " + std::to_string(kMaxSweepPoints) + " points, got " +
+                 (overflow ? format_number(approx) : std::to_string(total)) + " (see README \"Limits\")");
     for (std::size_t n = 0; n < total; ++n) {  // full factorial, the last factor varying fastest
       std::vector<Override> changes(axes.size());
       std::size_t rest = n;
@@ -182,22 +196,21 @@ bool same_changes(const std::vector<Override>& a, const std::vector<Override>& b
 }  // namespace
 
 Sweep load_sweep_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw ConfigError(path + ": expected a sweep file, found a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot read the file (does it exist?)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return load_sweep_text(ss.str(), path, std::filesystem::path(path).parent_path().string());
+  return load_sweep_text(read_config_file(path, "a sweep file"), path,
+                         std::filesystem::path(path).parent_path().string());
 }
 
-Sweep load_sweep_text(const std::string& text, const std::string& source, const std::string& dir) {
+Sweep load_sweep_text(const std::string& given, const std::string& source, const std::string& dir) {
+  const std::string text = config_text(given, source);
+  check_yaml_shape(text, source);
   const YamlReader reader(source, {});
   return read_sweep(reader, text, dir);
 }
 
-Sweep rebuild_sweep(const std::string& source, const std::string& text, const std::string& model_path,
+Sweep rebuild_sweep(const std::string& source, const std::string& given, const std::string& model_path,
                     const std::string& model_text) {
+  const std::string text = config_text(given, source);
+  check_yaml_shape(text, source);
   const YamlReader reader(source, {});
   const std::pair<std::string, std::string> model{model_path, model_text};
   return read_sweep(reader, text, "", &model);

@@ -178,6 +178,10 @@ std::vector<Section> build() {
            {"max_wip", integer(1, 4000000000LL, "orders"), "1000000",
             "most orders in the system at once: a replication that passes it stops the run (exit 1, nothing written)",
             "Warm-up and replications without guessing"},
+           {"max_events", integer(1, 1000000000000000LL, "events"), "10000000000",
+            "most events one replication may process (arrivals, service ends, handoffs, ...): a replication that "
+            "passes it stops the run (exit 1, nothing written); the default never stops a model that ends in hours",
+            "Limits"},
        }},
       {"until",
        "run.replications as a stopping rule: replications run until the 95% CI half-width of kpi is within until x "

@@ -2,6 +2,8 @@
 #include <models/config/durations.hpp>
 #include <models/config/yaml_reader.hpp>
 
+#include <eslabon/core/text.hpp>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -17,21 +19,27 @@ bool is_number(const std::string& s) {
   return end && *end == '\0';
 }
 
-// Describes what was found, for "expected X, got Y".
+// Describes what was found, for "expected X, got Y": a value from the file is quoted as a short
+// token, its control characters escaped (README "Limits").
 std::string found(const YAML::Node& n) {
+  if (!n || n.IsNull() || n.IsMap() || n.IsSequence()) return kind(n);
+  const std::string& s = n.Scalar();
+  if (is_number(s)) return printable_token(s);
+  return "'" + printable_token(s) + "'";
+}
+
+std::string kind(const YAML::Node& n) {
   if (!n || n.IsNull()) return "nothing";
   if (n.IsMap()) return "a mapping";
   if (n.IsSequence()) return "a list";
-  const std::string& s = n.Scalar();
-  if (is_number(s)) return s;
-  return "'" + s + "'";
+  return is_number(n.Scalar()) ? "a number" : "text";
 }
 
 std::string join_path(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
 
 std::string YamlReader::at(const YAML::Mark& mark) const {
-  if (mark.is_null()) return source_;
-  return source_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+  if (mark.is_null()) return printable(source_);
+  return printable(source_) + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
 const Override* YamlReader::overridden(const std::string& path) const {
@@ -61,7 +69,7 @@ void YamlReader::keys(const YAML::Node& n, const std::string& path, const std::v
   std::set<std::string> seen;
   for (auto it = n.begin(); it != n.end(); ++it) {
     const std::string k = it->first.Scalar();
-    const std::string kp = join_path(path, k);
+    const std::string kp = join_path(path, printable_token(k));
     if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
       std::string hint = did_you_mean(k, allowed);
       std::string list;
@@ -78,12 +86,16 @@ void YamlReader::unique_keys(const YAML::Node& n, const std::string& path) const
   for (auto it = n.begin(); it != n.end(); ++it) {
     const std::string k = it->first.Scalar();
     if (!it->first.IsScalar() || k.empty()) fail(it->first, path, "expected a name, got " + found(it->first));
+    if (has_control(k))
+      fail(it->first, path, "expected a name without control characters (README \"Limits\"), got " + found(it->first));
     if (!seen.insert(k).second) fail(it->first, join_path(path, k), "duplicate key");
   }
 }
 
 std::string YamlReader::str(const YAML::Node& n, const std::string& path) const {
   if (!n.IsScalar()) fail(n, path, "expected a string, got " + found(n));
+  if (has_control(n.Scalar()))
+    fail(n, path, "expected text without control characters (README \"Limits\"), got " + found(n));
   return n.Scalar();
 }
 

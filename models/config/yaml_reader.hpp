@@ -20,7 +20,10 @@
 namespace eslabon {
 
 // What a node holds, for "expected X, got Y": nothing, a mapping, a list, a number or 'text'.
+// A scalar is quoted as a short token with its control characters escaped (README "Limits").
 std::string found(const YAML::Node& n);
+// What a node is, quoting nothing of it: nothing, a mapping, a list, a number or text.
+std::string kind(const YAML::Node& n);
 // True when all of `s` reads as a number (strtod).
 bool is_number(const std::string& s);
 // "a.b" from "a" and "b"; just "b" when a is empty.

@@ -50,6 +50,16 @@ void Replication::wip_exceeded() const {
                     " waiting); the model is probably unstable (see 'eslabon check'), or raise run.max_wip");
 }
 
+void Replication::events_exceeded() const {
+  const std::string which = result_.replication > kPilotReplication - 1000
+                                ? "a pilot run of warmup: auto"
+                                : "replication " + std::to_string(result_.replication);
+  throw EventsExceeded("run.max_events: more than " + std::to_string(m_.run.max_events) + " " +
+                       noun(static_cast<double>(m_.run.max_events), "event") + " in " + which + ", at time " +
+                       quantity(now_, m_.time_unit) + " of a horizon of " + quantity(horizon_, m_.time_unit) +
+                       "; shorten run.horizon, or raise run.max_events");
+}
+
 inline namespace ESLABON_ENGINE_BUILD {  // this build's (replication.hpp)
 ReplicationResult replicate(const Model& model, std::uint64_t seed, std::uint64_t replication,
                             const SimOptions& options, TraceSink* events) {

@@ -22,6 +22,9 @@ ReplicationResult Replication::run() {
   for (std::size_t u : names_.units)
     if (m_.units[u].shifts.size() > 1) schedule_shift(static_cast<std::uint32_t>(u));
   std::uint64_t n = 0;
+  // The periodic checks come every 2^14 events, and once at run.max_events + 1 (README "Limits").
+  const std::uint64_t past_limit = m_.run.max_events + 1;
+  std::uint64_t check_at = std::min<std::uint64_t>(0x4000, past_limit);
   while (!events_.empty()) {
     const Event e = events_.top();
     now_ = e.time;
@@ -58,10 +61,14 @@ ReplicationResult Replication::run() {
         break;
     }
     events_.release();
-    if ((++n & 0x3FFF) == 0) {
-      measures_.peak_events = std::max<std::uint64_t>(measures_.peak_events, events_.size());
-      if (opt_.stop && opt_.stop->load(std::memory_order_relaxed)) throw Interrupted();
-      if (opt_.progress) opt_.progress->store(std::min(1.0, now_ / horizon_), std::memory_order_relaxed);
+    if (++n == check_at) [[unlikely]] {
+      if (n == past_limit) events_exceeded();
+      check_at = std::min((n | 0x3FFF) + 1, past_limit);
+      if ((n & 0x3FFF) == 0) {
+        measures_.peak_events = std::max<std::uint64_t>(measures_.peak_events, events_.size());
+        if (opt_.stop && opt_.stop->load(std::memory_order_relaxed)) throw Interrupted();
+        if (opt_.progress) opt_.progress->store(std::min(1.0, now_ / horizon_), std::memory_order_relaxed);
+      }
     }
   }
   if (opt_.trace) [[unlikely]]

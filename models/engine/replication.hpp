@@ -87,6 +87,8 @@ class Replication {
   ReplicationResult run();
   // run.max_wip is passed (run() threw Orders::Full): the error, with where the work piles up (limits.cpp).
   [[noreturn]] void wip_exceeded() const;
+  // run.max_events is passed (README "Limits"): the error, with when (limits.cpp).
+  [[noreturn]] void events_exceeded() const;
 
  private:
   static std::size_t max_edges(const Model& m) {

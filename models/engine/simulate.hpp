@@ -72,8 +72,20 @@ inline constexpr std::uint64_t kPilotReplication = ~std::uint64_t{0};
 
 // More orders in the system at once than run.max_wip (README "Warm-up and replications without
 // guessing"): the replication stops; the message says when, and which flow and unit hold the work.
-struct WipExceeded : std::runtime_error {
+// A run stopped by one of its limits (README "Limits"): one of the three below.
+struct RunLimitExceeded : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+struct WipExceeded : RunLimitExceeded {
+  using RunLimitExceeded::RunLimitExceeded;
+};
+// More events in one replication than run.max_events.
+struct EventsExceeded : RunLimitExceeded {
+  using RunLimitExceeded::RunLimitExceeded;
+};
+// More wall-clock time than a run was given (the command line's --time-limit, Model.run's time_limit).
+struct TimeLimitExceeded : RunLimitExceeded {
+  using RunLimitExceeded::RunLimitExceeded;
 };
 
 ReplicationResult simulate(const Model& model, std::uint64_t seed, std::uint64_t replication,

@@ -219,6 +219,8 @@ struct RunSettings {
   int until_min = 10, until_max = 500;
   // run.max_wip: a replication stops with an error when more orders than this are in the system.
   std::uint64_t max_wip = 1000000;
+  // run.max_events: a replication stops with an error past this many events (README "Limits").
+  std::uint64_t max_events = 10000000000ULL;
   std::uint64_t seed = 42;
   // Model time 0 as a date (README "Shifts and calendars"): "YYYY-MM-DDTHH:MM", and its minute
   // of the week (Monday 00:00 is 0), which places the units' shifts.

@@ -227,7 +227,7 @@ TEST(Config, OverrideErrorsNameTheOverride) {
             "--set units.prodution.servers=3: units.prodution: no such key in the config (did you mean 'production'?)");
   EXPECT_EQ(
       error_of(kGood, {{"run.horizn", "3"}}),
-      "--set run.horizn=3: run.horizn: unknown key (did you mean 'horizon'?); expected one of horizon, warmup, replications, seed, calendar_start, max_wip");
+      "--set run.horizn=3: run.horizn: unknown key (did you mean 'horizon'?); expected one of horizon, warmup, replications, seed, calendar_start, max_wip, max_events");
   EXPECT_EQ(error_of(kGood, {{"units.sales.servers.x", "3"}}),
             "--set units.sales.servers.x=3: units.sales.servers.x: units.sales.servers is not a mapping (it is 2)");
   EXPECT_THROW(parse_override("novalue"), ConfigError);

@@ -224,6 +224,7 @@ std::map<std::string, Actual> model_actuals(const Model& m, const Model& bare, c
       {"run.seed", [&] { return std::to_string(m.run.seed); }},
       {"run.calendar_start", [&] { return m.run.calendar_start; }},
       {"run.max_wip", [&] { return std::to_string(m.run.max_wip); }},
+      {"run.max_events", [&] { return std::to_string(m.run.max_events); }},
       {"units.UNIT.servers", [&] { return std::to_string(u.servers); }},
       {"units.UNIT.discipline", [&] { return std::string(to_string(u.discipline)); }},
       {"units.UNIT.capacity", [&] { return u.capacity < 0 ? std::string("inf") : std::to_string(u.capacity); }},

@@ -214,7 +214,7 @@ def test_help_on_model_run_is_useful():
     text = pydoc.render_doc(es.Model.run, renderer=pydoc.plaintext)
     sig = inspect.signature(es.Model.run)
     assert list(sig.parameters) == ["self", "replications", "seed", "threads", "orders", "progress", "events",
-                                    "events_replications"]
+                                    "events_replications", "time_limit"]
     assert sig.parameters["replications"].default is None and sig.return_annotation == "Result"
     for words in ["replications", "seed", "threads", "Returns", "Result", "Raises", "TypeError", "ConfigError",
                   "WipLimitExceeded", "KeyboardInterrupt"]:

@@ -13,7 +13,8 @@
     es.sensitivity(m, {"units.production.servers": [3, 6]}, kpis=["lead_time_mean"], method="morris")
     es.config_keys()                              # every config key: type, default, unit, meaning
 """
-from ._core import ConfigError, WipLimitExceeded, __version__
+from ._core import (ConfigError, EventLimitExceeded, RunLimitExceeded, TimeLimitExceeded, WipLimitExceeded,
+                    __version__)
 from .model import Model
 from .graph import Graph
 from ._precision import PrecisionWarning
@@ -35,7 +36,8 @@ def kpi_names() -> list[str]:
 
     return list(names())
 
-__all__ = ["ConfigError", "DriftWarning", "PrecisionWarning", "WipLimitExceeded", "Graph", "Model", "Result",
+__all__ = ["ConfigError", "DriftWarning", "PrecisionWarning", "RunLimitExceeded", "WipLimitExceeded",
+           "EventLimitExceeded", "TimeLimitExceeded", "Graph", "Model", "Result",
            "StoredResult", "StoredSweep", "read_hdf5", "compare", "rank", "rank_links", "run_sweep", "sweep", "sensitivity",
            "read_sensitivity", "plot", "kpi_names", "structure_differences", "UnstableWarning", "merge_shards",
            "config_keys", "config_schema"]

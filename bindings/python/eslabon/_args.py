@@ -4,6 +4,7 @@ ValueError) that names the argument and lists what it may be. numpy scalars coun
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import numbers
 import operator
@@ -76,6 +77,24 @@ def number(name: str, value: Any) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.integer, np.floating)):
         raise TypeError(f"{name}: expected a number, got {type_name(value)}")
     return float(value)
+
+
+def time_limit(value: Any) -> float:
+    """``time_limit``: None (0: none), or seconds > 0 as a number or a ``datetime.timedelta``."""
+    if value is None:
+        return 0.0
+    seconds = value.total_seconds() if isinstance(value, dt.timedelta) else number("time_limit", value)
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise ConfigError(f"time_limit: expected a number of seconds > 0 (or a timedelta), got {value!r}")
+    return float(seconds)
+
+
+def read_config(path: str, what: str = "a YAML file") -> str:
+    """The text of the file ``path`` as the CLI reads a config (README "Limits"): FileNotFoundError,
+    IsADirectoryError and PermissionError as ``open()`` raises them; ConfigError for a device, a file
+    larger than 16 MiB or text that is not UTF-8 (its line, column and byte)."""
+    with open(path, "rb") as f:
+        return _core.read_config_fd(f.fileno(), path, what)
 
 
 def threads(value: Any) -> int:

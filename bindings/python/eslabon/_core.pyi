@@ -27,8 +27,25 @@ class ConfigError(ValueError):
     key: Optional[str]
     detail: Optional[str]
 
-class WipLimitExceeded(RuntimeError):
+class RunLimitExceeded(RuntimeError):
+    """A run stopped by one of its limits: run.max_wip, run.max_events or time_limit."""
+
+class WipLimitExceeded(RunLimitExceeded):
     """A run stopped: more orders in the system than run.max_wip; the message says when and where."""
+
+class EventLimitExceeded(RunLimitExceeded):
+    """A run stopped: more events in one replication than run.max_events."""
+
+class TimeLimitExceeded(RunLimitExceeded):
+    """A run stopped: it took longer than its time_limit."""
+
+# README "Limits": what the loader reads, and how much: {config_bytes, yaml_depth, alias_nodes}.
+def input_limits() -> dict[str, int]: ...
+
+# The text of the open file `fd` as the CLI reads a config (raises ConfigError).
+def read_config_fd(fd: int, source: str, what: str = ...) -> str: ...
+# The YAML's shape as the loader checks it: one document, nesting, aliases (raises ConfigError).
+def check_yaml_shape(text: str, source: str) -> None: ...
 
 class Model:
     """A loaded, validated model (immutable)."""
@@ -134,7 +151,8 @@ def noun(count: float, one: str, many: str = "") -> str: ...
 def choose_warmup(model: Model, seed: int = -1, replications: int = 0) -> tuple[float, str, str]: ...
 # events_orders > 0 records the event log: that many orders of replications 0 .. events_replications - 1.
 def run(model: Model, replications: int = 0, seed: int = -1, threads: int = 0, orders: bool = False,
-        progress: _Progress = None, events_orders: int = 0, events_replications: int = 1) -> RunResult: ...
+        progress: _Progress = None, events_orders: int = 0, events_replications: int = 1,
+        time_limit: float = 0.0) -> RunResult: ...
 def compare_runs(base: RunResult, variant: RunResult) -> _Columns: ...
 def scenario_model(base: Model, name: str) -> Model: ...
 def rank_links(model: Model, replications: int = 0, seed: int = -1, threads: int = 0, kpi: str = "copq_per_order",

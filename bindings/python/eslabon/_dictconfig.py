@@ -5,6 +5,9 @@ Numbers (Python's, numpy's, Decimal), bools (numpy's too), None, str (any unicod
 ``calendar_start``), timedeltas (as durations in seconds), dicts, lists, tuples and numpy arrays; anything
 else is a TypeError that names where it is (``config["units"]["sales"]["servers"]``). The text is YAML in
 flow style (JSON's shape, one entry per line), with ``.inf``/``.nan`` for the infinities and NaN.
+
+The loader's limits hold for a dict as for a file (README "Limits"): nesting at most 64 deep, and a dict
+or list used in several places (what a YAML alias makes) repeating at most 100000 values in all; past them, a ConfigError names the dict path, before any text is written out.
 """
 from __future__ import annotations
 
@@ -18,34 +21,58 @@ from typing import Any
 
 import numpy as np
 
+from . import _core
 from ._args import ConfigError, _quote, type_name
 
 
+_MAX_DEPTH, _MAX_REPEATED = (_core.input_limits()[k] for k in ("yaml_depth", "alias_nodes"))  # the loader's
+
+
+class _Walk:
+    """What to_yaml has seen: the dicts and lists written (kept alive, so that no id is reused) and
+    how many values those met again have repeated."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, Any] = {}
+        self.repeated = 0
+
+
 def to_yaml(value: Any, where: str = "config", indent: int | None = 1) -> str:
-    """``value`` as YAML text; ``indent`` None writes it on one line. ``where`` names it in a TypeError."""
+    """``value`` as YAML text; ``indent`` None writes it on one line. ``where`` names it in a TypeError,
+    or in a ConfigError past the loader's limits (README "Limits")."""
     out: list[str] = []
-    try:
-        _emit(value, where, out, 0, indent)
-    except RecursionError:  # a dict or list inside itself, or nesting no config has
-        raise ConfigError(f"{where}: expected nested dicts and lists that end, got one that contains itself or is "
-                          f"nested more than {sys.getrecursionlimit() // 2} deep") from None
+    _emit(value, where, out, 0, indent, _Walk(), False)
     return "".join(out)
 
 
-def _emit(value: Any, where: str, out: list[str], depth: int, indent: int | None) -> None:
+def _emit(value: Any, where: str, out: list[str], depth: int, indent: int | None, walk: _Walk,
+          again: bool) -> None:
+    container = isinstance(value, (Mapping, list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0)
+    if container:
+        if depth >= _MAX_DEPTH:
+            raise ConfigError(f"{where}: expected dicts and lists nested at most {_MAX_DEPTH} deep, "
+                              "got deeper (README \"Limits\")")
+        again = again or id(value) in walk.seen
+        walk.seen.setdefault(id(value), value)
+    if again:
+        walk.repeated += 1
+        if walk.repeated > _MAX_REPEATED:
+            raise ConfigError(f"{where}: expected dicts and lists used in several places to repeat at most "
+                              f"{_MAX_REPEATED} values in all, got more (README \"Limits\")")
     if isinstance(value, Mapping):
         items = list(value.items())
-        _open_close("{", "}", items, where, out, depth, indent, mapping=True)
-    elif isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0):
-        _open_close("[", "]", list(enumerate(value)), where, out, depth, indent, mapping=False)
+        _open_close("{", "}", items, where, out, (depth, indent), walk, again, mapping=True)
+    elif container:
+        _open_close("[", "]", list(enumerate(value)), where, out, (depth, indent), walk, again, mapping=False)
     elif hasattr(value, "tolist") and not isinstance(value, (np.generic, np.ndarray)):  # a pandas Series, Index
-        _emit(list(value.tolist()), where, out, depth, indent)
+        _emit(list(value.tolist()), where, out, depth, indent, walk, again)
     else:
         out.append(scalar(value, where))
 
 
-def _open_close(open_: str, close: str, items: list[tuple[Any, Any]], where: str, out: list[str], depth: int,
-                indent: int | None, mapping: bool) -> None:
+def _open_close(open_: str, close: str, items: list[tuple[Any, Any]], where: str, out: list[str],
+                layout: tuple[int, int | None], walk: _Walk, again: bool, mapping: bool) -> None:
+    depth, indent = layout
     if not items:
         out.append(open_ + close)
         return
@@ -56,9 +83,9 @@ def _open_close(open_: str, close: str, items: list[tuple[Any, Any]], where: str
         if mapping:
             key = _key(k, where)
             out.append(json.dumps(key, ensure_ascii=False) + ": ")
-            _emit(v, f"{where}[{_quote(key)}]", out, depth + 1, indent)
+            _emit(v, f"{where}[{_quote(key)}]", out, depth + 1, indent, walk, again)
         else:
-            _emit(v, f"{where}[{k}]", out, depth + 1, indent)
+            _emit(v, f"{where}[{k}]", out, depth + 1, indent, walk, again)
     out.append(("" if indent is None else "\n" + " " * (indent * depth)) + close)
 
 

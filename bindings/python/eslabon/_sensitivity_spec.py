@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from . import _core
+from . import _args, _core
 from .model import load_for_cli
 from .sensitivity import Settings, SpecProblem, did_you_mean, settings
 
@@ -67,10 +67,10 @@ def load_spec(path: str) -> Spec:
     if os.path.isdir(path):
         raise _core.ConfigError(f"{path}: expected a sensitivity spec file, found a directory")
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError):
+        text = _args.read_config(path, "a sensitivity spec file")  # README "Limits"
+    except OSError:
         raise _core.ConfigError(f"{path}: cannot read the file (does it exist?)") from None
+    _core.check_yaml_shape(text, path)
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()

@@ -97,14 +97,13 @@ class Model:
 
         Raises FileNotFoundError (no such file), IsADirectoryError, PermissionError (as ``open`` does),
         TypeError (``path`` is not a path) and ConfigError (a ValueError) for a config that does not give
-        a valid model, its message ``FILE:LINE:COL: path.to.key: expected ..., got ...`` as the CLI's.
+        a valid model, its message ``FILE:LINE:COL: path.to.key: expected ..., got ...`` as the CLI's, or
+        a file the CLI would not read either (README "Limits": a device, more than 16 MiB, not UTF-8).
         """
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"path: expected a str or os.PathLike, got {_args.type_name(path)}")
         path = os.fspath(path)
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        return cls(text, path)
+        return cls(_args.read_config(path), path)
 
     @classmethod
     def from_dict(cls, config: Mapping[str, Any], name: str = "<dict>") -> Model:
@@ -186,7 +185,7 @@ class Model:
 
     def run(self, replications: int | Mapping[str, Any] | None = None, seed: int | None = None,
             threads: int | None = None, orders: bool = False, progress: bool = True,
-            events: bool | int = False, events_replications: int = 1) -> Result:
+            events: bool | int = False, events_replications: int = 1, time_limit: Any = None) -> Result:
         """Run replications of the model and return a Result (its tables as DataFrames).
 
         Parameters:
@@ -200,6 +199,8 @@ class Model:
             events: record the event log (``r.events``, ``r.to_xes``, ``r.to_ocel``; README "Event logs for
                 process mining"): True for the first 10,000 orders of replication 0, an int N for the first N.
             events_replications: with ``events``, record replications 0 to K - 1 (an int K >= 1).
+            time_limit: the most wall-clock time the run may take, in seconds (a number > 0 or a
+                ``datetime.timedelta``); None: no limit (README "Limits").
 
         Returns:
             Result: ``r.summary()`` (KPIs with 95% CIs), ``r.replications``, ``r.units``, ... .
@@ -208,6 +209,9 @@ class Model:
             TypeError: an argument of the wrong type (``replications=1.5``, ``seed="1"``).
             ConfigError: a value out of range (``replications=0``), naming the argument.
             WipLimitExceeded: the work in the system passed ``run.max_wip``.
+            EventLimitExceeded: a replication passed ``run.max_events`` events.
+            TimeLimitExceeded: the run took longer than ``time_limit``. All three are RunLimitExceeded
+                (a RuntimeError).
             KeyboardInterrupt: Ctrl-C (or the notebook's interrupt) stops the run promptly; the GIL is
                 released while it runs.
 
@@ -226,9 +230,10 @@ class Model:
         model = self._with_run(replications, seed)
         limit = _event_orders(events)
         events_replications = _args.integer("events_replications", events_replications, 1)
+        seconds = _args.time_limit(time_limit)
         warn_if_unstable(model)
         with progress_bar(progress, f"{self.name}") as update:
-            core = _core.run(model._core, 0, -1, threads, orders, update, limit, events_replications)
+            core = _core.run(model._core, 0, -1, threads, orders, update, limit, events_replications, seconds)
         result = Result(core, model)
         warn_if_drifting(result)
         warn_if_imprecise(result)
