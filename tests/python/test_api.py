@@ -593,7 +593,10 @@ PROMPT = 30
 def interrupt_after_start(script):
     """Start `script` (which prints "running" just before the long call), send SIGINT once it has
     worked in that call for a while; return (seconds from SIGINT to exit, returncode, stdout, stderr)."""
-    with started([PY, "-X", "faulthandler", "-c", script], cwd=ROOT) as proc:
+    # As from a terminal: a shell that runs this suite in the background (`make test &`, nohup) leaves
+    # SIGINT ignored, and a child inherits that, so the child gets Ctrl-C's default disposition back.
+    with started([PY, "-X", "faulthandler", "-c", script], cwd=ROOT,
+                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) as proc:
         line = proc.stdout.readline()
         assert line.strip() == "running", (line, proc.stderr.read() if proc.poll() is not None else "")
         wait_until_working(proc, what="the long call")  # fails if the long run ended by itself
