@@ -162,7 +162,7 @@ class Replication {
   void not_taken(std::uint32_t o, int e);
   void route_away(std::uint32_t o, int k);
 
-  // One attempt at handing task `from` over to `to` along edge e.
+  // handoffs.cpp. One attempt at handing task `from` over to `to` along edge e.
   void handoff(std::uint32_t o, int e);
 
   void handoff_arrives(std::uint32_t h);
@@ -180,6 +180,7 @@ class Replication {
   // Queues work at its unit, or starts it on a free server. A unit that is full turns it
   // away: a complaint nobody takes is not resolved; a task's order is lost.
   void submit(const JobSpec& s);
+  void submit_job(const JobSpec& s);  // out of line, for handoffs.cpp
   void submit_complaint(std::uint32_t o);
 
   double draw_service(std::uint32_t j);
