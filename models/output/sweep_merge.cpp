@@ -89,7 +89,7 @@ void check_cover(std::vector<ShardFile*> shards, std::size_t pairs) {
       const std::size_t b = static_cast<std::size_t>(static_cast<unsigned __int128>(pairs) * (i + 1) / n);
       if (a < end && b > first) names += (names.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(n);
     }
-    return " (missing: shard " + names + ")";
+    return names.empty() ? names : " (missing: shard " + names + ")";
   };
   for (const ShardFile* s : shards) {
     if (s->shard.first > next)
