@@ -49,7 +49,6 @@ SAN_CMAKE = -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_
 ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 TSAN := -fsanitize=thread -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-TSAN_TESTS ?= Runner.*:Output.*
 
 $(ASAN_BUILD)/CMakeCache.txt:
 	cmake -S . -B $(ASAN_BUILD) $(SAN_CMAKE) -DESLABON_FUZZ=ON "-DCMAKE_C_FLAGS=$(ASAN)" \
@@ -66,12 +65,12 @@ fuzz: build-asan
 	  --timeout $$(($(FUZZ_SECONDS) + 600))
 
 $(TSAN_BUILD)/CMakeCache.txt:
-	cmake -S . -B $(TSAN_BUILD) $(SAN_CMAKE) "-DCMAKE_C_FLAGS=$(TSAN)" "-DCMAKE_CXX_FLAGS=$(TSAN)" \
-	  "-DCMAKE_EXE_LINKER_FLAGS=$(TSAN)"
+	cmake -S . -B $(TSAN_BUILD) $(SAN_CMAKE) -DESLABON_TSAN=ON "-DCMAKE_C_FLAGS=$(TSAN)" \
+	  "-DCMAKE_CXX_FLAGS=$(TSAN)" "-DCMAKE_EXE_LINKER_FLAGS=$(TSAN)"
 
 test-tsan: setup $(TSAN_BUILD)/CMakeCache.txt
-	cmake --build $(TSAN_BUILD) -j$(JOBS) --target eslabon_tests
-	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(TSAN_BUILD)/tests/eslabon_tests --gtest_filter='$(TSAN_TESTS)'
+	cmake --build $(TSAN_BUILD) -j$(JOBS) --target eslabon_thread_tests
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(TSAN_BUILD)/tests/fuzz/eslabon_thread_tests
 
 bench: build
 	$(BUILD)/bench/eslabon_bench --benchmark_counters_tabular=true

@@ -22,13 +22,18 @@
 
 namespace {
 
+// Made once, removed at exit; never destroyed before that (the atexit handler still needs it).
 const std::filesystem::path& work_dir() {
-  static const std::filesystem::path dir = [] {
+  static const std::filesystem::path& dir = *[] {
     std::string name = (std::filesystem::temp_directory_path() / "eslabon-fuzz-hdf5-XXXXXX").string();
     if (!mkdtemp(name.data())) std::abort();
-    std::atexit([] { std::filesystem::remove_all(work_dir()); });
-    return std::filesystem::path(name);
+    return new std::filesystem::path(name);
   }();
+  static const bool cleaned_at_exit = [] {
+    std::atexit([] { std::filesystem::remove_all(work_dir()); });
+    return true;
+  }();
+  (void)cleaned_at_exit;
   return dir;
 }
 
