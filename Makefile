@@ -58,10 +58,10 @@ build-asan: setup $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j$(JOBS) --target eslabon_sanitize
 
 test-asan: build-asan
-	cd $(ASAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j$(JOBS) -L 'sanitize|fuzz'
+	cd $(ASAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j$(JOBS) -L '^(sanitize|fuzz)$$'
 
 fuzz: build-asan
-	cd $(ASAN_BUILD) && $(SAN_ENV) FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --output-on-failure -j$(JOBS) -L fuzz \
+	cd $(ASAN_BUILD) && $(SAN_ENV) FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --output-on-failure -j$(JOBS) -L '^fuzz' \
 	  --timeout $$(($(FUZZ_SECONDS) + 600))
 
 $(TSAN_BUILD)/CMakeCache.txt:

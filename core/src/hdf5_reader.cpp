@@ -110,10 +110,10 @@ Table Hdf5Reader::numbers(const std::string& dataset) const {
   if (rows && H5Dread(ds.id, mem.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0)
     throw std::runtime_error(where + ": reading the table failed");
   for (int f = 0; f < fields; ++f) {
-    const unsigned char* at = buf.data() + static_cast<std::size_t>(f) * 8;
     auto copy = [&](auto& col) {
       col.resize(rows);
-      for (std::size_t r = 0; r < rows; ++r) std::memcpy(&col[r], at + r * width, 8);
+      for (std::size_t r = 0; r < rows; ++r)
+        std::memcpy(&col[r], buf.data() + r * width + static_cast<std::size_t>(f) * 8, 8);
     };
     if (integer[static_cast<std::size_t>(f)])
       copy(t.i64(names[static_cast<std::size_t>(f)]));
