@@ -2,6 +2,7 @@
 
 #include "hdf5_handle.hpp"
 
+#include <cstring>
 #include <stdexcept>
 #include <vector>
 
@@ -73,29 +74,51 @@ Table Hdf5Reader::numbers(const std::string& dataset) const {
   if (H5Tget_class(type.id) != H5T_COMPOUND || H5Sget_simple_extent_ndims(space.id) != 1)
     throw std::runtime_error(where + ": expected a one-dimensional table");
   const auto rows = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.id));
-  Table t;
   const int fields = H5Tget_nmembers(type.id);
+  if (fields <= 0) throw std::runtime_error(where + ": expected a table with columns");
+  // Every column at once, each as an 8-byte number at its place in a row: one read (one pass
+  // of decompression) for the whole table. A file eslabon writes holds every row (deflate
+  // packs at most ~1000:1), so a table that says it has more rows than its storage can hold is
+  // refused before any memory is taken for it.
+  const auto width = static_cast<std::size_t>(fields) * 8;
+  const auto stored = static_cast<double>(H5Dget_storage_size(ds.id));
+  if (static_cast<double>(rows) * static_cast<double>(width) > 1100.0 * stored + 65536.0)
+    throw std::runtime_error(where + ": the table says it has " + std::to_string(rows) +
+                             " rows, more than the file holds");
+  Handle mem{H5Tcreate(H5T_COMPOUND, width), H5Tclose};
+  Table t;
+  std::vector<std::string> names;
+  std::vector<bool> integer;
   for (int f = 0; f < fields; ++f) {
     char* raw = H5Tget_member_name(type.id, static_cast<unsigned>(f));
-    const std::string name = raw ? raw : "";
+    names.push_back(raw ? raw : "");
     H5free_memory(raw);
     const H5T_class_t cls = H5Tget_member_class(type.id, static_cast<unsigned>(f));
-    // One field at a time: a compound memory type of that field alone reads just its values.
-    const bool integer = cls == H5T_INTEGER;
-    if (!integer && cls != H5T_FLOAT) throw std::runtime_error(where + ": column " + name + " is not a number");
-    Handle mem{H5Tcreate(H5T_COMPOUND, 8), H5Tclose};
-    H5Tinsert(mem.id, name.c_str(), 0, integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE);
-    herr_t rc = 0;
-    if (integer) {
-      auto& col = t.i64(name);
+    integer.push_back(cls == H5T_INTEGER);
+    if (!integer.back() && cls != H5T_FLOAT)
+      throw std::runtime_error(where + ": column " + names.back() + " is not a number");
+    if (t.find(names.back())) throw std::runtime_error(where + ": column " + names.back() + " twice");
+    if (integer.back())
+      t.i64(names.back());
+    else
+      t.f64(names.back());
+    if (H5Tinsert(mem.id, names.back().c_str(), static_cast<std::size_t>(f) * 8,
+                  integer.back() ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE) < 0)
+      throw std::runtime_error(where + ": column " + names.back() + " cannot be read");
+  }
+  std::vector<unsigned char> buf(rows * width);
+  if (rows && H5Dread(ds.id, mem.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0)
+    throw std::runtime_error(where + ": reading the table failed");
+  for (int f = 0; f < fields; ++f) {
+    auto copy = [&](auto& col) {
       col.resize(rows);
-      if (rows) rc = H5Dread(ds.id, mem.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, col.data());
-    } else {
-      auto& col = t.f64(name);
-      col.resize(rows);
-      if (rows) rc = H5Dread(ds.id, mem.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, col.data());
-    }
-    if (rc < 0) throw std::runtime_error(where + ": reading column " + name + " failed");
+      for (std::size_t r = 0; r < rows; ++r)
+        std::memcpy(&col[r], buf.data() + r * width + static_cast<std::size_t>(f) * 8, 8);
+    };
+    if (integer[static_cast<std::size_t>(f)])
+      copy(t.i64(names[static_cast<std::size_t>(f)]));
+    else
+      copy(t.f64(names[static_cast<std::size_t>(f)]));
   }
   return t;
 }

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <stdexcept>
+#include <variant>
 #include <vector>
 
 namespace eslabon {
@@ -41,10 +42,16 @@ Table rows_table(const PairResults& pairs, const Rows<N>& kind) {
   return t;
 }
 
-// The columns of `t`, checked against what this version writes.
-void expect_columns(const Table& t, const std::string& where, const std::vector<std::string>& names) {
+// The columns of `t`, checked against what this version writes: `names`, the first `integers` of
+// them int64, the others float64 (a file that has them as other types is refused too).
+void expect_columns(const Table& t, const std::string& where, const std::vector<std::string>& names,
+                    std::size_t integers) {
   bool same = t.columns().size() == names.size();
-  for (std::size_t c = 0; same && c < names.size(); ++c) same = t.columns()[c].name == names[c];
+  for (std::size_t c = 0; same && c < names.size(); ++c) {
+    const Column& col = t.columns()[c];
+    same = col.name == names[c] && (c < integers ? std::holds_alternative<std::vector<std::int64_t>>(col.data)
+                                                 : std::holds_alternative<std::vector<double>>(col.data));
+  }
   if (!same) throw std::runtime_error(where + ": not the columns this version of eslabon writes");
 }
 
@@ -54,7 +61,7 @@ void read_rows(const Hdf5Reader& file, const std::string& group, const Rows<N>& 
   Table t = file.numbers(group + "/" + kind.table);
   std::vector<std::string> names = {"pair", kind.item};
   names.insert(names.end(), kind.stats.begin(), kind.stats.end());
-  expect_columns(t, where, names);
+  expect_columns(t, where, names, 2);
   const auto& pair = t.i64("pair");
   const auto& item = t.i64(kind.item);
   std::vector<const std::vector<double>*> cols;
@@ -99,7 +106,7 @@ void read_pair_tables(const Hdf5Reader& file, const std::string& group, PairResu
   Table t = file.numbers(group + "/replications");
   std::vector<std::string> names = {"pair", "replication", "events"};
   for (int k = 0; k < kKpiCount; ++k) names.push_back(kpi_names()[k]);
-  expect_columns(t, where, names);
+  expect_columns(t, where, names, 3);
   PairResults mine;
   for (std::size_t row = 0; row < t.rows(); ++row) {
     ReplicationResult r;

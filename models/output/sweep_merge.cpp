@@ -89,7 +89,7 @@ void check_cover(std::vector<ShardFile*> shards, std::size_t pairs) {
       const std::size_t b = static_cast<std::size_t>(static_cast<unsigned __int128>(pairs) * (i + 1) / n);
       if (a < end && b > first) names += (names.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(n);
     }
-    return " (missing: shard " + names + ")";
+    return names.empty() ? names : " (missing: shard " + names + ")";
   };
   for (const ShardFile* s : shards) {
     if (s->shard.first > next)
@@ -124,7 +124,16 @@ MergeSummary merge_sweep_shards(const std::vector<std::string>& paths, const std
       throw ConfigError("eslabon merge: " + s.name() + " was written by eslabon " + s.version + " and " + head.name() +
                         " by eslabon " + head.version + "; expected shards written by one version");
   }
-  Sweep sweep = rebuild_sweep(head.path + ": attribute sweep", head.sweep_text, head.model_file, head.model_text);
+  // The model's errors name the model file it was read from; they are about the text this shard
+  // stores (found by fuzz_hdf5: tests/fuzz/corpus/hdf5/model_attribute_bad_key.h5), so say so.
+  Sweep sweep = [&] {
+    try {
+      return rebuild_sweep(head.path + ": attribute sweep", head.sweep_text, head.model_file, head.model_text);
+    } catch (const ConfigError& e) {
+      if (std::string(e.what()).rfind(head.path + ": ", 0) == 0) throw;
+      throw ConfigError(head.path + ": attribute model: " + e.what());
+    }
+  }();
   if (sweep_fingerprint(sweep) != head.fingerprint)
     throw ConfigError(head.path + ": its sweep and model do not give its fingerprint " + head.fingerprint +
                       "; expected a shard written by this version of eslabon (" + std::string(version) + ")");

@@ -340,7 +340,11 @@ class Chain {
       count(s, Figure::Work, ed.from, lost * own);
       moves_.push_back({s, s, lost});
     }
-    for (const auto& [c, p] : outcomes) {
+    // Not a structured binding: the lambda below captures p, which clang 14 (the sanitizer build,
+    // tests/fuzz/README.md) cannot do with one.
+    for (const auto& outcome : outcomes) {
+      const int c = outcome.first;
+      const double p = outcome.second;
       if (!(p > 0)) continue;
       const int made = c < 0 ? st.carried : add(st.carried, c);
       if (c >= 0) count(s, Figure::Defects, e, kept * p);

@@ -419,3 +419,28 @@ TEST(Output, PairTablesRoundTripBitForBit) {
       for (int s = 0; s < kOriginStatCount; ++s) EXPECT_TRUE(same_bits(r.origins[g][s], b.origins[g][s]));
   }
 }
+
+// A shard whose /pairs has the right column names with another type (found by fuzz_hdf5,
+// tests/fuzz/corpus/hdf5/pairs_wrong_type.h5) is refused as a file this version does not write:
+// std::runtime_error, which eslabon merge turns into a ConfigError (exit 2), not a logic_error.
+TEST(Output, PairTablesOfAnotherTypeAreRefused) {
+  SweepDir d;
+  Table t("replications");
+  t.f64("pair").push_back(0);  // int64 in the files eslabon writes
+  for (const char* c : {"replication", "events"}) t.i64(c).push_back(0);
+  for (int k = 0; k < kKpiCount; ++k) t.f64(kpi_names()[k]).push_back(0);
+  const std::string path = (d.dir / "pairs.h5").string();
+  {
+    Hdf5Writer w(path);
+    w.write("/pairs/replications", t);
+    w.commit();
+  }
+  PairResults back;
+  try {
+    read_pair_tables(Hdf5Reader(path), "/pairs", back);
+    FAIL() << "read a table of another type";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("not the columns this version of eslabon writes"), std::string::npos)
+        << e.what();
+  }
+}

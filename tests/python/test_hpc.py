@@ -9,6 +9,7 @@ import signal
 import subprocess
 
 import h5py
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -130,6 +131,31 @@ def test_merge_refuses_what_is_not_one_whole_sweep(sweep, tmp_path):
         assert not out.exists()
     p = run("merge", s0, s1, s2, "-o", s1)
     assert p.returncode == 2 and "found one of the shards" in p.stderr, p.stderr
+    # Found by fuzz_hdf5 (tests/fuzz/README.md): a shard's stored model text, its /pairs columns
+    # with another type, a shard count of 0.
+    bad_model, bad_pairs, no_count = (tmp_path / n for n in ("bad_model.h5", "bad_pairs.h5", "no_count.h5"))
+    for copy, src in ((bad_model, s0), (bad_pairs, s1), (no_count, s0)):
+        shutil.copy(src, copy)
+    with h5py.File(bad_model, "r+") as f:
+        model = f.attrs["model"]
+        f.attrs["model"] = "com: 1\n" + (model.decode() if isinstance(model, bytes) else str(model))
+    with h5py.File(bad_pairs, "r+") as f:
+        table = f["pairs/replications"][...]
+        as_float = np.zeros(table.shape, [(n, "f8" if n == "pair" else table.dtype[n]) for n in table.dtype.names])
+        for n in table.dtype.names:
+            as_float[n] = table[n]
+        del f["pairs/replications"]
+        f["pairs/replications"] = as_float
+    with h5py.File(no_count, "r+") as f:
+        f.attrs["shard_count"] = 0
+    for given, message in [
+        ([bad_model, s1, s2], f"{bad_model}: attribute model: "),
+        ([s0, bad_pairs, s2], "/pairs/replications: not the columns this version of eslabon writes"),
+        ([no_count], "of the sweep's 20 are in none of the shards given; expected"),
+    ]:
+        p = run("merge", *given, "-o", out)
+        assert p.returncode == 2 and message in p.stderr, (given, p.stderr)
+        assert not out.exists()
     with pytest.raises(es.ConfigError, match="missing: shard 1/3"):
         es.merge_shards([s0, s2], out)
     assert not out.exists()
