@@ -227,6 +227,8 @@ PYTHON = {
     "StoredSweep.to_excel": (lambda d, r, t: r["sweep"].to_excel(t), ["s0.h5"]),
     "run_sweep": (lambda d, r, t: es.run_sweep(d / "sweep.yaml", t), ["model.yaml", "sweep.yaml"]),
     "merge_shards": (lambda d, r, t: es.merge_shards([d / "s0.h5", d / "s1.h5"], t), ["s0.h5"]),
+    "Graph.save": (lambda d, r, t: es.Model.from_yaml(d / "model.yaml").graph(r["stored"]).save(t),
+                   ["model.yaml", "run.h5"]),
 }
 
 

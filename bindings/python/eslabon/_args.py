@@ -147,8 +147,13 @@ def inputs_of(source: Any) -> list[tuple[str, str]]:
     StoredResult's, a StoredSweep's), or the config file its model was loaded from (a run's Result)."""
     if getattr(source, "path", ""):
         return [(os.fspath(source.path), "the results file itself")]
-    model = getattr(source, "model", None)
-    if model is not None and not getattr(model, "_from_dict", True):
+    return config_of(getattr(source, "model", None))
+
+
+def config_of(model: Any) -> list[tuple[str, str]]:
+    """The config file ``model`` was loaded from, as a file a write must not replace (none for a model made
+    from a dict or a string)."""
+    if model is not None and not getattr(model, "_from_dict", True) and getattr(model, "_source", ""):
         return [(model._source, "the config file itself")]
     return []
 

@@ -176,11 +176,13 @@ class Graph:
     renders itself in Jupyter. ``nodes`` (one row per unit) and ``edges`` (one row per edge: ``tail``,
     ``head``, ``link``, ``flow`` per time unit, ``penwidth``, ``handoffs``) hold the exact figures."""
 
-    def __init__(self, dot: str, nodes: pd.DataFrame, edges: pd.DataFrame, color: str) -> None:
+    def __init__(self, dot: str, nodes: pd.DataFrame, edges: pd.DataFrame, color: str,
+                 kept: list[tuple[str, str]] | None = None) -> None:
         self.dot = dot
         self.nodes = nodes
         self.edges = edges
         self.color = color
+        self._kept = list(kept or [])  # what save() must not replace: the model's config, the results file
 
     def render(self, fmt: str, dpi: float | None = None) -> bytes:
         """The picture as Graphviz renders it (``fmt``: svg or png; ``dpi`` for png, default 96)."""
@@ -205,9 +207,13 @@ class Graph:
         return self.render("png", dpi)
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the picture; the format is the extension (.svg, .png or .dot). Written to a temporary
-        file in the same directory and renamed, so a failure never leaves half a file."""
-        path = os.fspath(path)
+        """Write the picture; the format is the extension (.svg, .png or .dot). The path is checked first as
+        every writer's is (README "Where results may be written": not a device, a directory, the model's
+        config or the results drawn); written to a temporary file in the same directory and renamed, so a
+        failure never leaves half a file."""
+        from . import _args
+
+        path = _args.output("path", path, self._kept)
         ext = os.path.splitext(path)[1].lower().lstrip(".")
         if ext not in FORMATS:
             raise ValueError(f"{path}: expected a file ending in .svg, .png or .dot")
@@ -312,7 +318,10 @@ def build(model: Model, results: Union[Result, StoredResult, None] = None, color
     node_lines, rows = _node_lines(model, load, util, value, color, scale_max, desk, per)
     edge_lines, erows = _edge_lines(edges, links, link_values, desk, per)
     text = "\n".join(head + node_lines + edge_lines + [_legend(legend_title, scale_max, color), "}"]) + "\n"
-    return Graph(text, pd.DataFrame(rows).set_index("unit"), pd.DataFrame(erows), color)
+    from ._args import config_of, inputs_of
+
+    kept = inputs_of(results) + config_of(model)
+    return Graph(text, pd.DataFrame(rows).set_index("unit"), pd.DataFrame(erows), color, kept)
 
 
 def _node_lines(model: Model, load: pd.DataFrame, util: dict[str, float], value: dict[str, float], color: str,
