@@ -38,7 +38,8 @@ test: test-cpp test-python test-asan
 # coverage; only what its tests need (target eslabon_sanitize). test-asan: the unit tests and every
 # example config under the sanitizers, each fuzz target's corpus replayed and FUZZ_TEST_SECONDS of
 # fuzzing each. `make fuzz FUZZ_SECONDS=600` fuzzes each target that long. test-tsan: the threaded
-# runner and sweep under ThreadSanitizer (build-tsan; not part of make test).
+# runner and sweep under ThreadSanitizer (build-tsan; not part of make test): their unit tests, then
+# the eslabon binary running, sweeping and being stopped on several threads (tests/fuzz/tsan_cli.sh).
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
 FUZZ_SECONDS ?= 600
@@ -69,8 +70,9 @@ $(TSAN_BUILD)/CMakeCache.txt:
 	  "-DCMAKE_CXX_FLAGS=$(TSAN)" "-DCMAKE_EXE_LINKER_FLAGS=$(TSAN)"
 
 test-tsan: setup $(TSAN_BUILD)/CMakeCache.txt
-	cmake --build $(TSAN_BUILD) -j$(JOBS) --target eslabon_thread_tests
+	cmake --build $(TSAN_BUILD) -j$(JOBS) --target eslabon_thread_tests eslabon
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(TSAN_BUILD)/tests/fuzz/eslabon_thread_tests
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 tests/fuzz/tsan_cli.sh $(TSAN_BUILD)/eslabon $(CURDIR)
 
 bench: build
 	$(BUILD)/bench/eslabon_bench --benchmark_counters_tabular=true
