@@ -104,8 +104,16 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
       r.fail(where, path, "this does not give a valid model: " + msg);
     }
   };
-  // The grid: each path with a non-empty list of values, each value checked alone.
+  // The grid: each path with a non-empty list of values, each value checked alone, so that an
+  // error points at the value. A value the model refuses alone may be valid beside another
+  // factor's (a horizon below the model's warm-up beside a warm-up factor): it is kept, and only
+  // a point that holds it and that the model refuses fails, with the value's own error.
   std::vector<std::vector<Override>> axes;
+  struct RefusedAlone {
+    YAML::Node node;
+    std::string path;
+  };
+  std::vector<std::vector<std::optional<RefusedAlone>>> refused;  // per axis, per value
   if (const YAML::Node grid = root["grid"]; grid && !grid.IsNull()) {
     r.map(grid, "grid", "a mapping of config paths to lists of values");
     r.unique_keys(grid, "grid");
@@ -118,13 +126,22 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
                "expected a non-empty list of values, got " +
                    (values.IsSequence() ? std::string("an empty list") : found(values)));
       std::vector<Override> axis;
+      std::vector<std::optional<RefusedAlone>> refused_here;
       for (std::size_t i = 0; i < values.size(); ++i) {
         Override ov{path, value_text(values[i]), ""};
-        try_model({ov}, values[i], gp + "." + std::to_string(i));
+        const std::string vp = gp + "." + std::to_string(i);
+        try {
+          try_model({ov}, values[i], vp);
+          refused_here.emplace_back();
+        } catch (const ConfigError&) {
+          if (grid.size() == 1) throw;  // no other factor can make it valid
+          refused_here.push_back(RefusedAlone{values[i], vp});
+        }
         axis.push_back(ov);
       }
       s.factors.push_back(path);
       axes.push_back(std::move(axis));
+      refused.push_back(std::move(refused_here));
     }
   }
   const YAML::Node sc = root["scenarios"];
@@ -157,12 +174,21 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
                  (overflow ? format_number(approx) : std::to_string(total)) + " (see README \"Limits\")");
     for (std::size_t n = 0; n < total; ++n) {  // full factorial, the last factor varying fastest
       std::vector<Override> changes(axes.size());
+      std::vector<std::size_t> at(axes.size());
       std::size_t rest = n;
       for (std::size_t a = axes.size(); a-- > 0;) {
-        changes[a] = axes[a][rest % axes[a].size()];
+        at[a] = rest % axes[a].size();
+        changes[a] = axes[a][at[a]];
         rest /= axes[a].size();
       }
-      add_point("", std::move(changes), root["grid"], "grid");
+      try {
+        add_point("", changes, root["grid"], "grid");
+      } catch (const ConfigError&) {
+        // A value refused alone is the likelier culprit: its own error, at its place.
+        for (std::size_t a = 0; a < axes.size(); ++a)
+          if (const auto& v = refused[a][at[a]]) try_model({changes[a]}, v->node, v->path);
+        throw;
+      }
     }
   }
   if (sc && !sc.IsNull()) {

@@ -325,6 +325,29 @@ TEST(Output, BadPointNamesTheModelsLine) {
   }
 }
 
+// README "Sweeps from config files": a grid value the model refuses alone (a horizon below the
+// model's warm-up of 30) is valid beside another factor that makes it so; a point that holds it
+// and that the model refuses fails with the value's own error, at its place.
+TEST(Output, GridValueRefusedAloneIsValidBesideAnotherFactor) {
+  SweepDir d;
+  std::ofstream(d.dir / "sweep.yaml")
+      << "model: model.yaml\nreplications: 2\nseed: 5\ngrid:\n  run.horizon: [20, 300]\n  run.warmup: [5, 10]\n";
+  const Sweep ok = d.load();
+  ASSERT_EQ(ok.points.size(), 4u);
+  EXPECT_EQ(ok.points[0].changes[0].value, "20");
+  EXPECT_EQ(ok.points[0].changes[1].value, "5");
+  std::ofstream(d.dir / "sweep.yaml")
+      << "model: model.yaml\nreplications: 2\nseed: 5\ngrid:\n  run.horizon: [300, 20]\n  run.warmup: [5, 25]\n";
+  try {
+    d.load();
+    FAIL() << "expected a ConfigError: horizon 20 beside warm-up 25";
+  } catch (const ConfigError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("sweep.yaml:5:22: grid.run.horizon.1: this does not give a valid model: "), std::string::npos)
+        << msg;
+  }
+}
+
 // README "Running on a cluster": --shard I/N splits the pairs into contiguous slices that cover
 // every pair once, sizes differing by one at most; bad splits are bad input.
 TEST(Output, ShardsCoverEveryPairOnceAndEvenly) {
