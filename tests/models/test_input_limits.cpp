@@ -5,6 +5,7 @@
 // escaped token of the file.
 
 #include <eslabon/core/text.hpp>
+#include <models/config/durations.hpp>
 #include <models/config/input_limits.hpp>
 #include <models/config/loader.hpp>
 #include <models/config/sweep_file.hpp>
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 
 namespace {
@@ -262,6 +264,43 @@ TEST(InputLimits, ASweepGridTooLargeToCountIsRefused) {
                                       dir);
   EXPECT_NE(msg.find("grid: expected at most 100000 points, got 200000 "), std::string::npos) << msg;
   std::filesystem::remove_all(dir);
+}
+
+// A duration's text is scanned by hand (durations.cpp): std::regex recursed once per character,
+// and fuzz_config found a 22 kB value that overflowed the stack. The scanner accepts exactly what
+// the regex did (the regex is the oracle here, on every text of up to 4 characters from an
+// alphabet that reaches each branch), and a long value is refused, not a crash.
+TEST(InputLimits, DurationsAreScannedAsTheRegexDidAndLongOnesDoNotOverflow) {
+  const std::regex re(R"(^\s*([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\s*([A-Za-z]*)\s*$)");
+  const std::string alphabet = "1.e-+ hx";
+  std::vector<std::string> texts = {""};
+  for (int len = 1; len <= 4; ++len) {
+    const std::size_t from = texts.size();
+    for (std::size_t k = 0; k < from; ++k)
+      if (texts[k].size() == static_cast<std::size_t>(len - 1))
+        for (char c : alphabet) texts.push_back(texts[k] + c);
+  }
+  texts.insert(texts.end(), {"1e5h", "1E-3min", ".5d", "5.", "-2 w", "1e", "1eh", "\t3\n", "+.e1", "2 h h"});
+  for (const std::string& t : texts) {
+    std::smatch m;
+    std::string accepted = "refused", got = "refused";
+    if (std::regex_match(t, m, re)) accepted = m[2].str().empty() || unit_in_hours(m[2].str()) > 0 ? "ok" : "unit";
+    try {
+      parse_duration(t, "hour");
+      got = "ok";
+    } catch (const std::invalid_argument& e) {
+      got = std::string(e.what()).find("unknown time unit") != std::string::npos ? "unit"
+            : std::string(e.what()).find("range of a double") != std::string::npos ? "ok"
+                                                                                    : "refused";
+    }
+    EXPECT_EQ(got, accepted) << "'" << t << "'";
+  }
+  EXPECT_DOUBLE_EQ(parse_duration(" 1.5e1 min ", "hour"), 0.25);
+  EXPECT_THROW(parse_duration("10" + std::string(200000, 'F'), "hour"), std::invalid_argument);
+  EXPECT_THROW(parse_duration(std::string(200000, '1') + "x", "hour"), std::invalid_argument);
+  const std::string long_horizon = "run: {horizon: 10" + std::string(22000, 'F') + ", replications: 2, seed: 1}\n" +
+                                   kModel.substr(kModel.find('\n') + 1);
+  EXPECT_NE(load_error(long_horizon).find("m.yaml:1:16: run.horizon: "), std::string::npos) << load_error(long_horizon);
 }
 
 TEST(InputLimits, MaxEventsStopsAReplicationExactlyPastIt) {
