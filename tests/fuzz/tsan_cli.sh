@@ -42,7 +42,7 @@ scenarios:
 EOF
 expect 0 "sweep, 15 pairs on 4 threads" "$eslabon" sweep "$work/sweep.yaml" --threads 4 -o "$work/sweep.h5"
 
-# A sweep stopped by its time limit keeps its finished pairs (README "Limits"); --resume ends it.
+# A sweep stopped by its time limit keeps its finished pairs (README "Limits"): exit 1.
 sed 's/run.horizon: \[2500\]/run.horizon: [200000]/' "$work/sweep.yaml" >"$work/long.yaml"
 expect 1 "sweep stopped by --time-limit" "$eslabon" sweep "$work/long.yaml" --threads 2 --time-limit 3 -o "$work/long.h5"
 
