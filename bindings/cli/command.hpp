@@ -18,7 +18,6 @@ namespace eslabon::cli {
 constexpr int kBadInput = 2;
 constexpr int kFailure = 1;
 constexpr int kUnstable = 3;
-constexpr int kInterrupted = 130;  // by SIGINT; a stopped command returns interrupted_exit_code() (143 for SIGTERM)
 
 struct Command {
   CLI::App* subcommand = nullptr;  // true after parsing when the user chose this command

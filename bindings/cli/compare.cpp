@@ -47,9 +47,7 @@ int cmd_compare(const RunArgs& a, const std::string& scenario, bool allow_differ
     base = run_model(l.model, l.options);
     var = run_model(variant, l.options);
   } catch (const Interrupted&) {
-    if (time_limit_reached()) return time_limit_exit();
-    std::cerr << "eslabon: interrupted\n";
-    return interrupted_exit_code();
+    return stopped_exit();
   }
   Table t = compare_runs(base, var);
   const std::vector<ExportTable> tables = comparison_export(t, base.measures);

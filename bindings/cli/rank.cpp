@@ -76,9 +76,7 @@ int cmd_rank(const RankArgs& args) {
     share_base_warmup(l);
     r = rank_weak_points(l.model, l.options, settings);
   } catch (const Interrupted&) {
-    if (time_limit_reached()) return time_limit_exit();
-    std::cerr << "eslabon: interrupted\n";
-    return interrupted_exit_code();
+    return stopped_exit();
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;

@@ -281,9 +281,7 @@ int cmd_run(const RunArgs& a) {
     result = run_model(model, opt);
   } catch (const Interrupted&) {
     stop_progress();
-    if (time_limit_reached()) return time_limit_exit();
-    std::cerr << "eslabon: interrupted; nothing written\n";
-    return interrupted_exit_code();
+    return stopped_exit();
   } catch (const std::exception& e) {
     stop_progress();
     std::cerr << "eslabon: run failed: " << e.what() << "\n";

@@ -120,6 +120,8 @@ int cmd_sweep(const SweepArgs& a, int* argc, char*** argv) {
   std::optional<WarmupChoice> warmup;
   try {
     warmup = decide_sweep_warmup(sweep, &g_stop);
+  } catch (const Interrupted&) {
+    return stopped_exit();  // before any pair: nothing written
   } catch (const std::exception& e) {
     if (rank == 0) std::cerr << "eslabon: sweep failed: " << e.what() << "\n";
     return kFailure;
@@ -169,9 +171,7 @@ int cmd_sweep(const SweepArgs& a, int* argc, char*** argv) {
     std::cerr << e.what() << "\n";
     return kBadInput;
   } catch (const Interrupted&) {
-    if (time_limit_reached()) return time_limit_exit("finished pairs are kept (run again with --resume)");
-    std::cerr << "\neslabon: interrupted; finished pairs are kept (run again with --resume)\n";
-    return interrupted_exit_code();
+    return stopped_exit("finished pairs are kept (run again with --resume)");
   } catch (const std::exception& e) {
     std::cerr << "eslabon: sweep failed: " << e.what() << "\n";
     return kFailure;

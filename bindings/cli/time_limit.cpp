@@ -3,11 +3,11 @@
 #include "command.hpp"
 #include "signals.hpp"
 
-#include <eslabon/core/number_format.hpp>
 #include <models/config/durations.hpp>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -23,6 +23,7 @@ std::string g_given;  // as written, for the message
 
 // The watchdog: detached, it only sleeps and then sets two flags that live as long as the process.
 void arm(double seconds) {
+  seconds = std::min(seconds, 1e9);  // 31 years: any more is none, and would overflow the clock's count
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   std::thread([deadline] {
     std::this_thread::sleep_until(deadline);
@@ -58,8 +59,12 @@ void add_time_limit_option(CLI::App* cmd) {
 
 bool time_limit_reached() { return g_reached.load(); }
 
-int time_limit_exit(const std::string& outcome) {
+int stopped_exit(const std::string& outcome) {
   if (::isatty(STDERR_FILENO)) std::cerr << "\n";  // after a progress line
+  if (!time_limit_reached()) {
+    std::cerr << "eslabon: interrupted; " << outcome << "\n";
+    return interrupted_exit_code();
+  }
   std::cerr << "eslabon: --time-limit " << g_given << " reached: the work stopped before it was done; " << outcome
             << "\n";
   return kFailure;

@@ -2,7 +2,7 @@
 // --time-limit DURATION on run, compare, rank and sweep (README "Limits"): the wall-clock time
 // the command may take. Given, it starts a watchdog that sets the stop flag Ctrl-C sets (g_stop)
 // when the time is up, so the work stops at its next check; the command, on Interrupted, asks
-// time_limit_reached() and ends with time_limit_exit() instead of the interrupt's exit 130.
+// stopped_exit(), which says which of the two stopped it.
 
 #include <CLI/CLI.hpp>
 
@@ -18,7 +18,9 @@ void add_time_limit_option(CLI::App* cmd);
 // True once the time given to --time-limit has passed.
 bool time_limit_reached();
 
-// Says so on stderr ("eslabon: --time-limit 2s reached: ... stopped; `outcome`") and returns exit 1.
-int time_limit_exit(const std::string& outcome = "nothing written");
+// The end of a command whose work threw Interrupted: by the time limit, "eslabon: --time-limit 2s
+// reached: the work stopped before it was done; `outcome`" and exit 1; else by Ctrl-C or SIGTERM,
+// "eslabon: interrupted; `outcome`" and exit 130 or 143 (signals.hpp).
+int stopped_exit(const std::string& outcome = "nothing written");
 
 }  // namespace eslabon::cli

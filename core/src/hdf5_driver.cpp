@@ -133,7 +133,7 @@ herr_t truncate_file(H5FD_t* file, hid_t, hbool_t) {
 const H5FD_class_t kDriver = {
     "eslabon_recording",
     (static_cast<haddr_t>(1) << (8 * sizeof(off_t) - 1)) - 1,  // as the POSIX driver's
-    H5F_CLOSE_WEAK,
+    H5F_CLOSE_STRONG,  // a close closes every object too: an id a failed write left open cannot keep the file
     nullptr,  // terminate
     nullptr, nullptr, nullptr,  // superblock: no driver information
     0, nullptr, nullptr, nullptr,  // fapl

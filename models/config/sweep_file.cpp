@@ -104,16 +104,12 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
       r.fail(where, path, "this does not give a valid model: " + msg);
     }
   };
-  // The grid: each path with a non-empty list of values, each value checked alone, so that an
-  // error points at the value. A value the model refuses alone may be valid beside another
-  // factor's (a horizon below the model's warm-up beside a warm-up factor): it is kept, and only
-  // a point that holds it and that the model refuses fails, with the value's own error.
+  // The grid: each path with a non-empty list of values. Every point is built below; a point the
+  // model refuses fails with the error of its first value that the model refuses alone, at that
+  // value, or else names the grid. So a value valid only beside another factor's (a horizon below
+  // the model's warm-up beside a warm-up factor) is kept.
   std::vector<std::vector<Override>> axes;
-  struct RefusedAlone {
-    YAML::Node node;
-    std::string path;
-  };
-  std::vector<std::vector<std::optional<RefusedAlone>>> refused;  // per axis, per value
+  std::vector<YAML::Node> axis_values;  // each axis's list, for the place of a value's error
   if (const YAML::Node grid = root["grid"]; grid && !grid.IsNull()) {
     r.map(grid, "grid", "a mapping of config paths to lists of values");
     r.unique_keys(grid, "grid");
@@ -126,22 +122,10 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
                "expected a non-empty list of values, got " +
                    (values.IsSequence() ? std::string("an empty list") : found(values)));
       std::vector<Override> axis;
-      std::vector<std::optional<RefusedAlone>> refused_here;
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        Override ov{path, value_text(values[i]), ""};
-        const std::string vp = gp + "." + std::to_string(i);
-        try {
-          try_model({ov}, values[i], vp);
-          refused_here.emplace_back();
-        } catch (const ConfigError&) {
-          if (grid.size() == 1) throw;  // no other factor can make it valid
-          refused_here.push_back(RefusedAlone{values[i], vp});
-        }
-        axis.push_back(ov);
-      }
+      for (std::size_t i = 0; i < values.size(); ++i) axis.push_back(Override{path, value_text(values[i]), ""});
       s.factors.push_back(path);
       axes.push_back(std::move(axis));
-      refused.push_back(std::move(refused_here));
+      axis_values.push_back(values);
     }
   }
   const YAML::Node sc = root["scenarios"];
@@ -182,11 +166,10 @@ Sweep read_sweep(const YamlReader& r, const std::string& text, const std::string
         rest /= axes[a].size();
       }
       try {
-        add_point("", changes, root["grid"], "grid");
+        add_point("", std::move(changes), root["grid"], "grid");
       } catch (const ConfigError&) {
-        // A value refused alone is the likelier culprit: its own error, at its place.
-        for (std::size_t a = 0; a < axes.size(); ++a)
-          if (const auto& v = refused[a][at[a]]) try_model({changes[a]}, v->node, v->path);
+        for (std::size_t a = 0; a < axes.size(); ++a)  // the first value refused alone throws its own error
+          try_model({axes[a][at[a]]}, axis_values[a][at[a]], "grid." + s.factors[a] + "." + std::to_string(at[a]));
         throw;
       }
     }

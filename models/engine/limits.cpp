@@ -28,6 +28,13 @@ void Replication::trace_open() {
   });
 }
 
+// Which run a limit stopped, for its message: a pilot of warmup: auto counts down from
+// kPilotReplication (simulate.hpp), any other run is a replication.
+std::string Replication::which_run() const {
+  return result_.replication > kPilotReplication - 1000 ? "a pilot run of warmup: auto"
+                                                         : "replication " + std::to_string(result_.replication);
+}
+
 void Replication::wip_exceeded() const {
   // Every order record is alive (the pool grows only when all are): count them by flow.
   std::vector<std::uint64_t> open(m_.flows.size(), 0);
@@ -38,9 +45,7 @@ void Replication::wip_exceeded() const {
   auto load = [&](std::size_t i) { return units_[i].waiting() + static_cast<std::size_t>(units_[i].busy); };
   for (std::size_t i = 1; i < units_.size(); ++i)
     if (load(i) > load(u)) u = i;
-  const std::string which = result_.replication > kPilotReplication - 1000
-                                ? "a pilot run of warmup: auto"
-                                : "replication " + std::to_string(result_.replication);
+  const std::string which = which_run();
   const double jobs = static_cast<double>(load(u));
   throw WipExceeded("run.max_wip: more than " + std::to_string(m_.run.max_wip) + " " +
                     noun(static_cast<double>(m_.run.max_wip), "order") + " in the system at time " +
@@ -51,9 +56,7 @@ void Replication::wip_exceeded() const {
 }
 
 void Replication::events_exceeded() const {
-  const std::string which = result_.replication > kPilotReplication - 1000
-                                ? "a pilot run of warmup: auto"
-                                : "replication " + std::to_string(result_.replication);
+  const std::string which = which_run();
   throw EventsExceeded("run.max_events: more than " + std::to_string(m_.run.max_events) + " " +
                        noun(static_cast<double>(m_.run.max_events), "event") + " in " + which + ", at time " +
                        quantity(now_, m_.time_unit) + " of a horizon of " + quantity(horizon_, m_.time_unit) +

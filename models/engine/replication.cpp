@@ -24,7 +24,8 @@ ReplicationResult Replication::run() {
     if (m_.units[u].shifts.size() > 1) schedule_shift(static_cast<std::uint32_t>(u));
   std::uint64_t n = 0;
   // The periodic checks come every 2^14 events, and once at run.max_events + 1 (README "Limits").
-  const std::uint64_t past_limit = m_.run.max_events + 1;
+  const std::uint64_t past_limit =  // saturated, for a Model built in C++ with the largest count
+      m_.run.max_events + (m_.run.max_events < std::numeric_limits<std::uint64_t>::max());
   std::uint64_t check_at = std::min<std::uint64_t>(0x4000, past_limit);
   while (!events_.empty()) {
     const Event e = events_.top();

@@ -89,6 +89,7 @@ class Replication {
   [[noreturn]] void wip_exceeded() const;
   // run.max_events is passed (README "Limits"): the error, with when (limits.cpp).
   [[noreturn]] void events_exceeded() const;
+  std::string which_run() const;  // "replication 3", or a pilot run's name (limits.cpp)
 
  private:
   static std::size_t max_edges(const Model& m) {

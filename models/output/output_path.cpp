@@ -61,7 +61,7 @@ void check_writable_directory(const fs::path& dir, const std::string& label, con
 void check_length(const fs::path& p, const fs::path& dir, const std::string& label, const char* what,
                   const std::string& given) {
   long name_max = ::pathconf(dir.c_str(), _PC_NAME_MAX);
-  if (name_max <= 0) name_max = NAME_MAX;
+  if (name_max <= static_cast<long>(kTemporaryNameExtra)) name_max = NAME_MAX;
   const std::size_t most = static_cast<std::size_t>(name_max) - kTemporaryNameExtra;
   const std::size_t name = p.filename().string().size();
   if (name > most)

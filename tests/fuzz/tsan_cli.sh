@@ -2,7 +2,7 @@
 # tsan_cli.sh ESLABON SOURCE_DIR   (make test-tsan, after eslabon_thread_tests)
 # The eslabon binary built with ThreadSanitizer (halt_on_error=1: a data race ends the process with a
 # report and exit 66) on what runs on several threads: a run's replications with every kind of output,
-# a sweep's (point, replication) pairs, a sweep stopped by --time-limit and resumed, and a run stopped by
+# a sweep's (point, replication) pairs, a sweep stopped by --time-limit, and a run stopped by
 # --time-limit and by SIGINT while its workers are busy. Each must end with its documented exit code.
 set -u
 eslabon=$1
@@ -53,7 +53,10 @@ expect 1 "run stopped by --time-limit" \
 "$eslabon" run "$src/configs/chain.yaml" --horizon 1e9 --replications 4 --threads 2 -o "$work/int.h5" \
   >/dev/null 2>"$work/int.err" &
 pid=$!
-sleep 3
+# SIGINT once it has used 2 s of CPU (its handler is installed by then, however slow the start).
+while [ -e "/proc/$pid" ] && [ "$(awk '{print $14 + $15}' "/proc/$pid/stat")" -lt "$((2 * $(getconf CLK_TCK)))" ]; do
+  sleep 0.1
+done
 kill -INT "$pid"
 wait "$pid"
 got=$?

@@ -135,6 +135,7 @@ TEST(OutputPath, DirectoriesFollowTheSameRules) {
     EXPECT_THROW(check_output_dir(dir, "--csv"), OutputPathError) << dir;
   try {
     check_output_dir((s.dir / "file").string(), "--csv");
+    ADD_FAILURE() << "a regular file was accepted as a directory";
   } catch (const OutputPathError& e) {
     EXPECT_EQ(e.code(), ENOTDIR);
   }

@@ -103,7 +103,8 @@ def test_stopped_sweep_keeps_complete_pairs_and_resumes_to_the_same_file(tmp_pat
     sweep_dir(tmp_path)
     out, journal = tmp_path / "out.h5", tmp_path / "out.h5.journal"
     with started([BIN, "sweep", "sweep.yaml", "-o", "out.h5", "--threads", "1"], cwd=tmp_path) as proc:
-        wait_until(lambda: journal_pairs(journal), "a finished pair in the journal", proc=proc)
+        # One thread runs the pairs in order: past REPLICATIONS pairs, the first point is complete.
+        wait_until(lambda: len(journal_pairs(journal)) > REPLICATIONS, "a complete point in the journal", proc=proc)
         frozen(proc)
         assert len(journal_pairs(journal)) < POINTS * REPLICATIONS  # stopped half-way
         thawed_with(proc, getattr(signal, sig))
@@ -114,6 +115,7 @@ def test_stopped_sweep_keeps_complete_pairs_and_resumes_to_the_same_file(tmp_pat
     # points whose every replication the journal holds, each as the uninterrupted sweep has it.
     done = journal_pairs(journal)
     complete = {f"p{p:04d}" for p in range(POINTS) if all(p * REPLICATIONS + r in done for r in range(REPLICATIONS))}
+    assert complete, done  # so that the bit-for-bit comparison below compares something
     with h5py.File(out) as f, h5py.File(whole) as w:
         assert f.attrs["complete"] == 0
         stored = set(f["points"]) if "points" in f else set()
@@ -142,7 +144,7 @@ def old_results(directory: Path) -> bytes:
     """out.h5 from a short run, which the killed run was about to replace."""
     (directory / "old.yaml").write_text(MODEL.format(horizon=200))
     run("run", "old.yaml", "-o", "out.h5", check=True, cwd=directory)
-    (directory / "model.yaml").write_text(MODEL.format(horizon=100000))  # writes ~7 MB of orders
+    (directory / "model.yaml").write_text(MODEL.format(horizon=200000))  # writes ~11 MB of orders
     return (directory / "out.h5").read_bytes()
 
 
@@ -180,8 +182,11 @@ def test_sigkill_during_a_sweep_leaves_the_existing_results_file_as_it_was(tmp_p
     journal = tmp_path / "out.h5.journal"
     with started([BIN, "sweep", "sweep.yaml", "-o", "out.h5", "--threads", "1"], cwd=tmp_path) as proc:
         wait_until(lambda: len(journal_pairs(journal)) > REPLICATIONS, "a complete point in the journal", proc=proc)
-        proc.send_signal(signal.SIGKILL)
+        frozen(proc)
+        assert len(journal_pairs(journal)) < POINTS * REPLICATIONS, "the sweep was over before the kill"
+        thawed_with(proc, signal.SIGKILL)
         proc.communicate(timeout=STOP)
+    assert proc.returncode == -signal.SIGKILL
     assert (tmp_path / "out.h5").read_bytes() == before
 
 

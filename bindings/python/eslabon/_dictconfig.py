@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import math
 import numbers
-import sys
 from collections.abc import Mapping
 from typing import Any
 

@@ -163,26 +163,32 @@ def page(title: str, subtitle: Sequence[str], sections: Sequence[tuple[str, str,
 
 
 @contextlib.contextmanager
-def atomic_file(path: str, mode: str = "w") -> Iterator[IO[Any]]:
-    """A file to write (``mode`` "w" for UTF-8 text, "wb" for bytes) that appears at `path` only when the
-    block ends without an exception: it is written under the temporary name every writer uses,
-    ``.NAME.tmp-PID`` beside `path` (those left by killed processes removed first), then renamed, so a
-    reader never sees half a file; on an exception (a full disk: OSError) it is removed. A symbolic link
-    at `path` is followed: the file it points to is replaced."""
+def atomic_path(path: str) -> Iterator[str]:
+    """The name of an empty file to write (with the umask's mode) that replaces `path` only when the block
+    ends without an exception: the temporary name every writer uses, ``.NAME.tmp-PID`` beside `path`
+    (those left by killed processes removed first), then renamed, so a reader never sees half a file; on
+    an exception (a full disk: OSError) it is removed. A symbolic link at `path` is followed: the file it
+    points to is replaced."""
     from ._core import remove_stale_temporaries, temporary_path
 
     target = os.path.realpath(path)
     remove_stale_temporaries(target)
     tmp = temporary_path(target)
-    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | os.O_CLOEXEC, 0o666)  # the umask's mode
+    os.close(os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | os.O_CLOEXEC, 0o666))
     try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
-            yield f
+        yield tmp
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def atomic_file(path: str, mode: str = "w") -> Iterator[IO[Any]]:
+    """A file to write (``mode`` "w" for UTF-8 text, "wb" for bytes) at `path`, as ``atomic_path`` says."""
+    with atomic_path(path) as tmp, open(tmp, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
+        yield f
 
 
 def write_atomic(path: str, text: str) -> None:

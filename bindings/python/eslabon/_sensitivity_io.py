@@ -47,13 +47,10 @@ def write_hdf5(frames: Mapping[str, pd.DataFrame], path: str, spec: str = "", co
     complete."""
     import h5py
 
-    from ._core import remove_stale_temporaries, temporary_path
+    from ._report_html import atomic_path
 
     first = next(iter(frames.values())).attrs
-    remove_stale_temporaries(path)
-    tmp = temporary_path(path)
-    os.close(os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o666))  # the umask's mode, as a plain open
-    try:
+    with atomic_path(path) as tmp:
         with h5py.File(tmp, "w") as f:
             f.attrs["methods"] = ",".join(frames)
             f.attrs["kpis"] = ",".join(first["kpis"])
@@ -69,10 +66,6 @@ def write_hdf5(frames: Mapping[str, pd.DataFrame], path: str, spec: str = "", co
                     if df.attrs.get(key) is not None:
                         ds.attrs[key] = int(df.attrs[key])
                 f.create_dataset(f"design/{method}", data=_records(df.attrs["design"]))
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def read_sensitivity(path: str | os.PathLike[str]) -> Union[pd.DataFrame, dict[str, pd.DataFrame]]:

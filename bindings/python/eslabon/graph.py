@@ -213,10 +213,11 @@ class Graph:
         failure never leaves half a file."""
         from . import _args
 
-        path = _args.output("path", path, self._kept)
-        ext = os.path.splitext(path)[1].lower().lstrip(".")
+        given = _args.path("path", path)
+        path = _args.output("path", given, self._kept)
+        ext = os.path.splitext(given)[1].lower().lstrip(".")  # the name given, not a link's target
         if ext not in FORMATS:
-            raise ValueError(f"{path}: expected a file ending in .svg, .png or .dot")
+            raise ValueError(f"{given}: expected a file ending in .svg, .png or .dot")
         data = self.dot.encode() if ext == "dot" else self.render(ext)
         write_atomically(path, data)
 

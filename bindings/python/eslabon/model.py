@@ -100,9 +100,7 @@ class Model:
         a valid model, its message ``FILE:LINE:COL: path.to.key: expected ..., got ...`` as the CLI's, or
         a file the CLI would not read either (README "Limits": a device, more than 16 MiB, not UTF-8).
         """
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"path: expected a str or os.PathLike, got {_args.type_name(path)}")
-        path = os.fspath(path)
+        path = _args.path("path", path)
         return cls(_args.read_config(path), path)
 
     @classmethod
